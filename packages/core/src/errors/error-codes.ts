@@ -1,0 +1,47 @@
+/**
+ * Every error code Whetstone can report, with its HTTP status and the default hint a person
+ * can act on. The worker's codes are generated from this table (worker/whet_worker/schemas/),
+ * never retyped.
+ */
+export const ERROR_CODES = {
+  // request shape
+  INVALID_REQUEST: { status: 400, hint: 'Fix the fields named in the message and send the request again.' },
+  INVALID_HYPERPARAMETER: { status: 400, hint: 'Use a value in the range the message gives, or "auto".' },
+  INVALID_JSON: { status: 400, hint: 'Send a valid JSON body with Content-Type: application/json.' },
+  NOT_FOUND: { status: 404, hint: 'Check the id; list what exists with the matching GET endpoint.' },
+  CONFLICT: { status: 409, hint: 'The resource is in a state that does not allow this action.' },
+  UNAUTHORIZED: { status: 401, hint: 'Send an API key as "Authorization: Bearer <key>".' },
+  PAYLOAD_TOO_LARGE: { status: 413, hint: 'Split the file, or raise WHET_MAX_UPLOAD_MB on the server.' },
+
+  // models
+  MODEL_NOT_FOUND: { status: 404, hint: 'Register the model first (POST /api/v1/models or `whet models add PATH`), or list models with `whet models list`.' },
+  MODEL_PATH_INVALID: { status: 400, hint: 'Give a folder that holds a Hugging Face model: config.json, weights (*.safetensors or *.bin) and tokenizer files.' },
+  MODEL_DOWNLOAD_FAILED: { status: 502, hint: 'Check the network and the model id; on an offline machine copy the model folder over and register it by path.' },
+  MODEL_UNSUPPORTED: { status: 400, hint: 'Use a causal language model (a *ForCausalLM architecture).' },
+
+  // datasets
+  DATASET_NOT_FOUND: { status: 404, hint: 'Upload the dataset first (POST /api/v1/datasets or `whet data upload FILE`), or list datasets with `whet data list`.' },
+  DATASET_EMPTY: { status: 400, hint: 'The file holds no samples; upload a file with at least one row.' },
+  DATASET_INVALID: { status: 400, hint: 'Fix the lines listed in `errors` and upload again.' },
+  DATASET_NOT_READY: { status: 409, hint: 'Wait until the dataset status is "ready"; fix and re-upload an "invalid" one.' },
+  DATASET_FORMAT_UNKNOWN: { status: 400, hint: 'Use JSONL with alpaca (instruction/output), sharegpt (conversations) or OpenAI chat (messages) rows.' },
+  DATASET_IN_USE: { status: 409, hint: 'Delete or wait for the jobs that use this dataset first.' },
+  DATASET_EMPTY_AFTER_TRUNCATION: { status: 400, hint: 'Raise max_seq_len, or shorten the prompts: every sample\'s answer falls beyond max_seq_len.' },
+
+  // jobs
+  JOB_NOT_FOUND: { status: 404, hint: 'List jobs with `whet jobs list` or GET /api/v1/jobs.' },
+  JOB_NOT_RESUMABLE: { status: 409, hint: 'Only paused jobs, or failed/cancelled jobs with a checkpoint, can be resumed.' },
+  JOB_STATE_CONFLICT: { status: 409, hint: 'The job is not in a state that allows this action; GET the job to see its status.' },
+  WORKER_FAILED: { status: 500, hint: 'Read the job logs (`whet jobs logs ID`); resume from the last checkpoint once the cause is fixed.' },
+  WORKER_LOST: { status: 500, hint: 'The worker stopped without a word (server restart or kill). Resume the job: it continues from its last checkpoint.' },
+  WORKER_SPEC_INVALID: { status: 500, hint: 'The job spec did not match the worker schema; this is a bug, please report it with the spec.' },
+  WORKER_ENV_MISSING: { status: 500, hint: 'Run `npm run setup` to install the Python worker environment (.venv).' },
+  OUT_OF_MEMORY: { status: 500, hint: 'Lower batch_size or max_seq_len, or use LoRA instead of full fine-tuning.' },
+  CUDA_UNAVAILABLE: { status: 400, hint: 'This option needs an NVIDIA GPU with CUDA; on this machine use fp32 and LoRA, or run on a GPU machine.' },
+  TRAINING_DIVERGED: { status: 500, hint: 'The loss became NaN or infinite; lower the learning rate and resume or restart.' },
+
+  INTERNAL: { status: 500, hint: 'An unexpected error; see the server log. Please report it.' },
+} as const satisfies Record<string, { status: number; hint: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];

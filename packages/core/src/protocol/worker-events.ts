@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The worker → server protocol: one JSON object per line on the worker's stdout, each with
+ * `type`. Version 1. Objects are loose so a newer worker may add fields without breaking an
+ * older server; a line that is not an event is kept as a log line.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const num = z.number();
+const nnum = z.number().nullable();
+
+export const StartedEventSchema = z.looseObject({
+  type: z.literal('started'),
+  pid: z.number().int(),
+  device: z.string(),
+  resumed_from_step: z.number().int().nullable(),
+});
+
+/** What the run will do, once data and model are built. */
+export const PlanEventSchema = z.looseObject({
+  type: z.literal('plan'),
+  total_steps: z.number().int(),
+  epochs: num,
+  steps_per_epoch: z.number().int(),
+  train_samples: z.number().int(),
+  eval_samples: z.number().int(),
+  trainable_params: z.number().int(),
+  total_params: z.number().int(),
+});
+
+export const ProgressEventSchema = z.looseObject({
+  type: z.literal('progress'),
+  step: z.number().int(),
+  total_steps: z.number().int(),
+  epoch: num,
+  loss: num,
+  learning_rate: num,
+  grad_norm: nnum,
+  tokens_per_sec: nnum,
+});
+
+export const EvalEventSchema = z.looseObject({
+  type: z.literal('eval'),
+  step: z.number().int(),
+  epoch: nnum,
+  eval_loss: num,
+});
+
+export const CheckpointEventSchema = z.looseObject({
+  type: z.literal('checkpoint'),
+  step: z.number().int(),
+  path: z.string(),
+});
+
+export const LogEventSchema = z.looseObject({
+  type: z.literal('log'),
+  level: z.enum(['debug', 'info', 'warning', 'error']),
+  message: z.string(),
+});
+
+export const ErrorEventSchema = z.looseObject({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().nullable().optional(),
+});
+
+/** The worker stopped on SIGTERM after saving a checkpoint (pause and cancel). */
+export const StoppedEventSchema = z.looseObject({
+  type: z.literal('stopped'),
+  step: z.number().int(),
+  checkpoint: z.string().nullable(),
+});
+
+export const ResultEventSchema = z.looseObject({
+  type: z.literal('result'),
+  output_path: z.string().describe('The final adapter (lora) or full weights folder.'),
+  kind: z.enum(['adapter', 'full']),
+  steps: z.number().int(),
+  final_loss: nnum,
+  train_runtime_s: num,
+  trainable_params: z.number().int(),
+  total_params: z.number().int(),
+});
+
+export const WorkerEventSchema = z.discriminatedUnion('type', [
+  StartedEventSchema,
+  PlanEventSchema,
+  ProgressEventSchema,
+  EvalEventSchema,
+  CheckpointEventSchema,
+  LogEventSchema,
+  ErrorEventSchema,
+  StoppedEventSchema,
+  ResultEventSchema,
+]);
+export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
+export type WorkerEventType = WorkerEvent['type'];
+
+/** Parse one stdout line; anything that is not a valid event becomes a log line. */
+export function parseWorkerLine(line: string): WorkerEvent {
+  const text = line.trim();
+  if (text.startsWith('{')) {
+    try {
+      const parsed = WorkerEventSchema.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // fall through: not JSON
+    }
+  }
+  return { type: 'log', level: 'info', message: text };
+}
+
+/** What the server fans out over SSE: a stored worker event or a status change, with a sequence number. */
+export const JobStreamEventSchema = z.looseObject({
+  seq: z.number().int(),
+  time: z.string(),
+  type: z.string(),
+});
+export type JobStreamEvent = z.infer<typeof JobStreamEventSchema>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const auto = z.literal('auto');
+const orAuto = <T extends z.ZodTypeAny>(s: T) => z.union([s, auto]);
+
+export const LR_SCHEDULERS = ['cosine', 'linear', 'constant'] as const;
+export const TUNINGS = ['lora', 'full', 'freeze'] as const;
+export const METHODS = ['sft'] as const;
+
+/** `"all-linear"` or explicit module names such as `["q_proj","v_proj"]`. */
+export const LoraTargetSchema = z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]);
+
+/** Hyperparameters as the API accepts them: every field optional, each may be "auto". */
+export const HyperparametersInputSchema = z
+  .object({
+    epochs: orAuto(z.number().positive().max(1000)).describe('Passes over the training data; "auto" picks by dataset size.'),
+    max_steps: z.number().int().positive().optional().describe('Stop after this many optimizer steps (overrides epochs for the schedule).'),
+    learning_rate: orAuto(z.number().positive().max(1)).describe('Peak learning rate; "auto" picks by model size and tuning.'),
+    lr_scheduler: orAuto(z.enum(LR_SCHEDULERS)).describe('Decay after warmup.'),
+    lr_decay_ratio: orAuto(z.number().min(0).max(1)).describe('Final learning rate = learning_rate x lr_decay_ratio.'),
+    warmup_ratio: orAuto(z.number().min(0).max(0.5)).describe('Fraction of the steps spent warming up linearly from 0.'),
+    batch_size: orAuto(z.number().int().min(1).max(4096)).describe('Samples per device per step.'),
+    gradient_accumulation_steps: orAuto(z.number().int().min(1).max(4096)),
+    max_seq_len: orAuto(z.number().int().min(8).max(1_048_576)).describe('Tokens per sample; longer samples are truncated.'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    eval_steps: orAuto(z.number().int().min(1)),
+    save_steps: orAuto(z.number().int().min(1)),
+    save_total_limit: orAuto(z.number().int().min(1).max(1000)),
+    lora_r: orAuto(z.number().int().min(1).max(1024)),
+    lora_alpha: orAuto(z.number().positive().max(4096)),
+    lora_dropout: orAuto(z.number().min(0).max(0.9)),
+    lora_target: orAuto(LoraTargetSchema),
+    freeze_trainable_layers: orAuto(z.number().int().min(1).max(1024)).describe('freeze tuning: how many of the last decoder layers train.'),
+  })
+  .partial()
+  .strict();
+export type HyperparametersInput = z.infer<typeof HyperparametersInputSchema>;
+
+/** Every value resolved: what the worker receives. */
+export const ResolvedHyperparametersSchema = z
+  .object({
+    epochs: z.number().positive(),
+    max_steps: z.number().int().positive().nullable(),
+    learning_rate: z.number().positive(),
+    lr_scheduler: z.enum(LR_SCHEDULERS),
+    lr_decay_ratio: z.number().min(0).max(1),
+    warmup_ratio: z.number().min(0).max(0.5),
+    batch_size: z.number().int().min(1),
+    gradient_accumulation_steps: z.number().int().min(1),
+    max_seq_len: z.number().int().min(8),
+    seed: z.number().int().min(0),
+    eval_steps: z.number().int().min(1),
+    save_steps: z.number().int().min(1),
+    save_total_limit: z.number().int().min(1),
+    lora_r: z.number().int().min(1),
+    lora_alpha: z.number().positive(),
+    lora_dropout: z.number().min(0).max(0.9),
+    lora_target: LoraTargetSchema,
+    freeze_trainable_layers: z.number().int().min(1),
+  })
+  .strict();
+export type ResolvedHyperparameters = z.infer<typeof ResolvedHyperparametersSchema>;
+
+/** A resolved value with the reason it was chosen, stored on the job and shown to the user. */
+export const ResolvedValueSchema = z.object({
+  value: z.unknown(),
+  source: z.enum(['user', 'auto', 'default', 'worker']),
+  reason: z.string(),
+});
+export type ResolvedValue = z.infer<typeof ResolvedValueSchema>;

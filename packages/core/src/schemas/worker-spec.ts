@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { METHODS, ResolvedHyperparametersSchema, TUNINGS } from './hyperparameters.ts';
+
+/**
+ * `jobs/<id>/spec.json`: everything the worker needs, every value resolved, paths absolute.
+ * The worker validates it against the JSON Schema generated from this (worker/whet_worker/schemas/).
+ */
+export const WorkerSpecSchema = z
+  .object({
+    version: z.literal(1),
+    command: z.literal('train'),
+    job_id: z.string(),
+    method: z.enum(METHODS),
+    tuning: z.enum(TUNINGS),
+    model: z
+      .object({
+        path: z.string().describe('Hugging Face model folder.'),
+        chat_template: z.string().nullable().describe('Template override; null uses the tokenizer\'s own.'),
+      })
+      .strict(),
+    data: z
+      .object({
+        train: z.string().describe('JSONL in the internal conversation form.'),
+        validation: z.string().nullable(),
+        validation_split: z.number().min(0).max(0.5).describe('Held out from train when validation is null.'),
+      })
+      .strict(),
+    output_dir: z.string().describe('Checkpoints go to output_dir/checkpoints, the final adapter or weights to output_dir/final.'),
+    resume_from_checkpoint: z.string().nullable().describe('A checkpoint folder to continue from.'),
+    hyperparameters: ResolvedHyperparametersSchema,
+    device: z.enum(['auto', 'cpu', 'cuda']),
+    threads: z.number().int().min(1).nullable().describe('torch threads; null = physical cores.'),
+  })
+  .strict();
+export type WorkerSpec = z.infer<typeof WorkerSpecSchema>;
