@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import type { Job, JobLog, MetricPoint } from '@whetstone/core';
+import type { ApiClient } from '../client.ts';
+import { followJob } from '../follow-job.ts';
+import { duration, table } from '../format.ts';
+import { print } from '../output.ts';
+
+export function describeJob(j: Job): string {
+  const p = j.progress;
+  const lines = [
+    `${j.id}  ${j.name}`,
+    `status     ${j.status}${j.resumable ? ' (resumable)' : ''}`,
+    `model      ${j.model_id}   dataset ${j.dataset_id}   tuning ${j.tuning}`,
+    `progress   step ${p.step}/${p.total_steps ?? '?'}  loss ${p.loss?.toFixed(4) ?? '--'}  eval_loss ${p.eval_loss?.toFixed(4) ?? '--'}  ETA ${duration(p.eta_seconds)}`,
+  ];
+  if (j.output_model_id) lines.push(`result     model ${j.output_model_id}`);
+  if (j.error) lines.push(`error      ${j.error.code}: ${j.error.message}`, `hint       ${j.error.hint}`);
+  lines.push('hyperparameters:');
+  for (const [k, r] of Object.entries(j.resolved)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(r.value).padEnd(14)} ${r.source.padEnd(8)} ${r.reason}`);
+  return lines.join('\n');
+}
+
+/** Exit status for a finished job: 0 only when it succeeded. */
+export const exitCodeFor = (j: Job) => (j.status === 'succeeded' ? 0 : 1);
+
+export function jobCommands(program: Command, api: () => ApiClient) {
+  const jobs = program.command('jobs').description('List, inspect and control training jobs');
+  jobs
+    .command('list')
+    .option('--status <s>', 'filter, e.g. running,queued')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const { data } = await api().get<{ data: Job[] }>(`/jobs${o.status ? `?status=${o.status}` : ''}`);
+      print(data, o, (rows) =>
+        table(rows.map((j) => ({ ...j, step: `${j.progress.step}/${j.progress.total_steps ?? '?'}`, loss: j.progress.loss?.toFixed(4) ?? '' })), ['id', 'name', 'status', 'tuning', 'step', 'loss']),
+      );
+    });
+  jobs
+    .command('show <id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => print(await api().get<Job>(`/jobs/${id}`), o, describeJob));
+  jobs
+    .command('logs <id>')
+    .option('--follow', 'stream until the job stops')
+    .action(async (id: string, o) => {
+      const { data } = await api().get<{ data: JobLog[] }>(`/jobs/${id}/logs`);
+      for (const l of data) console.log(`${l.time} ${l.level.padEnd(7)} ${l.message}`);
+      if (o.follow) process.exitCode = exitCodeFor(await followJob(api(), id));
+    });
+  jobs
+    .command('metrics <id>')
+    .option('--names <names>', 'e.g. loss,eval_loss')
+    .action(async (id: string, o) => {
+      const { data } = await api().get<{ data: MetricPoint[] }>(`/jobs/${id}/metrics${o.names ? `?names=${o.names}` : ''}`);
+      console.log(JSON.stringify(data));
+    });
+  for (const action of ['cancel', 'pause'] as const) {
+    jobs
+      .command(`${action} <id>`)
+      .option('--json', 'print JSON')
+      .action(async (id: string, o) => print(await api().post<Job>(`/jobs/${id}/${action}`), o, (j) => `${j.id}: ${action} requested (status ${j.status})`));
+  }
+  jobs
+    .command('resume <id>')
+    .option('--epochs <n>', 'a new total number of epochs; the schedule is extended', Number)
+    .option('--follow', 'stream progress until the job stops')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => {
+      const j = await api().post<Job>(`/jobs/${id}/resume`, o.epochs ? { epochs: o.epochs } : {});
+      print(j, o, (x) => `${x.id}: resumed (status ${x.status})`);
+      if (o.follow) process.exitCode = exitCodeFor(await followJob(api(), id));
+    });
+  jobs
+    .command('delete <id>')
+    .action(async (id: string) => print(await api().delete(`/jobs/${id}`), { json: true }));
+}

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { Job } from '@whetstone/core';
+import type { ApiClient } from '../client.ts';
+import { followJob } from '../follow-job.ts';
+import { describeJob, exitCodeFor } from './jobs.ts';
+import { print } from '../output.ts';
+
+/** `--set key=value` values: numbers stay numbers, "auto" stays a string. */
+function parseSet(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new Error(`--set expects key=value, got "${p}"`);
+    const raw = p.slice(i + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* keep the string */
+    }
+    out[p.slice(0, i)] = value;
+  }
+  return out;
+}
+
+const numOrAuto = (v: string) => (v === 'auto' ? 'auto' : Number(v));
+
+export function trainCommand(program: Command, api: () => ApiClient) {
+  program
+    .command('train')
+    .description('Create a fine-tuning job')
+    .requiredOption('--model <model>', 'model id or name')
+    .requiredOption('--data <dataset>', 'training dataset id')
+    .option('--validation-data <dataset>', 'validation dataset id')
+    .option('--tuning <tuning>', 'lora, full or freeze', 'lora')
+    .option('--epochs <n>', 'number or "auto"', numOrAuto)
+    .option('--lr <rate>', 'learning rate or "auto"', numOrAuto)
+    .option('--batch-size <n>', 'samples per step', numOrAuto)
+    .option('--max-seq-len <n>', 'tokens per sample', numOrAuto)
+    .option('--max-steps <n>', 'stop after this many steps', Number)
+    .option('--set <key=value...>', 'any other hyperparameter, e.g. --set lora_r=16 --set lr_scheduler=linear', [])
+    .option('--name <name>')
+    .option('--follow', 'stream progress until the job stops')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const hyperparameters: Record<string, unknown> = parseSet(o.set);
+      if (o.epochs !== undefined) hyperparameters.epochs = o.epochs;
+      if (o.lr !== undefined) hyperparameters.learning_rate = o.lr;
+      if (o.batchSize !== undefined) hyperparameters.batch_size = o.batchSize;
+      if (o.maxSeqLen !== undefined) hyperparameters.max_seq_len = o.maxSeqLen;
+      if (o.maxSteps !== undefined) hyperparameters.max_steps = o.maxSteps;
+      const body = {
+        model: o.model,
+        dataset: o.data,
+        ...(o.validationData ? { validation_dataset: o.validationData } : {}),
+        method: 'sft',
+        tuning: o.tuning,
+        hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : 'auto',
+        ...(o.name ? { name: o.name } : {}),
+      };
+      const job = await api().post<Job>('/jobs', body);
+      print(job, o, (j) => `created ${j.id}\n${describeJob(j)}`);
+      if (o.follow) {
+        const done = await followJob(api(), job.id);
+        console.log(`\n${describeJob(done)}`);
+        process.exitCode = exitCodeFor(done);
+      }
+    });
+}

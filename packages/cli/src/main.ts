@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { isWhetError } from '@whetstone/core';
+import { ApiClient } from './client.ts';
+import { dataCommands } from './commands/data.ts';
+import { jobCommands } from './commands/jobs.ts';
+import { modelCommands } from './commands/models.ts';
+import { trainCommand } from './commands/train.ts';
+
+const program = new Command('whet')
+  .description('Whetstone: fine-tune open LLMs on your own data. Talks to the server at WHET_URL (default http://127.0.0.1:7860).')
+  .version('0.1.0');
+const api = () => new ApiClient();
+modelCommands(program, api);
+dataCommands(program, api);
+trainCommand(program, api);
+jobCommands(program, api);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (isWhetError(e)) {
+    console.error(`error ${e.code}: ${e.message}${e.line ? ` (line ${e.line})` : ''}\nhint: ${e.hint}`);
+  } else {
+    console.error(`error: ${(e as Error).message ?? String(e)}`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,12 @@
+import type { ServerConfig } from './config.ts';
+import type { JobBus } from './jobs/job-bus.ts';
+import type { Scheduler } from './jobs/scheduler.ts';
+import type { Store } from './store/store.ts';
+
+/** What every route handler needs; built once in `createServerContext`. */
+export interface AppContext {
+  config: ServerConfig;
+  store: Store;
+  bus: JobBus;
+  scheduler: Scheduler;
+}

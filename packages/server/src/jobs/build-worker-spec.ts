@@ -1,0 +1,40 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Job, type ResolvedHyperparameters, type WorkerSpec, WorkerSpecSchema, WhetError } from '@whetstone/core';
+import type { AppContext } from '../context.ts';
+import { latestCheckpoint } from './checkpoints.ts';
+import { autoValidationSplit, datasetDataPath, jobDir } from './create-job.ts';
+
+/** Write `jobs/<id>/spec.json` (temp file + rename) for the next run of a job, resuming from its newest checkpoint. */
+export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boolean }): string {
+  const model = ctx.store.getModel(job.model_id);
+  if (!model) throw new WhetError('MODEL_NOT_FOUND', `the job's model ${job.model_id} no longer exists`);
+  const dataset = ctx.store.getDataset(job.dataset_id);
+  if (!dataset) throw new WhetError('DATASET_NOT_FOUND', `the job's dataset ${job.dataset_id} no longer exists`);
+  const checkpoint = opts.resume ? latestCheckpoint(job.output_dir) : null;
+  const spec: WorkerSpec = {
+    version: 1,
+    command: 'train',
+    job_id: job.id,
+    method: job.method,
+    tuning: job.tuning,
+    model: { path: model.path, chat_template: null },
+    data: {
+      train: datasetDataPath(ctx.config.home, dataset.id),
+      validation: job.validation_dataset_id ? datasetDataPath(ctx.config.home, job.validation_dataset_id) : null,
+      validation_split: job.validation_dataset_id ? 0 : autoValidationSplit(dataset.rows),
+    },
+    output_dir: job.output_dir,
+    resume_from_checkpoint: checkpoint?.path ?? null,
+    hyperparameters: job.hyperparameters as ResolvedHyperparameters,
+    device: 'auto',
+    threads: null,
+  };
+  const parsed = WorkerSpecSchema.parse(spec);
+  const dir = jobDir(ctx.config.home, job.id);
+  mkdirSync(job.output_dir, { recursive: true });
+  const path = join(dir, 'spec.json');
+  writeFileSync(`${path}.tmp`, JSON.stringify(parsed, null, 2));
+  renameSync(`${path}.tmp`, path);
+  return path;
+}

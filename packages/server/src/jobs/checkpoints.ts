@@ -1,0 +1,26 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CheckpointRef {
+  step: number;
+  path: string;
+}
+
+export const checkpointsDir = (outputDir: string) => join(outputDir, 'checkpoints');
+
+/**
+ * Complete checkpoints on disk, newest last. Read from disk rather than from events, since a
+ * worker killed mid-run or orphaned by a server restart may have saved one the server never heard of.
+ * A checkpoint counts once its trainer_state.json exists (transformers writes it last).
+ */
+export function listCheckpoints(outputDir: string): CheckpointRef[] {
+  const dir = checkpointsDir(outputDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ name, m: /^checkpoint-(\d+)$/.exec(name) }))
+    .filter((e) => e.m && existsSync(join(dir, e.name, 'trainer_state.json')))
+    .map((e) => ({ step: Number(e.m![1]), path: join(dir, e.name) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+export const latestCheckpoint = (outputDir: string): CheckpointRef | null => listCheckpoints(outputDir).at(-1) ?? null;

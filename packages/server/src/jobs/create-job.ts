@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { type Dataset, type Job, type JobCreate, type Model, WhetError } from '@whetstone/core';
+import type { AppContext } from '../context.ts';
+import { newId, nowIso } from '../ids.ts';
+import { resolveHyperparameters } from './resolve-hyperparameters.ts';
+
+export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
+export const datasetDataPath = (home: string, id: string) => join(home, 'datasets', id, 'data.jsonl');
+
+function readyDataset(ctx: AppContext, id: string, field: string): Dataset {
+  const d = ctx.store.getDataset(id);
+  if (!d) throw new WhetError('DATASET_NOT_FOUND', `no dataset with id "${id}"`, { field });
+  if (d.status !== 'ready') {
+    throw new WhetError('DATASET_NOT_READY', `dataset ${id} is "${d.status}"${d.status === 'invalid' ? ` (${d.errors.length} errors)` : ''}`, { field });
+  }
+  if (d.rows === 0) throw new WhetError('DATASET_EMPTY', `dataset ${id} has no usable rows`, { field });
+  return d;
+}
+
+/** Trainable base for a job: a base model, or (later) a job result to continue from. */
+function trainableModel(ctx: AppContext, ref: string): Model {
+  const m = ctx.store.getModel(ref);
+  if (!m) throw new WhetError('MODEL_NOT_FOUND', `no model with id or name "${ref}"`, { field: 'model' });
+  if (m.kind === 'adapter') {
+    throw new WhetError('INVALID_REQUEST', `model "${m.name}" is a LoRA adapter; train from its base model ${m.base_model_id}`, {
+      field: 'model',
+      hint: 'Use the base model id; continuing an adapter is planned for a later release.',
+    });
+  }
+  return m;
+}
+
+/** Validate a job request against what is stored, resolve every value, and store it queued. */
+export function createJob(ctx: AppContext, body: JobCreate): Job {
+  const model = trainableModel(ctx, body.model);
+  if (body.datasets && body.datasets.length > 1) {
+    throw new WhetError('INVALID_REQUEST', `mixing ${body.datasets.length} datasets is not available yet; give one dataset`, { field: 'datasets' });
+  }
+  const datasetId = body.dataset ?? body.datasets![0]!.id;
+  const dataset = readyDataset(ctx, datasetId, body.dataset ? 'dataset' : 'datasets.0.id');
+  const validation = body.validation_dataset ? readyDataset(ctx, body.validation_dataset, 'validation_dataset') : null;
+  const tokens = (dataset.stats as { tokens?: { p99?: number } } | null)?.tokens;
+  const { values, resolved } = resolveHyperparameters({
+    hyperparameters: body.hyperparameters,
+    tuning: body.tuning,
+    model,
+    trainRows: dataset.rows,
+    tokensP99: tokens?.p99 ?? null,
+  });
+  if (body.tuning === 'freeze' && model.num_layers && values.freeze_trainable_layers > model.num_layers) {
+    throw new WhetError('INVALID_HYPERPARAMETER', `freeze_trainable_layers ${values.freeze_trainable_layers} is more than the ${model.num_layers} layers of ${model.name}`, {
+      field: 'hyperparameters.freeze_trainable_layers',
+      hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
+    });
+  }
+  const id = newId('job');
+  const job: Job = {
+    id,
+    name: body.name ?? `${model.name}-${body.tuning}-${id.slice(-6)}`,
+    status: 'queued',
+    method: body.method,
+    tuning: body.tuning,
+    model_id: model.id,
+    dataset_id: dataset.id,
+    validation_dataset_id: validation?.id ?? null,
+    request: body,
+    hyperparameters: values,
+    resolved,
+    progress: { step: 0, total_steps: null, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
+    error: null,
+    executor: 'local',
+    worker_pid: null,
+    output_dir: join(jobDir(ctx.config.home, id), 'output'),
+    output_model_id: null,
+    last_checkpoint: null,
+    resumable: false,
+    attempts: 0,
+    created_at: nowIso(),
+    started_at: null,
+    finished_at: null,
+  };
+  ctx.store.transaction(() => {
+    ctx.store.insertJob(job);
+    ctx.store.appendEvent(id, 'status', { status: 'queued' });
+  });
+  return job;
+}
+
+/** Held out for evaluation when no validation set is given: a few percent, capped at 1,000 rows. */
+export function autoValidationSplit(rows: number): number {
+  if (rows < 100) return 0;
+  return Math.min(0.05, 1000 / rows);
+}

@@ -1,0 +1,298 @@
+import { type ErrorBody, errorBody, type Job, type JobResume, type JobStatus, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
+import type { ServerConfig } from '../config.ts';
+import { nowIso } from '../ids.ts';
+import { logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
+import { latestCheckpoint } from './checkpoints.ts';
+import type { JobBus } from './job-bus.ts';
+import { registerJobOutput } from './register-job-output.ts';
+import { isWorkerAlive, startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
+
+type Intent = 'pause' | 'cancel';
+
+interface Running {
+  worker: WorkerProcess;
+  intent: Intent | null;
+  /** The terminal event the worker sent, if any: result, stopped or error. */
+  outcome: WorkerEvent | null;
+  /** For the ETA: when and at which step this attempt's first progress arrived. */
+  firstProgress: { time: number; step: number } | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+export interface SchedulerDeps {
+  config: ServerConfig;
+  store: Store;
+  bus: JobBus;
+  /** Writes spec.json for a run; injected so the scheduler stays free of route-level context. */
+  writeSpec(job: Job, opts: { resume: boolean }): string;
+}
+
+/**
+ * The queue: runs up to `maxConcurrentJobs` workers at once, turns worker events into job
+ * state, and owns every status transition (queued → validating → running → succeeded |
+ * failed | cancelled, and paused).
+ */
+export class Scheduler {
+  private running = new Map<string, Running>();
+  private stopped = false;
+
+  constructor(private deps: SchedulerDeps) {}
+
+  /** Reconcile jobs left running by a previous server process, then start queued ones. */
+  start() {
+    for (const job of this.deps.store.listJobs({ status: ['validating', 'running'] })) {
+      if (isWorkerAlive(job.worker_pid)) {
+        // We cannot re-attach to its stdout: ask it to checkpoint and stop; resume picks the checkpoint up.
+        try {
+          process.kill(job.worker_pid!, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }
+      this.finish(job.id, 'failed', {
+        error: errorBody('WORKER_LOST', `the server restarted while this job was ${job.status}; its worker (pid ${job.worker_pid ?? 'none'}) was stopped`),
+        reason: 'server restart',
+      });
+    }
+    this.tick();
+  }
+
+  /** Stop every worker (server shutdown): they checkpoint, and their jobs become resumable. */
+  async shutdown() {
+    this.stopped = true;
+    const waits = [...this.running.values()].map((r) => {
+      r.worker.stop();
+      return r.worker.exited;
+    });
+    await Promise.allSettled(waits);
+  }
+
+  tick() {
+    if (this.stopped) return;
+    const free = this.deps.config.maxConcurrentJobs - this.running.size;
+    if (free <= 0) return;
+    for (const job of this.deps.store.listJobs({ status: ['queued'] }).slice(0, free)) this.launch(job);
+  }
+
+  private launch(job: Job) {
+    const resume = job.attempts > 0;
+    job = this.update(job.id, { status: 'validating', started_at: job.started_at ?? nowIso(), error: null, attempts: job.attempts + 1 });
+    let specPath: string;
+    try {
+      specPath = this.deps.writeSpec(job, { resume });
+    } catch (e) {
+      const err = e instanceof WhetError ? e.toJSON() : errorBody('INTERNAL', String(e));
+      this.finish(job.id, 'failed', { error: err, reason: 'spec' });
+      return;
+    }
+    let worker: WorkerProcess;
+    try {
+      worker = startWorker(
+        { python: this.deps.config.python, workerDir: this.deps.config.workerDir, command: 'train', specPath },
+        { onEvent: (e) => this.onWorkerEvent(job.id, e), onStderr: (line) => logger.debug('worker stderr', { job: job.id, line }) },
+      );
+    } catch (e) {
+      const err = e instanceof WhetError ? e.toJSON() : errorBody('INTERNAL', String(e));
+      this.finish(job.id, 'failed', { error: err, reason: 'spawn' });
+      return;
+    }
+    const run: Running = { worker, intent: null, outcome: null, firstProgress: null, killTimer: null };
+    this.running.set(job.id, run);
+    this.update(job.id, { worker_pid: worker.pid });
+    worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
+  }
+
+  private onWorkerEvent(jobId: string, e: WorkerEvent) {
+    const { store } = this.deps;
+    const run = this.running.get(jobId);
+    this.publish(jobId, e.type, e as Record<string, unknown>);
+    const job = store.getJob(jobId);
+    if (!job) return;
+    switch (e.type) {
+      case 'started':
+        if (job.status === 'validating') this.setStatus(jobId, 'running');
+        break;
+      case 'plan':
+        this.update(jobId, { progress: { ...job.progress, total_steps: e.total_steps } });
+        break;
+      case 'progress': {
+        if (run && !run.firstProgress) run.firstProgress = { time: Date.now(), step: e.step };
+        let eta: number | null = null;
+        if (run?.firstProgress && e.step > run.firstProgress.step) {
+          const perStep = (Date.now() - run.firstProgress.time) / 1000 / (e.step - run.firstProgress.step);
+          eta = Math.max(0, Math.round(perStep * (e.total_steps - e.step)));
+        }
+        store.appendMetrics(jobId, [
+          { step: e.step, name: 'loss', value: e.loss },
+          { step: e.step, name: 'learning_rate', value: e.learning_rate },
+          ...(e.grad_norm !== null ? [{ step: e.step, name: 'grad_norm', value: e.grad_norm }] : []),
+          ...(e.tokens_per_sec !== null ? [{ step: e.step, name: 'tokens_per_sec', value: e.tokens_per_sec }] : []),
+        ]);
+        this.update(jobId, {
+          progress: {
+            ...job.progress,
+            step: e.step,
+            total_steps: e.total_steps,
+            epoch: e.epoch,
+            loss: e.loss,
+            learning_rate: e.learning_rate,
+            tokens_per_sec: e.tokens_per_sec,
+            eta_seconds: eta,
+          },
+        });
+        break;
+      }
+      case 'eval':
+        store.appendMetrics(jobId, [{ step: e.step, name: 'eval_loss', value: e.eval_loss }]);
+        this.update(jobId, { progress: { ...job.progress, eval_loss: e.eval_loss } });
+        break;
+      case 'checkpoint':
+        this.update(jobId, { last_checkpoint: { step: e.step, path: e.path } });
+        break;
+      case 'result':
+      case 'stopped':
+      case 'error':
+        if (run) run.outcome = e;
+        break;
+    }
+  }
+
+  private onWorkerExit(jobId: string, exit: WorkerExit) {
+    const run = this.running.get(jobId);
+    this.running.delete(jobId);
+    if (run?.killTimer) clearTimeout(run.killTimer);
+    const job = this.deps.store.getJob(jobId);
+    if (!job) return this.tick(); // deleted while running
+    const outcome = run?.outcome ?? null;
+    const intent = run?.intent ?? null;
+    if (outcome?.type === 'result') {
+      try {
+        const model = registerJobOutput(this.deps.store, job, outcome);
+        this.finish(jobId, 'succeeded', { output_model_id: model.id });
+      } catch (e) {
+        this.finish(jobId, 'failed', { error: errorBody('INTERNAL', `training finished but its output could not be registered: ${String(e)}`) });
+      }
+    } else if (outcome?.type === 'error') {
+      this.finish(jobId, intent === 'cancel' ? 'cancelled' : 'failed', { error: errorBody(outcome.code, outcome.message, outcome.hint) });
+    } else if (intent === 'pause') {
+      this.finish(jobId, 'paused', { reason: outcome?.type === 'stopped' ? 'checkpointed' : 'stopped before a checkpoint' });
+    } else if (intent === 'cancel') {
+      this.finish(jobId, 'cancelled', { reason: 'cancelled by request' });
+    } else {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      const tail = exit.stderrTail.slice(-5).join(' | ');
+      const code = exit.signal || outcome?.type === 'stopped' ? 'WORKER_LOST' : 'WORKER_FAILED';
+      this.finish(jobId, 'failed', { error: errorBody(code, `the worker ${how} without a result${tail ? `: ${tail}` : ''}`) });
+    }
+    this.tick();
+  }
+
+  cancel(jobId: string): Job {
+    const job = this.require(jobId);
+    if (TERMINAL_STATUSES.includes(job.status)) {
+      throw new WhetError('JOB_STATE_CONFLICT', `job ${jobId} is already ${job.status}`);
+    }
+    const run = this.running.get(jobId);
+    if (run) {
+      this.requestStop(run, 'cancel');
+      return this.publishNote(jobId, 'cancel requested: the worker saves a checkpoint, then stops');
+    }
+    return this.finish(jobId, 'cancelled', { reason: 'cancelled before it ran' });
+  }
+
+  pause(jobId: string): Job {
+    const job = this.require(jobId);
+    const run = this.running.get(jobId);
+    if (run) {
+      this.requestStop(run, 'pause');
+      return this.publishNote(jobId, 'pause requested: the worker saves a checkpoint, then stops');
+    }
+    if (job.status === 'queued') return this.finish(jobId, 'paused', { reason: 'paused before it ran' });
+    throw new WhetError('JOB_STATE_CONFLICT', `job ${jobId} is ${job.status}; only queued or running jobs can be paused`);
+  }
+
+  resume(jobId: string, body: JobResume): Job {
+    const job = this.require(jobId);
+    const checkpoint = latestCheckpoint(job.output_dir);
+    const allowed = job.status === 'paused' || ((job.status === 'failed' || job.status === 'cancelled') && checkpoint !== null);
+    if (!allowed) {
+      throw new WhetError('JOB_NOT_RESUMABLE', `job ${jobId} is ${job.status}${checkpoint ? '' : ' and has no checkpoint'}`);
+    }
+    const hyperparameters = { ...job.hyperparameters };
+    const resolved = { ...job.resolved };
+    if (body.epochs !== undefined) {
+      hyperparameters.epochs = body.epochs;
+      resolved.epochs = { value: body.epochs, source: 'user', reason: `changed on resume (was ${job.hyperparameters.epochs}); the schedule is extended to cover it` };
+    }
+    if (body.max_steps !== undefined) {
+      hyperparameters.max_steps = body.max_steps;
+      resolved.max_steps = { value: body.max_steps, source: 'user', reason: `changed on resume (was ${job.hyperparameters.max_steps ?? 'none'})` };
+    }
+    this.update(jobId, { hyperparameters, resolved, error: null, finished_at: null });
+    const updated = this.setStatus(jobId, 'queued', { reason: checkpoint ? `resume from step ${checkpoint.step}` : 'resume from the start (no checkpoint yet)' });
+    this.tick();
+    return this.deps.store.getJob(jobId) ?? updated;
+  }
+
+  /** Delete a job that is not running; its files and its result model go with it. */
+  isRunning(jobId: string) {
+    return this.running.has(jobId);
+  }
+
+  private requestStop(run: Running, intent: Intent) {
+    run.intent = run.intent === 'cancel' ? 'cancel' : intent;
+    run.worker.stop();
+    if (!run.killTimer) {
+      run.killTimer = setTimeout(() => run.worker.kill(), this.deps.config.stopGraceSeconds * 1000);
+      run.killTimer.unref();
+    }
+  }
+
+  private require(jobId: string): Job {
+    const job = this.deps.store.getJob(jobId);
+    if (!job) throw new WhetError('JOB_NOT_FOUND', `no job with id "${jobId}"`);
+    return job;
+  }
+
+  private update(jobId: string, patch: Partial<Job>): Job {
+    const job = { ...this.require(jobId), ...patch };
+    this.deps.store.updateJob(job);
+    return job;
+  }
+
+  private publish(jobId: string, type: string, data: Record<string, unknown>) {
+    const stored = this.deps.store.appendEvent(jobId, type, data);
+    this.deps.bus.publish(jobId, stored);
+  }
+
+  private publishNote(jobId: string, message: string): Job {
+    this.publish(jobId, 'log', { type: 'log', level: 'info', message });
+    return this.require(jobId);
+  }
+
+  private setStatus(jobId: string, status: JobStatus, extra: { reason?: string } = {}): Job {
+    const job = this.update(jobId, { status });
+    this.publish(jobId, 'status', { status, ...(extra.reason ? { reason: extra.reason } : {}) });
+    return job;
+  }
+
+  private finish(jobId: string, status: JobStatus, extra: { error?: ErrorBody; output_model_id?: string; reason?: string } = {}): Job {
+    const job = this.require(jobId);
+    const checkpoint = latestCheckpoint(job.output_dir);
+    const resumable = status === 'paused' || ((status === 'failed' || status === 'cancelled') && checkpoint !== null);
+    let error = extra.error ?? null;
+    if (error && resumable && checkpoint) {
+      error = { ...error, hint: `${error.hint} This job can be resumed from its checkpoint at step ${checkpoint.step}: \`whet jobs resume ${jobId}\`.` };
+    }
+    this.update(jobId, {
+      error,
+      resumable,
+      worker_pid: null,
+      last_checkpoint: checkpoint ?? job.last_checkpoint,
+      finished_at: TERMINAL_STATUSES.includes(status) ? nowIso() : null,
+      ...(extra.output_model_id ? { output_model_id: extra.output_model_id } : {}),
+    });
+    return this.setStatus(jobId, status, { reason: extra.reason ?? error?.message });
+  }
+}

@@ -1,0 +1,18 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { writeWorkerSpec } from './jobs/build-worker-spec.ts';
+import { JobBus } from './jobs/job-bus.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+
+/** Open the state folder and the store, wire the scheduler. Call `scheduler.start()` to run jobs. */
+export function createServerContext(config: ServerConfig): AppContext {
+  for (const d of ['models', 'datasets', 'jobs']) mkdirSync(join(config.home, d), { recursive: true });
+  const store = new SqliteStore(join(config.home, 'whet.db'));
+  const bus = new JobBus();
+  const ctx = { config, store, bus } as unknown as AppContext;
+  ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
+  return ctx;
+}

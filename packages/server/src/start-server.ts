@@ -1,0 +1,44 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { WhetError } from '@whetstone/core';
+import { createApp } from './app.ts';
+import { isLoopback, type ServerConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { logger } from './logger.ts';
+import { createServerContext } from './server-context.ts';
+
+export interface RunningServer {
+  ctx: AppContext;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Start the platform: store, scheduler (reconciling jobs of a previous run) and HTTP. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  if (!isLoopback(config.host) && config.apiKeys.length === 0) {
+    throw new WhetError('UNAUTHORIZED', `refusing to listen on ${config.host} without API keys`, {
+      hint: 'Set WHET_API_KEYS=key1,key2 to listen beyond loopback, or keep WHET_HOST=127.0.0.1.',
+    });
+  }
+  const ctx = createServerContext(config);
+  ctx.scheduler.start();
+  const app = createApp(ctx);
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('whetstone listening', { url, home: config.home });
+  return {
+    ctx,
+    url,
+    port,
+    async close() {
+      await ctx.scheduler.shutdown();
+      await new Promise<void>((res) => server.close(() => res()));
+      ctx.store.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
+
+/** A stored job event (worker event or status change), replayed over SSE by `seq`. */
+export interface StoredEvent {
+  seq: number;
+  time: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Everything the server keeps. SQLite is the embedded default; a PostgreSQL store
+ * (WHET_DATABASE_URL) implements the same interface in a later round.
+ */
+export interface Store {
+  insertModel(m: Model): void;
+  getModel(idOrName: string): Model | undefined;
+  listModels(): Model[];
+  deleteModel(id: string): void;
+
+  insertDataset(d: Dataset): void;
+  updateDataset(d: Dataset): void;
+  getDataset(id: string): Dataset | undefined;
+  listDatasets(): Dataset[];
+  deleteDataset(id: string): void;
+
+  insertJob(j: Job): void;
+  updateJob(j: Job): void;
+  getJob(id: string): Job | undefined;
+  listJobs(filter?: { status?: JobStatus[] }): Job[];
+  deleteJob(id: string): void;
+  jobsUsingDataset(datasetId: string): Job[];
+  jobsUsingModel(modelId: string): Job[];
+
+  appendEvent(jobId: string, type: string, data: Record<string, unknown>): StoredEvent;
+  listEvents(jobId: string, afterSeq?: number, types?: string[]): StoredEvent[];
+  appendMetrics(jobId: string, points: Omit<MetricPoint, 'time'>[]): void;
+  listMetrics(jobId: string, names?: string[]): MetricPoint[];
+  listLogs(jobId: string, afterSeq?: number): JobLog[];
+
+  /** Run fn in one transaction: all of it or nothing. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}

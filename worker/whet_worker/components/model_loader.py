@@ -1,0 +1,32 @@
+"""Load a Hugging Face causal LM and its tokenizer from a folder on disk (never from a hub)."""
+
+from pathlib import Path
+
+import torch
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+from ..errors import WorkerError
+
+
+def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Raise MODEL_PATH_INVALID when the folder cannot load, MODEL_UNSUPPORTED when it is no causal LM."""
+    folder = Path(path)
+    if not (folder / "config.json").is_file():
+        raise WorkerError("MODEL_PATH_INVALID", f"{path} holds no config.json (is it a Hugging Face model folder?)")
+    try:
+        config = AutoConfig.from_pretrained(folder, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise WorkerError("MODEL_PATH_INVALID", f"Cannot read the model config in {path}: {exc}") from exc
+    if config.model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
+        raise WorkerError("MODEL_UNSUPPORTED", f"{path} is a {config.model_type!r} model, which has no causal-LM class")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
+    except (OSError, ValueError) as exc:
+        raise WorkerError("MODEL_PATH_INVALID", f"Cannot load the model in {path}: {exc}") from exc
+    if chat_template is not None:
+        tokenizer.chat_template = chat_template  # saved with the final weights, so inference uses it too
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token  # padding is masked out, so any token will do
+    return model, tokenizer

@@ -1,0 +1,37 @@
+"""The worker → server protocol (core/src/protocol/worker-events.ts): one JSON object per line
+on stdout, and nothing else on stdout."""
+
+import json
+import math
+import os
+import sys
+from typing import Any, TextIO
+
+_out: TextIO = sys.stdout
+
+
+def claim_stdout() -> None:
+    """Keep the real stdout for events; send print(), tqdm and C-level writes to stderr instead.
+
+    Libraries print (transformers' PrinterCallback, progress bars); one stray line on stdout
+    would reach the server as a bogus log event, so fd 1 itself is pointed at stderr.
+    """
+    global _out
+    sys.stdout.flush()
+    _out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+
+def emit(event_type: str, /, **fields: Any) -> None:
+    """Write one event line and flush it, so the server sees it at once."""
+    event = {"type": event_type, **{k: _finite(v) for k, v in fields.items()}}
+    _out.write(json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n")
+    _out.flush()
+
+
+def _finite(value: Any) -> Any:
+    # JSON has no NaN/Infinity; JavaScript's JSON.parse would reject the whole line.
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

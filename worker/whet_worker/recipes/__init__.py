@@ -1,0 +1,1 @@
+"""One recipe per training method; `spec.method` picks the module."""
