@@ -7,6 +7,8 @@ from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTra
 from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
 
 from ..errors import WorkerError
+from ..events import emit
+from .chat_template import CHATML_TEMPLATE
 
 
 def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
@@ -25,8 +27,12 @@ def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tupl
         model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
     except (OSError, ValueError) as exc:
         raise WorkerError("MODEL_PATH_INVALID", f"Cannot load the model in {path}: {exc}") from exc
+    # The template is saved with the final weights, so inference formats chats as training did.
     if chat_template is not None:
-        tokenizer.chat_template = chat_template  # saved with the final weights, so inference uses it too
+        tokenizer.chat_template = chat_template
+    elif tokenizer.chat_template is None:
+        tokenizer.chat_template = CHATML_TEMPLATE
+        emit("log", level="warning", message=f"{path} has no chat template; training with ChatML")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token  # padding is masked out, so any token will do
     return model, tokenizer

@@ -1,0 +1,53 @@
+"""Report training as protocol events: plan, progress, eval, checkpoint."""
+
+import math
+import time
+
+from transformers import TrainerCallback
+
+from ..events import emit
+from .stop_on_signal import checkpoint_path
+
+
+class ReportEvents(TrainerCallback):
+    def __init__(self, train_samples: int, eval_samples: int, trainable_params: int, total_params: int) -> None:
+        self.counts = dict(
+            train_samples=train_samples,
+            eval_samples=eval_samples,
+            trainable_params=trainable_params,
+            total_params=total_params,
+        )
+        self.last_loss: float | None = None
+        self._clock = 0.0
+        self._tokens = 0
+
+    def on_train_begin(self, args, state, control, train_dataloader=None, **kwargs):
+        steps_per_epoch = max(math.ceil(len(train_dataloader) / args.gradient_accumulation_steps), 1)
+        epochs = args.num_train_epochs if args.max_steps <= 0 else state.max_steps / steps_per_epoch
+        emit("plan", total_steps=state.max_steps, epochs=epochs, steps_per_epoch=steps_per_epoch, **self.counts)
+        self._clock, self._tokens = time.perf_counter(), state.num_input_tokens_seen
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if "loss" not in (logs or {}):
+            return  # eval metrics and the end-of-training summary come through here too
+        now = time.perf_counter()
+        tokens_per_sec = (state.num_input_tokens_seen - self._tokens) / (now - self._clock) if now > self._clock else None
+        self._clock, self._tokens = now, state.num_input_tokens_seen
+        self.last_loss = logs["loss"]
+        emit(
+            "progress",
+            step=state.global_step,
+            total_steps=state.max_steps,
+            epoch=state.epoch,
+            loss=logs["loss"],
+            learning_rate=logs.get("learning_rate"),
+            grad_norm=logs.get("grad_norm"),
+            tokens_per_sec=tokens_per_sec,
+        )
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        if metrics and "eval_loss" in metrics:
+            emit("eval", step=state.global_step, epoch=state.epoch, eval_loss=metrics["eval_loss"])
+
+    def on_save(self, args, state, control, **kwargs):
+        emit("checkpoint", step=state.global_step, path=checkpoint_path(args, state))

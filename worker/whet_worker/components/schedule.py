@@ -1,0 +1,77 @@
+"""Learning-rate schedule: linear warmup, then cosine or linear decay to a floor, or constant.
+
+A resume may add epochs or steps. The schedule then re-plans its decay to end at the new
+total, continuing from the learning rate it had reached: no jump, no second warmup, never a
+silent no-op. Its plan lives in the scheduler's state (scheduler.pt in each checkpoint), so
+a resume knows the original warmup.
+"""
+
+import math
+from typing import Any
+
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LambdaLR
+from transformers import TrainerCallback
+
+from ..events import emit
+
+
+class WarmupDecay:
+    """The multiplier of the peak learning rate at each step.
+
+    A callable object rather than a function: LambdaLR saves an object's fields with the
+    scheduler state and restores them on load.
+    """
+
+    def __init__(self, shape: str, warmup_steps: int, total_steps: int, floor: float) -> None:
+        self.shape = shape
+        self.warmup_steps = warmup_steps
+        self.total_steps = total_steps
+        self.floor = floor
+        # The decay runs from (anchor_step, anchor_progress) to (total_steps, 1).
+        self.anchor_step = warmup_steps
+        self.anchor_progress = 0.0
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup_steps:
+            return step / self.warmup_steps
+        if self.shape == "constant":
+            return 1.0
+        progress = self._progress(step)
+        decay = 0.5 * (1.0 + math.cos(math.pi * progress)) if self.shape == "cosine" else 1.0 - progress
+        return self.floor + (1.0 - self.floor) * decay
+
+    def _progress(self, step: int) -> float:
+        remaining = self.total_steps - self.anchor_step
+        if remaining <= 0:
+            return 1.0
+        return min(1.0, self.anchor_progress + (1.0 - self.anchor_progress) * (step - self.anchor_step) / remaining)
+
+    def extend(self, total_steps: int, step: int) -> bool:
+        """Stretch the rest of the decay from `step` to `total_steps`; False when nothing changes."""
+        if total_steps == self.total_steps:
+            return False
+        anchor = max(step, self.warmup_steps)
+        self.anchor_progress = self._progress(anchor)
+        self.anchor_step = anchor
+        self.total_steps = total_steps
+        return True
+
+
+def make_scheduler(optimizer: Optimizer, hp: dict[str, Any], total_steps: int) -> LambdaLR:
+    warmup_steps = math.ceil(hp["warmup_ratio"] * total_steps)
+    return LambdaLR(optimizer, WarmupDecay(hp["lr_scheduler"], warmup_steps, total_steps, hp["lr_decay_ratio"]))
+
+
+class ExtendScheduleOnResume(TrainerCallback):
+    """After the trainer restored a checkpoint's scheduler, re-plan it for this run's total steps."""
+
+    def on_train_begin(self, args, state, control, lr_scheduler=None, **kwargs):
+        schedule = lr_scheduler.lr_lambdas[0]
+        previous = schedule.total_steps
+        if schedule.extend(state.max_steps, state.global_step):
+            emit(
+                "log",
+                level="info",
+                message=f"schedule re-planned from {previous} to {state.max_steps} steps at step {state.global_step}",
+            )

@@ -1,0 +1,83 @@
+"""Turn conversations into `input_ids` + `labels` (-100 outside assistant turns), truncated.
+
+The labels keep each answer's EOS, so fine-tuned models learn to stop. Samples left with no
+target token (no assistant turn, or every answer past max_seq_len) are dropped and counted.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from datasets import Dataset
+from transformers import PreTrainedTokenizerBase
+
+from .chat_template import TrainingTemplate
+
+IGNORE = -100  # the label value the loss skips
+
+
+@dataclass
+class TokenizedSplit:
+    dataset: Dataset
+    total: int
+    no_answer: int  # conversations without an assistant turn
+    truncated_away: int  # every answer token fell beyond max_seq_len
+    first_answer_at: list[int]  # where the answer began, for the truncated-away ones
+
+    @property
+    def dropped(self) -> int:
+        return self.no_answer + self.truncated_away
+
+
+def tokenize_conversations(
+    conversations: list[list[dict[str, Any]]],
+    tokenizer: PreTrainedTokenizerBase,
+    template: TrainingTemplate,
+    max_seq_len: int,
+) -> TokenizedSplit:
+    rows: dict[str, list] = {"input_ids": [], "labels": []}
+    no_answer, first_answer_at = 0, []
+    for messages in conversations:
+        input_ids, labels = _labelled(tokenizer, template, messages)
+        targets = [i for i, label in enumerate(labels) if label != IGNORE]
+        if not targets:
+            no_answer += 1
+        elif targets[0] >= max_seq_len:
+            first_answer_at.append(targets[0])
+        else:
+            rows["input_ids"].append(input_ids[:max_seq_len])
+            rows["labels"].append(labels[:max_seq_len])
+    return TokenizedSplit(Dataset.from_dict(rows), len(conversations), no_answer, len(first_answer_at), first_answer_at)
+
+
+def _labelled(tokenizer: PreTrainedTokenizerBase, template: TrainingTemplate, messages: list[dict[str, Any]]):
+    if template.template is None:
+        input_ids, mask = _mask_from_offsets(tokenizer, messages)
+    else:
+        encoded = tokenizer.apply_chat_template(
+            messages, chat_template=template.template, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+        )
+        input_ids, mask = list(encoded["input_ids"]), list(encoded["assistant_masks"])
+    return input_ids, [token if marked else IGNORE for token, marked in zip(input_ids, mask)]
+
+
+def _mask_from_offsets(tokenizer: PreTrainedTokenizerBase, messages: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """Locate each assistant turn by rendering the chat up to it, for templates without generation markers.
+
+    A turn spans from the end of the prompt that asks for it (add_generation_prompt) to the
+    end of its EOS. Turns a template renders differently once later turns follow are left
+    unmarked rather than guessed.
+    """
+    text = tokenizer.apply_chat_template(messages, tokenize=False)
+    spans = []
+    for index, message in enumerate(messages):
+        if message["role"] != "assistant":
+            continue
+        prompt = tokenizer.apply_chat_template(messages[:index], tokenize=False, add_generation_prompt=True)
+        upto = tokenizer.apply_chat_template(messages[: index + 1], tokenize=False)
+        if not (text.startswith(upto) and upto.startswith(prompt)):
+            continue
+        eos = upto.find(tokenizer.eos_token, len(prompt)) if tokenizer.eos_token else -1
+        spans.append((len(prompt), eos + len(tokenizer.eos_token) if eos >= 0 else len(upto)))
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    mask = [int(any(start <= begin < end for start, end in spans)) for begin, _ in encoded["offset_mapping"]]
+    return list(encoded["input_ids"]), mask
