@@ -4,7 +4,7 @@
  * that already failed, so speed does not matter) and reports the first offending character.
  */
 export interface JsonSyntaxProblem {
-  /** 1-based column in characters (code points), as an editor counts. */
+  /** 1-based column in UTF-16 units, as VS Code and most editors count (an emoji is 2). */
   column: number;
   detail: string;
 }
@@ -12,17 +12,7 @@ export interface JsonSyntaxProblem {
 export function locateJsonError(text: string): JsonSyntaxProblem {
   const r = scan(text);
   const shown = r.index < text.length ? `unexpected ${describeChar(text, r.index)}` : 'unexpected end of line';
-  return { column: codePointColumn(text, r.index), detail: `${shown}, ${r.expected}` };
-}
-
-function codePointColumn(text: string, index: number): number {
-  let col = 1;
-  for (let i = 0; i < index && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
-    col++;
-  }
-  return col;
+  return { column: r.index + 1, detail: `${shown}, ${r.expected}` };
 }
 
 function describeChar(text: string, i: number): string {

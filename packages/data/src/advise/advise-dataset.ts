@@ -1,0 +1,126 @@
+import type { DatasetStats } from '../stats/dataset-stats.ts';
+import { countAbove } from '../stats/length-summary.ts';
+
+export interface Advice {
+  level: 'info' | 'warning';
+  code: string;
+  message: string;
+}
+
+export interface AdviseOptions {
+  /** The job's max_seq_len: how many samples it would cut. */
+  maxSeqLen?: number;
+  /** The model's context length. */
+  contextLength?: number;
+  /** The model's parameter count, for the data-size rule of thumb (under 20B). */
+  modelParams?: number;
+}
+
+/** Samples under this are too few to fine-tune on. */
+export const TOO_FEW_SAMPLES = 100;
+/** The rule of thumb for models under 20B: about this many good samples. */
+export const SUGGESTED_SAMPLES = 1000;
+export const LONG_SAMPLE_TOKENS = 4096;
+export const LONG_SAMPLE_SHARE = 0.2;
+
+/**
+ * Plain-words advice about a dataset, each with the numbers behind it: size against the rule of
+ * thumb, duplicates, the context length that covers 95% of samples, samples a max_seq_len cuts.
+ */
+export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Advice[] {
+  const out: Advice[] = [];
+  const n = stats.rows;
+  const small = opts.modelParams === undefined || opts.modelParams < 20e9;
+
+  if (n < TOO_FEW_SAMPLES) {
+    out.push({
+      level: 'warning',
+      code: 'too_few_samples',
+      message: `Only ${fmt(n)} samples: under ${TOO_FEW_SAMPLES} the model mostly memorizes them. Collect more, aiming at about ${fmt(SUGGESTED_SAMPLES)} varied, high-quality samples.`,
+    });
+  } else if (small && n < SUGGESTED_SAMPLES / 2) {
+    out.push({
+      level: 'info',
+      code: 'below_suggested_size',
+      message: `${fmt(n)} samples: the usual rule of thumb for models under 20B is about ${fmt(SUGGESTED_SAMPLES)} high-quality samples. Results may improve with more.`,
+    });
+  } else if (small && n > SUGGESTED_SAMPLES * 100) {
+    out.push({
+      level: 'info',
+      code: 'large_dataset',
+      message: `${fmt(n)} samples, far above the ~${fmt(SUGGESTED_SAMPLES)} that often suffice for models under 20B: quality matters more than quantity, so consider de-duplicating and sampling the best rows to save training time.`,
+    });
+  }
+
+  const { exact, normalized } = stats.duplicates;
+  if (normalized > 0) {
+    out.push({
+      level: 'warning',
+      code: 'duplicates',
+      message: `${fmt(exact)} samples (${pct(exact, n)}) repeat an earlier one exactly, ${fmt(normalized)} (${pct(normalized, n)}) once case, spacing and punctuation are ignored. Repeats weigh some samples more and can leak into the validation split; de-duplicate (dedup: "normalized").`,
+    });
+  }
+
+  const t = stats.tokens;
+  if (!t) {
+    out.push({
+      level: 'info',
+      code: 'no_token_stats',
+      message: `Token counts need the model's tokenizer; by characters, 95% of samples are under ${fmt(stats.characters.per_sample.p95)} characters (longest ${fmt(stats.characters.per_sample.max)}).`,
+    });
+    return out;
+  }
+
+  const cover = roundUp(t.per_sample.p95);
+  out.push({
+    level: 'info',
+    code: 'context_p95',
+    message: `95% of samples fit in ${fmt(t.per_sample.p95)} tokens (median ${fmt(t.per_sample.p50)}, p99 ${fmt(t.per_sample.p99)}, longest ${fmt(t.per_sample.max)}); a max_seq_len of ${fmt(cover)} covers them.`,
+  });
+
+  const long = countAbove(t.length_counts, LONG_SAMPLE_TOKENS);
+  if (n > 0 && long / n > LONG_SAMPLE_SHARE) {
+    out.push({
+      level: 'warning',
+      code: 'long_samples',
+      message: `${fmt(long)} samples (${pct(long, n)}) are longer than ${fmt(LONG_SAMPLE_TOKENS)} tokens: use a model with a context of at least ${fmt(cover)} tokens, or split the long samples.`,
+    });
+  }
+  if (opts.contextLength !== undefined && t.per_sample.p95 > opts.contextLength) {
+    const over = countAbove(t.length_counts, opts.contextLength);
+    out.push({
+      level: 'warning',
+      code: 'context_too_short',
+      message: `${fmt(over)} samples (${pct(over, n)}) are longer than the model's ${fmt(opts.contextLength)}-token context: choose a model with a context of at least ${fmt(cover)} tokens, or shorten the samples.`,
+    });
+  }
+  if (opts.maxSeqLen !== undefined) {
+    const cut = countAbove(t.length_counts, opts.maxSeqLen);
+    const approx = t.length_bucket > 1 ? 'about ' : '';
+    if (cut > 0) {
+      out.push({
+        level: 'warning',
+        code: 'truncation',
+        message: `${approx}${fmt(cut)} of ${fmt(n)} samples (${pct(cut, n)}) are longer than max_seq_len ${fmt(opts.maxSeqLen)} and will be cut, losing the end of their answers. A max_seq_len of ${fmt(cover)} keeps 95% whole.`,
+      });
+    } else {
+      out.push({ level: 'info', code: 'no_truncation', message: `Every sample fits in max_seq_len ${fmt(opts.maxSeqLen)} (longest ${fmt(t.per_sample.max)} tokens).` });
+    }
+  }
+  return out;
+}
+
+/** The next multiple of 256 (at least 256): the values max_seq_len usually takes. */
+export function roundUp(tokens: number): number {
+  return Math.max(256, Math.ceil(tokens / 256) * 256);
+}
+
+function fmt(v: number): string {
+  return v.toLocaleString('en-US');
+}
+
+function pct(part: number, whole: number): string {
+  if (whole === 0) return '0%';
+  const p = (100 * part) / whole;
+  return `${p < 10 ? p.toFixed(1) : Math.round(p)}%`;
+}

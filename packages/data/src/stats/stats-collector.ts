@@ -1,0 +1,127 @@
+import type { NormalizedRow } from '../types.ts';
+import type { ConversationTokenCounter } from '../tokenize/conversation-tokens.ts';
+import type { LoadedTokenizer } from '../tokenize/load-tokenizer.ts';
+import type { DatasetStats } from './dataset-stats.ts';
+import { countChars, newCharCounts } from './char-counts.ts';
+import { normalizeForDedup, textKey } from './dedup-key.ts';
+import { histogram, lengthCounts, LengthList, summarize } from './length-summary.ts';
+import { rowDedupText, rowTurns } from './row-turns.ts';
+
+const SAMPLE_CHINESE_CHARS = 50_000;
+const SAMPLE_ENGLISH_WORDS = 20_000;
+const CHINESE_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+const ENGLISH_WORD = /[A-Za-z]+(?:'[A-Za-z]+)*/g;
+
+/**
+ * Statistics over the rows of a dataset, fed one normalized row at a time. Memory is a few
+ * bytes per row (one length or two, two hashes), never the rows themselves.
+ */
+export class StatsCollector {
+  private rows = 0;
+  private turns = 0;
+  private maxTurns = 0;
+  private readonly roles: Record<string, number> = {};
+  private readonly chars = newCharCounts();
+  private readonly charLengths = new LengthList();
+  private readonly tokenLengths = new LengthList();
+  private readonly exact = new Set<number>();
+  private readonly normalized = new Set<number>();
+  private exactDups = 0;
+  private normalizedDups = 0;
+  private chineseSample: string[] = [];
+  private chineseSampleChars = 0;
+  private englishSample: string[] = [];
+
+  constructor(private readonly tokens: { counter: ConversationTokenCounter; tokenizer: LoadedTokenizer } | null = null) {}
+
+  /** `line` is the row as written to data.jsonl: equal lines are exact duplicates. */
+  add(row: NormalizedRow, line: string): void {
+    this.rows++;
+    const turns = rowTurns(row);
+    const nTurns = 'text' in row ? 1 : turns.length;
+    this.turns += nTurns;
+    if (nTurns > this.maxTurns) this.maxTurns = nTurns;
+    let chars = 0;
+    for (const t of turns) {
+      const role = 'chosen' in row && (t === row.chosen || t === row.rejected) ? 'assistant' : t.role;
+      this.roles[role] = (this.roles[role] ?? 0) + 1;
+      const before = this.chars.chinese + this.chars.other;
+      countChars(t.content, this.chars);
+      chars += this.chars.chinese + this.chars.other - before;
+      if (this.tokens) this.sampleForRatios(t.content);
+    }
+    this.charLengths.push(chars);
+
+    if (this.exact.has(textKey(line))) this.exactDups++;
+    else this.exact.add(textKey(line));
+    const nk = textKey(rowDedupText(row, normalizeForDedup));
+    if (this.normalized.has(nk)) this.normalizedDups++;
+    else this.normalized.add(nk);
+
+    if (this.tokens) this.tokenLengths.push(this.countRowTokens(row));
+  }
+
+  finish(): DatasetStats {
+    const charSorted = this.charLengths.sorted();
+    const stats: DatasetStats = {
+      rows: this.rows,
+      turns: { total: this.turns, mean: this.rows ? round(this.turns / this.rows, 2) : 0, max: this.maxTurns },
+      roles: this.roles,
+      characters: {
+        total: this.chars.chinese + this.chars.other,
+        chinese: this.chars.chinese,
+        other: this.chars.other,
+        per_sample: summarize(charSorted, this.charLengths.sum),
+      },
+      english_words: this.chars.englishWords,
+      duplicates: { exact: this.exactDups, normalized: this.normalizedDups },
+      tokens: null,
+    };
+    if (this.tokens) {
+      const sorted = this.tokenLengths.sorted();
+      const { pairs, bucket } = lengthCounts(sorted);
+      const tok = this.tokens.tokenizer;
+      const zh = this.chineseSample.join('');
+      const en = this.englishSample.join(' ');
+      stats.tokens = {
+        tokenizer: tok.path,
+        includes_chat_template: this.tokens.counter.usesTemplate,
+        total: this.tokenLengths.sum,
+        per_sample: summarize(sorted, this.tokenLengths.sum),
+        histogram: histogram(sorted),
+        length_counts: pairs,
+        length_bucket: bucket,
+        per_chinese_char: zh.length > 0 ? round(tok.count(zh) / [...zh].length, 3) : null,
+        per_english_word: this.englishSample.length > 0 ? round(tok.count(en) / this.englishSample.length, 3) : null,
+      };
+    }
+    return stats;
+  }
+
+  private countRowTokens(row: NormalizedRow): number {
+    const c = this.tokens!.counter;
+    if ('text' in row) return c.countText(row.text);
+    if ('chosen' in row) {
+      const t = this.tokens!.tokenizer;
+      return c.count([...row.messages, { role: 'assistant', content: '' }]) + Math.max(t.count(row.chosen.content), t.count(row.rejected.content));
+    }
+    return c.count(row.messages);
+  }
+
+  private sampleForRatios(text: string): void {
+    if (this.chineseSampleChars < SAMPLE_CHINESE_CHARS) {
+      for (const m of text.matchAll(CHINESE_RUN)) {
+        this.chineseSample.push(m[0]);
+        this.chineseSampleChars += m[0].length;
+      }
+    }
+    if (this.englishSample.length < SAMPLE_ENGLISH_WORDS) {
+      for (const m of text.matchAll(ENGLISH_WORD)) this.englishSample.push(m[0]);
+    }
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
