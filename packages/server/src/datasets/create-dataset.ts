@@ -92,7 +92,7 @@ async function validateAndStore(
       preview: r.preview,
       errors: r.errors,
       error_counts: r.error_counts,
-      stats: { ...(r.stats as Record<string, unknown>), container: r.container, dropped_rows: r.dropped_rows },
+      stats: { ...(r.stats as unknown as Record<string, unknown>), container: r.container, dropped_rows: r.dropped_rows },
     }),
   );
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type Dataset, type Job, type JobCreate, type Model, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../ids.ts';
+import { checkAnswersFit } from './check-truncation.ts';
 import { resolveHyperparameters } from './resolve-hyperparameters.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
@@ -31,7 +32,7 @@ function trainableModel(ctx: AppContext, ref: string): Model {
 }
 
 /** Validate a job request against what is stored, resolve every value, and store it queued. */
-export function createJob(ctx: AppContext, body: JobCreate): Job {
+export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> {
   const model = trainableModel(ctx, body.model);
   if (body.datasets && body.datasets.length > 1) {
     throw new WhetError('INVALID_REQUEST', `mixing ${body.datasets.length} datasets is not available yet; give one dataset`, { field: 'datasets' });
@@ -53,6 +54,7 @@ export function createJob(ctx: AppContext, body: JobCreate): Job {
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
+  await checkAnswersFit(datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
   const id = newId('job');
   const job: Job = {
     id,

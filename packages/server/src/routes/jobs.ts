@@ -19,7 +19,7 @@ export function jobRoutes(ctx: AppContext) {
       return c.json({ data: ctx.store.listJobs({ status }) });
     })
     .post('/jobs', async (c) => {
-      const job = createJob(ctx, await parseJsonBody(c, JobCreateSchema));
+      const job = await createJob(ctx, await parseJsonBody(c, JobCreateSchema));
       ctx.scheduler.tick();
       return c.json(ctx.store.getJob(job.id) ?? job, 201);
     })

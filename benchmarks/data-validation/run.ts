@@ -1,0 +1,86 @@
+/**
+ * Benchmark: validation + statistics over a generated 200 MB chat JSONL (MB/s and peak RSS, in a
+ * child process so the generator's memory does not count), and token counting with our
+ * tokenizer against the Python `tokenizers` library on the same texts in the same run.
+ *
+ *   npm run bench -- data-validation
+ *   BENCH_MB=50 npx tsx benchmarks/data-validation/run.ts   (a quicker run)
+ *
+ * Goals: >= 30 MB/s on one core, peak RSS < 300 MB. Prints one final JSON line.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateChatJsonl } from './generate.ts';
+import { ensureTinyModel } from '../../test-support/tiny-model.ts';
+import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MB = 1 << 20;
+const sizeMb = Number(process.env.BENCH_MB ?? 200);
+/** Token counting is timed on the first texts up to this size (the same texts on both sides). */
+const tokenMb = Number(process.env.BENCH_TOKEN_MB ?? 40);
+
+const tsx = (script: string, args: string[]) =>
+  JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', join(here, script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * MB })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  );
+
+const dir = mkdtempSync(join(tmpdir(), 'whet-bench-data-'));
+try {
+  const file = join(dir, 'chat.jsonl');
+  const t0 = performance.now();
+  const gen = await generateChatJsonl(file, sizeMb * MB);
+  console.log(`generated ${(gen.bytes / MB).toFixed(0)} MB, ${gen.rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const v = tsx('validate-child.ts', [file, join(dir, 'out')]);
+  const mbPerS = gen.bytes / MB / v.seconds;
+  console.log(`validation + statistics: ${v.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s, peak RSS ${v.peak_rss_mb} MB (${v.rows} rows, ${v.status})`);
+
+  const demo = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct', 'tokenizer.json');
+  const tokenizer = existsSync(demo) ? demo : join(ensureTinyModel(), 'tokenizer.json');
+  const tokenizerName = existsSync(demo) ? 'SmolLM2-135M-Instruct' : 'tiny test model (768 tokens)';
+  const js = tsx('tokens-child.ts', [file, tokenizer, String(tokenMb * MB)]);
+  const jsMbs = js.text_bytes / MB / js.seconds;
+  console.log(`token counting (JS, ${tokenizerName}): ${js.tokens} tokens, ${(js.text_bytes / MB).toFixed(0)} MB of text in ${js.seconds.toFixed(1)} s = ${jsMbs.toFixed(2)} MB/s`);
+
+  let py: { tokens: number; seconds_single: number; seconds_batch: number; text_bytes: number; cores: number } | null = null;
+  if (existsSync(VENV_PYTHON)) {
+    py = JSON.parse(execFileSync(VENV_PYTHON, [join(here, 'tokens_python.py'), file, tokenizer, String(tokenMb * MB)], { encoding: 'utf8' }).trim().split('\n').at(-1)!);
+    console.log(
+      `token counting (Python tokenizers): one core ${(py!.text_bytes / MB / py!.seconds_single).toFixed(2)} MB/s, encode_batch on ${py!.cores} cores ${(py!.text_bytes / MB / py!.seconds_batch).toFixed(2)} MB/s; same token total: ${py!.tokens === js.tokens}`,
+    );
+  } else console.log('token counting (Python): skipped, no .venv (run npm run setup)');
+
+  const pySingle = py ? py.text_bytes / MB / py.seconds_single : null;
+  const pyBatch = py ? py.text_bytes / MB / py.seconds_batch : null;
+  console.log(
+    JSON.stringify({
+      benchmark: 'data-validation',
+      file_mb: Math.round(gen.bytes / MB),
+      rows: v.rows,
+      validation_mb_per_s: round(mbPerS),
+      validation_peak_rss_mb: v.peak_rss_mb,
+      goals_met: mbPerS >= 30 && v.peak_rss_mb < 300,
+      tokenizer: tokenizerName,
+      token_text_mb: round(js.text_bytes / MB),
+      js_tokens_mb_per_s: round(jsMbs),
+      python_tokens_mb_per_s_one_core: pySingle && round(pySingle),
+      python_tokens_mb_per_s_batch: pyBatch && round(pyBatch),
+      js_vs_python_one_core: pySingle && round(jsMbs / pySingle),
+      js_vs_python_batch: pyBatch && round(jsMbs / pyBatch),
+      token_totals_equal: py ? py.tokens === js.tokens : null,
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
