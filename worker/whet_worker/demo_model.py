@@ -40,7 +40,12 @@ def convert(folder: Path, out: Path) -> None:
     try:
         model.save_pretrained(partial)
         tokenizer.save_pretrained(partial)
-        os.replace(partial, out)
+        try:
+            os.replace(partial, out)
+        except OSError:
+            if not (out / "config.json").is_file():
+                raise
+            # another process converted it at the same time; its folder is as good as ours
     finally:
         shutil.rmtree(partial, ignore_errors=True)
 

@@ -3,6 +3,10 @@ import type { Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whets
 import { nowIso } from '../ids.ts';
 import type { Store, StoredEvent } from './store.ts';
 
+/**
+ * Schema versions in order (user_version counts how many ran). A resource with its own store
+ * (store/<resource>-store.ts) appends its CREATE TABLE statements here as a new entry.
+ */
 const MIGRATIONS = [
   `CREATE TABLE models (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, doc TEXT NOT NULL);
    CREATE TABLE datasets (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
@@ -17,7 +21,8 @@ const MIGRATIONS = [
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
 export class SqliteStore implements Store {
-  private db: Database.Database;
+  /** The open database, for the per-resource stores (evaluations, deployments, ...) that share it. */
+  readonly db: Database.Database;
 
   constructor(path: string) {
     this.db = new Database(path);
