@@ -65,16 +65,13 @@ export function scorePairs(pairs: readonly ScorePair[], opts: ScorePairsOptions 
   };
 }
 
-/** The scores without `per_sample`, in the key order the CLI prints. */
-export function summarizeScores(scores: EvalScores): EvalSummary {
-  return {
-    'bleu-4': scores['bleu-4'],
-    'rouge-1': scores['rouge-1'],
-    'rouge-2': scores['rouge-2'],
-    'rouge-l': scores['rouge-l'],
-    'sacrebleu-13a': scores['sacrebleu-13a'],
-    'sacrebleu-zh': scores['sacrebleu-zh'],
-    exact_match: scores.exact_match,
-    count: scores.count,
-  };
+/** The seven corpus metrics, in the order the CLI prints them. */
+export const METRIC_KEYS = ['bleu-4', 'rouge-1', 'rouge-2', 'rouge-l', 'sacrebleu-13a', 'sacrebleu-zh', 'exact_match'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** The seven metrics alone (no `count`, no `per_sample`), in the order the CLI prints them. */
+export function summarizeScores(scores: EvalSummary): Record<MetricKey, number> {
+  const out = {} as Record<MetricKey, number>;
+  for (const key of METRIC_KEYS) out[key] = scores[key];
+  return out;
 }

@@ -47,22 +47,41 @@ export function corpusBleu(hypotheses: readonly string[], references: readonly s
 function segmentStats(hyp: string[], ref: string[]): { hypLen: number; refLen: number; correct: number[]; total: number[] } {
   const correct = new Array<number>(ORDER).fill(0);
   const total = new Array<number>(ORDER).fill(0);
+  // Tokens as small integers, n-grams as exact numbers (base = distinct tokens + 1).
+  const ids = new Map<string, number>();
+  const intern = (t: string): number => {
+    let id = ids.get(t);
+    if (id === undefined) {
+      id = ids.size + 1;
+      ids.set(t, id);
+    }
+    return id;
+  };
+  const h = hyp.map(intern);
+  const r = ref.map(intern);
+  const base = ids.size + 1;
+  const numeric = base ** ORDER < Number.MAX_SAFE_INTEGER;
   for (let n = 1; n <= ORDER; n++) {
-    const refCounts = ngramCounts(ref, n);
-    for (const [gram, count] of ngramCounts(hyp, n)) {
+    const refCounts = ngramCounts(r, n, base, numeric);
+    for (const [gram, count] of ngramCounts(h, n, base, numeric)) {
       total[n - 1] += count;
-      const r = refCounts.get(gram);
-      if (r !== undefined) correct[n - 1] += Math.min(count, r);
+      const c = refCounts.get(gram);
+      if (c !== undefined) correct[n - 1] += Math.min(count, c);
     }
   }
   return { hypLen: hyp.length, refLen: ref.length, correct, total };
 }
 
-/** Tokens never hold whitespace, so a space-joined n-gram is unambiguous (sacrebleu joins them too). */
-function ngramCounts(tokens: string[], n: number): Map<string, number> {
-  const counts = new Map<string, number>();
+function ngramCounts(tokens: number[], n: number, base: number, numeric: boolean): Map<number | string, number> {
+  const counts = new Map<number | string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
-    const gram = n === 1 ? tokens[i] : tokens.slice(i, i + n).join(' ');
+    let gram: number | string;
+    if (numeric) {
+      gram = 0;
+      for (let j = 0; j < n; j++) gram = gram * base + tokens[i + j];
+    } else {
+      gram = tokens.slice(i, i + n).join(',');
+    }
     counts.set(gram, (counts.get(gram) ?? 0) + 1);
   }
   return counts;

@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@whetstone/server';
+import { REPO_ROOT } from '../../../../test-support/paths.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
+import { parseModelItem } from './eval.ts';
+
+const run = promisify(execFile);
+
+describe('--models items', () => {
+  it('name registered models, jobs and checkpoints, endpoints, few-shot and labels', () => {
+    expect(parseModelItem('tiny')).toEqual({ kind: 'model', model_id: 'tiny', few_shot: 0 });
+    expect(parseModelItem('tiny:3shot=prompting')).toEqual({ kind: 'model', model_id: 'tiny', few_shot: 3, label: 'prompting' });
+    expect(parseModelItem('job_abc12@40')).toEqual({ kind: 'job', job_id: 'job_abc12', checkpoint_step: 40, few_shot: 0 });
+    expect(parseModelItem('https://api.example.com/v1#gpt-4o-mini=api')).toEqual({
+      kind: 'endpoint', base_url: 'https://api.example.com/v1', model: 'gpt-4o-mini', timeout_s: 60, few_shot: 0, label: 'api',
+    });
+    expect(() => parseModelItem('https://api.example.com/v1')).toThrow(/names no model/);
+  });
+});
+
+// `whet eval run --follow` and `whet eval show` as a user runs them, against a real server and worker.
+describe('whet eval run / show', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  const whet = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 180_000 });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+    }
+  };
+  beforeAll(async () => {
+    server = await testServer(home);
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('evaluates the base model with and without few-shot examples and shows the comparison and the worst samples', async () => {
+    expect((await whet('models', 'add', ensureTinyModel(), '--name', 'tiny')).code).toBe(0);
+    const up = await whet('data', 'upload', writeJsonl(join(home, 'test.jsonl'), toyChatRows(6)), '--json');
+    const dataset = JSON.parse(up.stdout).id as string;
+
+    const r = await whet('eval', 'run', '--models', 'tiny,tiny:2shot=prompting,gone', '--data', dataset, '--few-shot-data', dataset, '--max-tokens', '4', '--limit', '4', '--follow');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const id = /created (eval_\w+): 3 models x 4 rows/.exec(r.stdout)![1];
+    expect(r.stdout).toMatch(/status {3}succeeded/);
+    expect(r.stdout).toMatch(/MODEL {6}STATUS\s+BLEU-4\s+ROUGE-1/);
+    expect(r.stdout).toMatch(/\nprompting\s+succeeded\s+[\d.]+ \([+-][\d.]+\)/); // deltas against the baseline column
+    expect(r.stdout).toMatch(/gone: MODEL_NOT_FOUND: no model with id or name "gone"/);
+
+    const show = await whet('eval', 'show', id, '--samples', '2', '--label', 'prompting');
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/4 samples, worst first:\n#\d+ {2}What colour is/);
+    expect(show.stdout).toMatch(/ {2}reference: \w+ is \w+\.\n {2}tiny: ".*" {2}bleu-4 [\d.]+ em 0/);
+    expect(show.stdout).toMatch(/ {2}gone: \[MODEL_NOT_FOUND\]/);
+    const j = JSON.parse((await whet('eval', 'show', id, '--json')).stdout);
+    expect(j).toMatchObject({ id, status: 'succeeded', dataset: { rows: 4 } });
+  });
+});

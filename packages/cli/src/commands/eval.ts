@@ -1,0 +1,148 @@
+import type { Command } from 'commander';
+import { WhetError, type Evaluation, type EvaluationCreateInput, type EvaluationModelRef, type EvaluationSample } from '@whetstone/core';
+import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
+import type { ApiClient } from '../client.ts';
+import { table } from '../format.ts';
+import { print } from '../output.ts';
+
+/**
+ * One `--models` item: `NAME` (a registered model), `job_ID` or `job_ID@STEP` (a job's result or
+ * checkpoint), `https://host/v1#MODEL` (an OpenAI-compatible endpoint); `:Kshot` adds k few-shot
+ * examples, `=LABEL` names the column. E.g. `smollm2:3shot=prompting,job_abc=fine-tuned`.
+ */
+export function parseModelItem(item: string): EvaluationModelRef {
+  let rest = item.trim();
+  let label: string | undefined;
+  const eq = rest.lastIndexOf('=');
+  if (eq > 0 && !rest.slice(eq).includes('/')) [rest, label] = [rest.slice(0, eq), rest.slice(eq + 1)];
+  let fewShot = 0;
+  const shot = /:(\d+)shot$/.exec(rest);
+  if (shot) {
+    fewShot = Number(shot[1]);
+    rest = rest.slice(0, shot.index);
+  }
+  const common = { ...(label ? { label } : {}), few_shot: fewShot };
+  if (/^https?:\/\//.test(rest)) {
+    const hash = rest.lastIndexOf('#');
+    if (hash < 0) throw new WhetError('INVALID_REQUEST', `endpoint "${rest}" names no model`, { hint: 'Write it as https://host/v1#MODEL.', field: 'models' });
+    return { kind: 'endpoint', base_url: rest.slice(0, hash), model: rest.slice(hash + 1), timeout_s: 60, ...common };
+  }
+  const job = /^(job_[A-Za-z0-9]+)(?:@(\d+))?$/.exec(rest);
+  if (job) return { kind: 'job', job_id: job[1], ...(job[2] ? { checkpoint_step: Number(job[2]) } : {}), ...common };
+  if (!rest) throw new WhetError('INVALID_REQUEST', `empty model in --models "${item}"`, { field: 'models' });
+  return { kind: 'model', model_id: rest, ...common };
+}
+
+const fmt = (x: number) => x.toFixed(2);
+
+export function describeEvaluation(e: Evaluation): string {
+  const lines = [`${e.id}  ${e.name}`, `status   ${e.status}   test set ${e.dataset.source} ${e.dataset.id} (${e.dataset.rows} rows)   baseline ${e.models[e.baseline].label}`];
+  if (e.error) lines.push(`error    ${e.error.code}: ${e.error.message}`);
+  const rows = e.models.map((m, i) => {
+    const row: Record<string, string> = { model: m.label, status: m.status === 'running' ? `running ${m.progress.done}/${m.progress.total}` : m.status };
+    for (const k of METRIC_KEYS) {
+      const v = m.metrics?.[k];
+      const d = m.deltas?.[k];
+      row[k] = v === undefined ? '' : i === e.baseline || d === undefined ? fmt(v) : `${fmt(v)} (${d >= 0 ? '+' : ''}${fmt(d)})`;
+    }
+    return row;
+  });
+  const labelled = e.models.some((m) => m.label_accuracy);
+  if (labelled) e.models.forEach((m, i) => (rows[i].accuracy = m.label_accuracy ? `${fmt(m.label_accuracy.accuracy)} (${m.label_accuracy.invalid} invalid)` : ''));
+  lines.push(table(rows, ['model', 'status', ...METRIC_KEYS, ...(labelled ? ['accuracy'] : [])]));
+  for (const m of e.models) if (m.error) lines.push(`${m.label}: ${m.error.code}: ${m.error.message}\n  hint: ${m.error.hint}`);
+  return lines.join('\n');
+}
+
+function describeSamples(samples: EvaluationSample[]): string {
+  return samples
+    .map((s) =>
+      [
+        `#${s.index}  ${s.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''}`,
+        `  reference: ${s.reference}`,
+        ...s.outputs.map((o) => `  ${o.label}: ${o.error ? `[${o.error.code}]` : JSON.stringify(o.prediction)}${o.scores ? `  bleu-4 ${fmt(o.scores['bleu-4'])} em ${o.scores.exact_match}` : ''}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+const FINISHED = new Set(['succeeded', 'failed']);
+
+/** `whet eval ...`: `score` computes locally (no server); `run` and `show` talk to the server. */
+export function evalCommands(program: Command, api: () => ApiClient) {
+  const evals = program.command('eval').description('Score predictions; evaluate models side by side');
+  evals
+    .command('score <file>')
+    .description(
+      'Score a JSONL file of {"prediction": "...", "reference": "..."} lines locally: BLEU-4 and ROUGE-1/2/L as LLaMA-Factory reports them, ' +
+        'sacrebleu corpus BLEU (13a, zh) and exact match, each 0 to 100',
+    )
+    .option('--case-sensitive', 'exact match keeps letter case')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, o: { json?: boolean; caseSensitive?: boolean }) => {
+      const scores = await scoreFile(file, { perSample: false, caseSensitive: o.caseSensitive });
+      print(summarizeScores(scores), o, (s) =>
+        [`${scores.count} pairs from ${file}`, table(METRIC_KEYS.map((k) => ({ metric: k, score: s[k].toFixed(4) })), ['metric', 'score'])].join('\n'),
+      );
+    });
+  evals
+    .command('run')
+    .description('Evaluate models on a test set: --models tiny,tiny:3shot=prompting,job_abc,job_abc@40,https://host/v1#gpt-4o-mini')
+    .requiredOption('--models <list>', 'comma-separated; see above')
+    .option('--data <dataset>', 'the test set (a dataset id)')
+    .option('--job <job>', "use this job's held-out split as the test set (and its training data for few-shot)")
+    .option('--few-shot-data <dataset>', 'where few-shot examples come from')
+    .option('--baseline <n>', 'index of the column deltas are taken against', Number, 0)
+    .option('--max-tokens <n>', 'per answer', Number, 256)
+    .option('--temperature <t>', '0 = greedy', Number, 0)
+    .option('--top-p <p>', '', Number, 1)
+    .option('--seed <n>', '', Number, 0)
+    .option('--limit <n>', 'the first N rows only', Number)
+    .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy')
+    .option('--batch-size <n>', 'rows decoded together', Number, 16)
+    .option('--name <name>')
+    .option('--follow', 'show progress until it finishes, then the comparison')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const body: EvaluationCreateInput = {
+        ...(o.name ? { name: o.name } : {}),
+        ...(o.data ? { dataset_id: o.data } : {}),
+        ...(o.job ? { job_id: o.job } : {}),
+        ...(o.fewShotData ? { few_shot_dataset_id: o.fewShotData } : {}),
+        models: String(o.models).split(',').filter(Boolean).map(parseModelItem),
+        baseline: o.baseline,
+        generation: { max_tokens: o.maxTokens, temperature: o.temperature, top_p: o.topP, seed: o.seed },
+        ...(o.limit ? { limit: o.limit } : {}),
+        ...(o.labels ? { labels: String(o.labels).split(',').map((l: string) => l.trim()).filter(Boolean) } : {}),
+        batch_size: o.batchSize,
+      };
+      let e = await api().post<Evaluation>('/evaluations', body);
+      if (!o.json) console.log(`created ${e.id}: ${e.models.length} models x ${e.dataset.rows} rows`);
+      if (!o.follow) return print(e, { json: o.json }, (x) => describeEvaluation(x));
+      let last = '';
+      while (!FINISHED.has(e.status)) {
+        await new Promise((r) => setTimeout(r, 500));
+        e = await api().get<Evaluation>(`/evaluations/${e.id}`);
+        const line = e.models.map((m) => `${m.label} ${m.status === 'running' || m.status === 'queued' ? `${m.progress.done}/${m.progress.total}` : m.status}`).join('  |  ');
+        if (line !== last && !o.json) console.log(line);
+        last = line;
+      }
+      print(e, { json: o.json }, describeEvaluation);
+      process.exitCode = e.status === 'succeeded' ? 0 : 1;
+    });
+  evals
+    .command('show <id>')
+    .description('The comparison table (deltas against the baseline); --samples N shows per-sample answers')
+    .option('--samples <n>', 'also show N samples', Number)
+    .option('--sort <order>', 'index | worst | disagreement', 'worst')
+    .option('--label <label>', 'the column --sort worst ranks by (default: the last)')
+    .option('--disagree', 'only samples where the models disagree on exact match')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => {
+      const e = await api().get<Evaluation>(`/evaluations/${id}`);
+      if (!o.samples) return print(e, o, describeEvaluation);
+      const q = new URLSearchParams({ sort: o.sort, limit: String(o.samples), ...(o.label ? { label: o.label } : {}), ...(o.disagree ? { disagree: '1' } : {}) });
+      const s = await api().get<{ data: EvaluationSample[]; total: number }>(`/evaluations/${id}/samples?${q}`);
+      print({ ...e, samples: s.data }, o, () => `${describeEvaluation(e)}\n\n${s.total} samples${o.disagree ? ' where models disagree' : ''}, ${o.sort} first:\n${describeSamples(s.data)}`);
+    });
+}

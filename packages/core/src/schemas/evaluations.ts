@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** One model column of an evaluation. */
+export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('model'),
+      model_id: z.string().min(1).describe('A registered model by id or name: a base model, or a job result (adapter).'),
+      label: z.string().min(1).max(100).optional(),
+      few_shot: z.number().int().min(0).max(32).default(0).describe('k examples from the few-shot data put in the prompt (the prompting baseline).'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('job'),
+      job_id: z.string().min(1),
+      checkpoint_step: z.number().int().min(1).optional().describe('One of the job\'s checkpoints; absent = its final result.'),
+      label: z.string().min(1).max(100).optional(),
+      few_shot: z.number().int().min(0).max(32).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('endpoint'),
+      base_url: z.string().url().describe('An OpenAI-compatible API, e.g. https://api.example.com/v1'),
+      model: z.string().min(1),
+      api_key_env: z.string().min(1).optional().describe('Name of the server environment variable holding the key (never the key itself).'),
+      label: z.string().min(1).max(100).optional(),
+      few_shot: z.number().int().min(0).max(32).default(0),
+      timeout_s: z.number().min(1).max(600).default(60),
+    })
+    .strict(),
+]);
+export type EvaluationModelRef = z.infer<typeof EvaluationModelRefSchema>;
+
+export const EvaluationGenerationSchema = z
+  .object({
+    max_tokens: z.number().int().min(1).max(4096).default(256),
+    temperature: z.number().min(0).max(2).default(0),
+    top_p: z.number().gt(0).max(1).default(1),
+    seed: z.number().int().default(0),
+  })
+  .strict();
+
+export const EvaluationCreateSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    dataset_id: z.string().min(1).optional().describe('The test set: each row\'s last assistant message is the reference.'),
+    job_id: z.string().min(1).optional().describe('Use the held-out test (else validation) split of this job\'s data as the test set.'),
+    few_shot_dataset_id: z.string().min(1).optional().describe('Where few-shot examples come from (default: the job\'s training data when job_id is given).'),
+    models: z.array(EvaluationModelRefSchema).min(1).max(8),
+    baseline: z.number().int().min(0).default(0).describe('Index in `models` of the column deltas are computed against.'),
+    generation: EvaluationGenerationSchema.default({ max_tokens: 256, temperature: 0, top_p: 1, seed: 0 }),
+    limit: z.number().int().min(1).optional().describe('Evaluate the first N rows only.'),
+    labels: z
+      .array(z.string().min(1))
+      .min(2)
+      .optional()
+      .describe('A classification task\'s label set: each answer is mapped to the label it names, and label accuracy is reported.'),
+    batch_size: z.number().int().min(1).max(256).default(16),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (!b.dataset_id === !b.job_id) ctx.addIssue({ code: 'custom', message: 'give exactly one of "dataset_id" or "job_id"', path: ['dataset_id'] });
+    if (b.baseline >= b.models.length) ctx.addIssue({ code: 'custom', message: `baseline ${b.baseline} is not an index of models (0..${b.models.length - 1})`, path: ['baseline'] });
+  });
+export type EvaluationCreate = z.infer<typeof EvaluationCreateSchema>;
+export type EvaluationCreateInput = z.input<typeof EvaluationCreateSchema>;
+
+export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const METRIC_NAMES = ['bleu-4', 'rouge-1', 'rouge-2', 'rouge-l', 'sacrebleu-13a', 'sacrebleu-zh', 'exact_match'] as const;
+const Metrics = z.object(Object.fromEntries(METRIC_NAMES.map((k) => [k, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>);
+const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string() });
+
+export const EvaluationColumnSchema = z.object({
+  label: z.string(),
+  ref: EvaluationModelRefSchema,
+  status: z.enum(EVALUATION_STATUSES),
+  error: ErrorBody.nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  /** Over the rows that produced an answer; rows that failed (context too long, endpoint error) count as empty answers. */
+  metrics: Metrics.nullable(),
+  /** metrics minus the baseline column's. */
+  deltas: Metrics.nullable(),
+  failed_rows: z.number().int(),
+  tokens_per_sec: z.number().nullable(),
+  /** With a label set: accuracy (0 to 100) after mapping each answer to the label it names; `invalid` answers named none. */
+  label_accuracy: z.object({ accuracy: z.number(), correct: z.number().int(), total: z.number().int(), invalid: z.number().int() }).nullable().optional(),
+});
+export type EvaluationColumn = z.infer<typeof EvaluationColumnSchema>;
+
+export const EvaluationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(EVALUATION_STATUSES),
+  error: ErrorBody.nullable(),
+  dataset: z.object({ source: z.enum(['dataset', 'job']), id: z.string(), path: z.string(), rows: z.number().int() }),
+  request: z.unknown(),
+  baseline: z.number().int(),
+  models: z.array(EvaluationColumnSchema),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type Evaluation = z.infer<typeof EvaluationSchema>;
+
+/** One row of `GET /evaluations/:id/samples`: the prompt, the reference, and each column's answer and scores. */
+export const EvaluationSampleSchema = z.object({
+  index: z.number().int(),
+  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  reference: z.string(),
+  outputs: z.array(
+    z.object({
+      label: z.string(),
+      prediction: z.string().nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+      scores: z.object({ 'bleu-4': z.number(), 'rouge-1': z.number(), 'rouge-2': z.number(), 'rouge-l': z.number(), exact_match: z.number() }).nullable(),
+    }),
+  ),
+  /** The columns' bleu-4 spread (max - min): high where models disagree. */
+  disagreement: z.number(),
+});
+export type EvaluationSample = z.infer<typeof EvaluationSampleSchema>;

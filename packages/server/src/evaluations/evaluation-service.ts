@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationSample } from '@whetstone/core';
+import { accuracy } from '@whetstone/eval';
+import type { AppContext } from '../context.ts';
+import { datasetDataPath } from '../jobs/create-job.ts';
+import { nowIso } from '../ids.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { EvaluationStore } from '../store/evaluation-store.ts';
+import { loadTestRows } from './load-test-rows.ts';
+import { columnLabel } from './resolve-column.ts';
+import { runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
+
+export interface SampleQuery {
+  /** index (default), worst (lowest bleu-4 of `label`, else of the last column), disagreement (largest spread first). */
+  sort?: 'index' | 'worst' | 'disagreement';
+  label?: string;
+  /** Only rows where the columns' exact match differs. */
+  disagree?: boolean;
+  /** Only rows where some column has an error. */
+  failed?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** Evaluations: creation (checks, then a background run; one run at a time), reads and the per-sample view. */
+export class EvaluationService {
+  readonly evaluations: EvaluationStore;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly deps: EvaluationDeps;
+  private readonly updates = new EventEmitter().setMaxListeners(0);
+
+  constructor(private readonly ctx: AppContext) {
+    if (!(ctx.store instanceof SqliteStore)) throw new Error('evaluations need the SQLite store');
+    this.evaluations = new EvaluationStore(ctx.store.db);
+    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, onUpdate: (e) => this.updates.emit(e.id, e) };
+    // Runs live in this process: one left unfinished by a previous server process will never finish.
+    for (const e of this.evaluations.list()) {
+      if (e.status !== 'queued' && e.status !== 'running') continue;
+      e.status = 'failed';
+      e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
+      for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
+      e.finished_at = nowIso();
+      this.evaluations.update(e);
+    }
+  }
+
+  /** Check what can be checked now (the test set and its references, the few-shot data), store the evaluation, queue its run. */
+  async create(body: EvaluationCreate): Promise<Evaluation> {
+    const { source, id, path } = this.testSet(body);
+    const rows = await loadTestRows(path, body.limit);
+    // Refuses references outside the label set now, naming them, rather than after generating.
+    if (body.labels) accuracy(rows.map(() => ''), rows.map((r) => r.reference), { labels: body.labels });
+    const fewShotPath = this.fewShotPath(body);
+    const evaluation: Evaluation = {
+      id: `eval_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`,
+      name: body.name ?? `eval of ${body.models.length} model${body.models.length > 1 ? 's' : ''} on ${id}`,
+      status: 'queued',
+      error: null,
+      dataset: { source, id, path, rows: rows.length },
+      request: body,
+      baseline: body.baseline,
+      models: body.models.map((ref) => ({
+        label: columnLabel(ref, this.ctx.store),
+        ref,
+        status: 'queued',
+        error: null,
+        progress: { done: 0, total: rows.length },
+        metrics: null,
+        deltas: null,
+        failed_rows: 0,
+        tokens_per_sec: null,
+        label_accuracy: null,
+      })),
+      created_at: nowIso(),
+      finished_at: null,
+    };
+    const labels = evaluation.models.map((m) => m.label);
+    const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+    if (dup) throw new WhetError('INVALID_REQUEST', `two models have the label "${dup}"`, { hint: 'Give each model a distinct "label".', field: 'models' });
+    this.evaluations.insert(evaluation);
+    this.queue = this.queue.then(() =>
+      runEvaluation(this.deps, evaluation.id, fewShotPath).catch((e: unknown) => {
+        const current = this.evaluations.get(evaluation.id)!;
+        current.status = 'failed';
+        current.error = { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: 'See the server log.' };
+        current.finished_at = nowIso();
+        this.evaluations.update(current);
+        this.updates.emit(current.id, current);
+      }),
+    );
+    return evaluation;
+  }
+
+  get(id: string): Evaluation {
+    const e = this.evaluations.get(id);
+    if (!e) throw new WhetError('NOT_FOUND', `no evaluation with id "${id}"`, { hint: 'List evaluations with GET /api/v1/evaluations.' });
+    return e;
+  }
+
+  /** Calls `listener` with the evaluation after each change; returns the unsubscribe function. */
+  subscribe(id: string, listener: (e: Evaluation) => void): () => void {
+    this.updates.on(id, listener);
+    return () => this.updates.off(id, listener);
+  }
+
+  /** Resolves once every queued run has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  samples(id: string, q: SampleQuery): { data: EvaluationSample[]; total: number } {
+    const e = this.get(id);
+    const path = samplesPath(this.ctx.config.home, id);
+    if (!existsSync(path)) {
+      throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}; its samples are written when it finishes`, { hint: 'Wait for status "succeeded".' });
+    }
+    let rows = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EvaluationSample);
+    if (q.disagree) rows = rows.filter((r) => new Set(r.outputs.filter((o) => o.scores).map((o) => o.scores!.exact_match)).size > 1);
+    if (q.failed) rows = rows.filter((r) => r.outputs.some((o) => o.error));
+    if (q.sort === 'disagreement') rows.sort((a, b) => b.disagreement - a.disagreement || a.index - b.index);
+    if (q.sort === 'worst') {
+      const label = q.label ?? e.models.at(-1)!.label;
+      const col = e.models.findIndex((m) => m.label === label);
+      if (col < 0) throw new WhetError('INVALID_REQUEST', `no model labelled "${label}" in ${id}`, { hint: `Labels: ${e.models.map((m) => m.label).join(', ')}.`, field: 'label' });
+      const bleu = (r: EvaluationSample) => r.outputs[col].scores?.['bleu-4'] ?? -1;
+      rows.sort((a, b) => bleu(a) - bleu(b) || a.index - b.index);
+    }
+    const offset = q.offset ?? 0;
+    return { data: rows.slice(offset, offset + (q.limit ?? 50)), total: rows.length };
+  }
+
+  private testSet(body: EvaluationCreate): { source: 'dataset' | 'job'; id: string; path: string } {
+    if (body.dataset_id) {
+      const ds = this.ctx.store.getDataset(body.dataset_id);
+      if (!ds) throw new WhetError('DATASET_NOT_FOUND', `no dataset with id "${body.dataset_id}"`);
+      if (ds.status !== 'ready') throw new WhetError('DATASET_NOT_READY', `dataset ${ds.id} is ${ds.status}`);
+      return { source: 'dataset', id: ds.id, path: datasetDataPath(this.ctx.config.home, ds.id) };
+    }
+    const job = this.ctx.store.getJob(body.job_id!);
+    if (!job) throw new WhetError('JOB_NOT_FOUND', `no job with id "${body.job_id}"`);
+    const path = job.data_mix?.paths.test ?? job.data_mix?.paths.validation ?? (job.validation_dataset_id ? datasetDataPath(this.ctx.config.home, job.validation_dataset_id) : null);
+    if (!path) {
+      throw new WhetError('INVALID_REQUEST', `job ${job.id} has no held-out data (no test or validation split)`, {
+        hint: 'Give a test set with dataset_id, or create the job with a test or validation split.',
+        field: 'job_id',
+      });
+    }
+    return { source: 'job', id: job.id, path };
+  }
+
+  private fewShotPath(body: EvaluationCreate): string | null {
+    if (body.few_shot_dataset_id) {
+      if (!this.ctx.store.getDataset(body.few_shot_dataset_id)) throw new WhetError('DATASET_NOT_FOUND', `no dataset with id "${body.few_shot_dataset_id}"`);
+      return datasetDataPath(this.ctx.config.home, body.few_shot_dataset_id);
+    }
+    const job = body.job_id ? this.ctx.store.getJob(body.job_id) : undefined;
+    const path = job ? (job.data_mix?.paths.train ?? datasetDataPath(this.ctx.config.home, job.dataset_id)) : null;
+    if (!path && body.models.some((m) => m.few_shot > 0)) {
+      throw new WhetError('INVALID_REQUEST', 'few_shot needs examples: give few_shot_dataset_id (or job_id, whose training data is used)', { field: 'few_shot_dataset_id' });
+    }
+    return path;
+  }
+}
+
+const services = new WeakMap<AppContext, EvaluationService>();
+/** One service per app context (the route file and tests share it). */
+export function evaluationService(ctx: AppContext): EvaluationService {
+  let s = services.get(ctx);
+  if (!s) services.set(ctx, (s = new EvaluationService(ctx)));
+  return s;
+}

@@ -1,0 +1,208 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ERROR_CODES,
+  isWhetError,
+  WhetError,
+  WorkerGenerateSpecSchema,
+  type ErrorCode,
+  type Evaluation,
+  type EvaluationColumn,
+  type EvaluationCreate,
+  type EvaluationSample,
+} from '@whetstone/core';
+import { accuracy, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
+import type { ServerConfig } from '../config.ts';
+import { nowIso } from '../ids.ts';
+import { startWorker } from '../jobs/worker-process.ts';
+import type { EvaluationStore } from '../store/evaluation-store.ts';
+import type { Store } from '../store/store.ts';
+import { endpointGenerate } from './endpoint-generate.ts';
+import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
+import { resolveTorchTarget } from './resolve-column.ts';
+
+export interface EvaluationDeps {
+  config: ServerConfig;
+  store: Store;
+  evaluations: EvaluationStore;
+  /** Called after every stored change (progress, a column done, the end), for live streams. */
+  onUpdate?: (e: Evaluation) => void;
+}
+
+export const evalDir = (home: string, id: string) => join(home, 'evals', id);
+export const samplesPath = (home: string, id: string) => join(evalDir(home, id), 'samples.jsonl');
+
+interface ColumnOutput {
+  predictions: (string | null)[];
+  rowErrors: ({ code: string; message: string } | null)[];
+  tokensPerSec: number | null;
+}
+
+/**
+ * Runs an evaluation to the end: every column generates answers for the same test rows (torch
+ * columns through `python -m whet_worker generate`, endpoint columns over HTTP), then each
+ * column is scored in TypeScript, deltas are taken against the baseline column, and the
+ * per-sample detail goes to evals/<id>/samples.jsonl. A column that fails keeps its error; the
+ * others are kept. The evaluation fails only when every column does.
+ */
+export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPath: string | null): Promise<void> {
+  const evaluation = deps.evaluations.get(id)!;
+  const request = evaluation.request as EvaluationCreate;
+  const save = () => {
+    deps.evaluations.update(evaluation);
+    deps.onUpdate?.(evaluation);
+  };
+  const dir = evalDir(deps.config.home, id);
+  mkdirSync(dir, { recursive: true });
+  const rows = await loadTestRows(evaluation.dataset.path, request.limit);
+  const promptsPath = join(dir, 'prompts.jsonl');
+  writeFileSync(promptsPath, rows.map((r) => JSON.stringify({ id: r.index, messages: r.messages })).join('\n') + '\n');
+  evaluation.status = 'running';
+  save();
+
+  const outputs: (ColumnOutput | null)[] = [];
+  const scores: (SampleScores[] | null)[] = [];
+  for (const [i, column] of evaluation.models.entries()) {
+    column.status = 'running';
+    save();
+    try {
+      const fewShot = fewShotPath ? await loadFewShot(fewShotPath, column.ref.few_shot) : [];
+      const out =
+        column.ref.kind === 'endpoint'
+          ? await endpointColumn(column, rows, fewShot, request, save)
+          : await workerColumn(deps, column, i, dir, promptsPath, fewShot, request, save);
+      const pairs = rows.map((r, k) => ({ prediction: out.predictions[k] ?? '', reference: r.reference }));
+      const scored = scorePairs(pairs);
+      column.metrics = summarizeScores(scored);
+      if (request.labels) {
+        const { accuracy: acc, correct, total, invalid } = accuracy(pairs.map((p) => p.prediction), pairs.map((p) => p.reference), { labels: request.labels });
+        column.label_accuracy = { accuracy: acc, correct, total, invalid };
+      }
+      column.failed_rows = out.rowErrors.filter(Boolean).length;
+      column.tokens_per_sec = out.tokensPerSec;
+      column.status = 'succeeded';
+      outputs.push(out);
+      scores.push(scored.per_sample);
+    } catch (e) {
+      column.status = 'failed';
+      column.error = errorBody(e);
+      outputs.push(null);
+      scores.push(null);
+    }
+    column.progress.done = column.progress.total;
+    save();
+  }
+
+  const base = evaluation.models[evaluation.baseline].metrics;
+  for (const column of evaluation.models) {
+    column.deltas = base && column.metrics ? (Object.fromEntries(METRIC_KEYS.map((k) => [k, column.metrics![k] - base[k]])) as EvaluationColumn['deltas']) : null;
+  }
+  writeSamples(deps.config.home, id, evaluation, rows, outputs, scores);
+  const failed = evaluation.models.filter((c) => c.status === 'failed');
+  if (failed.length === evaluation.models.length) {
+    evaluation.status = 'failed';
+    evaluation.error = { code: 'WORKER_FAILED', message: `every model failed; first: ${failed[0].label}: ${failed[0].error!.message}`, hint: failed[0].error!.hint };
+  } else {
+    evaluation.status = 'succeeded';
+  }
+  evaluation.finished_at = nowIso();
+  save();
+}
+
+async function workerColumn(
+  deps: EvaluationDeps,
+  column: EvaluationColumn,
+  index: number,
+  dir: string,
+  promptsPath: string,
+  fewShot: ChatTurn[],
+  request: EvaluationCreate,
+  save: () => void,
+): Promise<ColumnOutput> {
+  if (column.ref.kind === 'endpoint') throw new Error('unreachable');
+  const target = resolveTorchTarget(column.ref, deps.store);
+  const outputPath = join(dir, `column-${index}.jsonl`);
+  const spec = WorkerGenerateSpecSchema.parse({
+    version: 1,
+    command: 'generate',
+    model: { path: target.model_path, chat_template: null },
+    adapter: target.adapter,
+    input_path: promptsPath,
+    output_path: outputPath,
+    few_shot: fewShot.map((t) => ({ role: t.role, content: t.content })),
+    generation: { max_tokens: request.generation.max_tokens, temperature: request.generation.temperature, top_p: request.generation.top_p, top_k: 0, repetition_penalty: 1, seed: request.generation.seed },
+    batch_size: request.batch_size,
+  });
+  const specPath = join(dir, `column-${index}.spec.json`);
+  writeFileSync(specPath, JSON.stringify(spec, null, 2));
+  let error: { code: string; message: string; hint?: string | null } | null = null;
+  let tokensPerSec: number | null = null;
+  const worker = startWorker(
+    { python: deps.config.python, workerDir: deps.config.workerDir, command: 'generate', specPath },
+    {
+      onEvent(e) {
+        if (e.type === 'generate_progress') {
+          column.progress = { done: e.done, total: e.total };
+          save();
+        } else if (e.type === 'generated') {
+          tokensPerSec = e.tokens_per_sec;
+        } else if (e.type === 'error') {
+          error = { code: e.code, message: e.message, hint: e.hint };
+        }
+      },
+    },
+  );
+  const exit = await worker.exited;
+  const reported = error as { code: string; message: string; hint?: string | null } | null;
+  if (reported) {
+    const code = (reported.code in ERROR_CODES ? reported.code : 'WORKER_FAILED') as ErrorCode;
+    throw new WhetError(code, reported.message, reported.hint ? { hint: reported.hint } : {});
+  }
+  if (exit.code !== 0) {
+    throw new WhetError('WORKER_FAILED', `the generation worker exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.slice(-3).join(' | ')}`);
+  }
+  const lines = readFileSync(outputPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { prediction: string; error?: { code: string; message: string } });
+  return {
+    predictions: lines.map((l) => (l.error ? null : l.prediction)),
+    rowErrors: lines.map((l) => l.error ?? null),
+    tokensPerSec,
+  };
+}
+
+async function endpointColumn(column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
+  if (column.ref.kind !== 'endpoint') throw new Error('unreachable');
+  const predictions: string[] = [];
+  for (const row of rows) {
+    const system = row.messages[0]?.role === 'system' ? [row.messages[0]] : [];
+    const messages = [...system, ...fewShot, ...row.messages.slice(system.length)];
+    predictions.push(await endpointGenerate(column.ref, messages, request.generation));
+    column.progress.done = predictions.length;
+    if (predictions.length % 10 === 0) save();
+  }
+  return { predictions, rowErrors: rows.map(() => null), tokensPerSec: null }; // endpoints report no token counts we trust
+}
+
+function errorBody(e: unknown): { code: string; message: string; hint: string } {
+  if (isWhetError(e)) return { code: e.code, message: e.message, hint: e.hint };
+  return { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: ERROR_CODES.INTERNAL.hint };
+}
+
+function writeSamples(home: string, id: string, evaluation: Evaluation, rows: TestRow[], outputs: (ColumnOutput | null)[], scores: (SampleScores[] | null)[]) {
+  const lines = rows.map((row, k): EvaluationSample => {
+    const cells = evaluation.models.map((column, i) => {
+      const out = outputs[i];
+      const s = scores[i]?.[k] ?? null;
+      return {
+        label: column.label,
+        prediction: out ? out.predictions[k] : null,
+        error: out ? out.rowErrors[k] : column.error && { code: column.error.code, message: column.error.message },
+        scores: s,
+      };
+    });
+    const bleus = cells.filter((c) => c.scores).map((c) => c.scores!['bleu-4']);
+    return { index: row.index, messages: row.messages, reference: row.reference, outputs: cells, disagreement: bleus.length ? Math.max(...bleus) - Math.min(...bleus) : 0 };
+  });
+  const path = samplesPath(home, id);
+  writeFileSync(`${path}.partial`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  renameSync(`${path}.partial`, path);
+}

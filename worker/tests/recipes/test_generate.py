@@ -1,0 +1,120 @@
+"""`python -m whet_worker generate SPEC` on the tiny model: batched equals one at a time, few-shot,
+seeded sampling, per-row context errors, and the failures a person can act on."""
+
+import json
+
+import pytest
+
+QUESTIONS = [
+    "What is two plus two?",
+    "中国的首都是哪里？",
+    "Name a primary color, then tell me more about colors in general, please.",
+    "x",
+    "How many legs does a spider have?",
+    "What is the capital of France?",
+]
+
+
+def write_prompts(path, extra_lines=()):
+    with path.open("w", encoding="utf-8") as f:
+        for i, q in enumerate(QUESTIONS):
+            f.write(json.dumps({"id": f"q{i}", "messages": [{"role": "user", "content": q}]}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"id": "raw", "prompt": "The capital of France is"}) + "\n")
+        for line in extra_lines:
+            f.write(line + "\n")
+    return path
+
+
+@pytest.fixture
+def gen_spec(tmp_path, tiny_model):
+    prompts = write_prompts(tmp_path / "prompts.jsonl")
+
+    def make(name: str, **overrides) -> dict:
+        spec = {
+            "version": 1,
+            "command": "generate",
+            "model": {"path": str(tiny_model), "chat_template": None},
+            "input_path": str(prompts),
+            "output_path": str(tmp_path / f"{name}.jsonl"),
+            # A repetition penalty makes the random model's greedy output vary, so equality means something.
+            "generation": {"max_tokens": 10, "temperature": 0, "top_p": 1, "top_k": 0, "repetition_penalty": 1.8, "seed": 0},
+            "batch_size": 4,
+            "device": "cpu",
+            "threads": 1,
+        }
+        spec.update(overrides)
+        return spec
+
+    return make
+
+
+def read_lines(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+LONG = json.dumps({"id": "long", "prompt": "word " * 600})
+
+
+def test_batched_greedy_equals_one_at_a_time_and_a_too_long_row_gets_an_error(gen_spec, run_worker, tmp_path):
+    prompts = str(write_prompts(tmp_path / "with-long.jsonl", [LONG]))
+    batched = run_worker(gen_spec("batched", input_path=prompts), "generate")
+    assert batched.returncode == 0, batched.stderr[-3000:]
+    progress = batched.of("generate_progress")
+    # The too-long row counts as done from the start; the other 7 run in batches of 4.
+    assert [p["done"] for p in progress] == [5, 8] and all(p["total"] == 8 for p in progress)
+    done = batched.one("generated")
+    assert done["rows"] == 8 and done["completion_tokens"] > 0
+
+    single = run_worker(gen_spec("single", input_path=prompts, batch_size=1), "generate")
+    assert single.returncode == 0, single.stderr[-3000:]
+    assert len(single.of("generate_progress")) == 7
+
+    a, b = read_lines(done["output_path"]), read_lines(single.one("generated")["output_path"])
+    assert [line["id"] for line in a] == [f"q{i}" for i in range(6)] + ["raw", "long"]  # input order, not length order
+    assert [line["index"] for line in a] == list(range(8))
+    assert [line["prediction"] for line in a] == [line["prediction"] for line in b]
+    assert len({line["prediction"] for line in a[:7]}) > 2  # not one degenerate answer for every row
+    assert all(line["finish_reason"] in ("stop", "length") and 0 < line["completion_tokens"] <= 10 for line in a[:7])
+    assert all("error" not in line for line in a[:7])
+    assert a[6]["prompt_tokens"] < a[0]["prompt_tokens"]  # the raw prompt has no template around it
+
+    assert a[7]["error"]["code"] == "CONTEXT_LENGTH_EXCEEDED"
+    assert "with max_tokens 10 it exceeds the context length 512" in a[7]["error"]["message"]
+    assert a[7]["prediction"] == "" and a[7]["finish_reason"] is None and a[7]["prompt_tokens"] > 512
+
+
+def test_few_shot_prefix_and_seeded_sampling(gen_spec, run_worker, tiny_model):
+    from tokenizers import Tokenizer
+
+    shots = [{"role": "user", "content": "What is one plus one?"}, {"role": "assistant", "content": "Two."}]
+    sampling = {"max_tokens": 8, "temperature": 1.0, "top_p": 0.95, "top_k": 0, "repetition_penalty": 1.0, "seed": 11}
+    first = run_worker(gen_spec("shot1", few_shot=shots, generation=sampling, batch_size=7), "generate")
+    second = run_worker(gen_spec("shot2", few_shot=shots, generation=sampling, batch_size=7), "generate")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr[-3000:]
+    a = read_lines(first.one("generated")["output_path"])
+    b = read_lines(second.one("generated")["output_path"])
+    assert [x["prediction"] for x in a] == [x["prediction"] for x in b]  # same seed, same samples
+
+    # The example turns sit before every chat row's question (ChatML, the tiny model's template).
+    tok = Tokenizer.from_file(str(tiny_model / "tokenizer.json"))
+    turn = lambda role, text: f"<|im_start|>{role}\n{text}<|im_end|>\n"  # noqa: E731
+    prefix = turn("user", shots[0]["content"]) + turn("assistant", shots[1]["content"])
+    for row, question in zip(a[:6], QUESTIONS):
+        text = prefix + turn("user", question) + "<|im_start|>assistant\n"
+        assert row["prompt_tokens"] == len(tok.encode(text, add_special_tokens=False).ids)
+    assert a[6]["prompt_tokens"] == len(tok.encode("The capital of France is").ids)  # raw rows take few_shot_text only
+
+
+def test_bad_input_fails_with_the_line_named(gen_spec, run_worker, tmp_path):
+    bad = run_worker(gen_spec("bad", input_path=str(write_prompts(tmp_path / "bad-prompts.jsonl", ['{"prompt": 1}']))), "generate")
+    assert bad.returncode == 1
+    error = bad.one("error")
+    assert error["code"] == "DATASET_INVALID"
+    assert error["message"].endswith('bad-prompts.jsonl line 8: "prompt" must be a string')
+    assert not (tmp_path / "bad.jsonl").exists() and not (tmp_path / "bad.jsonl.partial").exists()  # no output at all
+
+    spec = gen_spec("nospec")
+    del spec["input_path"]
+    invalid = run_worker(spec, "generate")
+    assert invalid.returncode == 2
+    assert "input_path" in invalid.one("error")["message"] and invalid.one("error")["code"] == "WORKER_SPEC_INVALID"

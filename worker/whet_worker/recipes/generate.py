@@ -1,0 +1,141 @@
+"""Generate answers for an evaluation (spec.command == "generate").
+
+    python -m whet_worker generate evals/<id>/<model>/spec.json
+
+Features
+- Prompts from a JSONL file: chat rows ({"messages": [...]}, formatted with the model's chat
+  template and its generation prompt) or raw rows ({"prompt": "..."}).
+- A base model, or base + PEFT adapter (a job's result or one of its checkpoints), merged.
+- Few-shot prompting: example turns put before every chat row (or text before every raw row),
+  the baseline that fine-tuning is compared with.
+- Batched decoding, left-padded, rows sorted by length so a batch pads little; greedy
+  (temperature 0) or sampled (temperature, top_p, top_k, seeded once).
+- A row whose prompt plus max_tokens exceeds the context length gets an error in its output
+  line; the other rows are generated.
+
+Events: log*, `generate_progress` after each batch, then `generated`. The output JSONL (one
+{"index", "id", "prediction", "prompt_tokens", "completion_tokens", "finish_reason"} line per
+input row, in input order; "error" instead of a prediction for a row that could not run) is
+written to a temporary name and renamed when complete.
+
+Raises (as WorkerError)
+- DATASET_INVALID / DATASET_EMPTY: a prompt line that is not a messages or prompt object, or no line
+- MODEL_PATH_INVALID / MODEL_UNSUPPORTED: the model folder cannot load as a causal LM
+- ADAPTER_INVALID: the adapter folder is no PEFT adapter or does not fit the base
+- CUDA_UNAVAILABLE: device "cuda" without a GPU
+"""
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import logging as hf_logging
+from transformers import set_seed
+
+from ..components.batched_generate import generate_batch
+from ..components.device import resolve_device, set_threads
+from ..components.prompt_rows import encode_prompt, read_prompt_rows
+from ..errors import WorkerError
+from ..events import emit
+from ..export.merge_adapter import check_adapter_folder, generation_config_for, load_merged
+from ..graceful_stop import GracefulStop, StopRequested
+
+
+class GenerateRecipe:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        """Read and check everything that needs no model: the prompts, the adapter folder, the device."""
+        self.spec = spec
+        self.gen = spec["generation"]
+        self.output = Path(spec["output_path"])
+        self.rows = read_prompt_rows(spec["input_path"])
+        if spec["adapter"] is not None:
+            check_adapter_folder(spec["adapter"])
+        self.device = resolve_device(spec["device"])
+
+    def setup(self) -> None:
+        threads = set_threads(self.spec["threads"])
+        self.model, self.tokenizer = load_merged(self.spec["model"]["path"], self.spec["adapter"])
+        if self.spec["model"]["chat_template"] is not None:
+            self.tokenizer.chat_template = self.spec["model"]["chat_template"]
+        self.model.to(device=self.device, dtype=_dtype(self.spec["dtype"], self.device)).eval()
+        config = generation_config_for(self.model, self.tokenizer)
+        sample = self.gen["temperature"] > 0
+        config.update(
+            max_new_tokens=self.gen["max_tokens"],
+            do_sample=sample,
+            temperature=self.gen["temperature"] if sample else None,
+            top_p=self.gen["top_p"] if sample else None,
+            top_k=(self.gen["top_k"] or None) if sample else None,
+            repetition_penalty=self.gen["repetition_penalty"],
+        )
+        self.config = config
+        self.pad_id = config.pad_token_id
+        self.context = getattr(self.model.config, "max_position_embeddings", None)
+        self.prompts = [encode_prompt(r, self.tokenizer, self.spec["few_shot"], self.spec["few_shot_text"]) for r in self.rows]
+        emit("log", level="info", message=f"generating {len(self.rows)} rows on {self.device} ({threads} threads), batch {self.spec['batch_size']}")
+
+    def generate(self, stop: GracefulStop) -> None:
+        started = time.monotonic()
+        set_seed(self.gen["seed"])
+        results: list[dict[str, Any] | None] = [None] * len(self.rows)
+        runnable = []
+        for i, (row, ids) in enumerate(zip(self.rows, self.prompts)):
+            if self.context is not None and len(ids) + self.gen["max_tokens"] > self.context:
+                results[i] = self._line(row, ids, error={
+                    "code": "CONTEXT_LENGTH_EXCEEDED",
+                    "message": f"the prompt has {len(ids)} tokens; with max_tokens {self.gen['max_tokens']} it exceeds the context length {self.context}",
+                })
+            else:
+                runnable.append(i)
+        # Longest first: similar lengths share a batch, and a memory failure comes early.
+        runnable.sort(key=lambda i: -len(self.prompts[i]))
+        done = len(self.rows) - len(runnable)
+        prompt_tokens = completion_tokens = 0
+        size = self.spec["batch_size"]
+        for start in range(0, len(runnable), size):
+            if stop.requested:
+                raise StopRequested()
+            batch = runnable[start:start + size]
+            for i, completion in zip(batch, generate_batch(self.model, [self.prompts[i] for i in batch], self.config, self.pad_id)):
+                text = self.tokenizer.decode(completion.token_ids, skip_special_tokens=True)
+                results[i] = self._line(self.rows[i], self.prompts[i], text, len(completion.token_ids), completion.finish_reason)
+                prompt_tokens += len(self.prompts[i])
+                completion_tokens += len(completion.token_ids)
+            done += len(batch)
+            elapsed = time.monotonic() - started
+            emit("generate_progress", done=done, total=len(self.rows), completion_tokens=completion_tokens,
+                 tokens_per_sec=round(completion_tokens / elapsed, 2) if elapsed > 0 else None, elapsed_s=round(elapsed, 3))
+
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.output.with_name(self.output.name + ".partial")  # never leave half a file under the real name
+        with partial.open("w", encoding="utf-8") as f:
+            for line in results:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        partial.replace(self.output)
+        elapsed = time.monotonic() - started
+        emit("generated", output_path=str(self.output), rows=len(self.rows), prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+             generate_runtime_s=round(elapsed, 3), tokens_per_sec=round(completion_tokens / elapsed, 2) if elapsed > 0 else None)
+
+    @staticmethod
+    def _line(row, ids, prediction="", completion_tokens=0, finish_reason=None, error=None) -> dict[str, Any]:
+        line = {"index": row.index, "id": row.id, "prediction": prediction, "prompt_tokens": len(ids),
+                "completion_tokens": completion_tokens, "finish_reason": finish_reason}
+        if error is not None:
+            line["error"] = error
+        return line
+
+
+def _dtype(requested: str, device: str) -> torch.dtype:
+    if requested == "auto":
+        return torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[requested]
+
+
+def main(spec: dict[str, Any], stop: GracefulStop) -> int:
+    hf_logging.disable_progress_bar()
+    recipe = GenerateRecipe(spec)
+    recipe.setup()
+    recipe.generate(stop)
+    return 0
