@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChatJsonl } from './generate.ts';
@@ -40,20 +40,26 @@ try {
 
   const v = tsx('validate-child.ts', [file, join(dir, 'out')]);
   const mbPerS = gen.bytes / MB / v.seconds;
-  console.log(`validation + statistics: ${v.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s, peak RSS ${v.peak_rss_mb} MB (${v.rows} rows, ${v.status})`);
+  const mbPerCpuS = gen.bytes / MB / v.cpu_seconds;
+  console.log(
+    `validation + statistics: ${v.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s wall, ${mbPerCpuS.toFixed(1)} MB per CPU-second (${v.cpu_seconds.toFixed(1)} CPU-s), peak RSS ${v.peak_rss_mb} MB (${v.rows} rows, ${v.status}); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
 
   const demo = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct', 'tokenizer.json');
   const tokenizer = existsSync(demo) ? demo : join(ensureTinyModel(), 'tokenizer.json');
   const tokenizerName = existsSync(demo) ? 'SmolLM2-135M-Instruct' : 'tiny test model (768 tokens)';
   const js = tsx('tokens-child.ts', [file, tokenizer, String(tokenMb * MB)]);
   const jsMbs = js.text_bytes / MB / js.seconds;
-  console.log(`token counting (JS, ${tokenizerName}): ${js.tokens} tokens, ${(js.text_bytes / MB).toFixed(0)} MB of text in ${js.seconds.toFixed(1)} s = ${jsMbs.toFixed(2)} MB/s`);
+  const jsMbCpu = js.text_bytes / MB / js.cpu_seconds;
+  console.log(
+    `token counting (JS, ${tokenizerName}): ${js.tokens} tokens, ${(js.text_bytes / MB).toFixed(0)} MB of text in ${js.seconds.toFixed(1)} s = ${jsMbs.toFixed(2)} MB/s wall, ${jsMbCpu.toFixed(2)} MB per CPU-second`,
+  );
 
-  let py: { tokens: number; seconds_single: number; seconds_batch: number; text_bytes: number; cores: number } | null = null;
+  let py: { tokens: number; seconds_single: number; cpu_seconds_single: number; seconds_batch: number; text_bytes: number; cores: number } | null = null;
   if (existsSync(VENV_PYTHON)) {
     py = JSON.parse(execFileSync(VENV_PYTHON, [join(here, 'tokens_python.py'), file, tokenizer, String(tokenMb * MB)], { encoding: 'utf8' }).trim().split('\n').at(-1)!);
     console.log(
-      `token counting (Python tokenizers): one core ${(py!.text_bytes / MB / py!.seconds_single).toFixed(2)} MB/s, encode_batch on ${py!.cores} cores ${(py!.text_bytes / MB / py!.seconds_batch).toFixed(2)} MB/s; same token total: ${py!.tokens === js.tokens}`,
+      `token counting (Python tokenizers): one core ${(py!.text_bytes / MB / py!.seconds_single).toFixed(2)} MB/s wall, ${(py!.text_bytes / MB / py!.cpu_seconds_single).toFixed(2)} MB per CPU-second, encode_batch on ${py!.cores} cores ${(py!.text_bytes / MB / py!.seconds_batch).toFixed(2)} MB/s; same token total: ${py!.tokens === js.tokens}`,
     );
   } else console.log('token counting (Python): skipped, no .venv (run npm run setup)');
 
@@ -65,6 +71,9 @@ try {
       file_mb: Math.round(gen.bytes / MB),
       rows: v.rows,
       validation_mb_per_s: round(mbPerS),
+      validation_mb_per_cpu_s: round(mbPerCpuS),
+      load_average: round(loadavg()[0]!),
+      cores: cpus().length,
       validation_peak_rss_mb: v.peak_rss_mb,
       goals_met: mbPerS >= 30 && v.peak_rss_mb < 300,
       tokenizer: tokenizerName,
@@ -74,6 +83,8 @@ try {
       python_tokens_mb_per_s_batch: pyBatch && round(pyBatch),
       js_vs_python_one_core: pySingle && round(jsMbs / pySingle),
       js_vs_python_batch: pyBatch && round(jsMbs / pyBatch),
+      js_tokens_mb_per_cpu_s: round(jsMbCpu),
+      js_vs_python_one_core_cpu_time: py ? round(jsMbCpu / (py.text_bytes / MB / py.cpu_seconds_single)) : null,
       token_totals_equal: py ? py.tokens === js.tokens : null,
     }),
   );

@@ -12,6 +12,7 @@ let tokens = 0;
 let bytes = 0;
 let texts = 0;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 outer: for await (const line of readJsonlLines(file)) {
   for (const m of (JSON.parse(line) as { messages: { content: string }[] }).messages) {
     tokens += tok.count(m.content);
@@ -21,4 +22,5 @@ outer: for await (const line of readJsonlLines(file)) {
   if (bytes >= maxBytes) break outer;
 }
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, tokens, text_bytes: bytes, texts, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, tokens, text_bytes: bytes, texts, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -9,8 +9,9 @@ export type { DatasetStats, TokenStats } from './stats/dataset-stats.ts';
 export type { LengthSummary, LengthHistogram } from './stats/length-summary.ts';
 export { loadTokenizer, countTokens, encodeText, type LoadedTokenizer } from './tokenize/load-tokenizer.ts';
 export { ConversationTokenCounter } from './tokenize/conversation-tokens.ts';
+export { countChatTokens, type ChatTokenCount } from './tokenize/count-chat-tokens.ts';
 export { adviseDataset, type Advice, type AdviseOptions } from './advise/advise-dataset.ts';
-export { mixDatasets, type MixInput, type MixEntry, type MixResult } from './mix/mix-datasets.ts';
+export { mixDatasets, planMix, type MixInput, type MixEntry, type MixResult } from './mix/mix-datasets.ts';
 export { splitDataset, autoValidation, type SplitOptions, type SplitResult } from './split/split-dataset.ts';
 export { normalizeRow } from './formats/normalize-row.ts';
 export { detectRowFormat } from './formats/detect-format.ts';
@@ -30,3 +31,7 @@ export {
   type ChatMessage,
   type LineError,
 } from './types.ts';
+export { chunkDocument, type DocumentChunk, type ChunkOptions } from './documents/chunk-document.ts';
+export { chatCompletion, type ChatEndpoint, type ChatTurn, type ChatCompletion } from './documents/chat-endpoint.ts';
+export { parseQaPairs } from './documents/parse-qa-pairs.ts';
+export { generateQaPairs, qaPairsToRows, qaPrompt, type QaPair, type QaFailure, type GenerateQaOptions, type GenerateQaResult } from './documents/generate-qa-pairs.ts';

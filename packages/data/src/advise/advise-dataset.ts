@@ -5,6 +5,8 @@ export interface Advice {
   level: 'info' | 'warning';
   code: string;
   message: string;
+  /** The numbers behind the message, for a UI to show or a script to test. */
+  numbers?: Record<string, number>;
 }
 
 export interface AdviseOptions {
@@ -37,18 +39,21 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       level: 'warning',
       code: 'too_few_samples',
       message: `Only ${fmt(n)} samples: under ${TOO_FEW_SAMPLES} the model mostly memorizes them. Collect more, aiming at about ${fmt(SUGGESTED_SAMPLES)} varied, high-quality samples.`,
+      numbers: { samples: n, minimum: TOO_FEW_SAMPLES, suggested: SUGGESTED_SAMPLES },
     });
   } else if (small && n < SUGGESTED_SAMPLES / 2) {
     out.push({
       level: 'info',
       code: 'below_suggested_size',
       message: `${fmt(n)} samples: the usual rule of thumb for models under 20B is about ${fmt(SUGGESTED_SAMPLES)} high-quality samples. Results may improve with more.`,
+      numbers: { samples: n, suggested: SUGGESTED_SAMPLES },
     });
   } else if (small && n > SUGGESTED_SAMPLES * 100) {
     out.push({
       level: 'info',
       code: 'large_dataset',
       message: `${fmt(n)} samples, far above the ~${fmt(SUGGESTED_SAMPLES)} that often suffice for models under 20B: quality matters more than quantity, so consider de-duplicating and sampling the best rows to save training time.`,
+      numbers: { samples: n, suggested: SUGGESTED_SAMPLES },
     });
   }
 
@@ -58,6 +63,7 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       level: 'warning',
       code: 'duplicates',
       message: `${fmt(exact)} samples (${pct(exact, n)}) repeat an earlier one exactly, ${fmt(normalized)} (${pct(normalized, n)}) once case, spacing and punctuation are ignored. Repeats weigh some samples more and can leak into the validation split; de-duplicate (dedup: "normalized").`,
+      numbers: { samples: n, exact, normalized },
     });
   }
 
@@ -67,6 +73,7 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       level: 'info',
       code: 'no_token_stats',
       message: `Token counts need the model's tokenizer; by characters, 95% of samples are under ${fmt(stats.characters.per_sample.p95)} characters (longest ${fmt(stats.characters.per_sample.max)}).`,
+      numbers: { chars_p95: stats.characters.per_sample.p95, chars_max: stats.characters.per_sample.max },
     });
     return out;
   }
@@ -76,6 +83,7 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
     level: 'info',
     code: 'context_p95',
     message: `95% of samples fit in ${fmt(t.per_sample.p95)} tokens (median ${fmt(t.per_sample.p50)}, p99 ${fmt(t.per_sample.p99)}, longest ${fmt(t.per_sample.max)}); a max_seq_len of ${fmt(cover)} covers them.`,
+    numbers: { p50: t.per_sample.p50, p95: t.per_sample.p95, p99: t.per_sample.p99, max: t.per_sample.max, max_seq_len_for_95: cover },
   });
 
   const long = countAbove(t.length_counts, LONG_SAMPLE_TOKENS);
@@ -84,6 +92,7 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       level: 'warning',
       code: 'long_samples',
       message: `${fmt(long)} samples (${pct(long, n)}) are longer than ${fmt(LONG_SAMPLE_TOKENS)} tokens: use a model with a context of at least ${fmt(cover)} tokens, or split the long samples.`,
+      numbers: { samples: n, longer: long, threshold: LONG_SAMPLE_TOKENS, context_needed: cover },
     });
   }
   if (opts.contextLength !== undefined && t.per_sample.p95 > opts.contextLength) {
@@ -92,6 +101,7 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       level: 'warning',
       code: 'context_too_short',
       message: `${fmt(over)} samples (${pct(over, n)}) are longer than the model's ${fmt(opts.contextLength)}-token context: choose a model with a context of at least ${fmt(cover)} tokens, or shorten the samples.`,
+      numbers: { samples: n, longer: over, context_length: opts.contextLength, context_needed: cover },
     });
   }
   if (opts.maxSeqLen !== undefined) {
@@ -102,9 +112,15 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
         level: 'warning',
         code: 'truncation',
         message: `${approx}${fmt(cut)} of ${fmt(n)} samples (${pct(cut, n)}) are longer than max_seq_len ${fmt(opts.maxSeqLen)} and will be cut, losing the end of their answers. A max_seq_len of ${fmt(cover)} keeps 95% whole.`,
+        numbers: { samples: n, truncated: cut, max_seq_len: opts.maxSeqLen, max_seq_len_for_95: cover },
       });
     } else {
-      out.push({ level: 'info', code: 'no_truncation', message: `Every sample fits in max_seq_len ${fmt(opts.maxSeqLen)} (longest ${fmt(t.per_sample.max)} tokens).` });
+      out.push({
+        level: 'info',
+        code: 'no_truncation',
+        message: `Every sample fits in max_seq_len ${fmt(opts.maxSeqLen)} (longest ${fmt(t.per_sample.max)} tokens).`,
+        numbers: { samples: n, truncated: 0, max_seq_len: opts.maxSeqLen },
+      });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { WhetError } from '@whetstone/core';
 import { SeededRandom } from '../random/seeded-random.ts';
-import { lineOffsets, type LineOffsets } from '../io/line-offsets.ts';
+import { lineOffsets } from '../io/line-offsets.ts';
 import { readLineAt } from '../io/read-line-at.ts';
 import { AtomicWriter } from '../io/atomic-writer.ts';
 
@@ -55,7 +55,7 @@ export async function mixDatasets(inputs: MixInput[], seed: number, outPath: str
   offsets.forEach((o, i) => {
     if (o.count === 0) throw new WhetError('DATASET_EMPTY', `${inputs[i]!.path} holds no rows.`);
   });
-  const takes = plan(inputs, offsets);
+  const takes = planMix(inputs, offsets.map((o) => o.count));
 
   const rng = new SeededRandom(seed);
   const picks: { file: number; row: number }[] = [];
@@ -98,15 +98,18 @@ export async function mixDatasets(inputs: MixInput[], seed: number, outPath: str
   };
 }
 
-/** Rows to take from each input. */
-function plan(inputs: MixInput[], offsets: LineOffsets[]): number[] {
+/**
+ * Rows to take from each input, given how many rows each holds: what `mixDatasets` draws, known
+ * before any file is read (e.g. to size a job's schedule).
+ */
+export function planMix(inputs: Pick<MixInput, 'weight' | 'samples'>[], counts: number[]): number[] {
   const weighted = inputs.map((inp, i) => ({ i, w: inp.samples === undefined ? (inp.weight ?? 1) : 0 })).filter((x) => x.w > 0);
   const sumW = weighted.reduce((s, x) => s + x.w, 0);
   // the largest total the weighted inputs reach with no row repeated
-  const total = weighted.length ? Math.min(...weighted.map((x) => offsets[x.i]!.count / (x.w / sumW))) : 0;
+  const total = weighted.length ? Math.min(...weighted.map((x) => counts[x.i]! / (x.w / sumW))) : 0;
   return inputs.map((inp, i) => {
     if (inp.samples !== undefined) return inp.samples;
     const w = inp.weight ?? 1;
-    return Math.max(1, Math.min(offsets[i]!.count, Math.round((total * w) / sumW)));
+    return Math.max(1, Math.min(counts[i]!, Math.round((total * w) / sumW)));
   });
 }

@@ -52,8 +52,9 @@ export class StatsCollector {
     }
     this.charLengths.push(chars);
 
-    if (this.exact.has(textKey(line))) this.exactDups++;
-    else this.exact.add(textKey(line));
+    const ek = textKey(line);
+    if (this.exact.has(ek)) this.exactDups++;
+    else this.exact.add(ek);
     const nk = textKey(rowDedupText(row, normalizeForDedup));
     if (this.normalized.has(nk)) this.normalizedDups++;
     else this.normalized.add(nk);

@@ -83,7 +83,7 @@ function patchBpe(model: unknown): boolean {
 }
 
 function patchPreTokenizer(pre: unknown): number {
-  if (!pre || typeof pre !== 'object') return 0;
+  if (!pre || (typeof pre !== 'object' && typeof pre !== 'function')) return 0; // the library's pre-tokenizers are callable objects
   const p = pre as ByteLevelLike;
   if (Array.isArray(p.tokenizers)) return p.tokenizers.reduce<number>((n, t) => n + patchPreTokenizer(t), 0);
   if (!(p.pattern instanceof RegExp) || !p.byte_encoder || !p.text_encoder || typeof p.pre_tokenize_text !== 'function') return 0;
@@ -107,4 +107,54 @@ function patchPreTokenizer(pre: unknown): number {
     return tokens.map(toBytes);
   };
   return 1;
+}
+
+interface TokenizerLike {
+  normalizer: unknown;
+  remove_space?: boolean;
+  do_lowercase_and_remove_accent?: boolean;
+  added_tokens_map: Map<string, unknown>;
+  pre_tokenizer: ((text: string, options?: unknown) => string[]) | null;
+  model: {
+    bpe?: (token: string) => string[];
+    tokens_to_ids: Map<string, number>;
+    ignore_merges?: boolean;
+    byte_fallback?: boolean;
+    fuse_unk?: boolean;
+    unk_token?: string | null;
+  };
+}
+
+/**
+ * Counting without building token lists: for a BPE tokenizer with no normalizer, the count of a
+ * text holding no added token is the sum over its pre-tokens of their BPE pieces, which skips the
+ * added-token splitting, the per-section arrays and the vocabulary mapping the library does for
+ * `tokenize`. Returns null (use the library) for anything else, and for a text where an added
+ * token could start. Checked against the Python library in tokenizer-parity.test.ts.
+ */
+export function fastTokenCount(tokenizer: unknown): ((text: string) => number | null) | null {
+  const t = tokenizer as TokenizerLike;
+  const m = t?.model;
+  if (!m || typeof m.bpe !== 'function' || !(m.tokens_to_ids instanceof Map) || m.byte_fallback || m.fuse_unk) return null;
+  if ((t.normalizer ?? null) !== null || t.remove_space === true || t.do_lowercase_and_remove_accent || typeof t.pre_tokenizer !== 'function') return null;
+  if (!(t.added_tokens_map instanceof Map)) return null;
+  const firsts = [...new Set([...t.added_tokens_map.keys()].map((k) => k.charAt(0)).filter(Boolean))];
+  const mayHoldAdded = firsts.length ? new RegExp(`[${firsts.map((c) => c.replace(/[\\\]\[^-]/g, '\\$&')).join('')}]`, 'u') : null;
+  const pre = t.pre_tokenizer;
+  const bpe = m.bpe.bind(m);
+  const vocab = m.tokens_to_ids;
+  const hasUnk = m.unk_token !== null && m.unk_token !== undefined;
+  return (text: string) => {
+    if (text.length === 0) return 0;
+    if (mayHoldAdded?.test(text)) return null;
+    let n = 0;
+    for (const pt of pre(text, { section_index: 0 })) {
+      if (m.ignore_merges && vocab.has(pt)) {
+        n++;
+        continue;
+      }
+      for (const piece of bpe(pt)) if (vocab.has(piece) || hasUnk) n++;
+    }
+    return n;
+  };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { WhetError } from '@whetstone/core';
-import { accelerateTokenizer } from './fast-bpe.ts';
+import { accelerateTokenizer, fastTokenCount } from './fast-bpe.ts';
 
 /** A model's tokenizer read from its Hugging Face files, with the chat template if it has one. */
 export interface LoadedTokenizer {
@@ -46,6 +46,7 @@ export function loadTokenizer(pathOrDir: string): LoadedTokenizer {
     });
   }
   accelerateTokenizer(tokenizer as unknown as { model: unknown; pre_tokenizer: unknown });
+  const fast = fastTokenCount(tokenizer);
 
   const tok: LoadedTokenizer = {
     path,
@@ -53,7 +54,11 @@ export function loadTokenizer(pathOrDir: string): LoadedTokenizer {
     chatTemplate: readChatTemplate(dir, config),
     bosToken: tokenString(config.bos_token),
     eosToken: tokenString(config.eos_token),
-    count: (text, addSpecial = false) => (text.length === 0 && !addSpecial ? 0 : tokenizer.tokenize(text, { add_special_tokens: addSpecial }).length),
+    count: (text, addSpecial = false) => {
+      const quick = addSpecial || !fast ? null : fast(text);
+      if (quick !== null) return quick;
+      return text.length === 0 && !addSpecial ? 0 : tokenizer.tokenize(text, { add_special_tokens: addSpecial }).length;
+    },
   };
   cache.set(path, { mtimeMs, tok });
   return tok;

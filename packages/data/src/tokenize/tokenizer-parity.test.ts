@@ -59,7 +59,9 @@ describe.skipIf(!hasPython)('token ids match the Python tokenizers library', () 
 
   it.skipIf(!existsSync(DEMO_TOKENIZER))('on the demo model SmolLM2 (49k vocabulary)', () => {
     const texts = corpus();
-    expect(texts.map((t) => encodeText(t, DEMO_TOKENIZER).ids)).toEqual(pythonIds(DEMO_TOKENIZER, texts));
+    const want = pythonIds(DEMO_TOKENIZER, texts);
+    expect(texts.map((t) => encodeText(t, DEMO_TOKENIZER).ids)).toEqual(want);
+    expect(texts.map((t) => countTokens(t, DEMO_TOKENIZER))).toEqual(want.map((ids) => ids.length));
   });
 
   it('counts a chat as transformers renders and tokenizes it with the chat template', () => {

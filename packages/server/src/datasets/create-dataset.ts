@@ -5,6 +5,8 @@ import { ingestDataset } from '@whetstone/data';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
+import { writeStatsCache } from './dataset-token-stats.ts';
+import { modelTokenizerDir } from './model-tokenizer-dir.ts';
 import { receiveUpload } from './receive-upload.ts';
 
 /** How long an upload request waits for validation before answering 202 "processing". */
@@ -14,6 +16,8 @@ export interface UploadOptions {
   format?: string;
   keepGoodRows?: boolean;
   name?: string;
+  /** A model id or name: count tokens with its tokenizer while validating. */
+  model?: string;
 }
 
 /**
@@ -37,6 +41,7 @@ export async function createDatasetFromUpload(ctx: AppContext, request: Request)
     format: upload.fields.format || undefined,
     keepGoodRows: ['1', 'true', 'yes'].includes((upload.fields.keep_good_rows ?? '').toLowerCase()),
     name: upload.fields.name || undefined,
+    model: upload.fields.model || undefined,
   });
 }
 
@@ -78,22 +83,37 @@ async function validateAndStore(
     created_at: nowIso(),
   };
 
+  let tokenizer: { modelId: string; path: string } | null = null;
+  if (opts.model) {
+    try {
+      const t = modelTokenizerDir(ctx, opts.model);
+      tokenizer = { modelId: t.model.id, path: join(t.dir, 'tokenizer.json') };
+    } catch (e) {
+      discard();
+      throw e;
+    }
+  }
   const ingest = ingestDataset(uploadPath, dir, {
     filename,
     format: opts.format as never,
     keepGoodRows: opts.keepGoodRows,
+    tokenizerPath: tokenizer?.path,
   }).then(
-    (r): Dataset => ({
-      ...pending,
-      format: r.format,
-      status: r.status,
-      sha256: r.sha256,
-      rows: r.rows,
-      preview: r.preview,
-      errors: r.errors,
-      error_counts: r.error_counts,
-      stats: { ...(r.stats as unknown as Record<string, unknown>), container: r.container, dropped_rows: r.dropped_rows },
-    }),
+    (r): Dataset => {
+      if (tokenizer && r.status === 'ready') writeStatsCache(dir, tokenizer.modelId, tokenizer.path, r.stats);
+      return {
+        ...pending,
+        format: r.format,
+        purpose: r.purpose,
+        status: r.status,
+        sha256: r.sha256,
+        rows: r.rows,
+        preview: r.preview,
+        errors: r.errors,
+        error_counts: r.error_counts,
+        stats: { ...(r.stats as unknown as Record<string, unknown>), container: r.container, dropped_rows: r.dropped_rows },
+      };
+    },
   );
 
   const timeout = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), SYNC_WINDOW_MS).unref());

@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { TERMINAL_STATUSES, WhetError } from '@whetstone/core';
+import { QaDatasetCreateSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { createDatasetFromUpload } from '../datasets/create-dataset.ts';
+import { datasetTokenStats } from '../datasets/dataset-token-stats.ts';
+import { createDatasetFromPairs, draftQaPairs } from '../datasets/draft-qa-pairs.ts';
+import { parseJsonBody } from '../middleware/parse-body.ts';
 
 export function datasetRoutes(ctx: AppContext) {
   const getOr404 = (id: string) => {
@@ -17,7 +20,22 @@ export function datasetRoutes(ctx: AppContext) {
       const { dataset, done } = await createDatasetFromUpload(ctx, c.req.raw);
       return c.json(dataset, done ? 201 : 202);
     })
+    // documents into supervised data: draft pairs from a .txt/.md with an OpenAI-compatible endpoint, review, save
+    .post('/datasets/qa-drafts', async (c) => c.json(await draftQaPairs(ctx, c.req.raw)))
+    .post('/datasets/from-qa', async (c) => c.json(await createDatasetFromPairs(ctx, await parseJsonBody(c, QaDatasetCreateSchema)), 201))
     .get('/datasets/:id', (c) => c.json(getOr404(c.req.param('id'))))
+    .get('/datasets/:id/stats', async (c) => {
+      const d = getOr404(c.req.param('id'));
+      const model = c.req.query('model') || undefined;
+      const raw = c.req.query('max_seq_len');
+      const maxSeqLen = raw === undefined || raw === '' ? undefined : Number(raw);
+      if (maxSeqLen !== undefined && !(Number.isInteger(maxSeqLen) && maxSeqLen > 0)) {
+        throw new WhetError('INVALID_REQUEST', `max_seq_len must be a positive integer, got "${raw}"`, { field: 'max_seq_len' });
+      }
+      const wait = c.req.query('wait_ms');
+      const report = await datasetTokenStats(ctx, d, { model, maxSeqLen, waitMs: wait ? Math.min(600_000, Math.max(0, Number(wait) || 0)) : undefined });
+      return c.json(report, report.status === 'counting' ? 202 : 200);
+    })
     .delete('/datasets/:id', (c) => {
       const d = getOr404(c.req.param('id'));
       // A resumable job still needs its data, so it counts as a user too.

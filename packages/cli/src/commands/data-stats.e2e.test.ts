@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@whetstone/server';
+import { REPO_ROOT } from '../../../../test-support/paths.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
+
+const run = promisify(execFile);
+
+// `whet data stats` and `whet tokens` against a real server on 127.0.0.1 with the tiny model.
+describe('whet data stats and whet tokens', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  let datasetId = '';
+  const whet = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 60_000 });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    server = await testServer(home, { maxConcurrentJobs: 0 }); // jobs stay queued: nothing here trains
+    expect((await whet('models', 'add', ensureTinyModel(), '--name', 'tiny')).code).toBe(0);
+    const up = await whet('data', 'upload', writeJsonl(join(home, 'toy.jsonl'), toyChatRows(12)), '--json');
+    datasetId = JSON.parse(up.stdout).id;
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('prints token percentiles, a histogram and advice', async () => {
+    const r = await whet('data', 'stats', datasetId, '--model', 'tiny', '--max-seq-len', '16');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/tokens \(tiny\): \d+ total; per sample p50 \d+, p95 \d+, p99 \d+, max \d+/);
+    expect(r.stdout).toMatch(/0-127 +#+ +12/);
+    expect(r.stdout).toMatch(/Only 12 samples/);
+    expect(r.stdout).toMatch(/12 of 12 samples \(100%\) are longer than max_seq_len 16/);
+    const j = JSON.parse((await whet('data', 'stats', datasetId, '--model', 'tiny', '--json')).stdout);
+    expect(j.stats.tokens.total).toBeGreaterThan(0);
+  });
+
+  it('counts the tokens of a text, and names an unknown model with a hint', async () => {
+    const r = await whet('tokens', '--model', 'tiny', '--json', 'The sky is blue.');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.count).toBeGreaterThan(0);
+    expect(j.characters).toBe(16);
+    const human = await whet('tokens', '--model', 'tiny', '--show', 'The sky is blue.');
+    expect(human.stdout).toMatch(new RegExp(`^${j.count} tokens \\(16 characters\\) with tiny`));
+    const bad = await whet('tokens', '--model', 'ghost', 'hi');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/MODEL_NOT_FOUND/);
+    expect(bad.stderr).toMatch(/hint:/);
+  });
+
+  it('shows the effective mix of a job', async () => {
+    const up = await whet('data', 'upload', writeJsonl(join(home, 'more.jsonl'), toyChatRows(20).map((r, i) => ({ messages: [r.messages[0], { ...r.messages[1], content: `${i}` }] }))), '--json');
+    const other = JSON.parse(up.stdout).id;
+    const res = await fetch(`${server.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', datasets: [{ id: datasetId }, { id: other, samples: 5 }], hyperparameters: { max_steps: 1, seed: 11 } }),
+    });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as { id: string };
+    const show = await whet('jobs', 'show', job.id);
+    expect(show.stdout).toMatch(/data +seed 11: 17 rows drawn; train 17, validation 0 \(none\), test 0/);
+    expect(show.stdout).toMatch(new RegExp(`${other} +samples 5 +5 of 20 rows`));
+  });
+
+  it('drafts QA pairs from a document with an OpenAI-compatible endpoint, for review and upload', async () => {
+    const llm = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const content = JSON.stringify({ pairs: [{ question: 'What is Whetstone?', answer: 'A fine-tuning platform.' }] });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
+    try {
+      const doc = join(home, 'about.md');
+      writeFileSync(doc, '# About\nWhetstone fine-tunes models.\n# Use\nUpload data, train.\n');
+      const base = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+      const r = await whet('data', 'qa', doc, '--base-url', base, '--endpoint-model', 'm', '--api-key', 'k', '--system', 'Be brief.');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/2 pairs from 2 chunks written to .*about\.md\.qa\.jsonl/);
+      const rows = readFileSync(`${doc}.qa.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(rows[0].messages.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant']);
+      const up = JSON.parse((await whet('data', 'upload', `${doc}.qa.jsonl`, '--json')).stdout);
+      expect(up).toMatchObject({ status: 'ready', rows: 2 });
+    } finally {
+      await new Promise<void>((r) => llm.close(() => r()));
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { type Dataset, type QaDatasetCreate, QaDraftRequestSchema, WhetError } from '@whetstone/core';
+import { chunkDocument, type DocumentChunk, generateQaPairs, type GenerateQaResult, qaPairsToRows } from '@whetstone/data';
+import type { AppContext } from '../context.ts';
+import { newId } from '../ids.ts';
+import { zodToWhetError } from '../middleware/parse-body.ts';
+import { createDatasetFromFile } from './create-dataset.ts';
+import { receiveUpload } from './receive-upload.ts';
+
+/** A document larger than this is refused: split it first. */
+const MAX_DOCUMENT_BYTES = 20 << 20;
+
+export interface QaDraft extends GenerateQaResult {
+  filename: string;
+  /** Every chunk of the document; pairs name theirs by `chunk_index`. */
+  chunks: DocumentChunk[];
+  /** Chunks sent to the model (the first `max_chunks`). */
+  chunks_used: number;
+}
+
+/**
+ * Documents into supervised data, step one: a .txt or .md upload is chunked and an
+ * OpenAI-compatible endpoint drafts question-answer pairs for each chunk. Nothing is stored:
+ * the pairs come back for review, and the reviewed ones are saved with `createDatasetFromPairs`.
+ */
+export async function draftQaPairs(ctx: AppContext, request: Request): Promise<QaDraft> {
+  const dir = join(ctx.config.home, 'datasets', `.draft-${newId('ds')}`);
+  try {
+    const upload = await receiveUpload(request, dir, Math.min(ctx.config.maxUploadBytes, MAX_DOCUMENT_BYTES));
+    const parsed = QaDraftRequestSchema.safeParse(upload.fields);
+    if (!parsed.success) throw zodToWhetError(parsed.error, upload.fields);
+    const opts = parsed.data;
+    const ext = extname(upload.filename).toLowerCase();
+    if (!['.txt', '.md', '.markdown', ''].includes(ext)) {
+      throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${upload.filename}" is not a .txt or .md document`, { field: 'file', hint: 'Upload plain text (.txt) or Markdown (.md); convert PDFs and Word files to text first.' });
+    }
+    const raw = readFileSync(upload.path);
+    if (raw.includes(0)) throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${upload.filename}" is binary, not UTF-8 text`, { field: 'file', hint: 'Upload plain text (.txt) or Markdown (.md) saved as UTF-8.' });
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+    const chunks = chunkDocument(text, { markdown: ext === '.md' || ext === '.markdown', maxSize: opts.chunk_chars });
+    if (chunks.length === 0) throw new WhetError('DATASET_EMPTY', `"${upload.filename}" holds no text`, { field: 'file' });
+    const used = chunks.slice(0, opts.max_chunks);
+    const result = await generateQaPairs(used, { baseUrl: opts.base_url, apiKey: opts.api_key, model: opts.model }, { pairsPerChunk: opts.pairs_per_chunk, concurrency: opts.concurrency });
+    return { filename: upload.filename, chunks, chunks_used: used.length, ...result };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Documents into supervised data, step two: reviewed pairs become a chat dataset, validated like any upload. */
+export async function createDatasetFromPairs(ctx: AppContext, body: QaDatasetCreate): Promise<Dataset> {
+  const dir = join(ctx.config.home, 'datasets', `.draft-${newId('ds')}`);
+  try {
+    const file = join(dir, 'qa.jsonl');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, qaPairsToRows(body.pairs, body.system).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    return await createDatasetFromFile(ctx, file, { name: body.name ?? 'qa-pairs', format: 'openai' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
