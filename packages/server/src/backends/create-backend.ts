@@ -1,0 +1,43 @@
+import type { BackendName } from '@whetstone/core';
+import type { GenerationBackend } from './generation-backend.ts';
+import { createLlamaCppBackend } from './llamacpp-backend.ts';
+import { createTorchBackend } from './torch-backend.ts';
+import { createVllmBackend } from './vllm-backend.ts';
+
+export interface BackendSpec {
+  backend: BackendName;
+  /** HF folder (torch, vllm) or .gguf file (llamacpp). */
+  weightsPath: string;
+  adapters: Record<string, string>;
+  quantization: string;
+  maxConcurrency: number;
+  /** Folder for the backend's own files (the torch worker's spec.json). */
+  stateDir: string;
+  python: string;
+  workerDir: string;
+  idleTimeoutMs: number | null;
+  /** llamacpp decode threads (null: physical cores). */
+  threads?: number | null;
+  /** llamacpp: makes the .gguf file when it does not exist yet (an export). */
+  prepare?: () => Promise<unknown>;
+}
+
+/** The one place a backend name becomes an implementation. */
+export function createBackend(spec: BackendSpec): GenerationBackend {
+  switch (spec.backend) {
+    case 'llamacpp':
+      return createLlamaCppBackend({ ggufPath: spec.weightsPath, threads: spec.threads ?? undefined, prepare: spec.prepare });
+    case 'vllm':
+      return createVllmBackend({ python: spec.python, modelPath: spec.weightsPath, adapters: spec.adapters, quantization: spec.quantization, maxConcurrency: spec.maxConcurrency });
+    case 'torch':
+      return createTorchBackend({
+        python: spec.python,
+        workerDir: spec.workerDir,
+        stateDir: spec.stateDir,
+        modelPath: spec.weightsPath,
+        adapters: spec.adapters,
+        maxBatchSize: spec.maxConcurrency,
+        idleTimeoutMs: spec.idleTimeoutMs,
+      });
+  }
+}

@@ -1,0 +1,160 @@
+import { WhetError, type GenerateLine } from '@whetstone/core';
+import type { BackendRequest, GenerationBackend } from '../backends/generation-backend.ts';
+import type { Store } from '../store/store.ts';
+import type { DeploymentManager } from './deployment-manager.ts';
+import type { ModelPool } from './model-pool.ts';
+import type { RequestQueue } from './request-queue.ts';
+
+/** Seconds an on-demand model request may run (deployments set their own timeout_s). */
+const MODEL_TIMEOUT_S = 300;
+
+export interface CallableModel {
+  id: string;
+  kind: 'deployment' | 'base' | 'fine-tuned';
+  created: number;
+  owned_by: string;
+  /** For a fine-tuned model, its base; for a deployment, what it serves. */
+  root: string | null;
+  backend: string;
+  status: string;
+}
+
+interface Target {
+  name: string;
+  backend: GenerationBackend;
+  queue: RequestQueue;
+  adapter: string | null;
+  timeoutS: number;
+  contextLength: number | null;
+}
+
+/** A generation that has started: the prompt is counted and the lines after `start` follow. */
+export interface OpenGeneration {
+  model: string;
+  promptTokens: number;
+  lines: AsyncGenerator<GenerateLine>;
+  /** Stop and free the slot, whether or not `lines` was read (safe to call twice). */
+  close(): Promise<void>;
+}
+
+/**
+ * The one door to generation for /v1, the playground and the CLI: a model name becomes a
+ * deployment (its own backend and queue) or a registered model (the on-demand pool), a queue
+ * slot is taken (429 when full), a timeout armed, and the stream opened up to its `start`
+ * line, so that problems before the first token are thrown here as HTTP errors.
+ */
+export class Gateway {
+  constructor(
+    private readonly store: Store,
+    readonly deployments: DeploymentManager,
+    readonly pool: ModelPool,
+  ) {}
+
+  /** Everything /v1/models lists: deployments first, then base and fine-tuned models. */
+  listModels(): CallableModel[] {
+    const created = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    const deps: CallableModel[] = this.deployments
+      .list()
+      .filter((d) => d.status === 'ready' || d.status === 'loading')
+      .map((d) => ({
+        id: d.name,
+        kind: 'deployment',
+        created: created(d.created_at),
+        owned_by: 'whetstone',
+        root: this.store.getModel(d.adapter_id ?? d.model_id ?? '')?.name ?? d.weights_path,
+        backend: d.backend,
+        status: d.status,
+      }));
+    const models: CallableModel[] = this.store.listModels().map((m) => ({
+      id: m.name,
+      kind: m.kind === 'adapter' || m.source === 'job' ? 'fine-tuned' : 'base',
+      created: created(m.created_at),
+      owned_by: 'whetstone',
+      root: m.base_model_id ? (this.store.getModel(m.base_model_id)?.name ?? m.base_model_id) : null,
+      backend: 'torch',
+      status: 'available',
+    }));
+    return [...deps, ...models];
+  }
+
+  /** The context length a default max_tokens is fitted to, when known. */
+  contextLength(name: string): number | null {
+    return this.resolve(name).contextLength;
+  }
+
+  private resolve(name: string): Target {
+    const live = this.deployments.lookup(name);
+    if (live) {
+      const d = live.deployment;
+      const contextLength = d.backend === 'llamacpp' ? null : (this.store.getModel(d.model_id ?? '')?.context_length ?? null);
+      return { name: d.name, backend: live.backend, queue: live.queue, adapter: live.adapter, timeoutS: d.timeout_s, contextLength };
+    }
+    const model = this.store.getModel(name);
+    if (!model) {
+      throw new WhetError('MODEL_NOT_FOUND', `the model "${name}" does not exist`, {
+        field: 'model',
+        hint: 'List the models you can call with GET /v1/models (base models, fine-tuned results and deployments).',
+      });
+    }
+    const pooled = this.pool.get(model);
+    return { name: model.name, ...pooled, timeoutS: MODEL_TIMEOUT_S };
+  }
+
+  async open(name: string, request: Omit<BackendRequest, 'adapter'>, clientSignal: AbortSignal): Promise<OpenGeneration> {
+    const target = this.resolve(name);
+    const timeout = AbortSignal.timeout(target.timeoutS * 1000);
+    const signal = AbortSignal.any([clientSignal, timeout]);
+    const timedOut = () => new WhetError('REQUEST_TIMEOUT', `the request to "${target.name}" ran longer than its timeout of ${target.timeoutS} s`);
+    let release: () => void;
+    try {
+      release = await target.queue.acquire(signal);
+    } catch (e) {
+      throw timeout.aborted ? timedOut() : e;
+    }
+    const it = target.backend.stream({ ...request, adapter: target.adapter }, signal)[Symbol.asyncIterator]();
+    let first: IteratorResult<GenerateLine>;
+    try {
+      first = await it.next();
+    } catch (e) {
+      release();
+      throw timeout.aborted ? timedOut() : e;
+    }
+    if (first.done || first.value.type !== 'start') {
+      release();
+      await it.return?.(undefined);
+      if (!first.done && first.value.type === 'error') throw new WhetError('GENERATION_FAILED', first.value.message);
+      throw new WhetError('GENERATION_FAILED', `the ${target.backend.backend} backend did not start the generation`);
+    }
+    async function* rest(): AsyncGenerator<GenerateLine> {
+      try {
+        for (;;) {
+          let next: IteratorResult<GenerateLine>;
+          try {
+            next = await it.next();
+          } catch (e) {
+            if (timeout.aborted) throw timedOut();
+            throw e;
+          }
+          if (next.done) return;
+          if (next.value.type === 'done' && timeout.aborted) throw timedOut(); // an engine that stops quietly on abort
+          yield next.value;
+          if (next.value.type === 'done' || next.value.type === 'error') return;
+        }
+      } finally {
+        await it.return?.(undefined);
+        release();
+      }
+    }
+    const lines = rest();
+    const close = async () => {
+      await lines.return(undefined);
+      await it.return?.(undefined);
+      release();
+    };
+    return { model: target.name, promptTokens: first.value.prompt_tokens, lines, close };
+  }
+
+  async close() {
+    await Promise.all([this.deployments.close(), this.pool.close()]);
+  }
+}

@@ -1,0 +1,216 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
+import { json, tempHome, testServer } from '../../../../test-support/server.ts';
+import type { RunningServer } from '../start-server.ts';
+
+const gguf = demoGgufPath();
+
+/**
+ * The OpenAI-compatible API over real HTTP on 127.0.0.1, served by llama.cpp from the demo
+ * model's GGUF, called with the official `openai` client unchanged.
+ */
+describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  let client: OpenAI;
+  const question = [{ role: 'user' as const, content: 'What is the capital of France?' }];
+
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const deploy = async (body: Record<string, unknown>) => {
+    const res = await api('/api/v1/deployments', { method: 'POST', body: JSON.stringify(body) });
+    expect(res.status).toBe(201);
+    const d = await json(res);
+    for (let i = 0; i < 300 && d.status === 'loading'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      Object.assign(d, await json(await api(`/api/v1/deployments/${d.id}`)));
+    }
+    expect(d.status).toBe('ready');
+    return d;
+  };
+
+  beforeAll(async () => {
+    // One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads that
+    // compete for them decode ~20x slower than one thread alone.
+    server = await testServer(home, { llamaThreads: 1 });
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
+    await deploy({ name: 'smol', model: gguf, backend: 'llamacpp', queue_size: 1, timeout_s: 60 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('answers a chat with the official client, plain and streamed, with the same greedy text', async () => {
+    const plain = await client.chat.completions.create({ model: 'smol', messages: question, temperature: 0, max_tokens: 12 });
+    expect(plain.object).toBe('chat.completion');
+    expect(plain.choices[0]!.message.role).toBe('assistant');
+    expect(plain.choices[0]!.message.content).toMatch(/Paris/);
+    expect(plain.choices[0]!.finish_reason).toBe('stop');
+    expect(plain.usage!.prompt_tokens).toBeGreaterThan(5);
+    expect(plain.usage!.total_tokens).toBe(plain.usage!.prompt_tokens + plain.usage!.completion_tokens);
+
+    const stream = await client.chat.completions.create({
+      model: 'smol',
+      messages: question,
+      temperature: 0,
+      max_tokens: 12,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const chunks = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect(text).toBe(plain.choices[0]!.message.content);
+    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    const usage = chunks.at(-1)!;
+    expect(usage.choices).toEqual([]);
+    expect(usage.usage).toEqual(plain.usage);
+    expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+  });
+
+  it('streams bytes in OpenAI framing: data lines, blank-line separated, [DONE] last', async () => {
+    const res = await api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'smol', messages: question, temperature: 0, max_tokens: 4, stream: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const body = await res.text();
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+    const events = body.split('\n\n').filter(Boolean);
+    expect(events.every((e) => /^data: /.test(e) && !e.includes('\n'))).toBe(true);
+    const parsed = events.slice(0, -1).map((e) => JSON.parse(e.slice(6)));
+    const ids = new Set(parsed.map((p) => p.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^chatcmpl-/);
+    for (const p of parsed) {
+      expect(p).toMatchObject({ object: 'chat.completion.chunk', model: 'smol', created: expect.any(Number) });
+      expect('usage' in p).toBe(false); // only with stream_options.include_usage
+    }
+    expect(parsed.at(-1).choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'length' });
+  });
+
+  it('continues raw text on /v1/completions and lists the deployment in /v1/models', async () => {
+    const c = await client.completions.create({ model: 'smol', prompt: 'The capital of France is', max_tokens: 3, temperature: 0 });
+    expect(c.object).toBe('text_completion');
+    expect(c.choices[0]!.text).toMatch(/Paris/);
+    expect(c.choices[0]!.finish_reason).toBe('length');
+    const models = await client.models.list();
+    expect(models.data.find((m) => m.id === 'smol')).toMatchObject({ object: 'model', owned_by: 'whetstone', kind: 'deployment', backend: 'llamacpp' });
+  });
+
+  it('answers errors in OpenAI shape: unknown model 404, context overflow 400 with counts, malformed JSON 400', async () => {
+    const missing = await client.chat.completions.create({ model: 'nope', messages: question }).catch((e) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing.error).toMatchObject({ type: 'invalid_request_error', param: 'model', code: 'model_not_found', message: expect.stringContaining('nope') });
+
+    const overflow = await client.chat.completions.create({ model: 'smol', messages: question, max_tokens: 9000 }).catch((e) => e);
+    expect(overflow).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(overflow.error).toMatchObject({ type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' });
+    expect(overflow.error.message).toMatch(/8192 tokens.*\d+ in the prompt, 9000 for the completion/);
+
+    const bad = await api('/v1/chat/completions', { method: 'POST', body: '{"model": "smol", ' });
+    expect(bad.status).toBe(400);
+    const badBody = await json(bad);
+    expect(Object.keys(badBody.error).sort()).toEqual(['code', 'hint', 'message', 'param', 'type']);
+    expect(badBody.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json', param: null });
+
+    const invalid = await json(await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'smol', messages: [], temperature: 5 }) }));
+    expect(invalid.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', param: 'temperature' });
+    expect(invalid.error.message).toMatch(/temperature.*messages|messages.*temperature/); // every bad field at once
+
+    const route = await api('/v1/nothing');
+    expect(route.status).toBe(404);
+    expect((await json(route)).error).toMatchObject({ type: 'invalid_request_error', code: 'not_found' });
+    // The native API keeps Whetstone's shape.
+    expect((await json(await api('/api/v1/deployments/nope'))).error).toMatchObject({ code: 'DEPLOYMENT_NOT_FOUND', hint: expect.any(String) });
+  });
+
+  it('answers in the playground, alone and side by side, an unknown model failing only its own side', async () => {
+    const chat = await api('/api/v1/playground/chat', { method: 'POST', body: JSON.stringify({ model: 'smol', messages: question, temperature: 0, max_tokens: 12 }) });
+    expect(chat.status).toBe(200);
+    const one = await json(chat);
+    expect(one).toMatchObject({ model: 'smol', text: expect.stringMatching(/Paris/), finish_reason: 'stop', error: null });
+    expect(one.usage.completion_tokens).toBeGreaterThan(0);
+    expect(one.latency_ms).toBeGreaterThan(0);
+    expect(one.tokens_per_second).toBeGreaterThan(0);
+
+    const compare = await json(
+      await api('/api/v1/playground/compare', { method: 'POST', body: JSON.stringify({ models: ['smol', 'nope'], messages: question, temperature: 0, max_tokens: 12 }) }),
+    );
+    expect(compare.data).toHaveLength(2);
+    expect(compare.data[0]).toMatchObject({ model: 'smol', text: one.text, error: null });
+    expect(compare.data[1]).toMatchObject({ model: 'nope', text: null, error: { code: 'MODEL_NOT_FOUND' } });
+    const missing = await api('/api/v1/playground/chat', { method: 'POST', body: JSON.stringify({ model: 'nope', messages: question }) });
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).error.code).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('cancels a request that outlives the deployment timeout: 504 plain, an in-band error when streaming', async () => {
+    await deploy({ name: 'hasty', model: gguf, backend: 'llamacpp', timeout_s: 1 });
+    const body = { model: 'hasty', messages: [{ role: 'user', content: 'Write a very long story.' }], max_tokens: 4000, temperature: 1 };
+    const plain = await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify(body) });
+    expect(plain.status).toBe(504);
+    expect((await json(plain)).error).toMatchObject({ type: 'server_error', code: 'timeout', message: expect.stringContaining('timeout of 1 s') });
+    const t0 = Date.now();
+    const streamed = await (await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...body, stream: true }) })).text();
+    expect(Date.now() - t0).toBeLessThan(15_000); // 4000 tokens would take far longer
+    const events = streamed.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(JSON.parse(events.at(-2)!.slice(6)).error).toMatchObject({ code: 'timeout', type: 'server_error' });
+    const sdk = await (async () => {
+      const s = await client.chat.completions.create({ model: 'hasty', messages: body.messages as never, max_tokens: 4000, stream: true });
+      for await (const _ of s);
+    })().catch((e) => e);
+    expect(sdk).toBeInstanceOf(OpenAI.APIError);
+    expect(String(sdk.message)).toMatch(/timeout/);
+    await api('/api/v1/deployments/hasty', { method: 'DELETE' });
+  });
+
+  it('answers 429 with Retry-After when the queue is full, and a closed connection frees the slot at once', async () => {
+    // Greedy raw continuation: no end-of-text in sight, so it runs until max_tokens unless stopped.
+    const long = JSON.stringify({ model: 'smol', prompt: 'Once upon a time, in a land far away,', max_tokens: 2000, temperature: 0, stream: true });
+    const first = new AbortController();
+    const running = await api('/v1/completions', { method: 'POST', body: long, signal: first.signal });
+    const reader = running.body!.getReader();
+    await reader.read(); // generating now: the one slot is taken
+    const tFirst = Date.now();
+    for (let i = 0; i < 4; i++) await reader.read();
+    const perToken = (Date.now() - tFirst) / 4; // this machine's speed right now (it may be busy)
+    const second = new AbortController();
+    const queued = api('/v1/completions', { method: 'POST', body: long, signal: second.signal }).catch(() => null);
+    let dep = await json(await api('/api/v1/deployments/smol'));
+    for (let i = 0; i < 50 && dep.queue.queued < 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      dep = await json(await api('/api/v1/deployments/smol'));
+    }
+    expect(dep.queue).toEqual({ running: 1, queued: 1 });
+
+    const refused = await api('/v1/completions', { method: 'POST', body: long });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await json(refused)).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+
+    // Both clients leave: the running generation stops and the waiting one gives up its place.
+    second.abort();
+    first.abort();
+    const t0 = Date.now();
+    for (let i = 0; i < 1200; i++) {
+      dep = await json(await api('/api/v1/deployments/smol'));
+      if (dep.queue.running === 0 && dep.queue.queued === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(dep.queue).toEqual({ running: 0, queued: 0 });
+    // Stopped within a few tokens' time, not after the ~1990 tokens it had left.
+    expect(Date.now() - t0).toBeLessThan(Math.max(2000, 20 * perToken));
+    await queued;
+    const after = await client.chat.completions.create({ model: 'smol', messages: question, temperature: 0, max_tokens: 3 });
+    expect(after.choices[0]!.message.content).toBeTruthy();
+  });
+});

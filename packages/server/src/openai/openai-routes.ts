@@ -1,0 +1,14 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../context.ts';
+import { chatCompletionRoutes } from './chat-completions.ts';
+import { completionRoutes } from './completions.ts';
+import { openAiModelRoutes } from './models.ts';
+import { openAiNotFound, openAiOnError } from './openai-error.ts';
+
+/** The OpenAI-compatible API, mounted at /v1: errors here always use OpenAI's shape. */
+export function openAiRoutes(ctx: AppContext) {
+  const v1 = new Hono().route('/', chatCompletionRoutes(ctx)).route('/', completionRoutes(ctx)).route('/', openAiModelRoutes(ctx));
+  v1.onError(openAiOnError);
+  v1.notFound(openAiNotFound);
+  return v1;
+}

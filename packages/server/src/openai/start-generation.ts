@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import { isWhetError, WhetError } from '@whetstone/core';
+import type { BackendRequest } from '../backends/generation-backend.ts';
+import type { Gateway, OpenGeneration } from '../deployments/gateway.ts';
+
+export interface StartedGeneration {
+  gen: OpenGeneration;
+  /** Abort the generation (client gone) and free its queue slot. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Open a generation tied to the HTTP request: when the client's connection closes, the
+ * generation is aborted, which closes the backend request and frees its batch slot.
+ */
+export async function startGeneration(c: Context, gateway: Gateway, model: string, request: Omit<BackendRequest, 'adapter'>): Promise<StartedGeneration> {
+  const abort = new AbortController();
+  const clientSignal = c.req.raw.signal;
+  const onClientGone = () => abort.abort(new Error('the client closed the connection'));
+  if (clientSignal?.aborted) onClientGone();
+  clientSignal?.addEventListener('abort', onClientGone, { once: true });
+  let gen: OpenGeneration;
+  try {
+    gen = await gateway.open(model, request, abort.signal);
+  } catch (e) {
+    // Nobody is left to read an answer; say so plainly instead of logging a 500.
+    if (abort.signal.aborted && !isWhetError(e)) throw new WhetError('INVALID_REQUEST', 'the client closed the connection before the generation started');
+    throw e;
+  }
+  return {
+    gen,
+    async cancel() {
+      if (!abort.signal.aborted) abort.abort(new Error('the client closed the connection'));
+      await gen.close();
+    },
+  };
+}
+
+/** OpenAI-style ids: `chatcmpl-` / `cmpl-` and 24 random characters. */
+export const completionId = (prefix: string) => `${prefix}-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;

@@ -1,0 +1,189 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTinyAdapter } from '../../../../test-support/tiny-adapter.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { json, tempHome, testServer } from '../../../../test-support/server.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { RunningServer } from '../start-server.ts';
+
+/**
+ * The OpenAI-compatible API on the torch backend: the real `whet_worker serve` on the tiny
+ * fixture model, loaded on first use, a LoRA adapter chosen per request by model name, and
+ * freed after the idle timeout. Called with the official `openai` client over 127.0.0.1.
+ */
+describe('/v1 on the torch backend (tiny model, on demand)', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  let client: OpenAI;
+  const messages = [{ role: 'user' as const, content: 'hello there' }];
+  const greedy = { temperature: 0, max_tokens: 12 } as const;
+
+  beforeAll(async () => {
+    server = await testServer(home, { serveIdleSeconds: 3 });
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
+    const tiny = ensureTinyModel();
+    const res = await fetch(`${server.url}/api/v1/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: tiny, name: 'tiny' }) });
+    const base = await json(res);
+    // A job's result is an adapter model on its base: registered as registerJobOutput would.
+    server.ctx.store.insertModel({
+      ...base,
+      id: newId('mdl'),
+      name: 'tiny-tuned',
+      source: 'job',
+      kind: 'adapter',
+      path: ensureTinyAdapter(tiny),
+      base_model_id: base.id,
+      job_id: 'job_fixture',
+      created_at: nowIso(),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('loads the model on first use and answers plain and streamed chats identically at temperature 0', async () => {
+    const plain = await client.chat.completions.create({ model: 'tiny', messages, ...greedy });
+    expect(plain.model).toBe('tiny');
+    expect(plain.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(plain.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(['stop', 'length']).toContain(plain.choices[0]!.finish_reason);
+
+    const stream = await client.chat.completions.create({ model: 'tiny', messages, ...greedy, stream: true, stream_options: { include_usage: true } });
+    let text = '';
+    let usage;
+    let finish;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe(plain.choices[0]!.message.content);
+    expect(finish).toBe(plain.choices[0]!.finish_reason);
+    expect(usage).toEqual(plain.usage);
+
+    const raw = await client.completions.create({ model: 'tiny', prompt: 'hello', ...greedy });
+    expect(raw.choices[0]!.text.length).toBeGreaterThan(0);
+  });
+
+  it('switches adapters per request by model name, and batches concurrent requests with the same answers', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['tiny', 'tiny-tuned']);
+    expect(models.data[1]).toMatchObject({ kind: 'fine-tuned', root: 'tiny' });
+
+    const alone = async (model: string) => (await client.chat.completions.create({ model, messages, ...greedy })).choices[0]!.message.content;
+    const base = await alone('tiny');
+    const tuned = await alone('tiny-tuned');
+    expect(tuned).not.toBe(base);
+    const together = await Promise.all(['tiny', 'tiny-tuned', 'tiny', 'tiny-tuned'].map(alone));
+    expect(together).toEqual([base, tuned, base, tuned]);
+
+    // The playground puts the base and the fine-tuned model side by side.
+    const compare = await fetch(`${server.url}/api/v1/playground/compare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ models: ['tiny', 'tiny-tuned'], messages, ...greedy }),
+    });
+    const { data } = await json(compare);
+    expect(data.map((a: { model: string; text: string; error: unknown }) => [a.model, a.text, a.error])).toEqual([
+      ['tiny', base, null],
+      ['tiny-tuned', tuned, null],
+    ]);
+    expect(data[0].usage.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams bytes in OpenAI framing and answers every error in OpenAI shape', async () => {
+    const res = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', prompt: 'hello', ...greedy, max_tokens: 3, stream: true, stream_options: { include_usage: true } }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const body = await res.text();
+    expect(body).toMatch(/^(data: \{[^\n]*\}\n\n)+data: \[DONE\]\n\n$/);
+    const chunks = body.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+    expect(chunks.every((c) => c.object === 'text_completion' && c.id === chunks[0].id && c.id.startsWith('cmpl-'))).toBe(true);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 3, total_tokens: chunks.at(-1).usage.prompt_tokens + 3 } });
+    expect(chunks.at(-2).choices[0]).toEqual({ text: '', index: 0, logprobs: null, finish_reason: 'length' });
+
+    const missing = await client.chat.completions.create({ model: 'nope', messages }).catch((e) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing.error).toMatchObject({ type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+    const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json', param: null, message: expect.stringContaining('not valid JSON') });
+    const unsupported = await client.chat.completions.create({ model: 'tiny', messages, n: 2 }).catch((e) => e);
+    expect(unsupported).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(unsupported.error).toMatchObject({ param: 'n', message: expect.stringContaining('only n=1') });
+  });
+
+  it('answers context overflow with 400 in OpenAI shape, with the token counts', async () => {
+    const err = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 100_000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.error).toMatchObject({ type: 'invalid_request_error', code: 'context_length_exceeded' });
+    expect(err.error.message).toMatch(/100000/);
+    expect(err.error.message).toMatch(/512/);
+  });
+
+  it('stops the generation in the worker when the client disconnects, and frees the model when idle', async () => {
+    const pooled = server.ctx.gateway.pool.get(server.ctx.store.getModel('tiny')!);
+    const ac = new AbortController();
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.read();
+    expect((await pooled.backend.health())!.running).toBe(1);
+    ac.abort();
+    let health = await pooled.backend.health();
+    for (let i = 0; i < 60 && health!.running + health!.queue > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      health = await pooled.backend.health();
+    }
+    expect(health).toMatchObject({ running: 0, queue: 0 });
+    expect(pooled.queue.stats).toMatchObject({ running: 0, queued: 0 });
+
+    // serveIdleSeconds is 3 here: with no requests the worker exits and frees its memory.
+    for (let i = 0; i < 100 && pooled.backend.running; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pooled.backend.running).toBe(false);
+    // ...and the next request loads it again.
+    const again = await client.chat.completions.create({ model: 'tiny', messages, ...greedy });
+    expect(again.choices[0]!.message.content!.length).toBeGreaterThan(0);
+  });
+
+  it('serves a torch deployment of the fine-tuned model with its own worker, answering like the on-demand model', async () => {
+    const onDemand = (await client.chat.completions.create({ model: 'tiny-tuned', messages, ...greedy })).choices[0]!.message.content;
+    const res = await fetch(`${server.url}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny-tuned', backend: 'torch', name: 'tuned-prod', max_concurrency: 1, queue_size: 0 }),
+    });
+    expect(res.status).toBe(201);
+    const created = await json(res);
+    expect(created).toMatchObject({ backend: 'torch', adapter_id: expect.any(String), max_concurrency: 1, queue_size: 0 });
+    const viaDeployment = await client.chat.completions.create({ model: 'tuned-prod', messages, ...greedy });
+    expect(viaDeployment.model).toBe('tuned-prod');
+    expect(viaDeployment.choices[0]!.message.content).toBe(onDemand);
+    expect((await json(await fetch(`${server.url}/api/v1/deployments/tuned-prod`))).status).toBe('ready');
+
+    // One slot, no waiting room: a second request while one runs is refused with 429 + Retry-After.
+    const ac = new AbortController();
+    const running = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tuned-prod', messages, max_tokens: 480, temperature: 1, stream: true }),
+      signal: ac.signal,
+    });
+    await running.body!.getReader().read();
+    const refused = await client.chat.completions.create({ model: 'tuned-prod', messages, ...greedy }).catch((e) => e);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    ac.abort();
+    await fetch(`${server.url}/api/v1/deployments/tuned-prod`, { method: 'DELETE' });
+  });
+});

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { PlaygroundChatSchema, PlaygroundCompareSchema, WhetError, type PlaygroundAnswer, type PlaygroundChat } from '@whetstone/core';
+import { collectGeneration } from '../backends/generation-backend.ts';
+import type { AppContext } from '../context.ts';
+import { parseJsonBody } from '../middleware/parse-body.ts';
+import { startGeneration } from '../openai/start-generation.ts';
+
+/**
+ * The playground: chat with any callable model (base, fine-tuned, deployment), or send the
+ * same prompt to two models and get both answers with their latency and speed side by side.
+ */
+export function playgroundRoutes(ctx: AppContext) {
+  const answer = async (c: Context, model: string, body: Omit<PlaygroundChat, 'model'>): Promise<PlaygroundAnswer> => {
+    const started = performance.now();
+    const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop } = body;
+    const { gen, cancel } = await startGeneration(c, ctx.gateway, model, { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop });
+    try {
+      const r = await collectGeneration(gen.lines);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        model: gen.model,
+        text: r.text,
+        finish_reason: r.finish_reason,
+        usage: { prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, total_tokens: r.prompt_tokens + r.completion_tokens },
+        latency_ms: Math.round(seconds * 1000),
+        tokens_per_second: seconds > 0 ? Number((r.completion_tokens / seconds).toFixed(2)) : null,
+        error: null,
+      };
+    } finally {
+      await cancel();
+    }
+  };
+  return new Hono()
+    .post('/playground/chat', async (c) => {
+      const body = await parseJsonBody(c, PlaygroundChatSchema);
+      return c.json(await answer(c, body.model, body));
+    })
+    .post('/playground/compare', async (c) => {
+      const body = await parseJsonBody(c, PlaygroundCompareSchema);
+      // Both run at once; one failing (unknown model, overflow) does not hide the other's answer.
+      const results = await Promise.all(
+        body.models.map(async (model) => {
+          const started = performance.now();
+          try {
+            return await answer(c, model, body);
+          } catch (e) {
+            const err = e instanceof WhetError ? e : new WhetError('INTERNAL', String((e as Error)?.message ?? e));
+            return { model, text: null, finish_reason: null, usage: null, latency_ms: Math.round(performance.now() - started), tokens_per_second: null, error: err.toJSON() };
+          }
+        }),
+      );
+      return c.json({ data: results });
+    });
+}
