@@ -105,6 +105,31 @@ def test_few_shot_prefix_and_seeded_sampling(gen_spec, run_worker, tiny_model):
     assert a[6]["prompt_tokens"] == len(tok.encode("The capital of France is").ids)  # raw rows take few_shot_text only
 
 
+def test_a_cached_few_shot_prefix_gives_the_plain_batched_answers(gen_spec, run_worker, tmp_path):
+    shots = [
+        {"role": "user", "content": "What is one plus one?"}, {"role": "assistant", "content": "Two."},
+        {"role": "user", "content": "What is the capital of Italy?"}, {"role": "assistant", "content": "Rome."},
+        {"role": "user", "content": "中国的首都是哪里？"}, {"role": "assistant", "content": "北京。"},
+    ]
+    chat_only = tmp_path / "chat-only.jsonl"  # a raw row would share no prefix with the chat rows
+    chat_only.write_text("".join(json.dumps({"id": f"q{i}", "messages": [{"role": "user", "content": q}]}, ensure_ascii=False) + "\n"
+                                 for i, q in enumerate(QUESTIONS)), encoding="utf-8")
+    greedy = {"max_tokens": 10, "temperature": 0, "top_p": 1, "top_k": 0, "repetition_penalty": 3.0, "seed": 0}
+    common = dict(input_path=str(chat_only), few_shot=shots, generation=greedy)
+    cached = run_worker(gen_spec("cached", **common), "generate")
+    plain = run_worker(gen_spec("plain", prefix_cache=False, **common), "generate")
+    assert cached.returncode == 0 and plain.returncode == 0, cached.stderr[-3000:] + plain.stderr[-3000:]
+    said = [e["message"] for e in cached.of("log")]
+    assert any("the 6 prompts share a prefix of" in m for m in said), said
+    assert not any("share a prefix" in e["message"] for e in plain.of("log"))
+    a = read_lines(cached.one("generated")["output_path"])
+    b = read_lines(plain.one("generated")["output_path"])
+    assert [(x["id"], x["prediction"], x["completion_tokens"], x["prompt_tokens"]) for x in a] == \
+        [(x["id"], x["prediction"], x["completion_tokens"], x["prompt_tokens"]) for x in b]
+    assert len({x["prediction"] for x in a}) > 2
+    assert [p["done"] for p in cached.of("generate_progress")] == [4, 6]
+
+
 def test_bad_input_fails_with_the_line_named(gen_spec, run_worker, tmp_path):
     bad = run_worker(gen_spec("bad", input_path=str(write_prompts(tmp_path / "bad-prompts.jsonl", ['{"prompt": 1}']))), "generate")
     assert bad.returncode == 1

@@ -3,12 +3,20 @@
 Left padding keeps every prompt's last token at the end of the batch, so new tokens line up;
 the attention mask hides the pads (and transformers derives position ids from it), which makes
 greedy decoding token-identical to one prompt at a time in fp32.
+
+A shared prefix (the few-shot examples every row starts with) can be run once: `encode_prefix`
+keeps its KV cache, and each batch then starts from a copy of it, expanded to the batch. The
+row's own tokens are left-padded after the prefix ([prefix, pads, suffix]): the mask hides the
+pads in the middle and position ids still come from its running sum, so every token sits at the
+position it has in the plain left-padded batch and greedy output stays token-identical.
 """
 
+import copy
 from dataclasses import dataclass
 
 import torch
-from transformers import GenerationConfig, PreTrainedModel
+from transformers import DynamicCache, GenerationConfig, PreTrainedModel
+from transformers.cache_utils import DynamicLayer
 
 
 @dataclass
@@ -17,17 +25,57 @@ class Completion:
     finish_reason: str  # "stop" (an end-of-turn token) or "length" (max_tokens reached)
 
 
-def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: GenerationConfig, pad_id: int) -> list[Completion]:
-    """Completions of `prompts` (token ids), in order; each stops at the first EOS id of `config`."""
-    width = max(len(p) for p in prompts)
-    device = model.device
-    input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
-    attention = torch.zeros((len(prompts), width), dtype=torch.long)
-    for i, p in enumerate(prompts):
-        input_ids[i, width - len(p):] = torch.tensor(p, dtype=torch.long)
-        attention[i, width - len(p):] = 1
+@dataclass
+class SharedPrefix:
+    """Token ids every prompt of a run starts with, and their KV cache for a batch of one."""
+
+    ids: list[int]
+    cache: DynamicCache
+
+
+def encode_prefix(model: PreTrainedModel, ids: list[int]) -> SharedPrefix | None:
+    """Run `ids` through the model once and keep the cache (one forward pass, batch of one).
+
+    None when the model's cache is not plain full attention in every layer (sliding windows,
+    recurrent or linear-attention states): pads in the middle would reach those states, so such
+    models decode in plain batches.
+    """
+    cache = DynamicCache(config=model.config)
     with torch.inference_mode():
-        out = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device), generation_config=config)
+        model(input_ids=torch.tensor([ids], dtype=torch.long, device=model.device), cache=cache, use_cache=True)
+    if not cache.layers or any(type(layer) is not DynamicLayer for layer in cache.layers):
+        return None
+    return SharedPrefix(list(ids), cache)
+
+
+def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: GenerationConfig, pad_id: int,
+                   prefix: SharedPrefix | None = None) -> list[Completion]:
+    """Completions of `prompts` (token ids), in order; each stops at the first EOS id of `config`.
+
+    With `prefix`, every prompt must start with `prefix.ids` and have at least one token after it.
+    """
+    head = prefix.ids if prefix is not None else []
+    suffixes = [p[len(head):] for p in prompts]
+    if prefix is not None and any(p[: len(head)] != head or not s for p, s in zip(prompts, suffixes)):
+        raise ValueError("every prompt must start with the shared prefix and have a token after it")
+    width = max(len(s) for s in suffixes)
+    device = model.device
+    input_ids = torch.full((len(prompts), len(head) + width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(prompts), len(head) + width), dtype=torch.long)
+    input_ids[:, : len(head)] = torch.tensor(head, dtype=torch.long)
+    attention[:, : len(head)] = 1
+    for i, s in enumerate(suffixes):
+        input_ids[i, input_ids.shape[1] - len(s):] = torch.tensor(s, dtype=torch.long)
+        attention[i, input_ids.shape[1] - len(s):] = 1
+    extra = {}
+    with torch.inference_mode():
+        if prefix is not None:
+            # generate() extends the cache in place: each batch gets its own copy, one row per prompt.
+            cache = copy.deepcopy(prefix.cache)
+            cache.batch_repeat_interleave(len(prompts))
+            extra["cache"] = cache
+        out = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device), generation_config=config, **extra)
+    width = input_ids.shape[1]
     eos = config.eos_token_id
     stop_ids = set([eos] if isinstance(eos, int) else eos or [])
     completions = []

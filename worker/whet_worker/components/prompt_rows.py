@@ -80,3 +80,18 @@ def encode_prompt(row: PromptRow, tokenizer: PreTrainedTokenizerBase, few_shot: 
         text = tokenizer.apply_chat_template(with_few_shot(row.messages, few_shot), tokenize=False, add_generation_prompt=True)
         return tokenizer(text, add_special_tokens=False)["input_ids"]
     return tokenizer(few_shot_text + row.prompt)["input_ids"]
+
+
+def shared_prefix_length(prompts: list[list[int]]) -> int:
+    """How many leading token ids all `prompts` have in common, leaving each at least one of its own.
+
+    Compared on token ids, not text, so a merge across the boundary (a BPE token spanning the
+    end of the examples and the start of the row) just shortens the shared part.
+    """
+    if not prompts:
+        return 0
+    first = prompts[0]
+    n = min(len(p) for p in prompts) - 1
+    for p in prompts[1:]:
+        n = next((i for i in range(n) if p[i] != first[i]), n)
+    return max(n, 0)

@@ -10,6 +10,9 @@ Features
   the baseline that fine-tuning is compared with.
 - Batched decoding, left-padded, rows sorted by length so a batch pads little; greedy
   (temperature 0) or sampled (temperature, top_p, top_k, seeded once).
+- A prefix every prompt shares (the few-shot examples, a default system prompt), when at least
+  MIN_SHARED_PREFIX tokens long, runs once: each batch decodes after a copy of its KV cache
+  (`prefix_cache`, on by default; token-identical to the plain batches at temperature 0).
 - A row whose prompt plus max_tokens exceeds the context length gets an error in its output
   line; the other rows are generated.
 
@@ -34,13 +37,16 @@ import torch
 from transformers import logging as hf_logging
 from transformers import set_seed
 
-from ..components.batched_generate import generate_batch
+from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch
 from ..components.device import resolve_device, set_threads
-from ..components.prompt_rows import encode_prompt, read_prompt_rows
+from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
 from ..errors import WorkerError
 from ..events import emit
 from ..export.merge_adapter import check_adapter_folder, generation_config_for, load_merged
 from ..graceful_stop import GracefulStop, StopRequested
+
+# Below this, copying the cache per batch costs about what it saves.
+MIN_SHARED_PREFIX = 8
 
 
 class GenerateRecipe:
@@ -91,6 +97,7 @@ class GenerateRecipe:
                 runnable.append(i)
         # Longest first: similar lengths share a batch, and a memory failure comes early.
         runnable.sort(key=lambda i: -len(self.prompts[i]))
+        prefix = self._shared_prefix(runnable)
         done = len(self.rows) - len(runnable)
         prompt_tokens = completion_tokens = 0
         size = self.spec["batch_size"]
@@ -98,7 +105,7 @@ class GenerateRecipe:
             if stop.requested:
                 raise StopRequested()
             batch = runnable[start:start + size]
-            for i, completion in zip(batch, generate_batch(self.model, [self.prompts[i] for i in batch], self.config, self.pad_id)):
+            for i, completion in zip(batch, generate_batch(self.model, [self.prompts[i] for i in batch], self.config, self.pad_id, prefix)):
                 text = self.tokenizer.decode(completion.token_ids, skip_special_tokens=True)
                 results[i] = self._line(self.rows[i], self.prompts[i], text, len(completion.token_ids), completion.finish_reason)
                 prompt_tokens += len(self.prompts[i])
@@ -117,6 +124,19 @@ class GenerateRecipe:
         elapsed = time.monotonic() - started
         emit("generated", output_path=str(self.output), rows=len(self.rows), prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
              generate_runtime_s=round(elapsed, 3), tokens_per_sec=round(completion_tokens / elapsed, 2) if elapsed > 0 else None)
+
+    def _shared_prefix(self, runnable: list[int]) -> SharedPrefix | None:
+        if not self.spec["prefix_cache"] or not runnable:
+            return None
+        n = shared_prefix_length([self.prompts[i] for i in runnable])
+        if n < MIN_SHARED_PREFIX:
+            return None
+        prefix = encode_prefix(self.model, self.prompts[runnable[0]][:n])
+        if prefix is None:
+            emit("log", level="info", message=f"the prompts share a prefix of {n} tokens, but this model's cache is not plain attention: plain batches")
+        else:
+            emit("log", level="info", message=f"the {len(runnable)} prompts share a prefix of {n} tokens: computed once, each batch decodes after it")
+        return prefix
 
     @staticmethod
     def _line(row, ids, prediction="", completion_tokens=0, finish_reason=None, error=None) -> dict[str, Any]:

@@ -17,8 +17,9 @@ describe('--models items', () => {
     expect(parseModelItem('tiny:3shot=prompting')).toEqual({ kind: 'model', model_id: 'tiny', few_shot: 3, label: 'prompting' });
     expect(parseModelItem('job_abc12@40')).toEqual({ kind: 'job', job_id: 'job_abc12', checkpoint_step: 40, few_shot: 0 });
     expect(parseModelItem('https://api.example.com/v1#gpt-4o-mini=api')).toEqual({
-      kind: 'endpoint', base_url: 'https://api.example.com/v1', model: 'gpt-4o-mini', timeout_s: 60, few_shot: 0, label: 'api',
+      kind: 'endpoint', base_url: 'https://api.example.com/v1', model: 'gpt-4o-mini', timeout_s: 60, concurrency: 4, few_shot: 0, label: 'api',
     });
+    expect(parseModelItem('http://127.0.0.1:8000/v1#m', { concurrency: 8 })).toMatchObject({ kind: 'endpoint', concurrency: 8 });
     expect(() => parseModelItem('https://api.example.com/v1')).toThrow(/names no model/);
   });
 });
@@ -56,6 +57,11 @@ describe('whet eval run / show', () => {
     expect(r.stdout).toMatch(/MODEL {6}STATUS\s+BLEU-4\s+ROUGE-1/);
     expect(r.stdout).toMatch(/\nprompting\s+succeeded\s+[\d.]+ \([+-][\d.]+\)/); // deltas against the baseline column
     expect(r.stdout).toMatch(/gone: MODEL_NOT_FOUND: no model with id or name "gone"/);
+    // --follow read the event stream: a bar line per change, a line as each column ends.
+    const bars = r.stdout.split('\n').filter((l) => /^\[[#.]{28}\] \d+\/12 answers/.test(l));
+    expect(bars.length).toBeGreaterThan(1);
+    expect(bars.at(-1)).toBe(`[${'#'.repeat(28)}] 12/12 answers`);
+    expect(r.stdout).toMatch(/\ntiny: done\n[^]*\nprompting: done\n[^]*\ngone: failed \(MODEL_NOT_FOUND\)\n/);
 
     const show = await whet('eval', 'show', id, '--samples', '2', '--label', 'prompting');
     expect(show.code, show.stderr).toBe(0);

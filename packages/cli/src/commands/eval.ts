@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { WhetError, type Evaluation, type EvaluationCreateInput, type EvaluationModelRef, type EvaluationSample } from '@whetstone/core';
 import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
 import type { ApiClient } from '../client.ts';
+import { followEvaluation } from '../follow-evaluation.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
 
 /**
  * One `--models` item: `NAME` (a registered model), `job_ID` or `job_ID@STEP` (a job's result or
  * checkpoint), `https://host/v1#MODEL` (an OpenAI-compatible endpoint); `:Kshot` adds k few-shot
- * examples, `=LABEL` names the column. E.g. `smollm2:3shot=prompting,job_abc=fine-tuned`.
+ * examples, `=LABEL` names the column; endpoints get `opts.concurrency` requests in flight. E.g. `smollm2:3shot=prompting,job_abc=fine-tuned`.
  */
-export function parseModelItem(item: string): EvaluationModelRef {
+export function parseModelItem(item: string, opts: { concurrency?: number } = {}): EvaluationModelRef {
   let rest = item.trim();
   let label: string | undefined;
   const eq = rest.lastIndexOf('=');
@@ -25,7 +26,7 @@ export function parseModelItem(item: string): EvaluationModelRef {
   if (/^https?:\/\//.test(rest)) {
     const hash = rest.lastIndexOf('#');
     if (hash < 0) throw new WhetError('INVALID_REQUEST', `endpoint "${rest}" names no model`, { hint: 'Write it as https://host/v1#MODEL.', field: 'models' });
-    return { kind: 'endpoint', base_url: rest.slice(0, hash), model: rest.slice(hash + 1), timeout_s: 60, ...common };
+    return { kind: 'endpoint', base_url: rest.slice(0, hash), model: rest.slice(hash + 1), timeout_s: 60, concurrency: opts.concurrency ?? 4, ...common };
   }
   const job = /^(job_[A-Za-z0-9]+)(?:@(\d+))?$/.exec(rest);
   if (job) return { kind: 'job', job_id: job[1], ...(job[2] ? { checkpoint_step: Number(job[2]) } : {}), ...common };
@@ -66,7 +67,7 @@ function describeSamples(samples: EvaluationSample[]): string {
     .join('\n');
 }
 
-const FINISHED = new Set(['succeeded', 'failed']);
+const SILENT = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
 
 /** `whet eval ...`: `score` computes locally (no server); `run` and `show` talk to the server. */
 export function evalCommands(program: Command, api: () => ApiClient) {
@@ -100,8 +101,9 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--limit <n>', 'the first N rows only', Number)
     .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy')
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
+    .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')
-    .option('--follow', 'show progress until it finishes, then the comparison')
+    .option('--follow', 'stream progress (a bar) until it finishes, then show the comparison')
     .option('--json', 'print JSON')
     .action(async (o) => {
       const body: EvaluationCreateInput = {
@@ -109,7 +111,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         ...(o.data ? { dataset_id: o.data } : {}),
         ...(o.job ? { job_id: o.job } : {}),
         ...(o.fewShotData ? { few_shot_dataset_id: o.fewShotData } : {}),
-        models: String(o.models).split(',').filter(Boolean).map(parseModelItem),
+        models: String(o.models).split(',').filter(Boolean).map((m) => parseModelItem(m, { concurrency: o.concurrency })),
         baseline: o.baseline,
         generation: { max_tokens: o.maxTokens, temperature: o.temperature, top_p: o.topP, seed: o.seed },
         ...(o.limit ? { limit: o.limit } : {}),
@@ -119,14 +121,8 @@ export function evalCommands(program: Command, api: () => ApiClient) {
       let e = await api().post<Evaluation>('/evaluations', body);
       if (!o.json) console.log(`created ${e.id}: ${e.models.length} models x ${e.dataset.rows} rows`);
       if (!o.follow) return print(e, { json: o.json }, (x) => describeEvaluation(x));
-      let last = '';
-      while (!FINISHED.has(e.status)) {
-        await new Promise((r) => setTimeout(r, 500));
-        e = await api().get<Evaluation>(`/evaluations/${e.id}`);
-        const line = e.models.map((m) => `${m.label} ${m.status === 'running' || m.status === 'queued' ? `${m.progress.done}/${m.progress.total}` : m.status}`).join('  |  ');
-        if (line !== last && !o.json) console.log(line);
-        last = line;
-      }
+      // --json prints only the final object: the stream's progress goes nowhere.
+      e = await followEvaluation(api(), e.id, o.json ? SILENT : process.stdout);
       print(e, { json: o.json }, describeEvaluation);
       process.exitCode = e.status === 'succeeded' ? 0 : 1;
     });

@@ -28,6 +28,7 @@ export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
       label: z.string().min(1).max(100).optional(),
       few_shot: z.number().int().min(0).max(32).default(0),
       timeout_s: z.number().min(1).max(600).default(60),
+      concurrency: z.number().int().min(1).max(64).default(4).describe('Requests in flight at once to this endpoint.'),
     })
     .strict(),
 ]);

@@ -27,6 +27,10 @@ export const WorkerGenerateSpecSchema = z
       .default([])
       .describe('Example turns (user, assistant, ...) put before every chat row, after its system message: the prompting baseline.'),
     few_shot_text: z.string().default('').describe('Text put before every raw-prompt row.'),
+    prefix_cache: z
+      .boolean()
+      .default(true)
+      .describe('Run the prefix all prompts share (the few-shot examples) once and decode each batch after a copy of its KV cache; false = plain left-padded batches. Same tokens at temperature 0.'),
     generation: z
       .object({
         max_tokens: z.number().int().min(1).default(256),

@@ -17,7 +17,7 @@ import { nowIso } from '../ids.ts';
 import { startWorker } from '../jobs/worker-process.ts';
 import type { EvaluationStore } from '../store/evaluation-store.ts';
 import type { Store } from '../store/store.ts';
-import { endpointGenerate } from './endpoint-generate.ts';
+import { endpointColumn } from './endpoint-column.ts';
 import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
 import { resolveTorchTarget } from './resolve-column.ts';
 
@@ -69,7 +69,7 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
       const fewShot = fewShotPath ? await loadFewShot(fewShotPath, column.ref.few_shot) : [];
       const out =
         column.ref.kind === 'endpoint'
-          ? await endpointColumn(column, rows, fewShot, request, save)
+          ? await endpointAnswers(column, rows, fewShot, request, save)
           : await workerColumn(deps, column, i, dir, promptsPath, fewShot, request, save);
       const pairs = rows.map((r, k) => ({ prediction: out.predictions[k] ?? '', reference: r.reference }));
       const scored = scorePairs(pairs);
@@ -169,17 +169,13 @@ async function workerColumn(
   };
 }
 
-async function endpointColumn(column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
+async function endpointAnswers(column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
   if (column.ref.kind !== 'endpoint') throw new Error('unreachable');
-  const predictions: string[] = [];
-  for (const row of rows) {
-    const system = row.messages[0]?.role === 'system' ? [row.messages[0]] : [];
-    const messages = [...system, ...fewShot, ...row.messages.slice(system.length)];
-    predictions.push(await endpointGenerate(column.ref, messages, request.generation));
-    column.progress.done = predictions.length;
-    if (predictions.length % 10 === 0) save();
-  }
-  return { predictions, rowErrors: rows.map(() => null), tokensPerSec: null }; // endpoints report no token counts we trust
+  const out = await endpointColumn(column.ref, rows, fewShot, request.generation, (done) => {
+    column.progress.done = done;
+    if (done % 10 === 0) save();
+  });
+  return { ...out, tokensPerSec: null }; // endpoints report no token counts we trust
 }
 
 function errorBody(e: unknown): { code: string; message: string; hint: string } {
