@@ -18,7 +18,7 @@ export interface ReadLinesOptions {
    */
   splitLongLines?: boolean;
   chunkBytes?: number;
-  /** Sees every byte of the file once, in order (for the checksum). */
+  /** Sees every byte of the file once, in order (for the checksum); the buffer is reused after it returns. */
   onChunk?: (chunk: Buffer) => void;
 }
 
@@ -38,8 +38,10 @@ export async function* readLines(path: string, opts: ReadLinesOptions): AsyncGen
     let lineNo = 1; // number of the next line to start
     let skipping = 0; // > 0: inside an over-long line, bytes seen so far
     let first = true;
+    // one read buffer for the whole file: nothing made from a chunk keeps a view of it
+    // (lines are decoded to strings, the unfinished line is copied)
+    const buf = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      const buf = Buffer.allocUnsafe(chunkBytes);
       const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
       if (bytesRead === 0) break;
       let chunk = buf.subarray(0, bytesRead);

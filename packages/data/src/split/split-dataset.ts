@@ -4,8 +4,8 @@ import type { NormalizedRow } from '../types.ts';
 import { SeededRandom } from '../random/seeded-random.ts';
 import { readJsonlLines } from '../io/read-jsonl-lines.ts';
 import { AtomicWriter } from '../io/atomic-writer.ts';
-import { normalizeForDedup, textKey, type DedupMode } from '../stats/dedup-key.ts';
-import { rowDedupText } from '../stats/row-turns.ts';
+import { textKey, type DedupMode } from '../stats/dedup-key.ts';
+import { rowDedupKey } from '../stats/row-dedup-key.ts';
 
 export interface SplitOptions {
   /** Share held out for validation; by default 5%, at most 1,000 rows, none under 20 rows. */
@@ -48,7 +48,7 @@ export async function splitDataset(path: string, opts: SplitOptions): Promise<Sp
     total++;
     let dup = false;
     if (opts.dedup) {
-      const key = opts.dedup === 'exact' ? textKey(line) : textKey(rowDedupText(JSON.parse(line) as NormalizedRow, normalizeForDedup));
+      const key = opts.dedup === 'exact' ? textKey(line) : rowDedupKey(JSON.parse(line) as NormalizedRow);
       dup = seen.has(key);
       if (!dup) seen.add(key);
     }

@@ -9,33 +9,52 @@ export function newCharCounts(): CharCounts {
   return { chinese: 0, other: 0, englishWords: 0 };
 }
 
-/** Adds `text` to `acc`; characters are code points, so an emoji counts once. */
+const LETTER = 1; // ASCII letter
+const APOSTROPHE = 2; // keeps a word going ("it's")
+const CHINESE = 4; // a Han character of the BMP
+const PAIR = 8; // a high surrogate: the code point takes two units
+const PAIR_CHINESE = 16; // ... and is in CJK extension B or later (U+20000-U+3FFFF)
+
+/** What each UTF-16 code unit is for counting (flags above; 0 for any other character). */
+const CLASS = buildClassTable();
+
+function buildClassTable(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = t[c | 0x20] = LETTER;
+  t[0x27] = APOSTROPHE;
+  t.fill(CHINESE, 0x3400, 0x4dc0);
+  t.fill(CHINESE, 0x4e00, 0xa000);
+  t.fill(CHINESE, 0xf900, 0xfb00);
+  t.fill(PAIR, 0xd800, 0xdc00);
+  t.fill(PAIR | PAIR_CHINESE, 0xd840, 0xd8c0); // U+20000-U+3FFFF start with D840-D8BF
+  return t;
+}
+
+/**
+ * Adds `text` to `acc`; characters are code points, so an emoji counts once. An English word
+ * is a run of ASCII letters, apostrophes inside it included.
+ */
 export function countChars(text: string, acc: CharCounts): void {
   let chinese = 0;
-  let other = 0;
+  let codePoints = 0;
   let words = 0;
-  let inWord = false;
+  let inWord = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      other++;
-      const l = c | 0x20;
-      const letter = l >= 0x61 && l <= 0x7a;
-      if (letter && !inWord) words++;
-      inWord = letter || (inWord && c === 0x27);
+    const t = CLASS[text.charCodeAt(i)]!;
+    codePoints++;
+    if (t >= PAIR) {
+      if (t & PAIR_CHINESE) chinese++;
+      inWord = 0;
+      i++; // the low surrogate
       continue;
     }
-    inWord = false;
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) chinese++;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      // U+20000-U+3FFFF (CJK extensions B and later) start with high surrogates D840-D8BF
-      if (c >= 0xd840 && c <= 0xd8bf) chinese++;
-      else other++;
-      i++;
-    } else other++;
+    const letter = t & LETTER;
+    words += letter & (inWord ^ 1);
+    inWord = letter | (inWord & (t >> 1));
+    chinese += t >> 2;
   }
   acc.chinese += chinese;
-  acc.other += other;
+  acc.other += codePoints - chinese;
   acc.englishWords += words;
 }

@@ -1,16 +1,116 @@
-import { createHash } from 'node:crypto';
+import { hashText, type TextHasher } from './text-hasher.ts';
 
 export type DedupMode = 'exact' | 'normalized';
 
 /**
- * A 48-bit number that stands for a text (the first bytes of its MD5): small to keep in a Set
- * for millions of rows, and collisions stay below one in a million at a million rows.
+ * A 53-bit number that stands for a text (see TextHasher): small to keep in a Set for millions
+ * of rows.
  */
 export function textKey(text: string): number {
-  return createHash('md5').update(text).digest().readUIntBE(0, 6);
+  return hashText(text);
 }
+
+const DEDUP_REMOVED = /[\s\p{P}\p{S}]+/gu;
 
 /** What "the same sample" means once case, width, spacing and punctuation are ignored. */
 export function normalizeForDedup(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  return text.normalize('NFKC').toLowerCase().replace(DEDUP_REMOVED, '');
+}
+
+/**
+ * How a code unit fares in normalizeForDedup on its own (see FAST). Bit 0 says it is kept,
+ * bit 5 is set in it when kept (lower case of ASCII), so the common path needs no branch.
+ */
+const SLOW = 0;
+const KEEP = 1;
+const LOWER = 1 | 0x20;
+const DROP = 2;
+
+/**
+ * Code units whose fate in normalizeForDedup does not depend on their neighbours (kept, lower
+ * cased or dropped), and SLOW for the others. The fast ones are ASCII, CJK ideographs, and
+ * punctuation, symbols and spaces that normalize to nothing but punctuation, symbols and
+ * spaces (the fullwidth and CJK ones Chinese text is full of). Each is a starter that nothing
+ * before it composes with, so NFKC may be applied on either side of one of them separately;
+ * what follows it may compose with it, so one followed by a slow unit goes through the full
+ * path together with it.
+ */
+const FAST = buildFastTable();
+
+function buildFastTable(): Uint8Array {
+  const t = new Uint8Array(0x10000); // SLOW
+  for (let c = 0; c < 0x80; c++) {
+    const s = String.fromCharCode(c);
+    t[c] = normalizeForDedup(s) === '' ? DROP : s.toLowerCase() === s ? KEEP : LOWER;
+  }
+  t.fill(KEEP, 0x3400, 0x4dc0); // CJK extension A
+  t.fill(KEEP, 0x4e00, 0xa000); // CJK unified ideographs: no decomposition, no case
+  const punctuation: [number, number][] = [
+    [0x2000, 0x2070], // general punctuation
+    [0x3000, 0x3040], // CJK symbols and punctuation
+    [0xfe30, 0xfe70], // CJK compatibility and small forms
+    [0xff00, 0xff66], // fullwidth ASCII punctuation, halfwidth CJK punctuation
+  ];
+  for (const [lo, hi] of punctuation) {
+    for (let c = lo; c < hi; c++) {
+      const s = String.fromCharCode(c);
+      // only what normalizes to removed characters, all of them ASCII or the character itself
+      const nf = s.normalize('NFKC');
+      if (normalizeForDedup(s) === '' && (nf === s || /^[\x00-\x7f]+$/.test(nf))) t[c] = DROP;
+    }
+  }
+  return t;
+}
+
+/** Mapped code units of the text being added (grown as needed). */
+let scratch = new Uint16Array(4096);
+
+/**
+ * Adds the code units of `normalizeForDedup(text)` to `h` without building that string: the
+ * common characters are mapped one by one, the rest (with the character before them) through
+ * normalizeForDedup itself. A Greek capital sigma, whose lower case depends on the letters
+ * around it, sends the whole text through the full path.
+ */
+export function addNormalizedForDedup(text: string, h: TextHasher): void {
+  const n = text.length;
+  if (scratch.length < n) scratch = new Uint16Array(Math.max(n, scratch.length * 2));
+  let out = scratch;
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = FAST[c]!;
+    if (k !== SLOW) {
+      out[m] = c | (k & 0x20);
+      m += k & 1;
+      i++;
+    } else {
+      // a run of slow units, with the fast one before them (taken back); it ends before a fast unit
+      let start = i;
+      if (i > 0) {
+        const before = FAST[text.charCodeAt(i - 1)]!;
+        if (before !== SLOW) {
+          start = i - 1;
+          m -= before & 1;
+        }
+      }
+      let j = i + 1;
+      while (j < n && FAST[text.charCodeAt(j)] === SLOW) j++;
+      const part = text.slice(start, j).normalize('NFKC');
+      if (part.includes('\u03a3')) {
+        h.text(normalizeForDedup(text));
+        return;
+      }
+      const mapped = part.toLowerCase().replace(DEDUP_REMOVED, '');
+      if (out.length < m + mapped.length + (n - j)) {
+        // NFKC may lengthen a character (U+FDFA is 18 units once normalized)
+        const grown = new Uint16Array((m + mapped.length + (n - j)) * 2);
+        grown.set(out.subarray(0, m));
+        scratch = out = grown;
+      }
+      for (let q = 0; q < mapped.length; q++) out[m++] = mapped.charCodeAt(q);
+      i = j;
+    }
+  }
+  h.units16(out, m);
 }

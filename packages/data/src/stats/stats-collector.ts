@@ -3,9 +3,11 @@ import type { ConversationTokenCounter } from '../tokenize/conversation-tokens.t
 import type { LoadedTokenizer } from '../tokenize/load-tokenizer.ts';
 import type { DatasetStats } from './dataset-stats.ts';
 import { countChars, newCharCounts } from './char-counts.ts';
-import { normalizeForDedup, textKey } from './dedup-key.ts';
+import { textKey } from './dedup-key.ts';
+import { rowDedupKey } from './row-dedup-key.ts';
+import { KeySet } from './key-set.ts';
 import { histogram, lengthCounts, LengthList, summarize } from './length-summary.ts';
-import { rowDedupText, rowTurns } from './row-turns.ts';
+import { rowTurns } from './row-turns.ts';
 
 const SAMPLE_CHINESE_CHARS = 50_000;
 const SAMPLE_ENGLISH_WORDS = 20_000;
@@ -24,8 +26,8 @@ export class StatsCollector {
   private readonly chars = newCharCounts();
   private readonly charLengths = new LengthList();
   private readonly tokenLengths = new LengthList();
-  private readonly exact = new Set<number>();
-  private readonly normalized = new Set<number>();
+  private readonly exact = new KeySet();
+  private readonly normalized = new KeySet();
   private exactDups = 0;
   private normalizedDups = 0;
   private chineseSample: string[] = [];
@@ -52,12 +54,8 @@ export class StatsCollector {
     }
     this.charLengths.push(chars);
 
-    const ek = textKey(line);
-    if (this.exact.has(ek)) this.exactDups++;
-    else this.exact.add(ek);
-    const nk = textKey(rowDedupText(row, normalizeForDedup));
-    if (this.normalized.has(nk)) this.normalizedDups++;
-    else this.normalized.add(nk);
+    if (!this.exact.add(textKey(line))) this.exactDups++;
+    if (!this.normalized.add(rowDedupKey(row))) this.normalizedDups++;
 
     if (this.tokens) this.tokenLengths.push(this.countRowTokens(row));
   }
