@@ -11,10 +11,16 @@ import traceback
 from .errors import WorkerError, as_worker_error
 from .events import claim_stdout, emit
 from .graceful_stop import GracefulStop, StopRequested
-from .spec import load_spec
+from .spec import load_schema, load_spec
 
 COMMANDS = ("train", "generate", "serve", "export")
 RECIPES = {"sft": "whet_worker.recipes.sft"}
+# Commands other than train: (the JSON Schema their spec must match, the recipe module).
+COMMAND_RECIPES = {
+    "serve": ("worker_serve_spec.schema.json", "whet_worker.recipes.serve"),
+    "export": ("worker_export_spec.schema.json", "whet_worker.recipes.export"),
+    "generate": ("worker_generate_spec.schema.json", "whet_worker.recipes.generate"),
+}
 
 
 def main(argv: list[str]) -> int:
@@ -24,10 +30,13 @@ def main(argv: list[str]) -> int:
         WorkerError("INVALID_REQUEST", f"usage: python -m whet_worker {'|'.join(COMMANDS)} SPEC_PATH; got {argv}").emit()
         return 2
     command, spec_path = argv
-    if command != "train":
+    if command != "train" and command not in COMMAND_RECIPES:
         WorkerError("INVALID_REQUEST", f"`{command}` is not implemented yet").emit()
         return 2
     try:
+        if command in COMMAND_RECIPES:
+            schema_file, module = COMMAND_RECIPES[command]
+            return importlib.import_module(module).main(load_spec(spec_path, load_schema(schema_file)), stop)
         spec = load_spec(spec_path)
         recipe = importlib.import_module(RECIPES[spec["method"]])
         return recipe.main(spec, stop)

@@ -11,8 +11,26 @@ from .errors import WorkerError
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "worker_spec.schema.json").read_text(encoding="utf-8"))
 
 
-def load_spec(path: str) -> dict[str, Any]:
-    """Return the parsed spec, or raise WORKER_SPEC_INVALID naming every bad field at once."""
+def load_schema(file_name: str) -> dict[str, Any]:
+    """One of the JSON Schemas generated from core into schemas/."""
+    return json.loads((Path(__file__).parent / "schemas" / file_name).read_text(encoding="utf-8"))
+
+
+def with_defaults(value: Any, schema: dict[str, Any]) -> Any:
+    """Fill the `default`s of absent object properties, recursively (zod's defaults, kept in the JSON Schema)."""
+    if not isinstance(value, dict) or "properties" not in schema:
+        return value
+    filled = dict(value)
+    for key, prop in schema["properties"].items():
+        if key not in filled and "default" in prop:
+            filled[key] = prop["default"]
+        if key in filled:
+            filled[key] = with_defaults(filled[key], prop)
+    return filled
+
+
+def load_spec(path: str, schema: dict[str, Any] = SCHEMA) -> dict[str, Any]:
+    """Return the parsed spec (defaults filled), or raise WORKER_SPEC_INVALID naming every bad field at once."""
     try:
         spec = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -21,11 +39,11 @@ def load_spec(path: str) -> dict[str, Any]:
         raise WorkerError("WORKER_SPEC_INVALID", f"{path} is not valid JSON: {exc}") from exc
     problems = [
         f"{_field_path(error.absolute_path)}: {error.message}"
-        for error in sorted(Draft202012Validator(SCHEMA).iter_errors(spec), key=lambda e: list(map(str, e.absolute_path)))
+        for error in sorted(Draft202012Validator(schema).iter_errors(spec), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if problems:
         raise WorkerError("WORKER_SPEC_INVALID", f"{path} does not match the worker spec schema: " + "; ".join(problems))
-    return spec
+    return with_defaults(spec, schema)
 
 
 def _field_path(parts) -> str:

@@ -1,0 +1,50 @@
+"""Base model + PEFT adapter -> one plain model, in fp32, with the tokenizer training used."""
+
+from pathlib import Path
+
+import torch
+from peft import PeftModel
+from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
+
+from ..components.model_loader import load_model
+from ..errors import WorkerError
+
+
+def load_merged(model_path: str, adapter_path: str | None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Load the base in fp32 and fold the adapter's LoRA deltas into its weights (W + B·A·scale).
+
+    The tokenizer (and so the chat template) comes from the adapter folder when training saved
+    one there, so the export formats chats as training did.
+
+    Raises ADAPTER_INVALID when the adapter folder cannot load onto this base.
+    """
+    model, tokenizer = load_model(model_path, None, torch.float32)
+    if adapter_path is None:
+        return model, tokenizer
+    check_adapter_folder(adapter_path)
+    if (Path(adapter_path) / "tokenizer_config.json").is_file():
+        tokenizer = AutoTokenizer.from_pretrained(adapter_path, local_files_only=True)
+    try:
+        peft_model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise WorkerError("ADAPTER_INVALID", f"Cannot load the adapter {adapter_path} onto {model_path}: {exc}") from exc
+    return peft_model.merge_and_unload(), tokenizer
+
+
+def check_adapter_folder(adapter_path: str) -> None:
+    folder = Path(adapter_path)
+    if not (folder / "adapter_config.json").is_file():
+        raise WorkerError("ADAPTER_INVALID", f"{adapter_path} holds no adapter_config.json (is it a PEFT adapter folder?)")
+
+
+def generation_config_for(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> GenerationConfig:
+    """The base's generation config, with the tokenizer's EOS among the stop ids, so a chat ends at its end-of-turn."""
+    config = GenerationConfig.from_dict(model.generation_config.to_dict())
+    eos = config.eos_token_id
+    eos_ids = [] if eos is None else ([eos] if isinstance(eos, int) else list(eos))
+    if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in eos_ids:
+        eos_ids.insert(0, tokenizer.eos_token_id)
+    config.eos_token_id = eos_ids[0] if len(eos_ids) == 1 else eos_ids
+    if config.pad_token_id is None:
+        config.pad_token_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos_ids[0]
+    return config
