@@ -53,3 +53,22 @@ def test_the_plan_survives_a_scheduler_state_round_trip():
     assert (schedule.warmup_steps, schedule.total_steps) == (1, 10)  # what the checkpoint planned
     assert schedule.extend(30, 5) and schedule(30) == pytest.approx(0.0)
     assert schedule(5) == pytest.approx(0.5 * (1 + math.cos(math.pi * 4 / 9)))
+
+
+def test_a_budget_replan_during_warmup_resizes_the_warmup_and_ends_at_the_floor():
+    schedule = WarmupDecay("cosine", warmup_steps=30, total_steps=1000, floor=0.1)
+    assert schedule.replan(total_steps=50, step=3, warmup_ratio=0.1)
+    assert schedule.warmup_steps == 5
+    assert schedule(5) == pytest.approx(1.0)
+    assert schedule(50) == pytest.approx(0.1)
+    rates = [schedule(s) for s in range(5, 51)]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_a_budget_replan_after_warmup_shortens_the_decay_without_a_jump():
+    schedule = WarmupDecay("linear", warmup_steps=2, total_steps=100, floor=0.0)
+    at = schedule(10)
+    assert schedule.replan(total_steps=20, step=10, warmup_ratio=0.1)
+    assert schedule(10) == pytest.approx(at)
+    assert schedule(20) == pytest.approx(0.0)
+    assert not schedule.replan(total_steps=20, step=12, warmup_ratio=0.1)

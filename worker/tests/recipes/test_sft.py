@@ -40,9 +40,14 @@ def test_full_tuning_learns_the_toy_task_and_reports_in_order(make_spec, run_wor
     types = [e["type"] for e in run.events]
     assert types[0] == "started" and types[-1] == "result"
     assert types.index("plan") < types.index("progress")
-    plan = run.one("plan")
+    plan = run.of("plan")[0]
     assert (plan["train_samples"], plan["eval_samples"]) == (43, 5)  # ceil(48 * 0.1) held out
     assert plan["total_steps"] == 2 * plan["steps_per_epoch"] == 22
+    # once the first steps are timed, the run says how long it will take
+    measured = run.of("plan")[1]
+    assert measured["reason"] == "measured" and measured["seconds_per_step"] > 0
+    assert measured["estimated_seconds"] == pytest.approx(measured["seconds_per_step"] * (22 - 4))
+    assert types.index("plan", types.index("progress")) < types.index("result")
     losses = progress_losses(run.events)
     assert sorted(losses) == list(range(1, 23))
     first, last = sum(list(losses.values())[:3]) / 3, sum(list(losses.values())[-3:]) / 3
@@ -71,7 +76,7 @@ def test_each_tuning_trains_exactly_its_parameters(tuning, tiny_model, make_spec
     spec = make_spec({"tuning": tuning}, max_steps=3, freeze_trainable_layers=2, learning_rate=1e-2)
     run = run_worker(spec)
     assert run.returncode == 0, run.stderr[-3000:]
-    result, plan = run.one("result"), run.one("plan")
+    result, plan = run.one("result"), run.of("plan")[0]
     original = _weights(tiny_model)
     config = json.loads((tiny_model / "config.json").read_text())
     hidden, layers, inter = config["hidden_size"], config["num_hidden_layers"], config["intermediate_size"]
@@ -142,7 +147,7 @@ def test_sigterm_checkpoints_and_stops_then_a_resume_with_more_epochs_extends_th
 
     resumed = run_worker({**spec, "resume_from_checkpoint": stopped["checkpoint"], "hyperparameters": {**spec["hyperparameters"], "epochs": 3}})
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    new_total = resumed.one("plan")["total_steps"]
+    new_total = resumed.of("plan")[0]["total_steps"]
     assert new_total == old_total * 3 // 2
     assert any("re-planned" in e["message"] for e in resumed.of("log"))
     progress = resumed.of("progress")
@@ -185,7 +190,7 @@ def test_some_truncated_samples_are_dropped_and_reported(make_spec, run_worker, 
     # the toy chats take 22-30 tokens; threads null takes the physical cores
     run = run_worker(make_spec({"threads": None}, max_steps=1, max_seq_len=32))
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.one("plan")["train_samples"] == 48
+    assert run.of("plan")[0]["train_samples"] == 48
     assert any("dropped 1 of 49 training samples" in e["message"] for e in run.of("log")), run.events
     assert run.one("started")["threads"] == (psutil.cpu_count(logical=False) or os.cpu_count())
 
@@ -203,3 +208,20 @@ def test_a_folder_without_a_model_is_model_path_invalid(make_spec, run_worker, t
     assert run.returncode == 1
     error = run.one("error")
     assert error["code"] == "MODEL_PATH_INVALID" and str(tmp_path) in error["message"]
+
+
+def test_cut_answers_are_reported_and_dropped_only_when_asked(make_spec, run_worker, tmp_path):
+    data = Path(make_spec()["data"]["train"])
+    with data.open("a") as f:
+        f.write(json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "word " * 40}]}) + "\n")
+    kept = run_worker(make_spec(max_steps=1, max_seq_len=32))
+    assert kept.returncode == 0, kept.stderr[-3000:]
+    assert kept.of("plan")[0]["train_samples"] == 49
+    assert any("1 of 49 training samples have answers cut at max_seq_len=32" in e["message"] for e in kept.of("log"))
+
+    spec = make_spec(max_steps=1, max_seq_len=32)
+    spec["data"]["drop_truncated"] = True
+    dropped = run_worker(spec)
+    assert dropped.returncode == 0, dropped.stderr[-3000:]
+    assert dropped.of("plan")[0]["train_samples"] == 48
+    assert any("1 had answers cut (drop_truncated)" in e["message"] for e in dropped.of("log"))

@@ -1,4 +1,4 @@
-"""Report training as protocol events: plan, progress, eval, checkpoint."""
+"""Report training as protocol events: plan (and its first measured estimate), progress, eval, checkpoint."""
 
 import math
 import time
@@ -8,9 +8,11 @@ from transformers import TrainerCallback
 from ..events import emit
 from .stop_on_signal import checkpoint_path
 
+MEASURED_STEPS = 3
+
 
 class ReportEvents(TrainerCallback):
-    def __init__(self, train_samples: int, eval_samples: int, trainable_params: int, total_params: int) -> None:
+    def __init__(self, train_samples: int, eval_samples: int, trainable_params: int, total_params: int, estimate: bool = True) -> None:
         self.counts = dict(
             train_samples=train_samples,
             eval_samples=eval_samples,
@@ -18,14 +20,37 @@ class ReportEvents(TrainerCallback):
             total_params=total_params,
         )
         self.last_loss: float | None = None
+        self.estimate = estimate  # False when a BudgetPlanner reports the plans
+        self._measure_from: tuple[float, int] | None = None
         self._clock = 0.0
         self._tokens = 0
 
     def on_train_begin(self, args, state, control, train_dataloader=None, **kwargs):
         steps_per_epoch = max(math.ceil(len(train_dataloader) / args.gradient_accumulation_steps), 1)
         epochs = args.num_train_epochs if args.max_steps <= 0 else state.max_steps / steps_per_epoch
-        emit("plan", total_steps=state.max_steps, epochs=epochs, steps_per_epoch=steps_per_epoch, **self.counts)
+        self.steps_per_epoch = steps_per_epoch
+        emit("plan", reason="initial", total_steps=state.max_steps, epochs=epochs, steps_per_epoch=steps_per_epoch, **self.counts)
         self._clock, self._tokens = time.perf_counter(), state.num_input_tokens_seen
+        self._measure_from = None
+
+    def on_step_end(self, args, state, control, **kwargs):
+        """Once a few steps are timed, say how long the run will take (the first step warms caches, so it is left out)."""
+        if not self.estimate:
+            return
+        if self._measure_from is None:
+            self._measure_from = (time.perf_counter(), state.global_step)
+        elif state.global_step - self._measure_from[1] == MEASURED_STEPS:
+            per_step = (time.perf_counter() - self._measure_from[0]) / MEASURED_STEPS
+            emit(
+                "plan",
+                reason="measured",
+                total_steps=state.max_steps,
+                epochs=state.max_steps / self.steps_per_epoch,
+                steps_per_epoch=self.steps_per_epoch,
+                seconds_per_step=per_step,
+                estimated_seconds=per_step * (state.max_steps - state.global_step),
+                **self.counts,
+            )
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if "loss" not in (logs or {}):
@@ -43,6 +68,7 @@ class ReportEvents(TrainerCallback):
             learning_rate=logs.get("learning_rate"),
             grad_norm=logs.get("grad_norm"),
             tokens_per_sec=tokens_per_sec,
+            tokens_seen=int(state.num_input_tokens_seen),
         )
 
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):

@@ -58,6 +58,23 @@ class WarmupDecay:
         return True
 
 
+    def replan(self, total_steps: int, step: int, warmup_ratio: float) -> bool:
+        """End the schedule at `total_steps` (a budget's plan, longer or shorter than before).
+
+        Still warming up: the warmup is re-sized to `warmup_ratio` of the new total (never
+        ending before `step`), then the decay runs to the new total. Past warmup: like `extend`.
+        """
+        total_steps = max(total_steps, step)
+        if step < self.warmup_steps:
+            if total_steps == self.total_steps:
+                return False
+            self.warmup_steps = max(math.ceil(warmup_ratio * total_steps), step)
+            self.anchor_step, self.anchor_progress = self.warmup_steps, 0.0
+            self.total_steps = total_steps
+            return True
+        return self.extend(total_steps, step)
+
+
 def make_scheduler(optimizer: Optimizer, hp: dict[str, Any], total_steps: int) -> LambdaLR:
     warmup_steps = math.ceil(hp["warmup_ratio"] * total_steps)
     return LambdaLR(optimizer, WarmupDecay(hp["lr_scheduler"], warmup_steps, total_steps, hp["lr_decay_ratio"]))

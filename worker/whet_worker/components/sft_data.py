@@ -26,6 +26,7 @@ class SFTData:
 
 
 def build_sft_data(data: dict[str, Any], tokenizer: PreTrainedTokenizerBase, max_seq_len: int, seed: int) -> SFTData:
+    """`data.drop_truncated` leaves out training samples whose answer max_seq_len would cut."""
     conversations = read_conversations(data["train"])
     if data["validation"] is not None:
         held_out = read_conversations(data["validation"])
@@ -34,7 +35,7 @@ def build_sft_data(data: dict[str, Any], tokenizer: PreTrainedTokenizerBase, max
     template = choose_training_template(tokenizer)
     emit("log", level="info", message=f"assistant-only loss: {TEMPLATE_SOURCES[template.source]}")
 
-    train = tokenize_conversations(conversations, tokenizer, template, max_seq_len)
+    train = tokenize_conversations(conversations, tokenizer, template, max_seq_len, drop_cut=data.get("drop_truncated", False))
     _report_dropped("training", train, max_seq_len)
     if len(train.dataset) == 0:
         raise _nothing_to_learn(train, max_seq_len)
@@ -46,12 +47,20 @@ def build_sft_data(data: dict[str, Any], tokenizer: PreTrainedTokenizerBase, max
 
 
 def _report_dropped(name: str, split: TokenizedSplit, max_seq_len: int) -> None:
+    if split.answer_cut and not split.cut_dropped:
+        emit(
+            "log",
+            level="warning",
+            message=f"{split.answer_cut} of {split.total} {name} samples have answers cut at max_seq_len={max_seq_len}: "
+            "they train on the part that fits (set drop_truncated to leave them out)",
+        )
     if split.dropped:
         emit(
             "log",
             level="warning",
-            message=f"dropped {split.dropped} of {split.total} {name} samples with no answer token to learn: "
-            f"{split.truncated_away} lost every answer to max_seq_len={max_seq_len}, {split.no_answer} have no assistant turn",
+            message=f"dropped {split.dropped} of {split.total} {name} samples: "
+            f"{split.truncated_away} lost every answer to max_seq_len={max_seq_len}, {split.no_answer} have no assistant turn"
+            + (f", {split.cut_dropped} had answers cut (drop_truncated)" if split.cut_dropped else ""),
         )
 
 

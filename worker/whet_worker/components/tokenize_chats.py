@@ -1,7 +1,8 @@
 """Turn conversations into `input_ids` + `labels` (-100 outside assistant turns), truncated.
 
 The labels keep each answer's EOS, so fine-tuned models learn to stop. Samples left with no
-target token (no assistant turn, or every answer past max_seq_len) are dropped and counted.
+target token (no assistant turn, or every answer past max_seq_len) are dropped and counted;
+samples whose answer is only cut are counted, and dropped too when `drop_cut` asks.
 """
 
 from dataclasses import dataclass
@@ -22,10 +23,12 @@ class TokenizedSplit:
     no_answer: int  # conversations without an assistant turn
     truncated_away: int  # every answer token fell beyond max_seq_len
     first_answer_at: list[int]  # where the answer began, for the truncated-away ones
+    answer_cut: int = 0  # some answer tokens fell beyond max_seq_len (kept truncated unless drop_cut)
+    cut_dropped: int = 0
 
     @property
     def dropped(self) -> int:
-        return self.no_answer + self.truncated_away
+        return self.no_answer + self.truncated_away + self.cut_dropped
 
 
 def tokenize_conversations(
@@ -33,9 +36,10 @@ def tokenize_conversations(
     tokenizer: PreTrainedTokenizerBase,
     template: TrainingTemplate,
     max_seq_len: int,
+    drop_cut: bool = False,
 ) -> TokenizedSplit:
     rows: dict[str, list] = {"input_ids": [], "labels": []}
-    no_answer, first_answer_at = 0, []
+    no_answer, first_answer_at, answer_cut = 0, [], 0
     for messages in conversations:
         input_ids, labels = _labelled(tokenizer, template, messages)
         targets = [i for i, label in enumerate(labels) if label != IGNORE]
@@ -44,9 +48,15 @@ def tokenize_conversations(
         elif targets[0] >= max_seq_len:
             first_answer_at.append(targets[0])
         else:
+            if targets[-1] >= max_seq_len:
+                answer_cut += 1
+                if drop_cut:
+                    continue
             rows["input_ids"].append(input_ids[:max_seq_len])
             rows["labels"].append(labels[:max_seq_len])
-    return TokenizedSplit(Dataset.from_dict(rows), len(conversations), no_answer, len(first_answer_at), first_answer_at)
+    return TokenizedSplit(
+        Dataset.from_dict(rows), len(conversations), no_answer, len(first_answer_at), first_answer_at, answer_cut, answer_cut if drop_cut else 0
+    )
 
 
 def _labelled(tokenizer: PreTrainedTokenizerBase, template: TrainingTemplate, messages: list[dict[str, Any]]):

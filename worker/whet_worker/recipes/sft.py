@@ -9,11 +9,17 @@ Features
 - warmup, then cosine/linear decay to learning_rate * lr_decay_ratio, or constant; a resume
   that adds steps re-plans the decay to cover them
 - length-grouped batches; tokens/s counts real (non-padding) tokens
+- the loss and the LM head run on target tokens only (components/target_token_loss.py)
+- budget ({"minutes"} or {"tokens"}): the first steps are measured, the steps that fit are
+  planned and re-planned, the schedule ends exactly there, evaluations and checkpoints are
+  spread over the plan, and the result is the checkpoint with the lowest eval loss
+- lr_search: a few steps at each candidate learning rate on a slice, the best by eval loss wins
 - checkpoints every save_steps in output_dir/checkpoints; resume continues the same data order
 - SIGTERM: checkpoint at the next step end, a `stopped` event, exit 0
 - CPU: fp32 on the physical cores; CUDA: bf16 mixed precision where the GPU has it
 
-Events: started, log*, plan, then per step progress (+ eval, checkpoint), then result or stopped.
+Events: started, log*, trial* (lr_search), plan, then per step progress (+ eval, checkpoint,
+plan re-estimates), then result or stopped.
 
 Raises (as WorkerError)
 - CUDA_UNAVAILABLE: device "cuda" without a CUDA GPU
@@ -38,12 +44,15 @@ from transformers import PrinterCallback, logging as hf_logging
 from trl import SFTConfig, SFTTrainer
 
 from ..components.device import resolve_device, set_threads
+from ..components.budget import BudgetPlanner, BudgetUsage
 from ..components.divergence_guard import DivergenceGuard
+from ..components.lr_search import load_result, save_result, search_learning_rate, trial_data
 from ..components.model_loader import load_model
 from ..components.report_events import ReportEvents
 from ..components.schedule import ExtendScheduleOnResume, make_scheduler
 from ..components.sft_data import build_sft_data
 from ..components.stop_on_signal import StopOnSignal
+from ..components.target_token_loss import supports_target_token_loss, target_token_loss
 from ..components.tuning import apply_tuning
 from ..errors import WorkerError
 from ..events import emit
@@ -54,7 +63,8 @@ class SFTRecipe:
     def __init__(self, spec: dict[str, Any], stop: GracefulStop) -> None:
         """Check what can be checked without the model, then announce the run."""
         self.spec = spec
-        self.hp = spec["hyperparameters"]
+        self.hp = dict(spec["hyperparameters"])
+        self.budget = spec.get("budget")
         self.stop = stop
         self.output_dir = Path(spec["output_dir"])
         self.device = resolve_device(spec["device"])
@@ -66,32 +76,75 @@ class SFTRecipe:
         emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads)
 
     def setup(self) -> None:
-        """Build model, data and trainer, in that order."""
-        torch.manual_seed(self.hp["seed"])  # LoRA's random init must match between a run and its resume
-        model, self.tokenizer = load_model(self.spec["model"]["path"], self.spec["model"]["chat_template"], torch.float32)
-        self.tuned = apply_tuning(model, self.spec["tuning"], self.hp)
+        """Build model and data, search the learning rate if asked, then build the trainer."""
+        model, self.tokenizer = self._fresh_model()
         data = build_sft_data(self.spec["data"], self.tokenizer, self.hp["max_seq_len"], self.hp["seed"])
+        budget_used = BudgetUsage.read(self.resume_from)
+        if self.hp.get("lr_search"):
+            budget_used.seconds += self._search_learning_rate(data)
+        torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before
+        self.tuned = apply_tuning(model, self.spec["tuning"], self.hp)
+        has_eval = data.eval is not None
         self.report = ReportEvents(
             train_samples=len(data.train),
-            eval_samples=len(data.eval) if data.eval is not None else 0,
+            eval_samples=len(data.eval) if has_eval else 0,
             trainable_params=self.tuned.trainable_params,
             total_params=self.tuned.total_params,
+            estimate=self.budget is None,
         )
+        callbacks = [DivergenceGuard()]
+        if self.budget:
+            # First: on a resume it restores the budget's plan, which the others then report and extend.
+            callbacks.append(BudgetPlanner(self.budget, self.hp["warmup_ratio"], budget_used, has_eval, self.report.counts))
+        callbacks += [self.report, StopOnSignal(self.stop), ExtendScheduleOnResume()]
         self.trainer = _ScheduledSFTTrainer(
             self.hp,
             model=self.tuned.model,
-            args=self._training_args(has_eval=data.eval is not None),
+            args=self._training_args(self.hp, self.output_dir / "checkpoints", has_eval=has_eval),
             train_dataset=data.train,
             eval_dataset=data.eval,
             processing_class=self.tokenizer,
-            callbacks=[DivergenceGuard(), self.report, StopOnSignal(self.stop), ExtendScheduleOnResume()],
+            callbacks=callbacks,
         )
         self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
-    def _training_args(self, has_eval: bool) -> SFTConfig:
-        hp, cuda = self.hp, self.device == "cuda"
+    def _fresh_model(self):
+        return load_model(self.spec["model"]["path"], self.spec["model"]["chat_template"], torch.float32)
+
+    def _search_learning_rate(self, data) -> float:
+        """Set hp["learning_rate"] to the trials' winner (or the one a previous attempt chose); return the seconds spent."""
+        previous = load_result(self.output_dir)
+        if previous is not None:
+            self.hp["learning_rate"] = previous.learning_rate
+            emit("log", level="info", message=f"lr_search: reusing learning rate {previous.learning_rate:g} chosen before")
+            return 0.0
+        search = self.hp["lr_search"]
+        train, scored = trial_data(data.train, data.eval, search["train_fraction"], self.hp["seed"])
+        result = search_learning_rate(search, train, scored, self._run_trial, self.output_dir / "trials")
+        save_result(result, self.output_dir)
+        self.hp["learning_rate"] = result.learning_rate
+        return result.seconds
+
+    def _run_trial(self, learning_rate: float, steps: int, train, scored, work_dir: Path):
+        """One trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
+        model, _ = self._fresh_model()
+        torch.manual_seed(self.hp["seed"])
+        tuned = apply_tuning(model, self.spec["tuning"], self.hp)
+        hp = {**self.hp, "learning_rate": learning_rate, "max_steps": steps}
+        args = self._training_args(hp, work_dir, has_eval=False, trial=True)
+        trainer = _ScheduledSFTTrainer(hp, model=tuned.model, args=args, train_dataset=train, processing_class=self.tokenizer)
+        trainer.remove_callback(PrinterCallback)
+        output = trainer.train()
+        eval_loss = trainer.evaluate(eval_dataset=scored)["eval_loss"]
+        return output.training_loss, eval_loss
+
+    def _training_args(self, hp: dict[str, Any], output_dir: Path, has_eval: bool, trial: bool = False) -> SFTConfig:
+        cuda = self.device == "cuda"
+        budgeted = self.budget is not None and not trial
+        # A budget spreads evaluations and checkpoints over its plan (BudgetPlanner) and keeps the best.
+        eval_every = save_every = 10**9 if budgeted else None
         return SFTConfig(
-            output_dir=str(self.output_dir / "checkpoints"),
+            output_dir=str(output_dir),
             num_train_epochs=hp["epochs"],
             max_steps=hp["max_steps"] or -1,
             per_device_train_batch_size=hp["batch_size"],
@@ -107,14 +160,18 @@ class SFTRecipe:
             logging_steps=1,
             logging_nan_inf_filter=False,  # DivergenceGuard must see a NaN loss
             eval_strategy="steps" if has_eval else "no",
-            eval_steps=hp["eval_steps"],
-            save_strategy="steps",
-            save_steps=hp["save_steps"],
+            eval_steps=eval_every or hp["eval_steps"],
+            save_strategy="no" if trial else "steps",
+            save_steps=save_every or hp["save_steps"],
             save_total_limit=hp["save_total_limit"],
+            load_best_model_at_end=budgeted and has_eval,
+            metric_for_best_model="eval_loss" if budgeted and has_eval else None,
+            prediction_loss_only=True,
             use_cpu=not cuda,
             # TRL defaults to bf16 and gradient checkpointing: right on a GPU, slow or unsupported on CPU.
             bf16=cuda and torch.cuda.is_bf16_supported(),
             activation_checkpointing=cuda,
+            auto_find_batch_size=cuda,  # halve the batch on a CUDA out-of-memory error and retry
             dataloader_num_workers=0,
             report_to="none",
             disable_tqdm=True,
@@ -136,24 +193,42 @@ class SFTRecipe:
         self.tokenizer.save_pretrained(partial)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(partial, final)  # never a half-written final folder
+        state = self.trainer.state
+        best = state.best_model_checkpoint if self.trainer.args.load_best_model_at_end else None
         emit(
             "result",
             output_path=str(final),
             kind=self.tuned.kind,
-            steps=self.trainer.state.global_step,
+            steps=state.global_step,
             final_loss=self.report.last_loss,
             train_runtime_s=self.output.metrics["train_runtime"],
             trainable_params=self.tuned.trainable_params,
             total_params=self.tuned.total_params,
+            best_step=_checkpoint_step(best) if best else None,
+            best_eval_loss=state.best_metric if best else None,
+            train_tokens=int(state.num_input_tokens_seen),
         )
 
 
 class _ScheduledSFTTrainer(SFTTrainer):
-    """SFTTrainer with our schedule (components/schedule.py), which a resume can extend."""
+    """SFTTrainer with our schedule (components/schedule.py), which a resume can extend, and the
+    loss on target tokens only (components/target_token_loss.py) where the model allows it."""
 
     def __init__(self, hp: dict[str, Any], **kwargs) -> None:
         self.schedule_hp = hp
         super().__init__(**kwargs)
+        self.target_only = supports_target_token_loss(self.model)
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if not self.target_only:
+            return super().compute_loss(model, inputs, return_outputs=return_outputs, num_items_in_batch=num_items_in_batch)
+        result = target_token_loss(model, inputs, num_items_in_batch)
+        loss = result.loss
+        if self.args.average_tokens_across_devices and num_items_in_batch is not None:
+            loss = loss * self.accelerator.num_processes  # like Trainer: DDP averages, the count is global
+        mode = "train" if model.training else "eval"
+        self._metrics[mode]["mean_token_accuracy"].append(result.correct / max(result.targets, 1))
+        return (loss, None) if return_outputs else loss
 
     def create_scheduler(self, num_training_steps: int, optimizer=None):
         if self.lr_scheduler is None:

@@ -39,6 +39,10 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--max-seq-len <n>', 'tokens per sample', numOrAuto)
     .option('--max-steps <n>', 'stop after this many steps', Number)
     .option('--set <key=value...>', 'any other hyperparameter, e.g. --set lora_r=16 --set lr_scheduler=linear', [])
+    .option('--budget-minutes <n>', 'train this many minutes (pauses and model loading not counted); the schedule ends there', Number)
+    .option('--budget-tokens <n>', 'train on this many tokens; the schedule ends there', Number)
+    .option('--lr-search', 'try a few learning rates on a slice of the data first, keep the best by eval loss')
+    .option('--drop-truncated', 'leave out samples whose answer max_seq_len would cut')
     .option('--name <name>')
     .option('--follow', 'stream progress until the job stops')
     .option('--json', 'print JSON')
@@ -49,6 +53,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
       if (o.batchSize !== undefined) hyperparameters.batch_size = o.batchSize;
       if (o.maxSeqLen !== undefined) hyperparameters.max_seq_len = o.maxSeqLen;
       if (o.maxSteps !== undefined) hyperparameters.max_steps = o.maxSteps;
+      if (o.lrSearch) hyperparameters.lr_search = true;
       const body = {
         model: o.model,
         dataset: o.data,
@@ -57,6 +62,8 @@ export function trainCommand(program: Command, api: () => ApiClient) {
         tuning: o.tuning,
         hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : 'auto',
         ...(o.name ? { name: o.name } : {}),
+        ...(o.budgetMinutes !== undefined ? { budget: { minutes: o.budgetMinutes } } : o.budgetTokens !== undefined ? { budget: { tokens: o.budgetTokens } } : {}),
+        ...(o.dropTruncated ? { drop_truncated: true } : {}),
       };
       const job = await api().post<Job>('/jobs', body);
       print(job, o, (j) => `created ${j.id}\n${describeJob(j)}`);

@@ -10,6 +10,31 @@ export const METHODS = ['sft'] as const;
 /** `"all-linear"` or explicit module names such as `["q_proj","v_proj"]`. */
 export const LoraTargetSchema = z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]);
 
+/** A training budget: minutes of training (model loading and pauses not counted) or non-padding tokens. */
+export const BudgetSchema = z.union([
+  z.object({ minutes: z.number().positive().max(100_000) }).strict(),
+  z.object({ tokens: z.number().int().positive() }).strict(),
+]);
+export type Budget = z.infer<typeof BudgetSchema>;
+
+/** `lr_search` given as an object: the candidates and how long each trial runs. */
+export const LrSearchInputSchema = z
+  .object({
+    candidates: z.array(z.number().positive().max(1)).min(2).max(8).optional().describe('Learning rates to try; default: the auto rate x 0.5, 1, 2, 4.'),
+    steps: z.number().int().min(1).max(10_000).optional().describe('Optimizer steps per trial.'),
+  })
+  .strict();
+
+/** What the worker receives: every trial resolved. */
+export const LrSearchSchema = z
+  .object({
+    candidates: z.array(z.number().positive()).min(2).max(8),
+    steps: z.number().int().min(1),
+    train_fraction: z.number().gt(0).max(1).describe('Share of the training data the trials draw from.'),
+  })
+  .strict();
+export type LrSearch = z.infer<typeof LrSearchSchema>;
+
 /** Hyperparameters as the API accepts them: every field optional, each may be "auto". */
 export const HyperparametersInputSchema = z
   .object({
@@ -31,6 +56,9 @@ export const HyperparametersInputSchema = z
     lora_dropout: orAuto(z.number().min(0).max(0.9)),
     lora_target: orAuto(LoraTargetSchema),
     freeze_trainable_layers: orAuto(z.number().int().min(1).max(1024)).describe('freeze tuning: how many of the last decoder layers train.'),
+    lr_search: z
+      .union([z.boolean(), LrSearchInputSchema])
+      .describe('Try a few learning rates on a slice of the data first, pick by eval loss, continue with the winner.'),
   })
   .partial()
   .strict();
@@ -57,6 +85,7 @@ export const ResolvedHyperparametersSchema = z
     lora_dropout: z.number().min(0).max(0.9),
     lora_target: LoraTargetSchema,
     freeze_trainable_layers: z.number().int().min(1),
+    lr_search: LrSearchSchema.nullable().optional().describe('Learning-rate trials before training; null or absent: none.'),
   })
   .strict();
 export type ResolvedHyperparameters = z.infer<typeof ResolvedHyperparametersSchema>;

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Job, type ResolvedHyperparameters, type WorkerSpec, WorkerSpecSchema, WhetError } from '@whetstone/core';
+import { type Job, type JobCreate, type ResolvedHyperparameters, type WorkerSpec, WorkerSpecSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { latestCheckpoint } from './checkpoints.ts';
 import { autoValidationSplit, datasetDataPath, jobDir } from './create-job.ts';
@@ -9,8 +9,10 @@ import { autoValidationSplit, datasetDataPath, jobDir } from './create-job.ts';
 export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boolean }): string {
   const model = ctx.store.getModel(job.model_id);
   if (!model) throw new WhetError('MODEL_NOT_FOUND', `the job's model ${job.model_id} no longer exists`);
-  const dataset = ctx.store.getDataset(job.dataset_id);
-  if (!dataset) throw new WhetError('DATASET_NOT_FOUND', `the job's dataset ${job.dataset_id} no longer exists`);
+  // Data prepared for the job (a mix, splits) lives in the job folder; else the dataset is read as uploaded.
+  const mix = job.data_mix ?? null;
+  const dataset = mix ? null : ctx.store.getDataset(job.dataset_id);
+  if (!mix && !dataset) throw new WhetError('DATASET_NOT_FOUND', `the job's dataset ${job.dataset_id} no longer exists`);
   const checkpoint = opts.resume ? latestCheckpoint(job.output_dir) : null;
   const spec: WorkerSpec = {
     version: 1,
@@ -19,17 +21,22 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
     method: job.method,
     tuning: job.tuning,
     model: { path: model.path, chat_template: null },
-    data: {
-      train: datasetDataPath(ctx.config.home, dataset.id),
-      validation: job.validation_dataset_id ? datasetDataPath(ctx.config.home, job.validation_dataset_id) : null,
-      validation_split: job.validation_dataset_id ? 0 : autoValidationSplit(dataset.rows),
-    },
+    data: mix
+      ? { train: mix.paths.train, validation: mix.paths.validation, validation_split: 0 }
+      : {
+          train: datasetDataPath(ctx.config.home, dataset!.id),
+          validation: job.validation_dataset_id ? datasetDataPath(ctx.config.home, job.validation_dataset_id) : null,
+          validation_split: job.validation_dataset_id ? 0 : autoValidationSplit(dataset!.rows),
+        },
     output_dir: job.output_dir,
     resume_from_checkpoint: checkpoint?.path ?? null,
     hyperparameters: job.hyperparameters as ResolvedHyperparameters,
     device: 'auto',
     threads: null,
   };
+  const request = job.request as Pick<JobCreate, 'budget' | 'drop_truncated'>;
+  if (request.budget) spec.budget = request.budget;
+  if (request.drop_truncated) spec.data.drop_truncated = true;
   const parsed = WorkerSpecSchema.parse(spec);
   const dir = jobDir(ctx.config.home, job.id);
   mkdirSync(job.output_dir, { recursive: true });

@@ -1,8 +1,12 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, type Job, type JobCreate, type Model, WhetError } from '@whetstone/core';
+import { type Dataset, type Job, type JobCreate, type JobDataMix, type Model, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
+import { tokenP99ForJob } from '../datasets/dataset-token-stats.ts';
+import { checkSamePurpose, type JobDataSource, needsPreparedData, plannedTrainRows, prepareJobData } from '../datasets/prepare-job-data.ts';
 import { newId, nowIso } from '../ids.ts';
 import { checkAnswersFit } from './check-truncation.ts';
+import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
 import { resolveHyperparameters } from './resolve-hyperparameters.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
@@ -34,28 +38,49 @@ function trainableModel(ctx: AppContext, ref: string): Model {
 /** Validate a job request against what is stored, resolve every value, and store it queued. */
 export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> {
   const model = trainableModel(ctx, body.model);
-  if (body.datasets && body.datasets.length > 1) {
-    throw new WhetError('INVALID_REQUEST', `mixing ${body.datasets.length} datasets is not available yet; give one dataset`, { field: 'datasets' });
-  }
-  const datasetId = body.dataset ?? body.datasets![0]!.id;
-  const dataset = readyDataset(ctx, datasetId, body.dataset ? 'dataset' : 'datasets.0.id');
-  const validation = body.validation_dataset ? readyDataset(ctx, body.validation_dataset, 'validation_dataset') : null;
-  const tokens = (dataset.stats as { tokens?: { p99?: number } } | null)?.tokens;
-  const { values, resolved } = resolveHyperparameters({
-    hyperparameters: body.hyperparameters,
-    tuning: body.tuning,
-    model,
-    trainRows: dataset.rows,
-    tokensP99: tokens?.p99 ?? null,
+  // Several datasets (or splits, de-duplication) are prepared under the job folder; see prepare-job-data.ts.
+  const sources: JobDataSource[] = (body.datasets ?? [{ id: body.dataset! }]).map((entry, i) => {
+    const d = readyDataset(ctx, entry.id, body.dataset ? 'dataset' : `datasets.${i}.id`);
+    return { dataset: d, entry, path: datasetDataPath(ctx.config.home, d.id) };
   });
+  checkSamePurpose(sources);
+  const prepared = needsPreparedData(body);
+  const dataset = sources[0]!.dataset;
+  const validation = body.validation_dataset ? readyDataset(ctx, body.validation_dataset, 'validation_dataset') : null;
+  const hp = body.hyperparameters;
+  const autoSeqLen = hp === 'auto' || hp.max_seq_len === undefined || hp.max_seq_len === 'auto';
+  const tokensP99 = autoSeqLen ? await tokenP99ForJob(ctx, sources.map((s) => s.dataset), model) : null;
+  const resolve = (trainRows: number) =>
+    resolveHyperparameters({
+      hyperparameters: body.hyperparameters,
+      tuning: body.tuning,
+      model,
+      trainRows,
+      tokensP99,
+      budget: body.budget,
+    });
+  let { values, resolved } = resolve(prepared ? plannedTrainRows(sources, body) : dataset.rows);
   if (body.tuning === 'freeze' && model.num_layers && values.freeze_trainable_layers > model.num_layers) {
     throw new WhetError('INVALID_HYPERPARAMETER', `freeze_trainable_layers ${values.freeze_trainable_layers} is more than the ${model.num_layers} layers of ${model.name}`, {
       field: 'hyperparameters.freeze_trainable_layers',
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
-  await checkAnswersFit(datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
   const id = newId('job');
+  let dataMix: JobDataMix | null = null;
+  try {
+    if (prepared) {
+      const validationPath = validation ? datasetDataPath(ctx.config.home, validation.id) : null;
+      dataMix = await prepareJobData(join(jobDir(ctx.config.home, id), 'data'), sources, body, values.seed, validationPath);
+      ({ values, resolved } = resolve(dataMix.train)); // the rows de-duplication left
+    }
+    await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
+    const cut = await findCutAnswers(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
+    if (cut?.count) resolved.truncated_answers = describeCutAnswers(cut, values.max_seq_len, body.drop_truncated ?? false);
+  } catch (e) {
+    rmSync(jobDir(ctx.config.home, id), { recursive: true, force: true });
+    throw e;
+  }
   const job: Job = {
     id,
     name: body.name ?? `${model.name}-${body.tuning}-${id.slice(-6)}`,
@@ -65,6 +90,7 @@ export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> 
     model_id: model.id,
     dataset_id: dataset.id,
     validation_dataset_id: validation?.id ?? null,
+    data_mix: dataMix,
     request: body,
     hyperparameters: values,
     resolved,

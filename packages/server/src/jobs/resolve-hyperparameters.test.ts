@@ -39,3 +39,27 @@ describe('auto hyperparameters', () => {
     expect(() => resolveHyperparameters({ hyperparameters: { max_seq_len: 4096 }, tuning: 'lora', model, trainRows: 10 })).toThrow(/above the context length/);
   });
 });
+
+describe('auto recipe: learning-rate search and budget', () => {
+  it('explains the learning rate in plain words', () => {
+    const r = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 1000 });
+    expect(r.values.learning_rate).toBeCloseTo(5.4e-4, 10);
+    expect(r.resolved.learning_rate!.reason).toMatch(/^LoRA on a 135M model: 0.0002 is typical for 7B and smaller models take larger steps/);
+  });
+
+  it('lr_search: true tries the auto rate x0.5..4 on the slice the trials need', () => {
+    const r = resolveHyperparameters({ hyperparameters: { lr_search: true }, tuning: 'lora', model, trainRows: 1000 });
+    expect(r.values.lr_search).toEqual({ candidates: [2.7e-4, 5.4e-4, 0.0011, 0.0022], steps: 30, train_fraction: 0.48 });
+    expect(r.resolved.lr_search!.reason).toMatch(/try 0.00027, 0.00054, 0.0011, 0.0022 for 30 steps each on 48% of the data/);
+    const given = resolveHyperparameters({ hyperparameters: { lr_search: { candidates: [1e-4, 1e-3], steps: 5 } }, tuning: 'full', model, trainRows: 10 });
+    expect(given.values.lr_search).toMatchObject({ candidates: [1e-4, 1e-3], steps: 5, train_fraction: 1 });
+    expect(resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 10 }).values.lr_search).toBeNull();
+  });
+
+  it('a budget is stored with how the worker will use it', () => {
+    const r = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 100, budget: { minutes: 10 } });
+    expect(r.resolved.budget).toMatchObject({ value: { minutes: 10 }, source: 'user' });
+    expect(r.resolved.budget!.reason).toMatch(/10 minutes of training: the worker times its first steps, plans the steps that fit \(at most the 375 steps of 15 epochs\)/);
+    expect(r.resolved.epochs!.reason).toMatch(/the budget may end training sooner/);
+  });
+});

@@ -1,5 +1,7 @@
 import {
+  type Budget,
   type HyperparametersInput,
+  type LrSearch,
   type Model,
   type ResolvedHyperparameters,
   type ResolvedValue,
@@ -13,6 +15,8 @@ export interface ResolveInput {
   trainRows: number;
   /** Token statistics of the training data, when known (p99 of tokens per sample). */
   tokensP99?: number | null;
+  /** The job's budget: the worker plans the steps that fit it, at most the steps of the epochs. */
+  budget?: Budget;
 }
 
 export interface Resolution {
@@ -44,21 +48,44 @@ export function autoEpochs(rows: number): number {
 }
 
 /**
- * Learning rate by tuning and model size. Published recipes use 2e-4 for LoRA and 1e-5 for
- * full fine-tuning on ~7B models; smaller models want larger steps (measured here: LoRA on a
- * 135M model learned a classification task at 5e-4 and only its format at 2e-4), so the rate
- * scales with (7B / params)^0.25, capped.
+ * Learning rate by tuning and model size. Published recipes for ~7B models use 2e-4 for LoRA
+ * (QLoRA, LLaMA-Factory and Axolotl examples), 1e-5 to 2e-5 for full fine-tuning (Alpaca,
+ * Vicuna) and in between for partial (freeze) tuning. Smaller models want larger steps: on this
+ * project's demo model (135M) LoRA learned a classification task at 5e-4 and only its answer
+ * format at 2e-4, and the sweep in benchmarks/auto-recipe/README.md ranks 5e-4 to 1e-3 first.
+ * So the rate scales with (7B / params)^0.25 (x2.7 at 135M, x1 at 7B, x0.6 at 70B), within
+ * [base / 4, cap].
  */
 export function autoLearningRate(tuning: ResolveInput['tuning'], params: number | null): { value: number; reason: string } {
   const base = { lora: 2e-4, full: 1e-5, freeze: 5e-5 }[tuning];
   const cap = { lora: 1e-3, full: 1e-4, freeze: 2e-4 }[tuning];
-  if (!params) return { value: base, reason: `${tuning}: ${base} is the published default (model size unknown)` };
+  const method = { lora: 'LoRA', full: 'full fine-tuning', freeze: 'freeze tuning (last layers)' }[tuning];
+  if (!params) return { value: base, reason: `${method}: ${base} is the published default for 7B models (this model's size is unknown)` };
   const scale = Math.pow(7e9 / params, 0.25);
   const raw = Math.min(cap, Math.max(base / 4, base * scale));
   const value = Number(raw.toPrecision(2));
+  const direction = scale >= 1 ? 'smaller models take larger steps' : 'larger models take smaller steps';
   return {
     value,
-    reason: `${tuning} on a ${formatParams(params)} model: ${base} is typical for 7B, scaled by (7B/size)^0.25 = ${scale.toFixed(2)}${raw === cap ? ` and capped at ${cap}` : ''}`,
+    reason: `${method} on a ${formatParams(params)} model: ${base} is typical for 7B and ${direction}, so x${scale.toFixed(2)} ((7B/size)^0.25)${raw === cap ? `, capped at ${cap}` : ''}`,
+  };
+}
+
+/** `lr_search: true`: the auto rate x 0.5, 1, 2 and 4, each trained a few steps on just the samples it needs. */
+export function autoLrSearch(
+  input: true | { candidates?: number[]; steps?: number },
+  learningRate: number,
+  plannedSteps: number,
+  samplesPerStep: number,
+  rows: number,
+): { value: LrSearch; reason: string } {
+  const given = input === true ? {} : input;
+  const candidates = given.candidates ?? [0.5, 1, 2, 4].map((f) => Number((learningRate * f).toPrecision(2)));
+  const steps = given.steps ?? Math.min(30, Math.max(10, Math.round(plannedSteps / 10)));
+  const train_fraction = Math.min(1, Math.max(0.01, (steps * samplesPerStep) / Math.max(rows, 1)));
+  return {
+    value: { candidates, steps, train_fraction: Number(train_fraction.toFixed(4)) },
+    reason: `try ${candidates.join(', ')} for ${steps} steps each on ${Math.round(train_fraction * 100)}% of the data, keep the lowest eval loss`,
   };
 }
 
@@ -101,9 +128,9 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const rows = input.trainRows;
   const ctx = input.model.context_length;
 
-  const epochs = pick('epochs', () => ({ value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)` }));
+  const epochs = pick('epochs', () => ({ value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${input.budget ? '; the budget may end training sooner' : ''}` }));
   const learning_rate = pick('learning_rate', () => autoLearningRate(input.tuning, input.model.params));
-  const batch_size = pick('batch_size', () => ({ value: Math.max(1, Math.min(4, rows)), reason: 'batch 4 fits a CPU or a small GPU; the worker lowers it if memory runs out' }));
+  const batch_size = pick('batch_size', () => ({ value: Math.max(1, Math.min(4, rows)), reason: 'batch 4 fits a CPU or a small GPU; on a GPU the worker halves it if memory runs out' }));
   const gradient_accumulation_steps = pick('gradient_accumulation_steps', () => {
     const target = rows >= 1000 ? 16 : rows >= 200 ? 8 : batch_size;
     const value = Math.max(1, Math.round(target / batch_size));
@@ -122,6 +149,23 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const max_steps = (given.max_steps ?? null) as number | null;
   if (max_steps !== null) resolved.max_steps = { value: max_steps, source: 'user', reason: 'set in the request' };
   const totalSteps = max_steps ?? Math.max(1, Math.ceil(stepsPerEpoch * epochs));
+  if (input.budget) {
+    const what = 'minutes' in input.budget ? `${input.budget.minutes} minutes of training` : `${input.budget.tokens} training tokens`;
+    resolved.budget = {
+      value: input.budget,
+      source: 'user',
+      reason: `${what}: the worker times its first steps, plans the steps that fit (at most the ${totalSteps} steps of ${epochs} epochs) and ends the schedule there`,
+    };
+  }
+  const lrSearchInput = given.lr_search;
+  let lr_search: LrSearch | null = null;
+  if (lrSearchInput) {
+    const search = autoLrSearch(lrSearchInput, learning_rate, totalSteps, batch_size * gradient_accumulation_steps, rows);
+    lr_search = search.value;
+    resolved.lr_search = { value: search.value, source: 'user', reason: search.reason };
+  } else {
+    resolved.lr_search = { value: null, source: 'default', reason: 'off: the learning rate above is used as is ("lr_search": true tries 4 rates around it first)' };
+  }
   const eval_steps = pick('eval_steps', () => {
     const value = Math.max(1, Math.round(totalSteps / 10));
     return { value, reason: `about 10 evaluations over ${totalSteps} planned steps` };
@@ -149,6 +193,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
     lora_dropout: fromDefaults('lora_dropout') as number,
     lora_target: fromDefaults('lora_target') as ResolvedHyperparameters['lora_target'],
     freeze_trainable_layers: fromDefaults('freeze_trainable_layers') as number,
+    lr_search,
   };
   checkAgainstModel(values, input);
   return { values, resolved };

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import { latestCheckpoint } from './checkpoints.ts';
 import type { JobBus } from './job-bus.ts';
 import { registerJobOutput } from './register-job-output.ts';
+import { resolvedFromPlan, resolvedFromTrial } from './resolved-from-worker.ts';
 import { isWorkerAlive, startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
 
 type Intent = 'pause' | 'cancel';
@@ -114,7 +115,13 @@ export class Scheduler {
         if (job.status === 'validating') this.setStatus(jobId, 'running');
         break;
       case 'plan':
-        this.update(jobId, { progress: { ...job.progress, total_steps: e.total_steps } });
+        this.update(jobId, {
+          progress: { ...job.progress, total_steps: e.total_steps, eta_seconds: e.estimated_seconds != null ? Math.round(e.estimated_seconds) : job.progress.eta_seconds },
+          resolved: resolvedFromPlan(job, e),
+        });
+        break;
+      case 'trial':
+        this.update(jobId, { resolved: resolvedFromTrial(job, e) });
         break;
       case 'progress': {
         if (run && !run.firstProgress) run.firstProgress = { time: Date.now(), step: e.step };

@@ -1,0 +1,34 @@
+import type { Job, ResolvedValue, WorkerEvent } from '@whetstone/core';
+
+type PlanEvent = Extract<WorkerEvent, { type: 'plan' }>;
+type TrialEvent = Extract<WorkerEvent, { type: 'trial' }>;
+
+const minutes = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+
+/**
+ * What the worker measured, stored beside the server's resolved values: the steps a budget
+ * fits (`total_steps`) and the learning rate `lr_search` chose, each with its reason.
+ */
+export function resolvedFromPlan(job: Job, e: PlanEvent): Record<string, ResolvedValue> {
+  if (e.reason !== 'budget' && e.reason !== 'measured') return job.resolved;
+  const pace = e.seconds_per_step != null ? `${e.seconds_per_step.toFixed(2)} s a step` : 'the measured pace';
+  let reason: string;
+  if (e.reason === 'budget' && e.budget) {
+    const left = e.budget.minutes != null ? `${minutes(e.budget.minutes * 60 - e.budget.used_seconds)} of ${e.budget.minutes} min left` : `${e.budget.tokens! - e.budget.used_tokens} of ${e.budget.tokens} tokens left`;
+    reason = `the budget fits ${e.total_steps} steps (${e.epochs.toFixed(1)} epochs) at ${pace}, ${left}`;
+  } else {
+    reason = `${e.total_steps} steps at ${pace}: about ${minutes(e.estimated_seconds ?? 0)} of training`;
+  }
+  return { ...job.resolved, total_steps: { value: e.total_steps, source: 'worker', reason } };
+}
+
+export function resolvedFromTrial(job: Job, e: TrialEvent): Record<string, ResolvedValue> {
+  const previous = job.resolved.lr_trials?.value as { learning_rate: number; eval_loss: number | null }[] | undefined;
+  const trials = [...(previous ?? []), { learning_rate: e.learning_rate, eval_loss: e.eval_loss }];
+  const scored = trials.filter((t) => t.eval_loss !== null);
+  const shown = trials.map((t) => `${t.learning_rate}: ${t.eval_loss?.toFixed(4) ?? 'diverged'}`).join(', ');
+  const resolved = { ...job.resolved, lr_trials: { value: trials, source: 'worker' as const, reason: `eval loss after ${e.steps} steps at each rate (${shown})` } };
+  if (trials.length < e.of || scored.length === 0) return resolved;
+  const best = scored.reduce((a, b) => (b.eval_loss! < a.eval_loss! ? b : a));
+  return { ...resolved, learning_rate: { value: best.learning_rate, source: 'worker', reason: `lr_search: the lowest eval loss of ${e.of} trials (${shown})` } };
+}

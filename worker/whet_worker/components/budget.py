@@ -1,0 +1,158 @@
+"""Fit a run to a budget of training minutes or tokens: measure the first steps, plan, re-plan.
+
+The plan is the number of optimizer steps that fits what is left of the budget, capped by the
+epochs the spec asks for. The learning-rate schedule is re-planned to end exactly there (warmup
+and decay included), evaluation and checkpoints are spread over it, and the trainer stops at
+its last step. Time counts only while this process trains: model loading and the time a job
+spends paused are not spent, since what was used is saved with every checkpoint
+(`budget.json`) and a resume starts from it.
+"""
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from transformers import TrainerCallback
+
+from ..events import emit
+from .stop_on_signal import checkpoint_path
+
+MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm caches) is not among them
+EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps
+USAGE_FILE = "budget.json"
+
+
+@dataclass
+class BudgetUsage:
+    seconds: float = 0.0
+    tokens: int = 0
+    planned_steps: int | None = None  # the plan when the checkpoint was saved
+
+    @classmethod
+    def read(cls, checkpoint: str | None) -> "BudgetUsage":
+        path = Path(checkpoint or "", USAGE_FILE)
+        if checkpoint is None or not path.is_file():
+            return cls()
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+class BudgetPlanner(TrainerCallback):
+    """Put it before ExtendScheduleOnResume: on a resume it restores the plan that one would extend."""
+
+    def __init__(self, budget: dict[str, Any], warmup_ratio: float, used: BudgetUsage, has_eval: bool, counts: dict[str, int]) -> None:
+        self.budget = budget
+        self.counts = counts  # samples and parameters, repeated in every plan event
+        self.limit = budget["minutes"] * 60.0 if "minutes" in budget else float(budget["tokens"])
+        self.unit = "seconds" if "minutes" in budget else "tokens"
+        self.warmup_ratio = warmup_ratio
+        self.prior = used
+        self.has_eval = has_eval
+        self.cap = 0  # the steps the epochs ask for: a budget never adds steps
+        self.seconds_per_step: float | None = None
+
+    # -- what has been spent -------------------------------------------------------------
+    def _used(self, state) -> BudgetUsage:
+        seconds = self.prior.seconds + (time.perf_counter() - self._clock)
+        tokens = self.prior.tokens + (state.num_input_tokens_seen - self._tokens_at_start)
+        return BudgetUsage(seconds, int(tokens), state.max_steps)
+
+    def _spent(self, used: BudgetUsage) -> float:
+        return used.seconds if self.unit == "seconds" else float(used.tokens)
+
+    # -- trainer events ------------------------------------------------------------------
+    def on_train_begin(self, args, state, control, lr_scheduler=None, train_dataloader=None, **kwargs):
+        self.cap = state.max_steps
+        self.steps_per_epoch = max(math.ceil(len(train_dataloader) / args.gradient_accumulation_steps), 1)
+        self._pending_overhead = False
+        self.schedule = lr_scheduler.lr_lambdas[0]
+        self._start_step = state.global_step
+        self._tokens_at_start = state.num_input_tokens_seen
+        self._overhead = 0.0  # seconds spent evaluating and saving, kept out of the per-step rate
+        self._pauses = 0  # how many step ends evaluated or saved
+        self._last_end: float | None = None
+        self._planned_at: int | None = None
+        if self.prior.planned_steps:
+            state.max_steps = min(self.cap, max(self.prior.planned_steps, state.global_step))
+        self._spread_evaluations(state)
+        self._clock = time.perf_counter()
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        if self._last_end is not None and self._pending_overhead:
+            self._overhead += time.perf_counter() - self._last_end
+            self._pauses += 1
+        self._pending_overhead = False
+
+    def on_step_end(self, args, state, control, **kwargs):
+        used = self._used(state)
+        done = state.global_step - self._start_step
+        if self._spent(used) >= self.limit:
+            self._finish_now(state, control, used)
+        elif done >= MEASURED_STEPS + 1 and self._due(state):
+            self._plan(state, control, used, done)
+        self._pending_overhead = bool(control.should_evaluate or control.should_save)
+        self._last_end = time.perf_counter()
+
+    def on_save(self, args, state, control, **kwargs):
+        used = self._used(state)
+        Path(checkpoint_path(args, state), USAGE_FILE).write_text(json.dumps(asdict(used)), encoding="utf-8")
+
+    # -- planning ------------------------------------------------------------------------
+    def _due(self, state) -> bool:
+        """Plan once measured, then again every tenth of the plan (rates drift; evaluations cost)."""
+        if self._planned_at is None:
+            return True
+        return state.global_step - self._planned_at >= max(1, state.max_steps // 10)
+
+    def _plan(self, state, control, used: BudgetUsage, done: int) -> None:
+        self._planned_at = state.global_step
+        left = self.limit - self._spent(used)
+        if self.unit == "seconds":
+            training = used.seconds - self.prior.seconds - self._overhead
+            per_step = training / done
+            self.seconds_per_step = per_step
+            # Keep time for the evaluations and checkpoints still to come, the last one included,
+            # at what each has cost so far (nothing is reserved before the first one is timed).
+            per_pause = self._overhead / self._pauses if self._pauses else 0.0
+            steps_left = (left - per_pause * max(1, EVALUATIONS + 1 - self._pauses)) / per_step
+        else:
+            per_step = (state.num_input_tokens_seen - self._tokens_at_start) / done
+            self.seconds_per_step = (used.seconds - self.prior.seconds - self._overhead) / done
+            steps_left = left / per_step
+        total = min(self.cap, state.global_step + max(1, math.floor(steps_left)))
+        if total == state.max_steps:
+            return
+        previous = state.max_steps
+        self.schedule.replan(total, state.global_step, self.warmup_ratio)
+        state.max_steps = total
+        self._spread_evaluations(state)
+        if total <= state.global_step:
+            self._finish_now(state, control, used)
+        emit(
+            "plan",
+            reason="budget",
+            total_steps=total,
+            previous_total_steps=previous,
+            epochs=total / self.steps_per_epoch,
+            steps_per_epoch=self.steps_per_epoch,
+            seconds_per_step=self.seconds_per_step,
+            estimated_seconds=self.seconds_per_step * (total - state.global_step),
+            budget={**self.budget, "used_seconds": used.seconds, "used_tokens": used.tokens},
+            **self.counts,
+        )
+
+    def _spread_evaluations(self, state) -> None:
+        every = max(1, math.ceil(state.max_steps / EVALUATIONS))
+        state.eval_steps = state.save_steps = every
+
+    def _finish_now(self, state, control, used: BudgetUsage) -> None:
+        """Out of budget: this step is the last; evaluate and checkpoint it."""
+        if state.max_steps != state.global_step:
+            self.schedule.replan(state.global_step, state.global_step, self.warmup_ratio)
+            state.max_steps = state.global_step
+            emit("log", level="info", message=f"budget spent at step {state.global_step} ({used.seconds:.1f} s, {used.tokens} tokens): stopping here")
+        control.should_training_stop = True
+        control.should_evaluate = self.has_eval
+        control.should_save = True
