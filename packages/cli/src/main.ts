@@ -1,9 +1,13 @@
 import { Command } from 'commander';
 import { isWhetError } from '@whetstone/core';
 import { ApiClient } from './client.ts';
+import { chatCommand } from './commands/chat.ts';
 import { dataCommands } from './commands/data.ts';
+import { deployCommands } from './commands/deploy.ts';
+import { evalCommands } from './commands/eval.ts';
 import { jobCommands } from './commands/jobs.ts';
 import { modelCommands } from './commands/models.ts';
+import { tokensCommand } from './commands/tokens.ts';
 import { trainCommand } from './commands/train.ts';
 
 const program = new Command('whet')
@@ -14,6 +18,10 @@ modelCommands(program, api);
 dataCommands(program, api);
 trainCommand(program, api);
 jobCommands(program, api);
+tokensCommand(program, api);
+evalCommands(program, api);
+deployCommands(program, api);
+chatCommand(program, api);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isWhetError(e)) {

@@ -1,12 +1,21 @@
 import { Hono } from 'hono';
+import { isLoopback } from './config.ts';
 import type { AppContext } from './context.ts';
 import { apiKeyAuth } from './middleware/api-key.ts';
 import { notFound, onError } from './middleware/error-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
+import { diagnosisRoutes } from './routes/diagnosis.ts';
+import { evaluationRoutes } from './routes/evaluations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { modelRoutes } from './routes/models.ts';
 import { openApiRoutes } from './routes/openapi.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { playgroundRoutes } from './routes/playground.ts';
+import { openAiRoutes } from './openai/openai-routes.ts';
+import { openAiNotFound, openAiOnError, setRetryAfter } from './openai/openai-error.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 
 /** The HTTP surface: native API under /api/v1. One route file per resource. */
 export function createApp(ctx: AppContext) {
@@ -15,12 +24,21 @@ export function createApp(ctx: AppContext) {
     .route('/', modelRoutes(ctx))
     .route('/', datasetRoutes(ctx))
     .route('/', jobRoutes(ctx))
-    .route('/', openApiRoutes());
+    .route('/', diagnosisRoutes(ctx))
+    .route('/', evaluationRoutes(ctx))
+    .route('/', tokenRoutes(ctx))
+    .route('/', openApiRoutes())
+    .route('/', deploymentRoutes(ctx))
+    .route('/', keyRoutes(ctx))
+    .route('/', playgroundRoutes(ctx));
   const app = new Hono();
-  app.use('*', apiKeyAuth(ctx.config.apiKeys));
+  app.use('*', apiKeyAuth(ctx.config.apiKeys, ctx.apiKeys, { required: !isLoopback(ctx.config.host) }));
   app.route('/api/v1', api);
-  app.onError(onError);
-  app.notFound(notFound);
+  app.route('/v1', openAiRoutes(ctx));
+  // /v1 answers in OpenAI's error shape, also for the key check that runs before its routes.
+  const isV1 = (path: string) => path === '/v1' || path.startsWith('/v1/');
+  app.onError((err, c) => (isV1(c.req.path) ? openAiOnError(err, c) : (setRetryAfter(err, c), onError(err, c))));
+  app.notFound((c) => (isV1(c.req.path) ? openAiNotFound(c) : notFound(c)));
   return app;
 }
 export type AppType = ReturnType<typeof createApp>;

@@ -15,6 +15,13 @@ export interface ServerConfig {
   workerDir: string;
   /** Seconds a worker gets to checkpoint after SIGTERM before SIGKILL. */
   stopGraceSeconds: number;
+  /** Seconds an on-demand generation server (a model called without a deployment) stays loaded idle. */
+  serveIdleSeconds: number;
+  /**
+   * llama.cpp decode threads; null = the physical cores (fastest on a machine of its own).
+   * On a machine shared with other busy processes 1 is far faster: its threads spin-wait.
+   */
+  llamaThreads: number | null;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -39,6 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     python: env.WHET_PYTHON ?? resolve(repoRoot, '.venv/bin/python'),
     workerDir: resolve(repoRoot, 'worker'),
     stopGraceSeconds: int('WHET_STOP_GRACE_SECONDS', env.WHET_STOP_GRACE_SECONDS, 120),
+    serveIdleSeconds: int('WHET_SERVE_IDLE_SECONDS', env.WHET_SERVE_IDLE_SECONDS, 600),
+    llamaThreads: env.WHET_LLAMA_THREADS ? int('WHET_LLAMA_THREADS', env.WHET_LLAMA_THREADS, 1) : null,
   };
 }
 

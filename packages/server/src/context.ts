@@ -1,6 +1,8 @@
 import type { ServerConfig } from './config.ts';
+import type { Gateway } from './deployments/gateway.ts';
 import type { JobBus } from './jobs/job-bus.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
+import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { Store } from './store/store.ts';
 
 /** What every route handler needs; built once in `createServerContext`. */
@@ -9,4 +11,7 @@ export interface AppContext {
   store: Store;
   bus: JobBus;
   scheduler: Scheduler;
+  /** Generation for /v1, the playground and deployments. */
+  gateway: Gateway;
+  apiKeys: ApiKeyStore;
 }

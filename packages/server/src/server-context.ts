@@ -2,9 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
+import { DeploymentManager } from './deployments/deployment-manager.ts';
+import { Gateway } from './deployments/gateway.ts';
+import { ModelPool } from './deployments/model-pool.ts';
 import { writeWorkerSpec } from './jobs/build-worker-spec.ts';
 import { JobBus } from './jobs/job-bus.ts';
 import { Scheduler } from './jobs/scheduler.ts';
+import { ApiKeyStore } from './store/api-key-store.ts';
+import { DeploymentStore } from './store/deployment-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
 /** Open the state folder and the store, wire the scheduler. Call `scheduler.start()` to run jobs. */
@@ -13,6 +18,8 @@ export function createServerContext(config: ServerConfig): AppContext {
   const store = new SqliteStore(join(config.home, 'whet.db'));
   const bus = new JobBus();
   const ctx = { config, store, bus } as unknown as AppContext;
+  ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db)), new ModelPool(config, store));
+  ctx.apiKeys = new ApiKeyStore(store.db);
   ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
   return ctx;
 }

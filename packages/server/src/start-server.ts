@@ -15,13 +15,15 @@ export interface RunningServer {
 
 /** Start the platform: store, scheduler (reconciling jobs of a previous run) and HTTP. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  if (!isLoopback(config.host) && config.apiKeys.length === 0) {
+  const ctx = createServerContext(config);
+  if (!isLoopback(config.host) && config.apiKeys.length === 0 && ctx.apiKeys.count() === 0) {
+    ctx.store.close();
     throw new WhetError('UNAUTHORIZED', `refusing to listen on ${config.host} without API keys`, {
-      hint: 'Set WHET_API_KEYS=key1,key2 to listen beyond loopback, or keep WHET_HOST=127.0.0.1.',
+      hint: 'Set WHET_API_KEYS=key1,key2 (or create a key with `POST /api/v1/keys` while on loopback) to listen beyond loopback, or keep WHET_HOST=127.0.0.1.',
     });
   }
-  const ctx = createServerContext(config);
   ctx.scheduler.start();
+  ctx.gateway.deployments.restore();
   const app = createApp(ctx);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -37,6 +39,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     port,
     async close() {
       await ctx.scheduler.shutdown();
+      await ctx.gateway.close();
       await new Promise<void>((res) => server.close(() => res()));
       ctx.store.close();
     },

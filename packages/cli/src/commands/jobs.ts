@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { Job, JobLog, MetricPoint } from '@whetstone/core';
+import type { Job, JobDiagnosis, JobLog, MetricPoint } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
+import { describeDataMix } from './data.ts';
 import { duration, table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -13,6 +14,7 @@ export function describeJob(j: Job): string {
     `model      ${j.model_id}   dataset ${j.dataset_id}   tuning ${j.tuning}`,
     `progress   step ${p.step}/${p.total_steps ?? '?'}  loss ${p.loss?.toFixed(4) ?? '--'}  eval_loss ${p.eval_loss?.toFixed(4) ?? '--'}  ETA ${duration(p.eta_seconds)}`,
   ];
+  if (j.data_mix) lines.push(...describeDataMix(j.data_mix));
   if (j.output_model_id) lines.push(`result     model ${j.output_model_id}`);
   if (j.error) lines.push(`error      ${j.error.code}: ${j.error.message}`, `hint       ${j.error.hint}`);
   lines.push('hyperparameters:');
@@ -54,6 +56,15 @@ export function jobCommands(program: Command, api: () => ApiClient) {
       const { data } = await api().get<{ data: MetricPoint[] }>(`/jobs/${id}/metrics${o.names ? `?names=${o.names}` : ''}`);
       console.log(JSON.stringify(data));
     });
+  jobs
+    .command('diagnose <id>')
+    .description('Judge the training curves: unstable, overfitting, not_converging, healthy or too_early, with evidence and advice')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) =>
+      print(await api().get<JobDiagnosis>(`/jobs/${id}/diagnosis`), o, (d) =>
+        [`${d.job_id}: ${d.verdict}`, d.summary, 'evidence:', ...d.evidence.map((e) => `  - ${e.message}`), 'advice:', ...d.advice.map((a) => `  - ${a}`)].join('\n'),
+      ),
+    );
   for (const action of ['cancel', 'pause'] as const) {
     jobs
       .command(`${action} <id>`)

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   DATASET_FORMAT_UNKNOWN: { status: 400, hint: 'Use JSONL with alpaca (instruction/output), sharegpt (conversations) or OpenAI chat (messages) rows.' },
   DATASET_IN_USE: { status: 409, hint: 'Delete or wait for the jobs that use this dataset first.' },
   DATASET_EMPTY_AFTER_TRUNCATION: { status: 400, hint: 'Raise max_seq_len, or shorten the prompts: every sample\'s answer falls beyond max_seq_len.' },
+  ENDPOINT_FAILED: { status: 502, hint: 'Check the endpoint: its base URL (usually ending in /v1), API key and model name; it must answer OpenAI\'s POST /chat/completions.' },
 
   // jobs
   JOB_NOT_FOUND: { status: 404, hint: 'List jobs with `whet jobs list` or GET /api/v1/jobs.' },
@@ -39,6 +40,23 @@ export const ERROR_CODES = {
   OUT_OF_MEMORY: { status: 500, hint: 'Lower batch_size or max_seq_len, or use LoRA instead of full fine-tuning.' },
   CUDA_UNAVAILABLE: { status: 400, hint: 'This option needs an NVIDIA GPU with CUDA; on this machine use fp32 and LoRA, or run on a GPU machine.' },
   TRAINING_DIVERGED: { status: 500, hint: 'The loss became NaN or infinite; lower the learning rate and resume or restart.' },
+
+  // serving and export
+  ADAPTER_NOT_FOUND: { status: 404, hint: 'Use a loaded adapter name (GET /health lists them), or load it first with POST /adapters.' },
+  ADAPTER_INVALID: { status: 400, hint: 'Give a PEFT adapter folder (adapter_config.json and adapter_model.safetensors) trained on this base model.' },
+  CONTEXT_LENGTH_EXCEEDED: { status: 400, hint: 'Shorten the prompt or lower max_tokens so that prompt tokens + max_tokens fit the context length.' },
+  GENERATION_FAILED: { status: 500, hint: 'The generation server failed on this request; see the worker log and try again.' },
+  EXPORT_FAILED: { status: 500, hint: 'Read the worker log for the cause; check free disk space and that the output path is writable.' },
+  EXPORT_UNSUPPORTED: { status: 400, hint: 'GGUF export supports llama and qwen2 architectures; export as "merged" or "peft" for other models.' },
+
+  // gateway: deployments, keys, backends
+  DEPLOYMENT_NOT_FOUND: { status: 404, hint: 'List deployments with GET /api/v1/deployments (or GET /v1/models for every callable model).' },
+  DEPLOYMENT_NOT_RUNNING: { status: 409, hint: 'The deployment is stopped or failed; create it again, or GET it to read its error.' },
+  BACKEND_UNAVAILABLE: { status: 400, hint: 'Install what the backend needs (vllm: `pip install vllm` on a CUDA machine), or use the torch or llamacpp backend.' },
+  GGUF_NOT_FOUND: { status: 400, hint: 'Export the model to GGUF first (`whet export MODEL --format gguf --quantization q8_0`), or give the path of a .gguf file as the model.' },
+  QUEUE_FULL: { status: 429, hint: 'The deployment queue is full; retry after the number of seconds in Retry-After, or raise queue_size.' },
+  RATE_LIMITED: { status: 429, hint: 'This API key sent more requests per minute than its limit; wait for Retry-After seconds.' },
+  REQUEST_TIMEOUT: { status: 504, hint: 'Lower max_tokens, or raise the deployment timeout_s.' },
 
   INTERNAL: { status: 500, hint: 'An unexpected error; see the server log. Please report it.' },
 } as const satisfies Record<string, { status: number; hint: string }>;

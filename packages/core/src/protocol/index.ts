@@ -1,1 +1,2 @@
 export * from './worker-events.ts';
+export * from './generation.ts';

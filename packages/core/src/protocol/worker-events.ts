@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReadyEventSchema } from './generation.ts';
 
 /**
  * The worker → server protocol: one JSON object per line on the worker's stdout, each with
@@ -27,6 +28,23 @@ export const PlanEventSchema = z.looseObject({
   eval_samples: z.number().int(),
   trainable_params: z.number().int(),
   total_params: z.number().int(),
+  /** Absent on the first plan; "measured" once the first steps are timed, "budget" when a budget re-planned the steps. */
+  reason: z.enum(['initial', 'measured', 'budget']).optional(),
+  /** Seconds per optimizer step measured so far, and the training time the plan still needs. */
+  seconds_per_step: nnum.optional(),
+  estimated_seconds: nnum.optional(),
+  budget: z.looseObject({ minutes: num.optional(), tokens: num.optional(), used_seconds: num, used_tokens: num }).nullable().optional(),
+});
+
+/** One learning-rate trial of `lr_search`: a few steps on a slice of the data, then its eval loss. */
+export const TrialEventSchema = z.looseObject({
+  type: z.literal('trial'),
+  index: z.number().int(),
+  of: z.number().int(),
+  learning_rate: num,
+  steps: z.number().int(),
+  train_loss: nnum,
+  eval_loss: nnum,
 });
 
 export const ProgressEventSchema = z.looseObject({
@@ -38,6 +56,8 @@ export const ProgressEventSchema = z.looseObject({
   learning_rate: num,
   grad_norm: nnum,
   tokens_per_sec: nnum,
+  /** Non-padding training tokens so far. */
+  tokens_seen: z.number().int().optional(),
 });
 
 export const EvalEventSchema = z.looseObject({
@@ -82,6 +102,41 @@ export const ResultEventSchema = z.looseObject({
   train_runtime_s: num,
   trainable_params: z.number().int(),
   total_params: z.number().int(),
+  /** Budget runs: the result is the checkpoint with the lowest eval loss. */
+  best_step: z.number().int().nullable().optional(),
+  best_eval_loss: nnum.optional(),
+  train_tokens: z.number().int().nullable().optional(),
+});
+
+/** `export` finished: what was written where. */
+export const ExportedEventSchema = z.looseObject({
+  type: z.literal('exported'),
+  output_path: z.string(),
+  format: z.enum(['peft', 'merged', 'gguf']),
+  quantization: z.string().nullable(),
+  size_bytes: z.number().int(),
+  export_runtime_s: num,
+});
+
+/** `generate`: rows done so far (after each batch), with the decoding speed. */
+export const GenerateProgressEventSchema = z.looseObject({
+  type: z.literal('generate_progress'),
+  done: z.number().int(),
+  total: z.number().int(),
+  completion_tokens: z.number().int(),
+  tokens_per_sec: nnum,
+  elapsed_s: num,
+});
+
+/** `generate` finished: every row's prediction is in output_path. */
+export const GeneratedEventSchema = z.looseObject({
+  type: z.literal('generated'),
+  output_path: z.string(),
+  rows: z.number().int(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  generate_runtime_s: num,
+  tokens_per_sec: nnum,
 });
 
 export const WorkerEventSchema = z.discriminatedUnion('type', [
@@ -94,6 +149,11 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
   ErrorEventSchema,
   StoppedEventSchema,
   ResultEventSchema,
+  ReadyEventSchema,
+  ExportedEventSchema,
+  TrialEventSchema,
+  GenerateProgressEventSchema,
+  GeneratedEventSchema,
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
 export type WorkerEventType = WorkerEvent['type'];

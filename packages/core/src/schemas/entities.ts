@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
+import { BudgetSchema, HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
+import { MessageSchema } from './conversation.ts';
 
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -92,11 +93,24 @@ export const JobCreateSchema = z
     name: z.string().min(1).max(200).optional(),
     model: z.string().min(1).describe('Model id or name.'),
     dataset: z.string().min(1).optional().describe('Training dataset id.'),
-    datasets: z.array(DatasetMixEntrySchema).min(1).optional().describe('A mix of datasets (later round: one entry for now).'),
+    datasets: z
+      .array(DatasetMixEntrySchema)
+      .min(1)
+      .max(32)
+      .optional()
+      .describe('A mix of datasets: each with a weight (share relative to the others, e.g. 1 and 0.2) or an exact number of samples; drawn with the job\'s seed.'),
     validation_dataset: z.string().min(1).optional(),
+    validation_split: z
+      .union([z.literal('auto'), z.number().min(0).max(0.5)])
+      .optional()
+      .describe('Share of the training data held out for validation when no validation_dataset is given; "auto" (default): about 5%, at most 1,000 rows, none for tiny sets.'),
+    test_split: z.number().min(0).max(0.5).optional().describe('Share held out as a test set for evaluation (never trained on); stored with the job.'),
+    dedup: z.enum(['exact', 'normalized']).optional().describe('Drop repeated samples before splitting: "exact" rows, or "normalized" (case, width, spacing, punctuation ignored).'),
     method: z.enum(METHODS).default('sft'),
     tuning: z.enum(TUNINGS).default('lora'),
     hyperparameters: z.union([z.literal('auto'), HyperparametersInputSchema]).default('auto'),
+    budget: BudgetSchema.optional().describe('Train for this long (minutes of training, pauses excluded) or this many tokens; the schedule is planned to end there.'),
+    drop_truncated: z.boolean().optional().describe('Drop the samples whose answer max_seq_len would cut (default: keep them truncated and report their lines).'),
   })
   .strict()
   .refine((b) => Boolean(b.dataset) !== Boolean(b.datasets), { message: 'give exactly one of "dataset" or "datasets"', path: ['dataset'] });
@@ -122,6 +136,32 @@ export const JobProgressSchema = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgressSchema>;
 
+/** The data a job trains on when it mixes, de-duplicates or splits: what was drawn from where. */
+export const JobDataMixSchema = z.object({
+  seed: z.number().int(),
+  sources: z.array(
+    z.object({
+      dataset_id: z.string(),
+      name: z.string(),
+      weight: z.number().nullable(),
+      samples: z.number().int().nullable(),
+      available: z.number().int().describe('Rows in the dataset.'),
+      taken: z.number().int().describe('Rows drawn into the mix.'),
+      share: z.number().describe('taken / rows of the mix.'),
+      repeated: z.boolean().describe('Rows were repeated to reach `taken`.'),
+    }),
+  ),
+  rows: z.number().int().describe('Rows of the mix before de-duplication and splits.'),
+  duplicates_removed: z.number().int(),
+  dedup: z.enum(['exact', 'normalized']).nullable(),
+  train: z.number().int(),
+  validation: z.number().int(),
+  test: z.number().int(),
+  validation_source: z.enum(['dataset', 'split', 'none']),
+  paths: z.object({ train: z.string(), validation: z.string().nullable(), test: z.string().nullable() }),
+});
+export type JobDataMix = z.infer<typeof JobDataMixSchema>;
+
 export const JobSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -131,6 +171,10 @@ export const JobSchema = z.object({
   model_id: z.string(),
   dataset_id: z.string(),
   validation_dataset_id: z.string().nullable(),
+  data_mix: JobDataMixSchema
+    .nullable()
+    .optional()
+    .describe('The training data prepared for the job (mix, de-duplication, splits); null when the dataset is used as uploaded.'),
   request: z.unknown().describe('The body the job was created with.'),
   hyperparameters: z.record(z.string(), z.unknown()).describe('Resolved values.'),
   resolved: z.record(z.string(), ResolvedValueSchema).describe('Each resolved value with its reason.'),
@@ -156,3 +200,42 @@ export const JobLogSchema = z.object({ seq: z.number().int(), time: z.string(), 
 export type JobLog = z.infer<typeof JobLogSchema>;
 
 export const CheckpointSchema = z.object({ step: z.number().int(), path: z.string(), created_at: z.string() });
+
+// ---------- tokens ----------
+export const TokenCountRequestSchema = z
+  .object({
+    model: z.string().min(1).describe('Model id or name: its own tokenizer counts.'),
+    text: z.string().max(8_000_000).optional(),
+    messages: z.array(MessageSchema).min(1).max(10_000).optional().describe('A chat, counted as the model\'s chat template renders it.'),
+    add_special_tokens: z.boolean().optional().describe('For text: add what the tokenizer adds around a sequence (BOS/EOS). Default false.'),
+    add_generation_prompt: z.boolean().optional().describe('For messages: end with the assistant header, as at inference. Default false.'),
+    return_tokens: z.boolean().optional().describe('Also return the token strings and ids (text only).'),
+  })
+  .strict()
+  .refine((b) => (b.text === undefined) !== (b.messages === undefined), { message: 'give exactly one of "text" or "messages"', path: ['text'] });
+export type TokenCountRequest = z.infer<typeof TokenCountRequestSchema>;
+
+// ---------- documents into supervised data ----------
+/** Fields sent with a .txt/.md document (multipart) to draft question-answer pairs from it. */
+export const QaDraftRequestSchema = z
+  .object({
+    base_url: z.url().describe('An OpenAI-compatible base URL, e.g. https://api.openai.com/v1 or Whetstone\'s own http://127.0.0.1:7860/v1.'),
+    api_key: z.string().optional(),
+    model: z.string().min(1).describe('The model name the endpoint knows.'),
+    chunk_chars: z.coerce.number().int().min(200).max(20_000).default(2000),
+    pairs_per_chunk: z.coerce.number().int().min(1).max(20).default(3),
+    max_chunks: z.coerce.number().int().min(1).max(1000).default(100).describe('Chunks sent to the model at most (the first ones).'),
+    concurrency: z.coerce.number().int().min(1).max(16).default(2),
+  })
+  .strict();
+export type QaDraftRequest = z.infer<typeof QaDraftRequestSchema>;
+
+/** Reviewed question-answer pairs saved as a chat dataset. */
+export const QaDatasetCreateSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    system: z.string().optional().describe('A system prompt put before every pair.'),
+    pairs: z.array(z.object({ question: z.string().trim().min(1), answer: z.string().trim().min(1) }).loose()).min(1).max(200_000),
+  })
+  .strict();
+export type QaDatasetCreate = z.infer<typeof QaDatasetCreateSchema>;

@@ -2,3 +2,8 @@ export * from './hyperparameters.ts';
 export * from './conversation.ts';
 export * from './entities.ts';
 export * from './worker-spec.ts';
+export * from './worker-export-spec.ts';
+export * from './deployments.ts';
+export * from './diagnosis.ts';
+export * from './worker-generate-spec.ts';
+export * from './evaluations.ts';

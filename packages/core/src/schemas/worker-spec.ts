@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METHODS, ResolvedHyperparametersSchema, TUNINGS } from './hyperparameters.ts';
+import { BudgetSchema, METHODS, ResolvedHyperparametersSchema, TUNINGS } from './hyperparameters.ts';
 
 /**
  * `jobs/<id>/spec.json`: everything the worker needs, every value resolved, paths absolute.
@@ -23,11 +23,13 @@ export const WorkerSpecSchema = z
         train: z.string().describe('JSONL in the internal conversation form.'),
         validation: z.string().nullable(),
         validation_split: z.number().min(0).max(0.5).describe('Held out from train when validation is null.'),
+        drop_truncated: z.boolean().optional().describe('Leave out samples whose answer max_seq_len would cut, instead of training on them truncated.'),
       })
       .strict(),
     output_dir: z.string().describe('Checkpoints go to output_dir/checkpoints, the final adapter or weights to output_dir/final.'),
     resume_from_checkpoint: z.string().nullable().describe('A checkpoint folder to continue from.'),
     hyperparameters: ResolvedHyperparametersSchema,
+    budget: BudgetSchema.nullable().optional().describe('Steps are planned from the first measured steps to fit it.'),
     device: z.enum(['auto', 'cpu', 'cuda']),
     threads: z.number().int().min(1).nullable().describe('torch threads; null = physical cores.'),
   })

@@ -17,6 +17,12 @@ const MIGRATIONS = [
      data TEXT NOT NULL, PRIMARY KEY (job_id, seq));
    CREATE TABLE metrics (job_id TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, time TEXT NOT NULL);
    CREATE INDEX metrics_job ON metrics(job_id, name, step);`,
+  // deployments and API keys (store/deployment-store.ts, store/api-key-store.ts)
+  `CREATE TABLE IF NOT EXISTS deployments (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, prefix TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL,
+     rate_limit_per_minute INTEGER, created_at TEXT NOT NULL, last_used_at TEXT);`,
+  // evaluations (store/evaluation-store.ts)
+  `CREATE TABLE IF NOT EXISTS evaluations (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
