@@ -5,6 +5,7 @@ import { chatCommand } from './commands/chat.ts';
 import { dataCommands } from './commands/data.ts';
 import { deployCommands } from './commands/deploy.ts';
 import { evalCommands } from './commands/eval.ts';
+import { exportCommands } from './commands/export.ts';
 import { jobCommands } from './commands/jobs.ts';
 import { modelCommands } from './commands/models.ts';
 import { tokensCommand } from './commands/tokens.ts';
@@ -21,6 +22,7 @@ jobCommands(program, api);
 tokensCommand(program, api);
 evalCommands(program, api);
 deployCommands(program, api);
+exportCommands(program, api);
 chatCommand(program, api);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

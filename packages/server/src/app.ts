@@ -6,6 +6,7 @@ import { notFound, onError } from './middleware/error-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { diagnosisRoutes } from './routes/diagnosis.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -26,6 +27,7 @@ export function createApp(ctx: AppContext) {
     .route('/', jobRoutes(ctx))
     .route('/', diagnosisRoutes(ctx))
     .route('/', evaluationRoutes(ctx))
+    .route('/', exportRoutes(ctx))
     .route('/', tokenRoutes(ctx))
     .route('/', openApiRoutes())
     .route('/', deploymentRoutes(ctx))

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   GENERATION_FAILED: { status: 500, hint: 'The generation server failed on this request; see the worker log and try again.' },
   EXPORT_FAILED: { status: 500, hint: 'Read the worker log for the cause; check free disk space and that the output path is writable.' },
   EXPORT_UNSUPPORTED: { status: 400, hint: 'GGUF export supports llama and qwen2 architectures; export as "merged" or "peft" for other models.' },
+  EXPORT_NOT_FOUND: { status: 404, hint: 'List exports with GET /api/v1/exports, or start one with POST /api/v1/models/{id}/exports (`whet export MODEL`).' },
 
   // gateway: deployments, keys, backends
   DEPLOYMENT_NOT_FOUND: { status: 404, hint: 'List deployments with GET /api/v1/deployments (or GET /v1/models for every callable model).' },

@@ -3,6 +3,7 @@ export * from './conversation.ts';
 export * from './entities.ts';
 export * from './worker-spec.ts';
 export * from './worker-export-spec.ts';
+export * from './exports.ts';
 export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';

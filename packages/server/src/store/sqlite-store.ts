@@ -23,6 +23,10 @@ const MIGRATIONS = [
      rate_limit_per_minute INTEGER, created_at TEXT NOT NULL, last_used_at TEXT);`,
   // evaluations (store/evaluation-store.ts)
   `CREATE TABLE IF NOT EXISTS evaluations (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
+  // exports (store/export-store.ts)
+  `CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, model_id TEXT NOT NULL, format TEXT NOT NULL, quantization TEXT, status TEXT NOT NULL,
+     created_at TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX IF NOT EXISTS exports_model ON exports(model_id, format, quantization);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
