@@ -1,7 +1,7 @@
 import { openAsBlob, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Dataset, JobDataMix } from '@whetstone/core';
+import { type Dataset, type JobDataMix, WhetError } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
@@ -126,22 +126,45 @@ export function dataCommands(program: Command, api: () => ApiClient) {
     });
   data
     .command('qa <document>')
-    .description('Draft question-answer pairs from a .txt/.md document with any OpenAI-compatible endpoint; writes chat JSONL to review, then `whet data upload` it')
-    .requiredOption('--base-url <url>', 'the endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:7860/v1')
-    .requiredOption('--endpoint-model <name>', 'the model name the endpoint knows')
-    .option('--api-key <key>', 'the endpoint key (default: $QA_API_KEY)')
+    .description(
+      'Draft question-answer pairs from a .txt/.md document with a registered model (--model) or any OpenAI-compatible endpoint (--base-url + --endpoint-model); writes chat JSONL to review, then `whet data upload` it',
+    )
+    .option('--model <id-or-name>', 'a model registered on the server (or a deployment), called through the server itself')
+    .option('--base-url <url>', 'an external endpoint instead, e.g. https://api.openai.com/v1')
+    .option('--endpoint-model <name>', 'with --base-url: the model name the endpoint knows')
+    .option('--api-key <key>', 'with --base-url: the endpoint key (default: $QA_API_KEY)')
     .option('--pairs-per-chunk <n>', 'pairs asked for per chunk', '3')
     .option('--chunk-chars <n>', 'chunk size in characters', '2000')
     .option('--max-chunks <n>', 'chunks sent at most', '100')
+    .option('--max-tokens <n>', 'longest reply per chunk, in tokens')
+    .option('--temperature <t>', 'sampling temperature (default 0.3; 0 = greedy)')
     .option('--system <prompt>', 'a system prompt put before every pair')
     .option('--out <file>', 'where the pairs go (default: DOCUMENT.qa.jsonl)')
     .action(async (document: string, o) => {
       const form = new FormData();
       form.set('file', await openAsBlob(resolve(document)), basename(document));
-      form.set('base_url', o.baseUrl);
-      form.set('model', o.endpointModel);
-      const key = o.apiKey ?? process.env.QA_API_KEY;
-      if (key) form.set('api_key', key);
+      if (o.baseUrl) {
+        if (o.model || !o.endpointModel) {
+          throw new WhetError('INVALID_REQUEST', o.model ? '--model names a registered model; with --base-url, name the endpoint\'s model with --endpoint-model' : '--base-url needs --endpoint-model', {
+            field: o.model ? 'model' : 'endpoint-model',
+            hint: 'Either --model M (a model registered here), or --base-url U --endpoint-model M [--api-key K] (an external endpoint).',
+          });
+        }
+        form.set('base_url', o.baseUrl);
+        form.set('model', o.endpointModel);
+        const key = o.apiKey ?? process.env.QA_API_KEY;
+        if (key) form.set('api_key', key);
+      } else {
+        if (!o.model || o.endpointModel || o.apiKey) {
+          throw new WhetError('INVALID_REQUEST', o.model ? '--endpoint-model and --api-key go with --base-url' : 'no model to draft the pairs with', {
+            field: 'model',
+            hint: 'Either --model M (a model registered here: see `whet models list`), or --base-url U --endpoint-model M [--api-key K] (an external endpoint).',
+          });
+        }
+        form.set('model', o.model);
+      }
+      if (o.maxTokens) form.set('max_tokens', o.maxTokens);
+      if (o.temperature) form.set('temperature', o.temperature);
       form.set('pairs_per_chunk', o.pairsPerChunk);
       form.set('chunk_chars', o.chunkChars);
       form.set('max_chunks', o.maxChunks);

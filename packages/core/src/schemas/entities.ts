@@ -219,15 +219,21 @@ export type TokenCountRequest = z.infer<typeof TokenCountRequestSchema>;
 /** Fields sent with a .txt/.md document (multipart) to draft question-answer pairs from it. */
 export const QaDraftRequestSchema = z
   .object({
-    base_url: z.url().describe('An OpenAI-compatible base URL, e.g. https://api.openai.com/v1 or Whetstone\'s own http://127.0.0.1:7860/v1.'),
+    base_url: z
+      .url()
+      .optional()
+      .describe('An OpenAI-compatible base URL, e.g. https://api.openai.com/v1. Leave it out to draft with a model registered here (by id or name), through the server\'s own gateway.'),
     api_key: z.string().optional(),
-    model: z.string().min(1).describe('The model name the endpoint knows.'),
+    model: z.string().min(1).describe('With base_url: the model name the endpoint knows. Without: a registered model\'s id or name, or a deployment\'s name (anything GET /v1/models lists).'),
     chunk_chars: z.coerce.number().int().min(200).max(20_000).default(2000),
     pairs_per_chunk: z.coerce.number().int().min(1).max(20).default(3),
     max_chunks: z.coerce.number().int().min(1).max(1000).default(100).describe('Chunks sent to the model at most (the first ones).'),
     concurrency: z.coerce.number().int().min(1).max(16).default(2),
+    temperature: z.coerce.number().min(0).max(2).optional().describe('Sampling temperature (default 0.3; 0 = greedy).'),
+    max_tokens: z.coerce.number().int().min(1).max(32_768).optional().describe('Longest reply per chunk, in tokens (default: the model\'s).'),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.base_url !== undefined || b.api_key === undefined, { message: 'api_key goes with base_url: a registered model needs no key', path: ['api_key'] });
 export type QaDraftRequest = z.infer<typeof QaDraftRequestSchema>;
 
 /** Reviewed question-answer pairs saved as a chat dataset. */

@@ -24,11 +24,22 @@ export interface ChatCompletion {
   usage: { prompt_tokens: number; completion_tokens: number } | null;
 }
 
+export interface ChatOptions {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/**
+ * Any way to get one chat reply: `chatCompletion` bound to an endpoint, or an in-process call
+ * (the server's gateway to a registered model). Failures are thrown as WhetError.
+ */
+export type ChatFn = (messages: ChatTurn[], opts: ChatOptions) => Promise<ChatCompletion>;
+
 /** One POST {baseUrl}/chat/completions (not streamed); every failure is an ENDPOINT_FAILED naming the URL and the cause, never the key. */
 export async function chatCompletion(
   endpoint: ChatEndpoint,
   messages: ChatTurn[],
-  opts: { temperature?: number; maxTokens?: number } = {},
+  opts: ChatOptions = {},
 ): Promise<ChatCompletion> {
   const url = `${endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const fail = (message: string, hint?: string, cause?: unknown) => new WhetError('ENDPOINT_FAILED', message, { hint, cause, field: 'endpoint' });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWhetError } from '@whetstone/core';
+import { isWhetError, WhetError } from '@whetstone/core';
 import { chunkDocument } from './chunk-document.ts';
 import { chatCompletion } from './chat-endpoint.ts';
 import { generateQaPairs, qaPairsToRows } from './generate-qa-pairs.ts';
@@ -112,6 +112,41 @@ describe('generateQaPairs against an OpenAI-compatible endpoint', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     await expectFailure(chatCompletion({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'qa-model' }, [{ role: 'user', content: 'hi' }]), /cannot reach .*ECONNREFUSED/, /running/);
+  });
+});
+
+describe('generateQaPairs with an in-process ChatFn (how the server calls a registered model)', () => {
+  it('passes the sampling options, stops on a first-call error, and reports later errors per chunk with their code', async () => {
+    const chunks = chunkDocument('One fact.\n\nTwo fact.\n\nThree fact.', { maxSize: 12 });
+    expect(chunks).toHaveLength(3);
+    const seen: { temperature?: number; maxTokens?: number }[] = [];
+    const r = await generateQaPairs(
+      chunks,
+      async (messages, o) => {
+        seen.push(o);
+        const text = /"""\n([\s\S]*?)\n"""/.exec(messages[1]!.content)![1]!;
+        if (text.startsWith('Two')) throw new WhetError('GENERATION_FAILED', 'the worker stopped');
+        return { content: `Q: What is it?\nA: ${text}`, finish_reason: 'stop', usage: null };
+      },
+      { temperature: 0, maxTokens: 32, concurrency: 1 },
+    );
+    expect(seen).toEqual([{ temperature: 0, maxTokens: 32 }, { temperature: 0, maxTokens: 32 }, { temperature: 0, maxTokens: 32 }]);
+    expect(r.pairs).toEqual([
+      { question: 'What is it?', answer: 'One fact.', chunk_index: 0 },
+      { question: 'What is it?', answer: 'Three fact.', chunk_index: 2 },
+    ]);
+    expect(r.failures).toEqual([{ chunk_index: 1, code: 'GENERATION_FAILED', message: 'the worker stopped' }]);
+
+    let calls = 0;
+    const first = await generateQaPairs(chunks, async () => {
+      calls++;
+      throw new WhetError('MODEL_NOT_FOUND', 'the model "ghost" does not exist');
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isWhetError(first) && first.code).toBe('MODEL_NOT_FOUND');
+    expect(calls).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { isWhetError } from '@whetstone/core';
 import type { SftRow } from '../types.ts';
-import { chatCompletion, type ChatEndpoint, type ChatTurn } from './chat-endpoint.ts';
+import { chatCompletion, type ChatEndpoint, type ChatFn, type ChatTurn } from './chat-endpoint.ts';
 import type { DocumentChunk } from './chunk-document.ts';
 import { parseQaPairs } from './parse-qa-pairs.ts';
 
@@ -49,19 +49,21 @@ export function qaPrompt(chunk: DocumentChunk, pairs: number): ChatTurn[] {
 }
 
 /**
- * Asks an OpenAI-compatible endpoint for question-answer pairs about each chunk. A reply that
- * holds no pair is a failure of that chunk, reported with the others; an endpoint that refuses
- * the very first request (wrong URL, key or model) stops the run with its ENDPOINT_FAILED.
+ * Asks an OpenAI-compatible endpoint (or any `ChatFn`, such as the server's gateway to a
+ * registered model) for question-answer pairs about each chunk. A reply that holds no pair is a
+ * failure of that chunk, reported with the others; a model that refuses the very first request
+ * (wrong URL, key or model) stops the run with its error (ENDPOINT_FAILED, MODEL_NOT_FOUND...).
  */
-export async function generateQaPairs(chunks: DocumentChunk[], endpoint: ChatEndpoint, opts: GenerateQaOptions = {}): Promise<GenerateQaResult> {
+export async function generateQaPairs(chunks: DocumentChunk[], endpoint: ChatEndpoint | ChatFn, opts: GenerateQaOptions = {}): Promise<GenerateQaResult> {
   const per = opts.pairsPerChunk ?? 3;
+  const chat: ChatFn = typeof endpoint === 'function' ? endpoint : (messages, o) => chatCompletion(endpoint, messages, o);
   const results: (QaPair[] | QaFailure)[] = new Array(chunks.length);
   let done = 0;
   let answered = false;
   const one = async (i: number) => {
     const chunk = chunks[i]!;
     try {
-      const reply = await chatCompletion(endpoint, qaPrompt(chunk, per), { temperature: opts.temperature ?? 0.3, maxTokens: opts.maxTokens });
+      const reply = await chat(qaPrompt(chunk, per), { temperature: opts.temperature ?? 0.3, maxTokens: opts.maxTokens });
       answered = true;
       const pairs = parseQaPairs(reply.content);
       results[i] = pairs.length

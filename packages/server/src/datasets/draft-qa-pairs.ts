@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { newId } from '../ids.ts';
 import { zodToWhetError } from '../middleware/parse-body.ts';
 import { createDatasetFromFile } from './create-dataset.ts';
+import { gatewayChat } from './gateway-chat.ts';
 import { receiveUpload } from './receive-upload.ts';
 
 /** A document larger than this is refused: split it first. */
@@ -20,8 +21,9 @@ export interface QaDraft extends GenerateQaResult {
 }
 
 /**
- * Documents into supervised data, step one: a .txt or .md upload is chunked and an
- * OpenAI-compatible endpoint drafts question-answer pairs for each chunk. Nothing is stored:
+ * Documents into supervised data, step one: a .txt or .md upload is chunked and a model drafts
+ * question-answer pairs for each chunk: an external OpenAI-compatible endpoint (`base_url`), or
+ * a model registered here, called in-process through the gateway /v1 uses. Nothing is stored:
  * the pairs come back for review, and the reviewed ones are saved with `createDatasetFromPairs`.
  */
 export async function draftQaPairs(ctx: AppContext, request: Request): Promise<QaDraft> {
@@ -41,11 +43,21 @@ export async function draftQaPairs(ctx: AppContext, request: Request): Promise<Q
     const chunks = chunkDocument(text, { markdown: ext === '.md' || ext === '.markdown', maxSize: opts.chunk_chars });
     if (chunks.length === 0) throw new WhetError('DATASET_EMPTY', `"${upload.filename}" holds no text`, { field: 'file' });
     const used = chunks.slice(0, opts.max_chunks);
-    const result = await generateQaPairs(used, { baseUrl: opts.base_url, apiKey: opts.api_key, model: opts.model }, { pairsPerChunk: opts.pairs_per_chunk, concurrency: opts.concurrency });
+    const chat = opts.base_url === undefined ? registeredModelChat(ctx, opts.model, request.signal) : { baseUrl: opts.base_url, apiKey: opts.api_key, model: opts.model };
+    const result = await generateQaPairs(used, chat, { pairsPerChunk: opts.pairs_per_chunk, concurrency: opts.concurrency, temperature: opts.temperature, maxTokens: opts.max_tokens });
     return { filename: upload.filename, chunks, chunks_used: used.length, ...result };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A deployment's name, or a registered model's id or name, as the gateway resolves it; checked
+ * before any chunk is sent, so a wrong name is one MODEL_NOT_FOUND (404).
+ */
+function registeredModelChat(ctx: AppContext, model: string, signal: AbortSignal) {
+  ctx.gateway.contextLength(model); // resolves the name or throws, loads nothing
+  return gatewayChat(ctx.gateway, model, signal);
 }
 
 /** Documents into supervised data, step two: reviewed pairs become a chat dataset, validated like any upload. */

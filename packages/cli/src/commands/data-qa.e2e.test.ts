@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@whetstone/server';
+import { REPO_ROOT } from '../../../../test-support/paths.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+
+const run = promisify(execFile);
+
+// `whet data qa DOC --model M`: pairs drafted by a model registered on the server (the real
+// worker on the tiny fixture model, through the server's gateway), no endpoint URL needed.
+describe('whet data qa --model', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  const whet = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url, QA_API_KEY: '' }, timeout: 90_000 });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+    }
+  };
+  const doc = () => {
+    const path = join(home, 'guide.md');
+    writeFileSync(path, '# Guide\nWhetstone fine-tunes models on your own data.\n## Data\nDatasets are validated line by line.\n');
+    return path;
+  };
+
+  beforeAll(async () => {
+    server = await testServer(home, { maxConcurrentJobs: 0 });
+    expect((await whet('models', 'add', ensureTinyModel(), '--name', 'tiny')).code).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('drafts with a registered model through the server and reports the chunks that gave no pair', async () => {
+    const out = join(home, 'guide.qa.jsonl');
+    const r = await whet('data', 'qa', doc(), '--model', 'tiny', '--max-chunks', '2', '--pairs-per-chunk', '1', '--max-tokens', '12', '--temperature', '0', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /^(\d+) pairs from 2 chunks written to (.*?)(?:; (\d+) chunks gave none)?$/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(m![2]).toBe(out);
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(Number(m![1]));
+    // the tiny model's random replies: every chunk is either pairs or one reported failure
+    expect(Number(m![1]) > 0 || Number(m![3]) === 2).toBe(true);
+    for (const l of lines) expect(JSON.parse(l).messages.map((x: { role: string }) => x.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('refuses a missing or mixed model choice, and names an unknown model', async () => {
+    const none = await whet('data', 'qa', doc());
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/INVALID_REQUEST: no model to draft the pairs with/);
+    const mixed = await whet('data', 'qa', doc(), '--model', 'tiny', '--api-key', 'k');
+    expect(mixed.stderr).toMatch(/INVALID_REQUEST: --endpoint-model and --api-key go with --base-url/);
+    const ghost = await whet('data', 'qa', doc(), '--model', 'ghost');
+    expect(ghost.code).not.toBe(0);
+    expect(ghost.stderr).toMatch(/MODEL_NOT_FOUND: the model "ghost" does not exist/);
+  });
+});
