@@ -104,7 +104,12 @@ export class Scheduler {
     worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
   }
 
+  /** One worker event's writes (event, metrics, job) commit together: one disk write per line. */
   private onWorkerEvent(jobId: string, e: WorkerEvent) {
+    this.deps.store.transaction(() => this.applyWorkerEvent(jobId, e));
+  }
+
+  private applyWorkerEvent(jobId: string, e: WorkerEvent) {
     const { store } = this.deps;
     const run = this.running.get(jobId);
     this.publish(jobId, e.type, e as Record<string, unknown>);
