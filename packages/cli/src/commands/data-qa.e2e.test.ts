@@ -1,29 +1,18 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 
-const run = promisify(execFile);
 
 // `whet data qa DOC --model M`: pairs drafted by a model registered on the server (the real
 // worker on the tiny fixture model, through the server's gateway), no endpoint URL needed.
 describe('whet data qa --model', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  const whet = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url, QA_API_KEY: '' }, timeout: 90_000 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const whet = (...args: string[]) => runWhet(server.url, args, { timeoutMs: 90_000 });
   const doc = () => {
     const path = join(home, 'guide.md');
     writeFileSync(path, '# Guide\nWhetstone fine-tunes models on your own data.\n## Data\nDatasets are validated line by line.\n');

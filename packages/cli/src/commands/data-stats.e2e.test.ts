@@ -1,32 +1,21 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 
-const run = promisify(execFile);
 
 // `whet data stats` and `whet tokens` against a real server on 127.0.0.1 with the tiny model.
 describe('whet data stats and whet tokens', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
   let datasetId = '';
-  const whet = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 60_000 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const whet = (...args: string[]) => runWhet(server.url, args, { timeoutMs: 60_000 });
 
   beforeAll(async () => {
     server = await testServer(home, { maxConcurrentJobs: 0 }); // jobs stay queued: nothing here trains

@@ -1,32 +1,16 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 
-const run = promisify(execFile);
 const gguf = demoGgufPath();
 
 // `whet deploy` and `whet chat` as a user runs them, against a real server on 127.0.0.1.
 describe.skipIf(!gguf)('whet deploy / chat / deployments', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  const whet = async (args: string[], input?: string) => {
-    const child = run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 180_000 });
-    if (input !== undefined) {
-      child.child.stdin!.end(input);
-    }
-    try {
-      const r = await child;
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const whet = (args: string[], input?: string) => runWhet(server.url, args, { timeoutMs: 180_000, input });
   beforeAll(async () => {
     // One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads that
     // compete for them decode ~20x slower than one thread alone.

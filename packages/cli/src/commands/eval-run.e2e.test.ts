@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
 import { parseModelItem } from './eval.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 
-const run = promisify(execFile);
 
 describe('--models items', () => {
   it('name registered models, jobs and checkpoints, endpoints, few-shot and labels', () => {
@@ -28,15 +25,7 @@ describe('--models items', () => {
 describe('whet eval run / show', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  const whet = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 180_000 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const whet = (...args: string[]) => runWhet(server.url, args, { timeoutMs: 180_000 });
   beforeAll(async () => {
     server = await testServer(home);
   });

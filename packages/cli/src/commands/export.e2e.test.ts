@@ -1,28 +1,17 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 
-const run = promisify(execFile);
 
 // `whet export` as a user runs it, against a real server on 127.0.0.1 and the real worker.
 describe('whet export / exports', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  const whet = async (args: string[]) => {
-    try {
-      const r = await run(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/whet.mjs'), ...args], { env: { ...process.env, WHET_URL: server.url }, timeout: 180_000 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const whet = (args: string[]) => runWhet(server.url, args, { timeoutMs: 180_000 });
   beforeAll(async () => {
     server = await testServer(home);
     const res = await fetch(`${server.url}/api/v1/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: ensureTinyModel(), name: 'tiny' }) });
