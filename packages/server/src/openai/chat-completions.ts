@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
-import { errorBody, WhetError } from '@whetstone/core';
 import { collectGeneration } from '../backends/generation-backend.ts';
 import type { AppContext } from '../context.ts';
-import type { OpenGeneration } from '../deployments/gateway.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
-import { toOpenAiError } from './openai-error.ts';
 import { ChatCompletionRequestSchema } from './openai-schemas.ts';
 import { sseResponse } from './sse-response.ts';
+import { streamChunks } from './stream-chunks.ts';
 import { completionId, startGeneration } from './start-generation.ts';
 import { chatToBackendRequest } from './to-backend-request.ts';
 
@@ -35,39 +33,14 @@ export function chatCompletionRoutes(ctx: AppContext) {
       }
     }
     const includeUsage = body.stream_options?.include_usage === true;
-    return sseResponse(chatChunks(gen, { id, created, includeUsage }), cancel);
+    return sseResponse(streamChunks(gen, {
+      id,
+      created,
+      object: 'chat.completion.chunk',
+      includeUsage,
+      opening: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }],
+      delta: (text) => ({ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }),
+      finish: (reason) => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason }),
+    }), cancel);
   });
-}
-
-async function* chatChunks(gen: OpenGeneration, o: { id: string; created: number; includeUsage: boolean }) {
-  const chunk = (choices: unknown[], usage: unknown = null) => ({
-    id: o.id,
-    object: 'chat.completion.chunk',
-    created: o.created,
-    model: gen.model,
-    system_fingerprint: null,
-    choices,
-    ...(o.includeUsage ? { usage } : {}),
-  });
-  const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason });
-  yield chunk([choice({ role: 'assistant', content: '', refusal: null })]);
-  try {
-    for await (const line of gen.lines) {
-      if (line.type === 'delta') {
-        if (line.text) yield chunk([choice({ content: line.text })]);
-      } else if (line.type === 'done') {
-        yield chunk([choice({}, line.finish_reason)]);
-        if (o.includeUsage) {
-          yield chunk([], { prompt_tokens: line.prompt_tokens, completion_tokens: line.completion_tokens, total_tokens: line.prompt_tokens + line.completion_tokens });
-        }
-        return;
-      } else if (line.type === 'error') {
-        yield toOpenAiError(errorBody(line.code, line.message, line.hint), 500);
-        return;
-      }
-    }
-  } catch (e) {
-    const err = e instanceof WhetError ? e : new WhetError('GENERATION_FAILED', String((e as Error)?.message ?? e));
-    yield toOpenAiError(err.toJSON(), err.status); // in-band: the status line was sent long ago
-  }
 }
