@@ -43,6 +43,9 @@ describe('whet CLI end to end', () => {
     expect(list.stdout).toMatch(/succeeded/);
     const show = await whet('jobs', 'show', jobId, '--json');
     expect(JSON.parse(show.stdout)).toMatchObject({ id: jobId, status: 'succeeded' });
+    const shown = await whet('jobs', 'show', jobId);
+    expect(shown.stdout).toMatch(/status\s+succeeded/);
+    expect(shown.stdout).toMatch(/diagnosis\s+(healthy|not_converging|overfitting|unstable|too_early): \S/);
     const logs = await whet('jobs', 'logs', jobId);
     expect(logs.stdout).toMatch(/status: succeeded/);
     const models = await whet('models', 'list');

@@ -40,7 +40,13 @@ export function jobCommands(program: Command, api: () => ApiClient) {
   jobs
     .command('show <id>')
     .option('--json', 'print JSON')
-    .action(async (id: string, o) => print(await api().get<Job>(`/jobs/${id}`), o, describeJob));
+    .action(async (id: string, o) => {
+      const job = await api().get<Job>(`/jobs/${id}`);
+      if (o.json) return print(job, o);
+      // The verdict on the curves belongs with the job: a user reading it learns whether to trust it.
+      const d = await api().get<JobDiagnosis>(`/jobs/${id}/diagnosis`);
+      console.log(`${describeJob(job)}\ndiagnosis  ${d.verdict}: ${d.summary}${d.advice.length ? `\n  advice: ${d.advice[0]}` : ''}`);
+    });
   jobs
     .command('logs <id>')
     .option('--follow', 'stream until the job stops')
