@@ -3,7 +3,6 @@
 import json
 import signal
 import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +15,7 @@ def test_ready_event_names_port_model_and_adapters(server, serve_model):
     client, ready, _ = server
     assert ready["host"] == "127.0.0.1" and ready["port"] > 0
     assert ready["model"] == serve_model["base"] and ready["adapters"] == ["alpha", "beta"]
-    assert client.health() == {"status": "ok", "model": serve_model["base"], "adapters": ["alpha", "beta"], "queue": 0, "running": 0}
+    assert client.health() == {"status": "ok", "model": serve_model["base"], "adapters": ["alpha", "beta"], "queue": 0, "running": 0, "peak_running": 0}
 
 
 def test_streams_start_deltas_done_and_the_same_text_without_streaming(server):
@@ -44,22 +43,13 @@ def test_concurrent_requests_are_batched_and_greedy_answers_match_alone(server):
     ]
     requests.append({"prompt": "Once upon a time", "max_tokens": 30, "temperature": 0.9, "top_p": 0.9, "top_k": 50, "seed": 11})
     alone = [client.generate(**r) for r in requests]
+    # The engine's own record of its fullest decode step: polling /health from here can miss a
+    # batch that lasts milliseconds when the machine is busy.
+    assert client.health()["peak_running"] < 3
 
-    peak = {"running": 0}
-    done = threading.Event()
-
-    def watch():
-        while not done.is_set():
-            peak["running"] = max(peak["running"], client.health()["running"])
-            time.sleep(0.002)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
     with ThreadPoolExecutor(len(requests)) as pool:
         together = list(pool.map(lambda r: client.generate(**r), requests))
-    done.set()
-    watcher.join()
-    assert peak["running"] >= 3, peak  # they really shared decode steps
+    assert client.health()["peak_running"] >= 3  # they really shared decode steps
     assert together == alone
 
 

@@ -34,6 +34,7 @@ class Engine:
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.waiting: deque[Generation] = deque()
         self.active: list[Generation] = []
+        self.peak_running = 0  # the most rows one decode step has held: how much batching happened
         self.batch = BatchCache()
         self.next_tokens: list[int] = []  # per active row: sampled, not yet fed to the model
         self.controls: deque[tuple[Callable[[], Any], Future]] = deque()
@@ -167,6 +168,7 @@ class Engine:
         self._retire_finished()
 
     def _decode_step(self) -> None:
+        self.peak_running = max(self.peak_running, len(self.active))
         mask, position_ids = self.batch.step_inputs()
         input_ids = torch.tensor(self.next_tokens, dtype=torch.long, device=self.device)[:, None]
         logits = self.adapters.model(

@@ -55,7 +55,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path != "/health":
             return self._error(WorkerError("NOT_FOUND", f"No route GET {self.path}"))
         waiting, running = self.server.engine.counts()
-        self._json(200, {"status": "ok", "model": self.server.model_path, "adapters": self.server.engine.adapters.names(), "queue": waiting, "running": running})
+        engine = self.server.engine
+        self._json(
+            200,
+            {"status": "ok", "model": self.server.model_path, "adapters": engine.adapters.names(), "queue": waiting, "running": running, "peak_running": engine.peak_running},
+        )
 
     def do_DELETE(self) -> None:
         prefix = "/adapters/"

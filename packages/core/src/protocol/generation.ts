@@ -91,6 +91,7 @@ export const HealthResponseSchema = z.looseObject({
   adapters: z.array(z.string()),
   queue: z.number().int().describe('Requests waiting for a batch slot.'),
   running: z.number().int().describe('Requests being decoded.'),
+  peak_running: z.number().int().describe('The most requests one decode step has held since the server started.'),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
