@@ -15,6 +15,15 @@ def resolve_device(requested: str) -> str:
     return "cuda" if requested in ("cuda", "auto") and available else "cpu"
 
 
+def inference_dtype(requested: str, device: str) -> torch.dtype:
+    """`auto`: bf16 on a CUDA GPU that has it, else fp16 there; fp32 on the CPU (bf16 is slower here)."""
+    if requested != "auto":
+        return getattr(torch, requested)
+    if device == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
 def set_threads(threads: int | None) -> int:
     """Use the physical cores by default: hyper-threads slow torch's CPU kernels down."""
     count = threads or _physical_cores()

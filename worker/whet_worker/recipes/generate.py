@@ -38,7 +38,7 @@ from transformers import logging as hf_logging
 from transformers import set_seed
 
 from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch
-from ..components.device import resolve_device, set_threads
+from ..components.device import inference_dtype, resolve_device, set_threads
 from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
 from ..errors import WorkerError
 from ..events import emit
@@ -65,7 +65,7 @@ class GenerateRecipe:
         self.model, self.tokenizer = load_merged(self.spec["model"]["path"], self.spec["adapter"])
         if self.spec["model"]["chat_template"] is not None:
             self.tokenizer.chat_template = self.spec["model"]["chat_template"]
-        self.model.to(device=self.device, dtype=_dtype(self.spec["dtype"], self.device)).eval()
+        self.model.to(device=self.device, dtype=inference_dtype(self.spec["dtype"], self.device)).eval()
         config = generation_config_for(self.model, self.tokenizer)
         sample = self.gen["temperature"] > 0
         config.update(
@@ -146,11 +146,6 @@ class GenerateRecipe:
             line["error"] = error
         return line
 
-
-def _dtype(requested: str, device: str) -> torch.dtype:
-    if requested == "auto":
-        return torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
-    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[requested]
 
 
 def main(spec: dict[str, Any], stop: GracefulStop) -> int:

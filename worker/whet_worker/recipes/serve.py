@@ -31,7 +31,7 @@ from typing import Any
 import torch
 from transformers import logging as hf_logging
 
-from ..components.device import resolve_device, set_threads
+from ..components.device import inference_dtype, resolve_device, set_threads
 from ..components.model_loader import load_model
 from ..errors import WorkerError
 from ..events import emit
@@ -48,7 +48,7 @@ class ServeRecipe:
             raise WorkerError("INVALID_REQUEST", f"The generation server listens on loopback only; got host {spec['host']!r}", "Use 127.0.0.1; the gateway is the public face.")
         self.device = resolve_device(spec["device"])
         self.threads = set_threads(spec["threads"])
-        self.dtype = _dtype(spec["dtype"], self.device)
+        self.dtype = inference_dtype(spec["dtype"], self.device)
 
     def setup(self) -> None:
         model, tokenizer = load_model(self.spec["model"]["path"], self.spec["model"]["chat_template"], self.dtype)
@@ -92,13 +92,6 @@ def _is_loopback(host: str) -> bool:
     except ValueError:
         return False
 
-
-def _dtype(requested: str, device: str) -> torch.dtype:
-    if requested != "auto":
-        return getattr(torch, requested)
-    if device == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.float32
 
 
 def main(spec: dict[str, Any], stop: GracefulStop) -> int:

@@ -9,17 +9,23 @@ import { noAssistantTurn, roleOrder } from '../errors/conversation-errors.ts';
  * `fieldOf(i)` names turn i's role field in the source row.
  */
 export function checkTurns(messages: readonly ChatMessage[], r: FieldReader, listField: string, fieldOf: (i: number) => string): void {
+  if (!followsOrder(messages, r, fieldOf)) return;
+  if (!messages.some((m) => m.role === 'assistant')) r.fail(noAssistantTurn(r.line, listField));
+}
+
+/** Reports the first turn that breaks the order rules; false when one does. */
+function followsOrder(messages: readonly ChatMessage[], r: FieldReader, fieldOf: (i: number) => string): boolean {
   let prev: string | null = null;
   for (let i = 0; i < messages.length; i++) {
     const role = messages[i]!.role;
     const problem = orderProblem(prev, role, i);
     if (problem) {
       r.fail(roleOrder(r.line, fieldOf(i), problem));
-      return;
+      return false;
     }
     prev = role;
   }
-  if (!messages.some((m) => m.role === 'assistant')) r.fail(noAssistantTurn(r.line, listField));
+  return true;
 }
 
 function orderProblem(prev: string | null, role: string, i: number): string | null {
@@ -39,17 +45,9 @@ function article(role: string): string {
 
 /** Prompt turns of a preference pair must end with the user's turn the answers reply to. */
 export function checkPromptTurns(messages: readonly ChatMessage[], r: FieldReader, fieldOf: (i: number) => string): void {
-  let prev: string | null = null;
-  for (let i = 0; i < messages.length; i++) {
-    const role = messages[i]!.role;
-    const problem = orderProblem(prev, role, i);
-    if (problem) {
-      r.fail(roleOrder(r.line, fieldOf(i), problem));
-      return;
-    }
-    prev = role;
-  }
-  if (prev !== 'user' && prev !== 'tool') {
+  if (!followsOrder(messages, r, fieldOf)) return;
+  const last = messages.at(-1)?.role ?? null;
+  if (last !== 'user' && last !== 'tool') {
     r.fail(roleOrder(r.line, fieldOf(messages.length - 1), 'The prompt must end with a user turn, which "chosen" and "rejected" answer'));
   }
 }
