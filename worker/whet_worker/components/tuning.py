@@ -9,6 +9,8 @@ from transformers import PreTrainedModel
 
 from ..errors import WorkerError
 from ..events import emit
+from .fast_dropout import use_fast_lora_dropout
+from .fused_lora import use_fused_lora
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Tuned:
 def apply_tuning(model: PreTrainedModel, tuning: str, hp: dict[str, Any]) -> Tuned:
     if tuning == "lora":
         model = get_peft_model(model, lora_config(hp))
+        use_fast_lora_dropout(model)  # for the layers PEFT's own forward still runs (DoRA, ...)
+        use_fused_lora(model)
         kind = "adapter"
     elif tuning == "full":
         model.requires_grad_(True)
