@@ -35,3 +35,4 @@ export { chunkDocument, type DocumentChunk, type ChunkOptions } from './document
 export { chatCompletion, type ChatEndpoint, type ChatFn, type ChatOptions, type ChatTurn, type ChatCompletion } from './documents/chat-endpoint.ts';
 export { parseQaPairs } from './documents/parse-qa-pairs.ts';
 export { generateQaPairs, qaPairsToRows, qaPrompt, type QaPair, type QaFailure, type GenerateQaOptions, type GenerateQaResult } from './documents/generate-qa-pairs.ts';
+export { readPdfText, pageText, defaultPdfTextLimits, type PdfText, type PdfTextLimits, type PdfTextItem } from './documents/read-pdf-text.ts';

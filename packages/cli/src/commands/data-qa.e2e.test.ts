@@ -5,6 +5,7 @@ import type { RunningServer } from '@whetstone/server';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { runWhet } from '../../../../test-support/run-whet.ts';
+import { tinyPdf } from '../../../../test-support/tiny-pdf.ts';
 
 
 // `whet data qa DOC --model M`: pairs drafted by a model registered on the server (the real
@@ -40,6 +41,20 @@ describe('whet data qa --model', () => {
     // the tiny model's random replies: every chunk is either pairs or one reported failure
     expect(Number(m![1]) > 0 || Number(m![3]) === 2).toBe(true);
     for (const l of lines) expect(JSON.parse(l).messages.map((x: { role: string }) => x.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('drafts from a PDF, and passes on the server\'s refusal of a scanned one with its hint', async () => {
+    const pdf = join(home, 'guide.pdf');
+    writeFileSync(pdf, tinyPdf([{ lines: ['Whetstone fine-tunes models on your own data.'] }, { lines: ['Datasets are validated line by line.'] }]));
+    const r = await whet('data', 'qa', pdf, '--model', 'tiny', '--max-chunks', '1', '--pairs-per-chunk', '1', '--max-tokens', '8', '--temperature', '0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ pairs from 1 chunks written to .*guide\.pdf\.qa\.jsonl/m);
+    const scan = join(home, 'scan.pdf');
+    writeFileSync(scan, tinyPdf([{ image: true }]));
+    const refused = await whet('data', 'qa', scan, '--model', 'tiny');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/DATASET_EMPTY: "scan\.pdf" has 1 page but no text layer/);
+    expect(refused.stderr).toMatch(/ocrmypdf/);
   });
 
   it('refuses a missing or mixed model choice, and names an unknown model', async () => {

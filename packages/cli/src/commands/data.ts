@@ -127,7 +127,7 @@ export function dataCommands(program: Command, api: () => ApiClient) {
   data
     .command('qa <document>')
     .description(
-      'Draft question-answer pairs from a .txt/.md document with a registered model (--model) or any OpenAI-compatible endpoint (--base-url + --endpoint-model); writes chat JSONL to review, then `whet data upload` it',
+      'Draft question-answer pairs from a .txt, .md or .pdf document (a PDF needs a text layer) with a registered model (--model) or any OpenAI-compatible endpoint (--base-url + --endpoint-model); writes chat JSONL to review, then `whet data upload` it',
     )
     .option('--model <id-or-name>', 'a model registered on the server (or a deployment), called through the server itself')
     .option('--base-url <url>', 'an external endpoint instead, e.g. https://api.openai.com/v1')

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   DATASET_IN_USE: { status: 409, hint: 'Delete or wait for the jobs that use this dataset first.' },
   DATASET_EMPTY_AFTER_TRUNCATION: { status: 400, hint: 'Raise max_seq_len, or shorten the prompts: every sample\'s answer falls beyond max_seq_len.' },
   ENDPOINT_FAILED: { status: 502, hint: 'Check the endpoint: its base URL (usually ending in /v1), API key and model name; it must answer OpenAI\'s POST /chat/completions.' },
+  DOCUMENT_UNREADABLE: { status: 400, hint: 'The document cannot be read: open it in a viewer and save or print it to a new PDF, or convert it to text (.txt), and upload that.' },
 
   // jobs
   JOB_NOT_FOUND: { status: 404, hint: 'List jobs with `whet jobs list` or GET /api/v1/jobs.' },

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
+import { tinyPdf } from '../../../../test-support/tiny-pdf.ts';
 
 // Documents into supervised data through the API: upload a Markdown file, draft pairs with an
 // OpenAI-compatible endpoint (a real HTTP server on 127.0.0.1 answering in OpenAI's format, as
@@ -39,9 +40,9 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
     await new Promise<void>((r) => llm.close(() => r()));
   });
 
-  const draft = async (name: string, content: string, fields: Record<string, string>) => {
+  const draft = async (name: string, content: string | Uint8Array, fields: Record<string, string>) => {
     const form = new FormData();
-    form.set('file', new Blob([content]), name);
+    form.set('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
     const res = await app.request('/api/v1/datasets/qa-drafts', { method: 'POST', body: form });
     return { status: res.status, body: await json(res) };
@@ -81,12 +82,61 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
     const url = await draft('manual.md', doc, { base_url: 'not a url', model: 'm' });
     expect(url.status).toBe(400);
     expect(url.body.error.field).toBe('base_url');
-    const pdf = await draft('manual.pdf', '%PDF-1.4', { base_url: baseUrl, api_key: 'k1', model: 'm' });
-    expect(pdf.status).toBe(400);
-    expect(pdf.body.error.code).toBe('DATASET_FORMAT_UNKNOWN');
+    const docx = await draft('manual.docx', 'PK\u0003\u0004', { base_url: baseUrl, api_key: 'k1', model: 'm' });
+    expect(docx.status).toBe(400);
+    expect(docx.body.error).toMatchObject({ code: 'DATASET_FORMAT_UNKNOWN', message: '"manual.docx" is not a .txt, .md or .pdf document', field: 'file' });
+    expect(docx.body.error.hint).toMatch(/a PDF with a text layer/);
     const empty = await app.request('/api/v1/datasets/from-qa', { method: 'POST', body: JSON.stringify({ pairs: [{ question: ' ', answer: 'x' }] }), headers: { 'content-type': 'application/json' } });
     expect(empty.status).toBe(400);
     expect(ctx.store.listDatasets()).toHaveLength(1);
+    expect(readdirSync(join(home, 'datasets')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  // Four paragraphs of about 120 characters on two pages: at chunk_chars 200, one chunk each.
+  const paras = [
+    ['The pump must be primed before its first start.', 'Fill the housing with water through the top plug.', 'Then start it.'],
+    ['Check the seal every month for drips or cracks.', 'A worn seal is replaced, never glued or patched.', 'Use the kit.'],
+    ['In winter, drain the pump when it stands unused.', 'Frozen water left inside will crack the housing.', 'Drain it all.'],
+    ['Spare parts are ordered by the serial number on', 'the plate beside the outlet, not by the model.', 'Keep it clean.'],
+  ];
+  const manual = tinyPdf([{ lines: [...paras[0]!, '', ...paras[1]!] }, { lines: [...paras[2]!, '', ...paras[3]!] }]);
+
+  it('drafts pairs from a PDF\'s text layer, chunked by paragraph and page', async () => {
+    const before = seen.length;
+    const r = await draft('pump manual.pdf', manual, { base_url: baseUrl, api_key: 'k1', model: 'any-model', chunk_chars: '200', max_chunks: '3', pairs_per_chunk: '1' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.filename).toBe('pump manual.pdf');
+    expect(r.body.chunks.map((c: any) => c.text)).toEqual(paras.map((p) => p.join('\n')));
+    expect(r.body.chunks.map((c: any) => [c.start_line, c.end_line])).toEqual([[1, 3], [5, 7], [9, 11], [13, 15]]);
+    expect(r.body.chunks_used).toBe(3);
+    expect(r.body.pairs.map((p: any) => p.chunk_index)).toEqual([0, 1, 2]);
+    expect(r.body.failures).toEqual([]);
+    // the endpoint saw each chunk's text, in order
+    expect(seen.slice(before)).toHaveLength(3);
+    paras.slice(0, 3).forEach((p, i) => expect(seen.slice(before).some((u) => u.includes(p.join('\n'))), `chunk ${i}`).toBe(true));
+    expect(readdirSync(join(home, 'datasets')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a PDF it cannot read with its code and hint, before any model call, leaving nothing behind', async () => {
+    const before = seen.length;
+    const datasets = ctx.store.listDatasets().length;
+    const fields = { base_url: baseUrl, api_key: 'k1', model: 'any-model' };
+    const cases: [string, string | Uint8Array, string, RegExp, RegExp][] = [
+      ['notes.pdf', 'Plain notes, named .pdf.', 'DATASET_FORMAT_UNKNOWN', /is not a PDF/, /PDF, plain text \(\.txt\) or Markdown/],
+      ['cut.pdf', manual.subarray(0, 150), 'DOCUMENT_UNREADABLE', /cannot be read as a PDF: Invalid PDF structure/, /damaged or cut short/],
+      ['locked.pdf', tinyPdf([{ lines: ['Secret.'] }], { password: 'pw' }), 'DOCUMENT_UNREADABLE', /is password-protected/, /Remove the password/],
+      ['scan.pdf', tinyPdf([{ image: true }]), 'DATASET_EMPTY', /no text layer/, /OCR.*ocrmypdf/],
+    ];
+    for (const [name, content, code, message, hint] of cases) {
+      const r = await draft(name, content, fields);
+      expect(r.status, `${name}: ${JSON.stringify(r.body)}`).toBe(400);
+      expect(r.body.error).toMatchObject({ code, field: 'file' });
+      expect(r.body.error.message).toMatch(message);
+      expect(r.body.error.message).toContain(`"${name}"`);
+      expect(r.body.error.hint).toMatch(hint);
+    }
+    expect(seen.length).toBe(before);
+    expect(ctx.store.listDatasets()).toHaveLength(datasets);
     expect(readdirSync(join(home, 'datasets')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 });

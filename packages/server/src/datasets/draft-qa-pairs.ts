@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { type Dataset, type QaDatasetCreate, QaDraftRequestSchema, WhetError } from '@whetstone/core';
-import { chunkDocument, type DocumentChunk, generateQaPairs, type GenerateQaResult, qaPairsToRows } from '@whetstone/data';
+import { chunkDocument, type DocumentChunk, generateQaPairs, type GenerateQaResult, qaPairsToRows, readPdfText } from '@whetstone/data';
 import type { AppContext } from '../context.ts';
 import { newId } from '../ids.ts';
 import { zodToWhetError } from '../middleware/parse-body.ts';
@@ -21,10 +21,11 @@ export interface QaDraft extends GenerateQaResult {
 }
 
 /**
- * Documents into supervised data, step one: a .txt or .md upload is chunked and a model drafts
- * question-answer pairs for each chunk: an external OpenAI-compatible endpoint (`base_url`), or
- * a model registered here, called in-process through the gateway /v1 uses. Nothing is stored:
- * the pairs come back for review, and the reviewed ones are saved with `createDatasetFromPairs`.
+ * Documents into supervised data, step one: a .txt, .md or .pdf upload (a PDF's text layer) is
+ * chunked and a model drafts question-answer pairs for each chunk: an external OpenAI-compatible
+ * endpoint (`base_url`), or a model registered here, called in-process through the gateway /v1
+ * uses. Nothing is stored: the pairs come back for review, and the reviewed ones are saved with
+ * `createDatasetFromPairs`.
  */
 export async function draftQaPairs(ctx: AppContext, request: Request): Promise<QaDraft> {
   const dir = join(ctx.config.home, 'datasets', `.draft-${newId('ds')}`);
@@ -34,12 +35,7 @@ export async function draftQaPairs(ctx: AppContext, request: Request): Promise<Q
     if (!parsed.success) throw zodToWhetError(parsed.error, upload.fields);
     const opts = parsed.data;
     const ext = extname(upload.filename).toLowerCase();
-    if (!['.txt', '.md', '.markdown', ''].includes(ext)) {
-      throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${upload.filename}" is not a .txt or .md document`, { field: 'file', hint: 'Upload plain text (.txt) or Markdown (.md); convert PDFs and Word files to text first.' });
-    }
-    const raw = readFileSync(upload.path);
-    if (raw.includes(0)) throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${upload.filename}" is binary, not UTF-8 text`, { field: 'file', hint: 'Upload plain text (.txt) or Markdown (.md) saved as UTF-8.' });
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+    const text = await documentText(upload.filename, ext, readFileSync(upload.path));
     const chunks = chunkDocument(text, { markdown: ext === '.md' || ext === '.markdown', maxSize: opts.chunk_chars });
     if (chunks.length === 0) throw new WhetError('DATASET_EMPTY', `"${upload.filename}" holds no text`, { field: 'file' });
     const used = chunks.slice(0, opts.max_chunks);
@@ -49,6 +45,16 @@ export async function draftQaPairs(ctx: AppContext, request: Request): Promise<Q
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The text of an uploaded document: a PDF's text layer, or UTF-8 text (.txt, .md, no extension). */
+async function documentText(filename: string, ext: string, raw: Buffer): Promise<string> {
+  if (ext === '.pdf' || (ext === '' && raw.subarray(0, 5).toString('latin1') === '%PDF-')) return (await readPdfText(raw, { name: filename })).text;
+  if (!['.txt', '.md', '.markdown', ''].includes(ext)) {
+    throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${filename}" is not a .txt, .md or .pdf document`, { field: 'file', hint: 'Upload plain text (.txt), Markdown (.md) or a PDF with a text layer; convert Word and other files to PDF or text first.' });
+  }
+  if (raw.includes(0)) throw new WhetError('DATASET_FORMAT_UNKNOWN', `"${filename}" is binary, not UTF-8 text`, { field: 'file', hint: 'Upload plain text (.txt) or Markdown (.md) saved as UTF-8, or a PDF named .pdf.' });
+  return new TextDecoder('utf-8', { fatal: false }).decode(raw);
 }
 
 /**

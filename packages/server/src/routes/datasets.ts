@@ -20,7 +20,7 @@ export function datasetRoutes(ctx: AppContext) {
       const { dataset, done } = await createDatasetFromUpload(ctx, c.req.raw);
       return c.json(dataset, done ? 201 : 202);
     })
-    // documents into supervised data: draft pairs from a .txt/.md with an OpenAI-compatible endpoint, review, save
+    // documents into supervised data: draft pairs from a .txt/.md/.pdf with an OpenAI-compatible endpoint, review, save
     .post('/datasets/qa-drafts', async (c) => c.json(await draftQaPairs(ctx, c.req.raw)))
     .post('/datasets/from-qa', async (c) => c.json(await createDatasetFromPairs(ctx, await parseJsonBody(c, QaDatasetCreateSchema)), 201))
     .get('/datasets/:id', (c) => c.json(getOr404(c.req.param('id'))))

@@ -53,7 +53,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/datasets', summary: 'Upload a dataset (multipart field "file"; optional fields format, keep_good_rows, name, model: count tokens with that model)', multipart: true, response: DatasetSchema, status: 201 },
   { method: 'get', path: '/datasets/{id}', summary: 'Get a dataset: status, rows, preview, errors', response: DatasetSchema },
   { method: 'delete', path: '/datasets/{id}', summary: 'Delete a dataset not used by unfinished jobs', response: deleted },
-  { method: 'post', path: '/datasets/qa-drafts', summary: 'Draft question-answer pairs from a .txt/.md document (multipart "file" + model: a registered model\'s id or name, or base_url, api_key and model of any OpenAI-compatible endpoint); nothing is stored', multipart: true },
+  { method: 'post', path: '/datasets/qa-drafts', summary: 'Draft question-answer pairs from a .txt/.md/.pdf document (multipart "file" + model: a registered model\'s id or name, or base_url, api_key and model of any OpenAI-compatible endpoint); nothing is stored', multipart: true },
   { method: 'post', path: '/datasets/from-qa', summary: 'Save reviewed question-answer pairs as a chat dataset', body: QaDatasetCreateSchema, response: DatasetSchema, status: 201 },
   { method: 'get', path: '/datasets/{id}/stats', summary: "Statistics and advice (?model=ID|NAME: token counts with that model's tokenizer and chat template; ?max_seq_len=N: samples it would cut; a large file answers 202 with status counting after ?wait_ms, default 10 s: ask again)" },
   { method: 'post', path: '/tokens', summary: "Count the tokens of a text or a chat with a model's own tokenizer", body: TokenCountRequestSchema },
