@@ -4,6 +4,8 @@ import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
 import { describeJob, exitCodeFor } from './jobs.ts';
 import { print } from '../output.ts';
+import { parseDataOptions } from '../parse-data-options.ts';
+import { resolveDatasetRefs } from '../resolve-dataset-refs.ts';
 
 /** `--set key=value` values: numbers stay numbers, "auto" stays a string. */
 function parseSet(pairs: string[]): Record<string, unknown> {
@@ -24,14 +26,22 @@ function parseSet(pairs: string[]): Record<string, unknown> {
 }
 
 const numOrAuto = (v: string) => (v === 'auto' ? 'auto' : Number(v));
+const collect = (v: string, previous: string[] = []) => [...previous, v];
 
 export function trainCommand(program: Command, api: () => ApiClient) {
   program
     .command('train')
     .description('Create a fine-tuning job')
     .requiredOption('--model <model>', 'model id or name')
-    .requiredOption('--data <dataset>', 'training dataset id')
-    .option('--validation-data <dataset>', 'validation dataset id')
+    .requiredOption(
+      '--data <dataset>',
+      'training dataset id or name; repeat it to mix datasets, each with :w=WEIGHT (share relative to the others) or :n=SAMPLES (exact count), e.g. --data tickets --data general:w=0.2',
+      collect,
+    )
+    .option('--validation-data <dataset>', 'validation dataset id or name')
+    .option('--validation-split <split>', 'share of the training data held out for validation when no --validation-data: "auto" (about 5%, capped) or a fraction up to 0.5')
+    .option('--test-split <split>', 'share held out as a test set for evaluation, never trained on (a fraction up to 0.5)')
+    .option('--dedup <kind>', 'drop repeated samples before splitting: exact or normalized')
     .option('--tuning <tuning>', 'lora, full or freeze', 'lora')
     .option('--epochs <n>', 'number or "auto"', numOrAuto)
     .option('--lr <rate>', 'learning rate or "auto"', numOrAuto)
@@ -47,6 +57,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--follow', 'stream progress until the job stops')
     .option('--json', 'print JSON')
     .action(async (o) => {
+      const data = await resolveDatasetRefs(api(), parseDataOptions(o));
       const hyperparameters: Record<string, unknown> = parseSet(o.set);
       if (o.epochs !== undefined) hyperparameters.epochs = o.epochs;
       if (o.lr !== undefined) hyperparameters.learning_rate = o.lr;
@@ -56,8 +67,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
       if (o.lrSearch) hyperparameters.lr_search = true;
       const body = {
         model: o.model,
-        dataset: o.data,
-        ...(o.validationData ? { validation_dataset: o.validationData } : {}),
+        ...data,
         method: 'sft',
         tuning: o.tuning,
         hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : 'auto',
