@@ -216,7 +216,7 @@ export const TokenCountRequestSchema = z
 export type TokenCountRequest = z.infer<typeof TokenCountRequestSchema>;
 
 // ---------- documents into supervised data ----------
-/** Fields sent with a .txt/.md document (multipart) to draft question-answer pairs from it. */
+/** Fields sent with a .txt/.md/.pdf document (multipart) to draft question-answer pairs from it. */
 export const QaDraftRequestSchema = z
   .object({
     base_url: z
