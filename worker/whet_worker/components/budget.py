@@ -74,6 +74,8 @@ class BudgetPlanner(TrainerCallback):
         self._pauses = 0  # how many step ends evaluated or saved
         self._last_end: float | None = None
         self._planned_at: int | None = None
+        self._window: tuple[float, int] | None = None  # (training seconds, steps done) where the pace window starts
+        self._recent_per_step: float | None = None  # seconds per step over the latest window
         if self.prior.planned_steps:
             state.max_steps = min(self.cap, max(self.prior.planned_steps, state.global_step))
         self._spread_evaluations(state)
@@ -101,17 +103,29 @@ class BudgetPlanner(TrainerCallback):
 
     # -- planning ------------------------------------------------------------------------
     def _due(self, state) -> bool:
-        """Plan once measured, then again every tenth of the plan (rates drift; evaluations cost)."""
+        """Plan once measured, then again every tenth of the plan (rates drift; evaluations cost),
+        and for a time budget also every twentieth of the budget: when steps slow down (another
+        job takes the cores), a plan made from fast steps would run out of time before its
+        schedule decays."""
         if self._planned_at is None:
             return True
-        return state.global_step - self._planned_at >= max(1, state.max_steps // 10)
+        if state.global_step - self._planned_at >= max(1, state.max_steps // 10):
+            return True
+        return self.unit == "seconds" and time.perf_counter() - self._planned_clock >= self.limit / 20
 
     def _plan(self, state, control, used: BudgetUsage, done: int) -> None:
-        self._planned_at = state.global_step
+        self._planned_at, self._planned_clock = state.global_step, time.perf_counter()
         left = self.limit - self._spent(used)
         if self.unit == "seconds":
             training = used.seconds - self.prior.seconds - self._overhead
-            per_step = training / done
+            # The pace of the latest few steps says more about the rest than the whole average
+            # does when it changed (the machine got busier or quieter).
+            if self._window is None:
+                self._window = (training, done)
+            elif done - self._window[1] >= MEASURED_STEPS:
+                self._recent_per_step = (training - self._window[0]) / (done - self._window[1])
+                self._window = (training, done)
+            per_step = self._recent_per_step or training / done
             self.seconds_per_step = per_step
             # Keep time for the evaluations and checkpoints still to come, the last one included,
             # at what each has cost so far (nothing is reserved before the first one is timed).

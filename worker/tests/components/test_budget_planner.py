@@ -1,0 +1,53 @@
+"""The budget planner adapts when steps slow down midway (another job takes the cores)."""
+
+import time
+
+import torch
+from transformers import TrainerControl, TrainerState, TrainingArguments
+
+from whet_worker.components.budget import BudgetPlanner, BudgetUsage
+from whet_worker.components.schedule import make_scheduler
+
+FLOOR = 0.1
+
+
+class _Loader:
+    def __len__(self) -> int:
+        return 1000
+
+
+def _run(budget_seconds: float, step_seconds) -> tuple[int, float, float]:
+    """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds)."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
+    planner = BudgetPlanner({"minutes": budget_seconds / 60}, 0.03, BudgetUsage(), has_eval=False, counts={})
+    args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
+    state, control = TrainerState(), TrainerControl()
+    state.max_steps, state.num_input_tokens_seen = 100_000, 0
+    planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
+    started = time.perf_counter()
+    while state.global_step < state.max_steps and not control.should_training_stop:
+        planner.on_step_begin(args, state, control)
+        time.sleep(step_seconds(state.global_step))
+        state.global_step += 1
+        state.num_input_tokens_seen += 100
+        # What the Trainer logs for this step: the scheduler stepped before the callbacks ran.
+        logged = scheduler.lr_lambdas[0](state.global_step)
+        control.should_evaluate = control.should_save = False
+        planner.on_step_end(args, state, control)
+    return state.global_step, logged, time.perf_counter() - started
+
+
+def test_steady_steps_end_on_time_at_the_floor():
+    steps, multiplier, seconds = _run(3.0, lambda step: 0.01)
+    assert abs(seconds - 3.0) < 0.3
+    assert abs(multiplier - FLOOR) < 0.01 and steps > 100
+
+
+def test_steps_that_slow_down_thirtyfold_still_end_on_time_with_the_schedule_decayed():
+    # Fast for the measured steps and the first plan, then 30 times slower for the rest: a plan
+    # re-made only every tenth of its steps would never be re-made, and the budget would run out
+    # with the learning rate still near its peak (seen on a 2-core box when another job started).
+    steps, multiplier, seconds = _run(3.0, lambda step: 0.01 if step < 8 else 0.3)
+    assert abs(seconds - 3.0) < 0.3
+    assert multiplier < FLOOR + 0.05, f"the run ended at step {steps} with the learning rate still at {multiplier:.2f} of its peak"
