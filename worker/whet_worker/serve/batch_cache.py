@@ -15,6 +15,8 @@ import torch
 from transformers import DynamicCache
 from transformers.cache_utils import DynamicLayer
 
+from .growing_cache import GrowingLayer
+
 
 class BatchCache:
     def __init__(self) -> None:
@@ -28,7 +30,7 @@ class BatchCache:
 
     @property
     def mergeable(self) -> bool:
-        return self.cache is None or all(type(layer) is DynamicLayer for layer in self.cache.layers)
+        return self.cache is None or all(type(layer) in (DynamicLayer, GrowingLayer) for layer in self.cache.layers)
 
     def add(self, cache: DynamicCache, mask: torch.Tensor) -> None:
         """Append rows prefilled together: `mask` [new_rows, length] is their (left-padded) attention mask."""

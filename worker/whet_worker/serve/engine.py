@@ -15,12 +15,13 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 import torch
-from transformers import DynamicCache, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
 from ..errors import as_worker_error
 from .adapter_registry import AdapterRegistry
 from .batch_cache import BatchCache
 from .generation import Generation
+from .growing_cache import growing_cache
 from .sampler import sample_next
 
 
@@ -143,7 +144,7 @@ class Engine:
             input_ids[row, length - len(g.prompt_ids) :] = torch.tensor(g.prompt_ids)
             mask[row, length - len(g.prompt_ids) :] = 1
         position_ids = (mask.cumsum(dim=1) - 1).clamp(min=0)
-        cache = DynamicCache(config=self.adapters.model.config)
+        cache = growing_cache(self.adapters.model.config)
         try:
             logits = self.adapters.model(
                 input_ids=input_ids.to(self.device),

@@ -28,6 +28,9 @@ STATUS = {"NOT_FOUND": 404, "PAYLOAD_TOO_LARGE": 413}
 class GenerationServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a burst of more simultaneous connections had
+    # the rest of its SYNs dropped and retried by the client's TCP a second later (TTFT p99 1.1 s at 8 streams).
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], engine: Engine, model_path: str, context_length: int) -> None:
         super().__init__(address, _Handler)
