@@ -10,6 +10,7 @@ import { JobBus } from './jobs/job-bus.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { DeploymentStore } from './store/deployment-store.ts';
+import { ExportStore } from './store/export-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
 /** Open the state folder and the store, wire the scheduler. Call `scheduler.start()` to run jobs. */
@@ -18,7 +19,7 @@ export function createServerContext(config: ServerConfig): AppContext {
   const store = new SqliteStore(join(config.home, 'whet.db'));
   const bus = new JobBus();
   const ctx = { config, store, bus } as unknown as AppContext;
-  ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db)), new ModelPool(config, store));
+  ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db), new ExportStore(store.db)), new ModelPool(config, store));
   ctx.apiKeys = new ApiKeyStore(store.db);
   ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
   return ctx;

@@ -22,9 +22,11 @@ describe.skipIf(!gguf)('whet deploy / chat / deployments', () => {
   });
 
   it('deploys the demo GGUF, chats with it (one-shot and on stdin), lists and stops it', async () => {
-    const dep = await whet(['deploy', gguf!, '--backend', 'llamacpp', '--name', 'smol']);
+    const dep = await whet(['deploy', gguf!, '--backend', 'llamacpp', '--name', 'smol', '--max-concurrency', '2']);
     expect(dep.code, dep.stderr).toBe(0);
     expect(dep.stdout).toMatch(/smol \(dep_\w+\): llamacpp, ready/);
+    const listed = await whet(['deployments', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).find((d: { name: string }) => d.name === 'smol').max_concurrency).toBe(2);
     const one = await whet(['chat', 'smol', 'What is the capital of France?', '--temperature', '0', '--max-tokens', '12']);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/Paris/);

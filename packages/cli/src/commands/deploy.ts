@@ -18,6 +18,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
     .option('--quantization <q>', QUANTIZATIONS.join(' | '), 'none')
     .option('--name <name>', 'the model name clients call')
     .option('--queue-size <n>', 'requests that may wait before 429', (v) => Number(v))
+    .option('--max-concurrency <n>', 'requests decoded at once, batched together (default 16 torch, 4 llamacpp)', (v) => Number(v))
     .option('--timeout <seconds>', 'cancel a request after this long', (v) => Number(v))
     .option('--no-wait', 'return at once instead of waiting for the weights to load')
     .option('--json', 'print JSON')
@@ -30,6 +31,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
         quantization: o.quantization,
         name: o.name,
         queue_size: o.queueSize,
+        max_concurrency: o.maxConcurrency,
         timeout_s: o.timeout,
       });
       while (o.wait && d.status === 'loading') {

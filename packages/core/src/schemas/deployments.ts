@@ -29,7 +29,7 @@ export const DeploymentCreateSchema = z
     backend: z.enum(BACKENDS).default('torch'),
     quantization: z.enum(QUANTIZATIONS).default('none').describe('llamacpp: the GGUF type to serve (f16, q8_0, q4_k_m, ...).'),
     queue_size: z.number().int().min(0).max(10_000).default(64).describe('Requests that may wait; beyond it the API answers 429.'),
-    max_concurrency: z.number().int().min(1).max(256).optional().describe('Requests run at once (default: 1 for llamacpp, 16 for torch).'),
+    max_concurrency: z.number().int().min(1).max(256).optional().describe('Requests run at once, batched together (default: 4 for llamacpp, one llama.cpp sequence each; 16 for torch).'),
     timeout_s: z.number().positive().max(3600).default(300).describe('A request running longer is cancelled (504).'),
   })
   .strict();
@@ -91,6 +91,7 @@ const generationParams = {
   repetition_penalty: z.number().gt(0).default(1),
   seed: z.number().int().nullable().default(null),
   stop: z.array(z.string().min(1)).max(4).default([]),
+  stream: z.boolean().default(false).describe('Answer as Server-Sent Events while the models generate (see PlaygroundStreamEventSchema).'),
 };
 
 export const PlaygroundChatSchema = z
@@ -113,3 +114,18 @@ export const PlaygroundAnswerSchema = z.object({
   error: ErrorBodySchema.nullable(),
 });
 export type PlaygroundAnswer = z.infer<typeof PlaygroundAnswerSchema>;
+
+/**
+ * A `stream: true` playground answer: one Server-Sent Event per item, its `event` the type.
+ * `index` is the model's place in `models` (0 for chat); the models stream side by side, each
+ * ending with `done` or `error` (the answer with its usage, or why it failed, without stopping
+ * the others), and `end` closes the stream.
+ */
+export const PlaygroundStreamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), index: z.number().int(), model: z.string(), prompt_tokens: z.number().int() }),
+  z.object({ type: z.literal('delta'), index: z.number().int(), model: z.string(), text: z.string() }),
+  PlaygroundAnswerSchema.extend({ type: z.literal('done'), index: z.number().int() }),
+  PlaygroundAnswerSchema.extend({ type: z.literal('error'), index: z.number().int() }),
+  z.object({ type: z.literal('end') }),
+]);
+export type PlaygroundStreamEvent = z.infer<typeof PlaygroundStreamEventSchema>;

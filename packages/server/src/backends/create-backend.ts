@@ -26,7 +26,7 @@ export interface BackendSpec {
 export function createBackend(spec: BackendSpec): GenerationBackend {
   switch (spec.backend) {
     case 'llamacpp':
-      return createLlamaCppBackend({ ggufPath: spec.weightsPath, threads: spec.threads ?? undefined, prepare: spec.prepare });
+      return createLlamaCppBackend({ ggufPath: spec.weightsPath, sequences: spec.maxConcurrency, threads: spec.threads ?? undefined, prepare: spec.prepare });
     case 'vllm':
       return createVllmBackend({ python: spec.python, modelPath: spec.weightsPath, adapters: spec.adapters, quantization: spec.quantization, maxConcurrency: spec.maxConcurrency });
     case 'torch':

@@ -3,18 +3,37 @@ import { WhetError, type GenerateLine } from '@whetstone/core';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
+import { SequencePool } from './sequence-pool.ts';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
 type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
+type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
+type ChatWrapper = InstanceType<NodeLlamaCpp['ChatWrapper']>;
+
+/** Requests decoded at once when the deployment does not say (its max_concurrency). */
+export const DEFAULT_LLAMA_SEQUENCES = 4;
+/** Each sequence gets the model's training context up to this many tokens... */
+const SEQUENCE_CONTEXT_CAP = 8192;
+/** ...while all sequences together hold at most this many in the KV cache (llama-server splits -c the same way)... */
+const KV_CACHE_BUDGET = 16_384;
+/** ...but never fewer than this per sequence. */
+const SEQUENCE_CONTEXT_FLOOR = 2048;
+
+/** Tokens of context each of `sequences` sequences gets: 8192 for 1-2, 4096 for 4, 2048 from 8. */
+export function sequenceContextSize(trainContextSize: number, sequences: number) {
+  return Math.min(trainContextSize, SEQUENCE_CONTEXT_CAP, Math.max(SEQUENCE_CONTEXT_FLOOR, Math.floor(KV_CACHE_BUDGET / sequences)));
+}
 
 export interface LlamaCppOptions {
   /** The .gguf file (f16, Q8_0, Q4_x, ...). */
   ggufPath: string;
   /** Decode threads; default the physical cores (llama.cpp's default oversubscribes small machines). */
   threads?: number;
-  /** Tokens of context; default the model's training context, at most 8192. */
+  /** Requests decoded at once, each on its own sequence, batched into one llama.cpp decode (default 4). */
+  sequences?: number;
+  /** Tokens of context per sequence; default `sequenceContextSize(model's training context, sequences)`. */
   contextSize?: number;
   /** Runs once before the first load when the file is missing (a deployment exports its GGUF). */
   prepare?: () => Promise<unknown>;
@@ -39,13 +58,16 @@ function loadLlama() {
 }
 
 /**
- * GGUF models through node-llama-cpp: one context with one sequence, so requests run one at
- * a time (the deployment queue orders them) and a repeated chat prefix is reused from the
- * KV cache. The model's chat template is node-llama-cpp's resolved wrapper for it.
+ * GGUF models through node-llama-cpp: one context with `sequences` sequences. Each request
+ * borrows a sequence from a pool and node-llama-cpp batches the tokens of all busy sequences
+ * into one llama.cpp decode per step, so concurrent requests share the pass over the weights.
+ * A returned sequence keeps its KV cache, and the next request with the same prefix (a chat's
+ * earlier turns) reuses it. The model's chat template is node-llama-cpp's resolved wrapper.
  */
 export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend {
-  let loaded: Promise<{ lib: NodeLlamaCpp; model: LlamaModel; context: LlamaContext }> | null = null;
-  let busy: Promise<void> = Promise.resolve();
+  const sequences = Math.max(1, opts.sequences ?? DEFAULT_LLAMA_SEQUENCES);
+  type Loaded = { lib: NodeLlamaCpp; model: LlamaModel; context: LlamaContext; chatWrapper: ChatWrapper; pool: SequencePool<LlamaSequence> };
+  let loaded: Promise<Loaded> | null = null;
 
   const load = () => {
     loaded ??= (async () => {
@@ -53,9 +75,16 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       if (!existsSync(opts.ggufPath)) throw new WhetError('GGUF_NOT_FOUND', `no GGUF file at ${opts.ggufPath}`);
       const { lib, llama } = await loadLlama();
       const model = await llama.loadModel({ modelPath: opts.ggufPath });
-      const contextSize = opts.contextSize ?? Math.min(model.trainContextSize, 8192);
-      const context = await model.createContext({ contextSize, threads: opts.threads ?? physicalCores(), sequences: 1 });
-      return { lib, model, context };
+      const contextSize = opts.contextSize ?? sequenceContextSize(model.trainContextSize, sequences);
+      const context = await model.createContext({
+        contextSize,
+        sequences,
+        threads: opts.threads ?? physicalCores(),
+        // Every busy sequence gets its next tokens into the same decode, gathered once per event-loop turn.
+        batching: { dispatchSchedule: 'nextCycle', itemPrioritizationStrategy: (o) => inSequenceOrder(o, context) },
+      });
+      const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
+      return { lib, model, context, chatWrapper: lib.resolveChatWrapper(model), pool };
     })().catch((e: unknown) => {
       loaded = null;
       throw e;
@@ -64,33 +93,31 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   };
 
   async function* stream(req: BackendRequest, signal: AbortSignal): AsyncGenerator<GenerateLine> {
-    const { lib, model, context } = await load();
-    // One sequence: wait for the previous request to finish with it.
-    const previous = busy;
-    let release!: () => void;
-    busy = new Promise((r) => (release = r));
-    await previous;
-    const sequence = context.getSequence();
+    const { lib, model, context, chatWrapper, pool } = await load();
+    signal.throwIfAborted();
+    const history = req.messages ? toHistory(req.messages) : null;
+    const prompt = history
+      ? chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer)
+      : [...(model.tokens.bos == null ? [] : [model.tokens.bos]), ...model.tokenize(req.prompt ?? '')];
+    const promptTokens = prompt.length;
+    const contextLength = context.contextSize;
+    if (promptTokens + req.max_tokens > contextLength) {
+      throw new WhetError(
+        'CONTEXT_LENGTH_EXCEEDED',
+        `this model's maximum context length is ${contextLength} tokens, but ${promptTokens + req.max_tokens} were requested ` +
+          `(${promptTokens} in the prompt, ${req.max_tokens} for the completion)`,
+        { details: { prompt_tokens: promptTokens, max_tokens: req.max_tokens, context_length: contextLength } },
+      );
+    }
+    let sequence = await pool.acquire(prompt, signal);
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const chat = req.messages ? new lib.LlamaChat({ contextSequence: sequence }) : null;
-    const completion = req.messages ? null : new lib.LlamaCompletion({ contextSequence: sequence });
+    const chat = history ? new lib.LlamaChat({ contextSequence: sequence, chatWrapper }) : null;
+    const completion = history ? null : new lib.LlamaCompletion({ contextSequence: sequence });
+    let failed = false;
     try {
       signal.throwIfAborted();
-      const history = req.messages ? toHistory(req.messages) : null;
-      const promptTokens = chat
-        ? chat.chatWrapper.generateContextState({ chatHistory: history! }).contextText.tokenize(model.tokenizer).length
-        : model.tokenize(req.prompt ?? '').length + 1; // + BOS
-      const contextLength = context.contextSize;
-      if (promptTokens + req.max_tokens > contextLength) {
-        throw new WhetError(
-          'CONTEXT_LENGTH_EXCEEDED',
-          `this model's maximum context length is ${contextLength} tokens, but ${promptTokens + req.max_tokens} were requested ` +
-            `(${promptTokens} in the prompt, ${req.max_tokens} for the completion)`,
-          { details: { prompt_tokens: promptTokens, max_tokens: req.max_tokens, context_length: contextLength } },
-        );
-      }
       yield { type: 'start', prompt_tokens: promptTokens };
 
       const out = new PushStream<GenerateLine>();
@@ -121,7 +148,10 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
           });
           out.end();
         },
-        (e: unknown) => out.fail(e),
+        (e: unknown) => {
+          failed = true;
+          out.fail(e);
+        },
       );
       try {
         for await (const line of out) yield line;
@@ -131,17 +161,18 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
-      chat?.dispose();
-      completion?.dispose();
-      sequence.dispose();
-      release();
+      chat?.dispose({ disposeSequence: false });
+      completion?.dispose({ disposeSequence: false });
+      // A failed evaluation may leave the KV cache half-written: start that sequence empty.
+      if (failed) sequence = await resetSequence(context, sequence);
+      pool.release(sequence);
     }
   }
 
   return {
     specificationVersion: 'v1',
     backend: 'llamacpp',
-    parallelism: 1,
+    parallelism: sequences,
     load: async () => void (await load()),
     stream,
     async close() {
@@ -153,6 +184,48 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       await model?.dispose();
     },
   };
+}
+
+type BatchStrategyOptions = Parameters<Extract<NonNullable<NonNullable<Parameters<LlamaModel['createContext']>[0]>['batching']>['itemPrioritizationStrategy'], Function>>[0];
+type BatchItem = BatchStrategyOptions['items'][number];
+
+/**
+ * Which pending tokens go into the next llama.cpp decode: every sequence a fair share of the
+ * batch (node-llama-cpp's "maximumParallelism"), listed in ascending sequence id, so a batch's
+ * layout stays the same from step to step. With node-llama-cpp 3.21.1 a helper saw concurrent
+ * answers tangle (one continuing another's prompt) without this order and never with it; a
+ * later check with the order reversed did not reproduce it, so treat it as a precaution. It
+ * reads the sequence ids from the context's private pending-decode list (pinned version; the
+ * concurrency test in llamacpp.e2e.test.ts checks each answer stays on its own prompt). Batched
+ * answers may still differ from one-at-a-time answers at temperature 0: llama.cpp's kernels
+ * round differently with the batch's shape (llama.cpp issue 7052).
+ */
+function inSequenceOrder({ items, size }: BatchStrategyOptions, context: LlamaContext) {
+  const pending = (context as unknown as { _queuedDecodes?: { tokens: unknown; sequenceId: number }[] })._queuedDecodes;
+  const idOf = (item: BatchItem) => (Array.isArray(pending) ? (pending.find((d) => d.tokens === item.tokens)?.sequenceId ?? 0) : 0);
+  const ordered = [...items].sort((a, b) => idOf(a) - idOf(b));
+  const share = Math.max(1, Math.floor(size / Math.max(1, ordered.length)));
+  const out = ordered.map((item) => ({ item, processAmount: Math.min(item.tokens.length, share) }));
+  let left = size - out.reduce((n, o) => n + o.processAmount, 0);
+  for (const o of out) {
+    const more = Math.min(o.item.tokens.length - o.processAmount, left);
+    o.processAmount += more;
+    left -= more;
+  }
+  // More sequences than batch slots: the later ones wait for the next decode.
+  let room = size;
+  return out.filter((o) => (room -= o.processAmount) >= 0);
+}
+
+/** Empty the sequence's KV cache, or swap it for a fresh sequence when that fails. */
+async function resetSequence(context: LlamaContext, sequence: LlamaSequence): Promise<LlamaSequence> {
+  try {
+    await sequence.clearHistory();
+    return sequence;
+  } catch {
+    await sequence.dispose().catch(() => undefined);
+    return context.getSequence();
+  }
 }
 
 type Message = NonNullable<BackendRequest['messages']>[number];

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { GGUF_QUANTIZATIONS, WhetError, type Deployment, type DeploymentCreate, type Model } from '@whetstone/core';
+import { GGUF_QUANTIZATIONS, WhetError, type Deployment, type DeploymentCreate, type Export, type Model } from '@whetstone/core';
 import type { GenerationBackend } from '../backends/generation-backend.ts';
 import { createBackend } from '../backends/create-backend.ts';
+import { DEFAULT_LLAMA_SEQUENCES } from '../backends/llamacpp-backend.ts';
 import { checkVllmAvailable } from '../backends/vllm-backend.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId, nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
 import type { DeploymentStore } from '../store/deployment-store.ts';
+import type { ExportStore } from '../store/export-store.ts';
 import type { Store } from '../store/store.ts';
 import { exportGguf } from './export-gguf.ts';
 import { findGguf } from './find-gguf.ts';
@@ -36,6 +38,8 @@ export class DeploymentManager {
     private readonly config: ServerConfig,
     private readonly store: Store,
     private readonly deployments: DeploymentStore,
+    /** User exports (POST /models/{id}/exports): a finished GGUF of the same weights is served as is. */
+    private readonly exports?: ExportStore,
   ) {}
 
   /** After a restart, deployments that were serving load again. */
@@ -50,12 +54,6 @@ export class DeploymentManager {
   }
 
   create(body: DeploymentCreate): Deployment {
-    if (body.backend === 'llamacpp' && (body.max_concurrency ?? 1) > 1) {
-      throw new WhetError('INVALID_REQUEST', `the llamacpp backend decodes one request at a time (one llama.cpp sequence), got max_concurrency ${body.max_concurrency}`, {
-        field: 'max_concurrency',
-        hint: 'Leave max_concurrency at 1 and size the waiting room with queue_size, or use the torch backend, which batches concurrent requests.',
-      });
-    }
     const resolved = this.resolveWeights(body);
     const name = body.name ?? this.defaultName(resolved.baseName, body.backend);
     if (this.deployments.get(name)) throw new WhetError('CONFLICT', `a deployment named "${name}" exists`, { hint: 'Pick another "name", or delete that deployment.' });
@@ -75,7 +73,7 @@ export class DeploymentManager {
       error: null,
       endpoint: '/v1/chat/completions',
       queue_size: body.queue_size,
-      max_concurrency: body.max_concurrency ?? (body.backend === 'llamacpp' ? 1 : 16),
+      max_concurrency: body.max_concurrency ?? (body.backend === 'llamacpp' ? DEFAULT_LLAMA_SEQUENCES : 16),
       timeout_s: body.timeout_s,
       created_at: nowIso(),
       stopped_at: null,
@@ -240,7 +238,8 @@ export class DeploymentManager {
 
   /**
    * The GGUF a llamacpp deployment serves: one already beside the weights (base models only),
-   * else the deployment's export under $WHET_HOME/exports/, written by the worker on first load.
+   * else a finished user export of the same weights and type, else the deployment's own export
+   * under $WHET_HOME/exports/, written by the worker on first load.
    */
   private ggufFor(model: Model, adapter: Model | null, quantization: DeploymentCreate['quantization']): string {
     if (!adapter) {
@@ -257,7 +256,15 @@ export class DeploymentManager {
         hint: `Pick one of ${GGUF_QUANTIZATIONS.join(', ')} (exported on deploy), or give the path of a ${q} .gguf file as the model.`,
       });
     }
-    return join(this.config.home, 'exports', adapter ? `${model.id}+${adapter.id}` : model.id, `model-${q}.gguf`);
+    return this.exportedGguf(model, adapter, q) ?? join(this.config.home, 'exports', adapter ? `${model.id}+${adapter.id}` : model.id, `model-${q}.gguf`);
+  }
+
+  /** The file of a finished user export of the same model (+ adapter) at the same GGUF type, if any. */
+  private exportedGguf(model: Model, adapter: Model | null, quantization: string): string | null {
+    if (adapter && adapter.base_model_id !== model.id) return null; // user exports merge an adapter onto its own base
+    const e = this.exports?.findLive((adapter ?? model).id, 'gguf', quantization as Export['quantization']);
+    const file = e?.status === 'succeeded' ? e.files.find((f) => f.endsWith('.gguf')) : undefined;
+    return e && file && existsSync(join(e.path, file)) ? join(e.path, file) : null;
   }
 
   private modelOr404(ref: string): Model {

@@ -35,7 +35,8 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
     // compete for them decode ~20x slower than one thread alone.
     server = await testServer(home, { llamaThreads: 1 });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
-    await deploy({ name: 'smol', model: gguf, backend: 'llamacpp', queue_size: 1, timeout_s: 60 });
+    // One sequence: the queue tests below fill its one slot.
+    await deploy({ name: 'smol', model: gguf, backend: 'llamacpp', max_concurrency: 1, queue_size: 1, timeout_s: 60 });
   });
   afterAll(async () => {
     await server?.close();
@@ -72,6 +73,42 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
     expect(usage.choices).toEqual([]);
     expect(usage.usage).toEqual(plain.usage);
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+  });
+
+  it('decodes concurrent requests together, each streaming at once and answering its own prompt', async () => {
+    await deploy({ name: 'batched', model: gguf, backend: 'llamacpp', max_concurrency: 4 });
+    const prompts = ['What is the capital of France?', 'Name three colors.', 'What is 12 times 12?', 'Write a haiku about rain.'];
+    // What each answer must be about. Not "equal to its answer alone": llama.cpp's kernels round
+    // differently with the batch's shape, so at temperature 0 a batched answer may take another
+    // near-tied token (llama.cpp issue 7052, as with llama-server's parallel slots). Mixed-up
+    // sequences (an answer continuing another prompt, seen with out-of-order batches) fail here.
+    const subjects = [/Paris/, /red|blue|green|yellow/i, /12|144/, /rain/i];
+    const ask = (content: string) => client.chat.completions.create({ model: 'batched', messages: [{ role: 'user', content }], temperature: 0, max_tokens: 12 });
+    const alone: string[] = [];
+    for (const p of prompts) alone.push((await ask(p)).choices[0]!.message.content!);
+
+    const together = await Promise.all(
+      prompts.map(async (content) => {
+        const stream = await client.chat.completions.create({ model: 'batched', messages: [{ role: 'user', content }], temperature: 0, max_tokens: 12, stream: true });
+        let text = '';
+        let firstAt = 0;
+        for await (const chunk of stream) {
+          const delta = chunk.choices[0]?.delta.content;
+          if (delta) {
+            firstAt ||= performance.now();
+            text += delta;
+          }
+        }
+        return { text, firstAt, endAt: performance.now() };
+      }),
+    );
+    expect(alone.map((a, i) => subjects[i]!.test(a))).toEqual([true, true, true, true]);
+    expect(together.map((t, i) => subjects[i]!.test(t.text))).toEqual([true, true, true, true]);
+    expect(together.slice(1).some((t) => /Paris/.test(t.text))).toBe(false);
+    // One at a time, the last request would get its first token only after the others ended.
+    const firstEnd = Math.min(...together.map((t) => t.endAt));
+    expect(together.map((t) => t.firstAt < firstEnd)).toEqual([true, true, true, true]);
+    await api('/api/v1/deployments/batched', { method: 'DELETE' });
   });
 
   it('streams bytes in OpenAI framing: data lines, blank-line separated, [DONE] last', async () => {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlaygroundStreamEventSchema } from '@whetstone/core';
 import { ensureTinyAdapter } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { json, tempHome, testServer } from '../../../../test-support/server.ts';
@@ -90,6 +91,84 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
       ['tiny-tuned', tuned, null],
     ]);
     expect(data[0].usage.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams the playground as Server-Sent Events side by side, one failing model not ending the other', async () => {
+    const post = (path: string, body: unknown, signal?: AbortSignal) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+    const events = async (res: Response) => {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      return (await res.text())
+        .split('\n\n')
+        .filter(Boolean)
+        .map((raw) => {
+          const [, event, data] = /^event: (\w+)\ndata: (.*)$/.exec(raw)!;
+          const e = PlaygroundStreamEventSchema.parse(JSON.parse(data!));
+          expect(e.type).toBe(event);
+          return e;
+        });
+    };
+    const { data: plain } = await json(await post('/api/v1/playground/compare', { models: ['tiny', 'tiny-tuned'], messages, ...greedy }));
+
+    const side = await events(await post('/api/v1/playground/compare', { models: ['tiny', 'tiny-tuned'], messages, ...greedy, stream: true }));
+    expect(side.at(-1)).toEqual({ type: 'end' });
+    for (const index of [0, 1]) {
+      const mine = side.filter((e) => 'index' in e && e.index === index);
+      expect(mine.map((e) => e.type)).toEqual(['start', ...mine.slice(1, -1).map(() => 'delta'), 'done']);
+      expect(mine[0]).toMatchObject({ model: plain[index].model, prompt_tokens: plain[index].usage.prompt_tokens });
+      const text = mine.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+      expect(text).toBe(plain[index].text);
+      expect(mine.at(-1)).toMatchObject({ type: 'done', index, model: plain[index].model, text, finish_reason: plain[index].finish_reason, usage: plain[index].usage, error: null });
+    }
+    // Both generate at once: neither model finishes before the other has started streaming.
+    const firstDone = side.findIndex((e) => e.type === 'done');
+    expect([0, 1].map((i) => side.findIndex((e) => e.type === 'delta' && e.index === i) < firstDone)).toEqual([true, true]);
+
+    const oneFails = await events(await post('/api/v1/playground/compare', { models: ['nope', 'tiny'], messages, ...greedy, stream: true }));
+    expect(oneFails.filter((e) => 'index' in e && e.index === 0)).toEqual([
+      expect.objectContaining({ type: 'error', model: 'nope', text: null, usage: null, error: expect.objectContaining({ code: 'MODEL_NOT_FOUND' }) }),
+    ]);
+    expect(oneFails.find((e) => e.type === 'done')).toMatchObject({ index: 1, model: 'tiny', text: plain[0].text, error: null });
+
+    const chat = await events(await post('/api/v1/playground/chat', { model: 'tiny-tuned', messages, ...greedy, stream: true }));
+    expect(chat.map((e) => e.type)).toEqual(['start', ...chat.slice(1, -2).map(() => 'delta'), 'done', 'end']);
+    expect(chat.at(-2)).toMatchObject({ index: 0, text: plain[1].text });
+    const missing = await post('/api/v1/playground/chat', { model: 'nope', messages, stream: true });
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).error.code).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('stops a streamed playground generation when the client disconnects', async () => {
+    const pooled = server.ctx.gateway.pool.get(server.ctx.store.getModel('tiny')!);
+    const ac = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/playground/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    const deltas = () => seen.split('event: delta').length - 1;
+    while (deltas() < 2) seen += decoder.decode((await reader.read()).value);
+    const t1 = performance.now();
+    while (deltas() < 12) seen += decoder.decode((await reader.read()).value);
+    const perToken = (performance.now() - t1) / (deltas() - 2); // this machine's speed right now
+    expect((await pooled.backend.health())!.running).toBe(1);
+    ac.abort();
+    const t0 = performance.now();
+    let health = await pooled.backend.health();
+    for (let i = 0; i < 200 && health!.running + health!.queue > 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      health = await pooled.backend.health();
+    }
+    expect(health).toMatchObject({ running: 0, queue: 0 });
+    // Stopped within a few tokens' time, not after the ~460 tokens it had left.
+    expect(performance.now() - t0).toBeLessThan(Math.max(250, 40 * perToken));
+    for (let i = 0; i < 50 && pooled.queue.stats.running > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(pooled.queue.stats).toMatchObject({ running: 0, queued: 0 });
   });
 
   it('streams bytes in OpenAI framing and answers every error in OpenAI shape', async () => {

@@ -51,7 +51,8 @@ describe('exports API', () => {
       created_at: nowIso(),
     });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await ctx.gateway.close();
     ctx.store.close();
     cleanup();
   });
@@ -126,6 +127,20 @@ describe('exports API', () => {
       expect({ name, status: res.status, code: error.code }).toEqual({ name, status, code });
       expect(error.hint).toMatch(/config\.json/);
     }
+  });
+
+  it('serves a finished GGUF export in a llamacpp deployment of the same weights instead of exporting again', async () => {
+    const gguf = (await json(await app.request('/api/v1/exports'))).data.find((e: Export) => e.format === 'gguf' && e.quantization === 'q8_0');
+    expect(gguf).toMatchObject({ status: 'succeeded' });
+    const res = await post('/api/v1/deployments', { model: 'tiny-tuned', backend: 'llamacpp', quantization: 'q8_0', name: 'tuned-q8' });
+    expect(res.status).toBe(201);
+    expect((await json(res)).weights_path).toBe(join(gguf.path, 'tiny-tuned-q8_0.gguf'));
+    const answer = await post('/v1/completions', { model: 'tuned-q8', prompt: 'hello', max_tokens: 2, temperature: 0 });
+    expect(answer.status).toBe(200);
+    expect((await json(answer)).usage.completion_tokens).toBe(2);
+    // no second export: only the user's export folder is there, none for the deployment
+    expect(readdirSync(join(home, 'exports'))).toEqual([gguf.model_id]);
+    expect((await app.request('/api/v1/deployments/tuned-q8', { method: 'DELETE' })).status).toBe(200);
   });
 
   it('copies a job adapter as is with format peft', async () => {

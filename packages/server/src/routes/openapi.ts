@@ -85,8 +85,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/keys', summary: 'List API keys (never their secrets)', response: list(ApiKeySchema) },
   { method: 'post', path: '/keys', summary: 'Create an API key; the answer holds the secret, shown once', body: ApiKeyCreateSchema, response: ApiKeyCreatedSchema, status: 201 },
   { method: 'delete', path: '/keys/{id}', summary: 'Revoke an API key', response: deleted },
-  { method: 'post', path: '/playground/chat', summary: 'Chat with any model or deployment (one answer, with latency and tokens/s)', body: PlaygroundChatSchema, response: PlaygroundAnswerSchema },
-  { method: 'post', path: '/playground/compare', summary: 'The same prompt to two models side by side', body: PlaygroundCompareSchema, response: list(PlaygroundAnswerSchema) },
+  { method: 'post', path: '/playground/chat', summary: 'Chat with any model or deployment (one answer, with latency and tokens/s; with "stream": true, Server-Sent Events as in PlaygroundStreamEventSchema)', body: PlaygroundChatSchema, response: PlaygroundAnswerSchema },
+  { method: 'post', path: '/playground/compare', summary: 'The same prompt to two models side by side (with "stream": true, Server-Sent Events tagged with each model\'s index)', body: PlaygroundCompareSchema, response: list(PlaygroundAnswerSchema) },
 ];
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });

@@ -1,0 +1,93 @@
+// The quality benchmark (issue 10): two real labelled tasks (quality_tasks.py), on each the demo
+// model prompted with 8 labelled examples (the prompting baseline) and zero-shot, against a job
+// with `hyperparameters: "auto"` and a budget of QUALITY_MINUTES (default 10) minutes, all scored
+// by label accuracy on the same held-out test rows through the platform's own evaluation API.
+// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated: zh-pos,en-afinn).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { apiAt } from '../../test-support/api-client.ts';
+import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
+import { tempHome, testServer } from '../../test-support/server.ts';
+
+const MINUTES = Number(process.env.QUALITY_MINUTES ?? 10);
+const TASKS = (process.env.QUALITY_TASKS ?? 'zh-pos,en-afinn').split(',');
+const LABELS: Record<string, string[]> = {
+  'zh-pos': ['名词', '动词', '形容词', '副词', '地名', '人名'],
+  'en-afinn': ['positive', 'negative'],
+};
+const DEMO = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
+const OUT = join(REPO_ROOT, '.cache', 'quality');
+
+if (!existsSync(join(DEMO, 'config.json'))) {
+  console.log(`demo model missing at ${DEMO}: run npm test or npm start once to prepare it`);
+  console.log(JSON.stringify({ benchmark: 'auto-recipe-quality', skipped: 'demo model missing' }));
+  process.exit(1);
+}
+const assembled = spawnSync(VENV_PYTHON, [join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'quality_tasks.py'), OUT], { encoding: 'utf8' });
+if (assembled.status !== 0) throw new Error(`quality_tasks.py failed: ${assembled.stderr}`);
+console.log(assembled.stdout.trim());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { home, cleanup } = tempHome('whet-quality-');
+const server = await testServer(home);
+const results: Record<string, unknown>[] = [];
+try {
+  const api = apiAt(server.url);
+  const model = (await api.post('/models', { path: DEMO, name: 'SmolLM2-135M-Instruct' })).body;
+  for (const task of TASKS) {
+    const upload = async (file: string) => {
+      const res = await api.upload(join(OUT, task, file));
+      if (res.status !== 201 || res.body.status !== 'ready') throw new Error(`${task}/${file}: ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    };
+    const [train, test, shots] = [await upload('train.jsonl'), await upload('test.jsonl'), await upload('few-shot.json')];
+
+    const t0 = performance.now();
+    const created = await api.post('/jobs', { model: model.id, dataset: train, hyperparameters: 'auto', budget: { minutes: MINUTES } });
+    if (created.status !== 201) throw new Error(`job: ${JSON.stringify(created.body)}`);
+    await api.events(created.body.id);
+    const job = (await api.get(`/jobs/${created.body.id}`)).body;
+    if (job.status !== 'succeeded') throw new Error(`${task} job ${job.status}: ${JSON.stringify(job.error)}`);
+    const jobSeconds = (performance.now() - t0) / 1000;
+
+    const evaluation = await api.post('/evaluations', {
+      name: `quality ${task}`,
+      dataset_id: test,
+      few_shot_dataset_id: shots,
+      labels: LABELS[task],
+      models: [
+        { kind: 'model', model_id: model.id, label: 'base, zero-shot' },
+        { kind: 'model', model_id: model.id, few_shot: 8, label: 'base, 8-shot' },
+        { kind: 'job', job_id: job.id, label: `auto, ${MINUTES} min` },
+      ],
+      baseline: 1,
+      generation: { max_tokens: 16, temperature: 0, top_p: 1, seed: 0 },
+    });
+    if (evaluation.status !== 201) throw new Error(`evaluation: ${JSON.stringify(evaluation.body)}`);
+    let scored = evaluation.body;
+    while (scored.status === 'queued' || scored.status === 'running') {
+      await sleep(2000);
+      scored = (await api.get(`/evaluations/${scored.id}`)).body;
+    }
+    if (scored.status !== 'succeeded') throw new Error(`${task} evaluation ${scored.status}: ${JSON.stringify(scored.error)}`);
+
+    const accuracy = Object.fromEntries(scored.models.map((m: any) => [m.label, m.label_accuracy]));
+    const resolved = Object.fromEntries(Object.entries(job.resolved ?? {}).map(([k, v]: [string, any]) => [k, v?.value ?? v]));
+    const row = {
+      task,
+      test_rows: scored.dataset.rows,
+      accuracy: Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.accuracy ?? null])),
+      invalid_answers: Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.invalid ?? null])),
+      job: { steps: job.progress.step, total_steps: job.progress.total_steps, wall_s: Math.round(jobSeconds), load_average: +loadavg()[0].toFixed(1) },
+      resolved: { learning_rate: resolved.learning_rate, epochs: resolved.epochs, max_seq_len: resolved.max_seq_len, batch_size: resolved.batch_size, max_steps: resolved.max_steps },
+    };
+    results.push(row);
+    console.log(`${task}: ${Object.entries(row.accuracy).map(([k, v]) => `${k} ${v}%`).join(', ')} (${row.test_rows} test rows; job ${row.job.steps} steps, ${row.job.wall_s} s)`);
+  }
+  console.log(JSON.stringify({ benchmark: 'auto-recipe-quality', minutes: MINUTES, tasks: results }));
+} finally {
+  await server.close();
+  cleanup();
+}
