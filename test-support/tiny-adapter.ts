@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Model } from '@whetstone/core';
+import { newId, nowIso } from '../packages/server/src/ids.ts';
 import { FIXTURE_CACHE, REPO_ROOT, VENV_PYTHON } from './paths.ts';
 
 const SCRIPT = `
@@ -28,4 +30,22 @@ export function ensureTinyAdapter(tinyModel: string): string {
   if (existsSync(join(dir, 'adapter_config.json'))) rmSync(tmp, { recursive: true, force: true });
   else renameSync(tmp, dir);
   return dir;
+}
+
+/**
+ * Register the tiny adapter on a registered tiny base as a job's result would be
+ * (registerJobOutput): an adapter model named `tiny-tuned` with its base.
+ */
+export function registerTinyTuned(store: { insertModel(m: Model): unknown }, base: Model): void {
+  store.insertModel({
+    ...base,
+    id: newId('mdl'),
+    name: 'tiny-tuned',
+    source: 'job',
+    kind: 'adapter',
+    path: ensureTinyAdapter(base.path),
+    base_model_id: base.id,
+    job_id: 'job_fixture',
+    created_at: nowIso(),
+  });
 }

@@ -25,15 +25,16 @@ GOAL = 2.0
 ENV = dict(os.environ)
 
 
-def busy() -> bool:
-    return os.getloadavg()[0] > (os.cpu_count() or 1) + 0.5
+def busy(load: float) -> bool:
+    """More runnable work than cores: wall time then depends on what else runs."""
+    return load > (os.cpu_count() or 1) + 0.5
 
 
 def choose_wait_policy() -> str:
     """On a busy machine idle OpenMP threads must sleep, or CPU time counts their spinning, and the
     goal is judged on CPU time; on a quiet one both sides run as users run them (spinning threads
     wake at once, which matters for the many small ops of a LoRA step: PASSIVE cost ours ~20%)."""
-    policy = os.environ.get("OMP_WAIT_POLICY") or ("PASSIVE" if busy() else "default")
+    policy = os.environ.get("OMP_WAIT_POLICY") or ("PASSIVE" if busy(os.getloadavg()[0]) else "default")
     if policy != "default":
         ENV["OMP_WAIT_POLICY"] = policy
     return policy
@@ -111,7 +112,7 @@ def main() -> int:
     speedup = ours["tokens_per_sec"] / plain["tokens_per_sec"]
     speedup_cpu = ours["tokens_per_cpu_sec"] / plain["tokens_per_cpu_sec"]
     # Other work on the machine stretches wall time unevenly between the two runs; CPU time much less.
-    contended = max(load_before, load_after) > (os.cpu_count() or 1) + 0.5 or wait_policy == "PASSIVE"
+    contended = busy(max(load_before, load_after)) or wait_policy == "PASSIVE"
     basis, ratio = ("cpu", speedup_cpu) if contended else ("wall", speedup)
     memory = ours["peak_rss_mb"] / plain["peak_rss_mb"]
     loss_gap = abs(ours["eval_loss"] - plain["eval_loss"]) / plain["eval_loss"]

@@ -25,3 +25,11 @@ def use_column_major_linear_weights(model: nn.Module) -> int:
             weight.data = weight.data.t().contiguous().t()
             changed.add(id(weight))
     return len(changed)
+
+
+def ready_for_inference(model: nn.Module, device: str, dtype: torch.dtype) -> nn.Module:
+    """Move to the device and dtype, switch to eval mode, and on the CPU lay the weights out for decoding."""
+    model.to(device=device, dtype=dtype).eval()
+    if device == "cpu":
+        use_column_major_linear_weights(model)
+    return model

@@ -39,7 +39,7 @@ from transformers import set_seed
 
 from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch
 from ..components.device import inference_dtype, resolve_device, set_threads
-from ..components.weight_layout import use_column_major_linear_weights
+from ..components.weight_layout import ready_for_inference
 from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
 from ..errors import WorkerError
 from ..events import emit
@@ -66,9 +66,7 @@ class GenerateRecipe:
         self.model, self.tokenizer = load_merged(self.spec["model"]["path"], self.spec["adapter"])
         if self.spec["model"]["chat_template"] is not None:
             self.tokenizer.chat_template = self.spec["model"]["chat_template"]
-        self.model.to(device=self.device, dtype=inference_dtype(self.spec["dtype"], self.device)).eval()
-        if self.device == "cpu":
-            use_column_major_linear_weights(self.model)
+        ready_for_inference(self.model, self.device, inference_dtype(self.spec["dtype"], self.device))
         config = generation_config_for(self.model, self.tokenizer)
         sample = self.gen["temperature"] > 0
         config.update(

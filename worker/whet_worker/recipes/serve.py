@@ -33,7 +33,7 @@ from transformers import logging as hf_logging
 
 from ..components.device import inference_dtype, resolve_device, set_threads
 from ..components.model_loader import load_model
-from ..components.weight_layout import use_column_major_linear_weights
+from ..components.weight_layout import ready_for_inference
 from ..errors import WorkerError
 from ..events import emit
 from ..graceful_stop import GracefulStop, StopRequested
@@ -53,9 +53,7 @@ class ServeRecipe:
 
     def setup(self) -> None:
         model, tokenizer = load_model(self.spec["model"]["path"], self.spec["model"]["chat_template"], self.dtype)
-        model.to(self.device).eval()
-        if self.device == "cpu":
-            use_column_major_linear_weights(model)
+        ready_for_inference(model, self.device, self.dtype)
         adapters = AdapterRegistry(model)
         for name, path in self.spec["adapters"].items():
             adapters.load(name, path)

@@ -38,9 +38,21 @@ export async function collectGeneration(lines: AsyncIterable<GenerateLine>): Pro
     else if (line.type === 'done') {
       return { text, finish_reason: line.finish_reason, prompt_tokens: line.prompt_tokens, completion_tokens: line.completion_tokens };
     } else if (line.type === 'error') {
-      const body = errorBody(line.code, line.message, line.hint);
-      throw new WhetError(body.code, body.message, { hint: body.hint });
+      throw lineError(line);
     }
   }
-  throw new WhetError('GENERATION_FAILED', 'the backend ended the stream without a final "done" line');
+  throw missingDoneLine();
+}
+
+/** An in-band `error` line as the WhetError it stands for. */
+export function lineError(line: Extract<GenerateLine, { type: 'error' }>): WhetError {
+  const body = errorBody(line.code, line.message, line.hint);
+  return new WhetError(body.code, body.message, { hint: body.hint });
+}
+
+export const missingDoneLine = () => new WhetError('GENERATION_FAILED', 'the backend ended the stream without a final "done" line');
+
+/** OpenAI's `usage` object for a finished generation. */
+export function usageOf(r: { prompt_tokens: number; completion_tokens: number }) {
+  return { prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, total_tokens: r.prompt_tokens + r.completion_tokens };
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { collectGeneration } from '../backends/generation-backend.ts';
+import { collectGeneration, usageOf } from '../backends/generation-backend.ts';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { ChatCompletionRequestSchema } from './openai-schemas.ts';
@@ -25,7 +25,7 @@ export function chatCompletionRoutes(ctx: AppContext) {
           created,
           model: gen.model,
           choices: [{ index: 0, message: { role: 'assistant', content: r.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: r.finish_reason }],
-          usage: { prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, total_tokens: r.prompt_tokens + r.completion_tokens },
+          usage: usageOf(r),
           system_fingerprint: null,
         });
       } finally {

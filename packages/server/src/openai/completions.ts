@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { collectGeneration } from '../backends/generation-backend.ts';
+import { collectGeneration, usageOf } from '../backends/generation-backend.ts';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { CompletionRequestSchema } from './openai-schemas.ts';
@@ -25,7 +25,7 @@ export function completionRoutes(ctx: AppContext) {
           created,
           model: gen.model,
           choices: [{ text: r.text, index: 0, logprobs: null, finish_reason: r.finish_reason }],
-          usage: { prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, total_tokens: r.prompt_tokens + r.completion_tokens },
+          usage: usageOf(r),
           system_fingerprint: null,
         });
       } finally {

@@ -1,4 +1,5 @@
 import { errorBody, WhetError } from '@whetstone/core';
+import { usageOf } from '../backends/generation-backend.ts';
 import type { OpenGeneration } from '../deployments/gateway.ts';
 import { toOpenAiError } from './openai-error.ts';
 
@@ -37,7 +38,7 @@ export async function* streamChunks(gen: OpenGeneration, shape: ChunkShape) {
       } else if (line.type === 'done') {
         yield chunk([shape.finish(line.finish_reason)]);
         if (shape.includeUsage) {
-          yield chunk([], { prompt_tokens: line.prompt_tokens, completion_tokens: line.completion_tokens, total_tokens: line.prompt_tokens + line.completion_tokens });
+          yield chunk([], usageOf(line));
         }
         return;
       } else if (line.type === 'error') {

@@ -1,10 +1,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundStreamEventSchema } from '@whetstone/core';
-import { ensureTinyAdapter } from '../../../../test-support/tiny-adapter.ts';
+import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { json, tempHome, testServer } from '../../../../test-support/server.ts';
-import { newId, nowIso } from '../ids.ts';
 import type { RunningServer } from '../start-server.ts';
 
 /**
@@ -25,18 +24,7 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     const tiny = ensureTinyModel();
     const res = await fetch(`${server.url}/api/v1/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: tiny, name: 'tiny' }) });
     const base = await json(res);
-    // A job's result is an adapter model on its base: registered as registerJobOutput would.
-    server.ctx.store.insertModel({
-      ...base,
-      id: newId('mdl'),
-      name: 'tiny-tuned',
-      source: 'job',
-      kind: 'adapter',
-      path: ensureTinyAdapter(tiny),
-      base_model_id: base.id,
-      job_id: 'job_fixture',
-      created_at: nowIso(),
-    });
+    registerTinyTuned(server.ctx.store, base);
   });
   afterAll(async () => {
     await server?.close();

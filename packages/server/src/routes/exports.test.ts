@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Export } from '@whetstone/core';
 import { REPO_ROOT, VENV_PYTHON } from '../../../../test-support/paths.ts';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
-import { ensureTinyAdapter } from '../../../../test-support/tiny-adapter.ts';
+import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { newId, nowIso } from '../ids.ts';
 import { ExportStore } from '../store/export-store.ts';
@@ -38,18 +38,7 @@ describe('exports API', () => {
   beforeAll(async () => {
     const tiny = ensureTinyModel();
     const base = await json(await post('/api/v1/models', { path: tiny, name: 'tiny' }));
-    // A job's result is an adapter model on its base: registered as registerJobOutput would.
-    ctx.store.insertModel({
-      ...base,
-      id: newId('mdl'),
-      name: 'tiny-tuned',
-      source: 'job',
-      kind: 'adapter',
-      path: ensureTinyAdapter(tiny),
-      base_model_id: base.id,
-      job_id: 'job_fixture',
-      created_at: nowIso(),
-    });
+    registerTinyTuned(ctx.store, base);
   });
   afterAll(async () => {
     await ctx.gateway.close();

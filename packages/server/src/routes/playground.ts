@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { PlaygroundChatSchema, PlaygroundCompareSchema, WhetError, type PlaygroundAnswer, type PlaygroundChat } from '@whetstone/core';
-import { collectGeneration } from '../backends/generation-backend.ts';
+import { PlaygroundChatSchema, PlaygroundCompareSchema, type PlaygroundAnswer, type PlaygroundChat } from '@whetstone/core';
+import { collectGeneration, usageOf } from '../backends/generation-backend.ts';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { startGeneration } from '../openai/start-generation.ts';
+import { failedAnswer, playgroundAnswer, playgroundRequest } from './playground-answer.ts';
 import { streamPlayground } from './stream-playground.ts';
 
 /**
@@ -15,20 +16,10 @@ import { streamPlayground } from './stream-playground.ts';
 export function playgroundRoutes(ctx: AppContext) {
   const answer = async (c: Context, model: string, body: Omit<PlaygroundChat, 'model'>): Promise<PlaygroundAnswer> => {
     const started = performance.now();
-    const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop } = body;
-    const { gen, cancel } = await startGeneration(c, ctx.gateway, model, { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop });
+    const { gen, cancel } = await startGeneration(c, ctx.gateway, model, playgroundRequest(body));
     try {
       const r = await collectGeneration(gen.lines);
-      const seconds = (performance.now() - started) / 1000;
-      return {
-        model: gen.model,
-        text: r.text,
-        finish_reason: r.finish_reason,
-        usage: { prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, total_tokens: r.prompt_tokens + r.completion_tokens },
-        latency_ms: Math.round(seconds * 1000),
-        tokens_per_second: seconds > 0 ? Number((r.completion_tokens / seconds).toFixed(2)) : null,
-        error: null,
-      };
+      return playgroundAnswer(gen.model, started, { text: r.text, finish_reason: r.finish_reason, usage: usageOf(r) });
     } finally {
       await cancel();
     }
@@ -52,8 +43,7 @@ export function playgroundRoutes(ctx: AppContext) {
           try {
             return await answer(c, model, body);
           } catch (e) {
-            const err = e instanceof WhetError ? e : new WhetError('INTERNAL', String((e as Error)?.message ?? e));
-            return { model, text: null, finish_reason: null, usage: null, latency_ms: Math.round(performance.now() - started), tokens_per_second: null, error: err.toJSON() };
+            return failedAnswer(model, started, e);
           }
         }),
       );

@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { errorBody, WhetError, type PlaygroundAnswer, type PlaygroundChat, type PlaygroundStreamEvent } from '@whetstone/core';
+import type { PlaygroundChat, PlaygroundStreamEvent } from '@whetstone/core';
+import { lineError, missingDoneLine, usageOf } from '../backends/generation-backend.ts';
 import { PushStream } from '../backends/push-stream.ts';
 import type { AppContext } from '../context.ts';
 import { startGeneration, type StartedGeneration } from '../openai/start-generation.ts';
+import { failedAnswer, playgroundAnswer, playgroundRequest } from './playground-answer.ts';
 
 type Params = Omit<PlaygroundChat, 'model' | 'stream'>;
 
@@ -28,24 +30,9 @@ export function streamPlayground(c: Context, ctx: AppContext, models: string[], 
     const run = async (model: string, index: number) => {
       const started = performance.now();
       let text: string | null = null;
-      const answer = (a: Partial<PlaygroundAnswer>): PlaygroundAnswer => {
-        const seconds = (performance.now() - started) / 1000;
-        const tokens = a.usage?.completion_tokens;
-        return {
-          model,
-          text,
-          finish_reason: null,
-          usage: null,
-          latency_ms: Math.round(seconds * 1000),
-          tokens_per_second: tokens != null && seconds > 0 ? Number((tokens / seconds).toFixed(2)) : null,
-          error: null,
-          ...a,
-        };
-      };
       let handle: StartedGeneration | null = null;
       try {
-        const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop } = params;
-        handle = await startGeneration(c, ctx.gateway, model, { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop });
+        handle = await startGeneration(c, ctx.gateway, model, playgroundRequest(params));
         handles.add(handle);
         model = handle.gen.model;
         events.push({ type: 'start', index, model, prompt_tokens: handle.gen.promptTokens });
@@ -56,19 +43,16 @@ export function streamPlayground(c: Context, ctx: AppContext, models: string[], 
             text = (text ?? '') + line.text;
             events.push({ type: 'delta', index, model, text: line.text });
           } else if (line.type === 'done') {
-            const usage = { prompt_tokens: line.prompt_tokens, completion_tokens: line.completion_tokens, total_tokens: line.prompt_tokens + line.completion_tokens };
-            events.push({ type: 'done', index, ...answer({ text: text ?? '', finish_reason: line.finish_reason, usage }) });
+            events.push({ type: 'done', index, ...playgroundAnswer(model, started, { text: text ?? '', finish_reason: line.finish_reason, usage: usageOf(line) }) });
             return;
           } else if (line.type === 'error') {
-            const body = errorBody(line.code, line.message, line.hint);
-            throw new WhetError(body.code, body.message, { hint: body.hint });
+            throw lineError(line);
           }
         }
-        if (!gone) throw new WhetError('GENERATION_FAILED', 'the backend ended the stream without a final "done" line');
+        if (!gone) throw missingDoneLine();
       } catch (e) {
         if (gone) return;
-        const err = e instanceof WhetError ? e : new WhetError('INTERNAL', String((e as Error)?.message ?? e));
-        events.push({ type: 'error', index, ...answer({ error: err.toJSON() }) });
+        events.push({ type: 'error', index, ...failedAnswer(model, started, e, text) });
       } finally {
         if (handle) {
           handles.delete(handle);
