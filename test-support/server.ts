@@ -10,8 +10,10 @@ export function tempHome(prefix = 'whet-test-'): { home: string; cleanup: () => 
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
+/** Test servers may register the fixture models under the repo's git-ignored .cache/ as well. */
 export function testConfig(home: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return { ...loadConfig({ WHET_HOME: home, WHET_PORT: '0' }, REPO_ROOT), stopGraceSeconds: 60, ...overrides };
+  const base = loadConfig({ WHET_HOME: home, WHET_PORT: '0' }, REPO_ROOT);
+  return { ...base, stopGraceSeconds: 60, modelRoots: [...base.modelRoots, join(REPO_ROOT, '.cache')], ...overrides };
 }
 
 /** The real app over a real SQLite store, driven with app.request() (no socket). */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { totalmem } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
 import { WhetError } from '@whetstone/core';
 
 /** Server settings, all from the environment so `npm start` needs no flags. */
@@ -22,6 +23,21 @@ export interface ServerConfig {
    * On a machine shared with other busy processes 1 is far faster: its threads spin-wait.
    */
   llamaThreads: number | null;
+  /**
+   * Extra host names (besides the listen address, localhost and 127.0.0.1) a request's Host and
+   * a browser's Origin may name: WHET_ALLOWED_HOSTS=whet.example.com,gpu-box. Guards against
+   * DNS rebinding and cross-site requests from web pages.
+   */
+  allowedHosts: string[];
+  /**
+   * Folders a model registration or a deployment's GGUF path may point into (WHET_MODEL_ROOTS,
+   * comma-separated absolute paths; default the state folder and the demo model cache).
+   */
+  modelRoots: string[];
+  /** On-demand generation servers (one per base model) loaded at once (WHET_MAX_LOADED_MODELS). */
+  maxLoadedModels: number;
+  /** Memory the on-demand generation servers may take together, estimated from parameter counts (WHET_MODEL_MEMORY_GB). */
+  modelMemoryBytes: number;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -35,19 +51,37 @@ const int = (name: string, value: string | undefined, fallback: number, min = 1)
   return n;
 };
 
+const list = (value: string | undefined) => (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+
+function modelRoots(env: NodeJS.ProcessEnv, home: string, repoRoot: string): string[] {
+  const given = list(env.WHET_MODEL_ROOTS);
+  const bad = given.filter((p) => !isAbsolute(p));
+  if (bad.length) {
+    throw new WhetError('INVALID_REQUEST', `WHET_MODEL_ROOTS must hold absolute folders, got "${bad.join('", "')}"`, {
+      hint: 'Set WHET_MODEL_ROOTS=/srv/models,/data/checkpoints (comma-separated absolute paths).',
+    });
+  }
+  return given.length ? given.map((p) => resolve(p)) : [home, resolve(repoRoot, '.cache/demo-model')];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = resolve(import.meta.dirname, '../../..')): ServerConfig {
+  const home = resolve(env.WHET_HOME ?? resolve(repoRoot, '.whet'));
   return {
-    home: resolve(env.WHET_HOME ?? resolve(repoRoot, '.whet')),
+    home,
     host: env.WHET_HOST ?? '127.0.0.1',
     port: int('WHET_PORT', env.WHET_PORT, 7860, 0),
     maxConcurrentJobs: int('WHET_MAX_CONCURRENT_JOBS', env.WHET_MAX_CONCURRENT_JOBS, 1),
     maxUploadBytes: int('WHET_MAX_UPLOAD_MB', env.WHET_MAX_UPLOAD_MB, 2048) * 1024 * 1024,
-    apiKeys: (env.WHET_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    apiKeys: list(env.WHET_API_KEYS),
     python: env.WHET_PYTHON ?? resolve(repoRoot, '.venv/bin/python'),
     workerDir: resolve(repoRoot, 'worker'),
     stopGraceSeconds: int('WHET_STOP_GRACE_SECONDS', env.WHET_STOP_GRACE_SECONDS, 120),
     serveIdleSeconds: int('WHET_SERVE_IDLE_SECONDS', env.WHET_SERVE_IDLE_SECONDS, 600),
     llamaThreads: env.WHET_LLAMA_THREADS ? int('WHET_LLAMA_THREADS', env.WHET_LLAMA_THREADS, 1) : null,
+    allowedHosts: list(env.WHET_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+    modelRoots: modelRoots(env, home, repoRoot),
+    maxLoadedModels: int('WHET_MAX_LOADED_MODELS', env.WHET_MAX_LOADED_MODELS, 2),
+    modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }
 

@@ -12,6 +12,16 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, hint: 'The resource is in a state that does not allow this action.' },
   UNAUTHORIZED: { status: 401, hint: 'Send an API key as "Authorization: Bearer <key>".' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Split the file, or raise WHET_MAX_UPLOAD_MB on the server.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send JSON bodies with "Content-Type: application/json" (uploads: multipart/form-data).' },
+
+  // safety: roles, origins, paths
+  FORBIDDEN: { status: 403, hint: 'This API key\'s role does not allow the action; ask an admin for a key with the role the message names.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, hint: 'Requests that change state must come from the console\'s own origin or from a non-browser client; add the origin\'s host to WHET_ALLOWED_HOSTS if it is yours.' },
+  HOST_NOT_ALLOWED: { status: 403, hint: 'Call the server by the address it listens on, or add this host name to WHET_ALLOWED_HOSTS on the server.' },
+  PATH_NOT_ALLOWED: { status: 403, hint: 'Put the files under one of the folders in WHET_MODEL_ROOTS, or have the operator add their folder to WHET_MODEL_ROOTS.' },
+  CONNECTION_NOT_FOUND: { status: 404, hint: 'Ask an admin to create the connection (POST /api/v1/connections or `whet connections add`), or list them with GET /api/v1/connections.' },
+  IN_USE: { status: 409, hint: 'Stop or delete the users listed in details first, or repeat the request with ?force=true to stop them.' },
+  CAPACITY_EXCEEDED: { status: 503, hint: 'The server\'s model memory budget is full with busy models; retry after Retry-After seconds, stop a deployment, or raise WHET_MAX_LOADED_MODELS / WHET_MODEL_MEMORY_GB.' },
 
   // models
   MODEL_NOT_FOUND: { status: 404, hint: 'Register the model first (POST /api/v1/models or `whet models add PATH`), or list models with `whet models list`.' },
