@@ -7,6 +7,7 @@ import { deployCommands } from './commands/deploy.ts';
 import { evalCommands } from './commands/eval.ts';
 import { exportCommands } from './commands/export.ts';
 import { jobCommands } from './commands/jobs.ts';
+import { keyCommands } from './commands/keys.ts';
 import { modelCommands } from './commands/models.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { trainCommand } from './commands/train.ts';
@@ -23,6 +24,7 @@ tokensCommand(program, api);
 evalCommands(program, api);
 deployCommands(program, api);
 exportCommands(program, api);
+keyCommands(program, api);
 chatCommand(program, api);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -3,6 +3,9 @@ import { isLoopback } from './config.ts';
 import type { AppContext } from './context.ts';
 import { apiKeyAuth } from './middleware/api-key.ts';
 import { notFound, onError } from './middleware/error-handler.ts';
+import { hostGuard } from './middleware/host-guard.ts';
+import { originGuard } from './middleware/origin-guard.ts';
+import { requireRole } from './middleware/require-role.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { diagnosisRoutes } from './routes/diagnosis.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
@@ -34,7 +37,10 @@ export function createApp(ctx: AppContext) {
     .route('/', keyRoutes(ctx))
     .route('/', playgroundRoutes(ctx));
   const app = new Hono();
+  // Browser guards first (DNS rebinding, cross-site pages), then who is calling and may they.
+  app.use('*', hostGuard(ctx.config), originGuard(ctx.config));
   app.use('*', apiKeyAuth(ctx.config.apiKeys, ctx.apiKeys, { required: !isLoopback(ctx.config.host) }));
+  app.use('*', requireRole());
   app.route('/api/v1', api);
   app.route('/v1', openAiRoutes(ctx));
   // /v1 answers in OpenAI's error shape, also for the key check that runs before its routes.

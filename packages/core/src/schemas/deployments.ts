@@ -24,7 +24,7 @@ export const DeploymentCreateSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'letters, digits and . _ : - only')
       .optional()
       .describe('The model name clients send to /v1 (default: derived from the model).'),
-    model: z.string().min(1).describe('Model id or name; for llamacpp also the absolute path of a .gguf file.'),
+    model: z.string().min(1).describe('Model id or name; for llamacpp also the absolute path of a .gguf file inside WHET_MODEL_ROOTS.'),
     adapter: z.string().min(1).optional().describe('Adapter model id or name (a job result) to serve on the model.'),
     backend: z.enum(BACKENDS).default('torch'),
     quantization: z.enum(QUANTIZATIONS).default('none').describe('llamacpp: the GGUF type to serve (f16, q8_0, q4_k_m, ...).'),
@@ -59,9 +59,18 @@ export const DeploymentSchema = z.object({
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
 // ---------- API keys ----------
+/**
+ * What a key may do: `admin` everything (keys, connections, force-deletes), `member` the
+ * platform's work (data, jobs, evaluations, exports, deployments), `inference` only the
+ * OpenAI-compatible chat, completions and models calls, for apps.
+ */
+export const ApiKeyRoleSchema = z.enum(['admin', 'member', 'inference']);
+export type ApiKeyRole = z.infer<typeof ApiKeyRoleSchema>;
+
 export const ApiKeyCreateSchema = z
   .object({
     name: z.string().min(1).max(200).default('default'),
+    role: ApiKeyRoleSchema.optional().describe('admin: keys and connections too; member: data, jobs, evaluations, exports, deployments; inference: /v1 chat, completions and models only. Default: admin for the first key of a server without keys (it turns keys on, so it must be able to manage them), member after that.'),
     rate_limit_per_minute: z.number().int().min(1).max(1_000_000).nullable().default(null).describe('null: no limit.'),
   })
   .strict();
@@ -72,12 +81,14 @@ export const ApiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  role: ApiKeyRoleSchema,
   rate_limit_per_minute: z.number().int().nullable(),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 export const ApiKeyCreatedSchema = ApiKeySchema.extend({ key: z.string().describe('The secret, shown once.') });
+export type ApiKeyCreated = z.infer<typeof ApiKeyCreatedSchema>;
 
 // ---------- playground ----------
 export const PlaygroundMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }).strict();

@@ -27,9 +27,22 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
-/** Parse a JSON body with a core schema; bad JSON and bad fields become 400s with every problem named. */
+/** Whether a Content-Type header names JSON (`application/json`, parameters such as charset allowed). */
+export const isJsonContentType = (type: string | undefined) => type?.split(';')[0]!.trim().toLowerCase() === 'application/json';
+
+/**
+ * Parse a JSON body with a core schema; bad JSON and bad fields become 400s with every problem named.
+ * A body must come as `Content-Type: application/json` (415 otherwise): a web page on another site
+ * can POST text/plain or a form without asking, but not JSON, so this keeps pages from driving
+ * the API. Where the body is optional it may be left out (no body, no type); a declared non-JSON
+ * type is refused even with an empty body.
+ */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S, opts: { optional?: boolean } = {}): Promise<z.output<S>> {
+  const type = c.req.header('content-type');
   const text = await c.req.text();
+  if ((type !== undefined || text.trim() !== '') && !isJsonContentType(type)) {
+    throw new WhetError('UNSUPPORTED_MEDIA_TYPE', `${c.req.method} ${c.req.path} takes a JSON body, but the request was sent as ${type ? `"${type}"` : 'no Content-Type'}`);
+  }
   let body: unknown = {};
   if (text.trim() !== '') {
     try {

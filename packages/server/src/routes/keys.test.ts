@@ -19,16 +19,17 @@ describe('API keys', () => {
 
   it('creates a key whose secret is shown once and stored only as a salted hash; then every call needs a key', async () => {
     expect((await req('/api/v1/keys')).status).toBe(200); // open until a key exists
+    // No role given: the first key of a keyless server is an admin, or nobody could manage keys.
     const res = await req('/api/v1/keys', { method: 'POST', body: { name: 'ci' } });
     expect(res.status).toBe(201);
     const created = await json(res);
-    expect(created).toMatchObject({ name: 'ci', key: expect.stringMatching(/^whet-/), prefix: created.key.slice(0, 12), rate_limit_per_minute: null });
+    expect(created).toMatchObject({ name: 'ci', role: 'admin', key: expect.stringMatching(/^whet-/), prefix: created.key.slice(0, 12), rate_limit_per_minute: null });
     const row = (ctx.store as SqliteStore).db.prepare('SELECT * FROM api_keys').get() as Record<string, string>;
     expect(JSON.stringify(row)).not.toContain(created.key);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
 
     const listed = await req('/api/v1/keys', { key: created.key });
-    expect((await json(listed)).data).toEqual([expect.objectContaining({ id: created.id, name: 'ci', last_used_at: expect.any(String) })]);
+    expect((await json(listed)).data).toEqual([expect.objectContaining({ id: created.id, name: 'ci', role: 'admin', last_used_at: expect.any(String) })]);
     expect(JSON.stringify(await json(await req('/api/v1/keys', { key: created.key })))).not.toContain(created.key);
 
     const none = await req('/api/v1/models');
@@ -51,9 +52,9 @@ describe('API keys', () => {
   });
 
   it('limits each key to its requests per minute with 429 and Retry-After, on /api/v1 and /v1', async () => {
-    const limited = await json(await req('/api/v1/keys', { method: 'POST', body: { name: 'slow', rate_limit_per_minute: 2 } }));
-    const free = await json(await req('/api/v1/keys', { method: 'POST', body: { name: 'free' }, key: limited.key }));
-    // The create above used one of the two.
+    const free = await json(await req('/api/v1/keys', { method: 'POST', body: { name: 'free', role: 'admin' } }));
+    const limited = await json(await req('/api/v1/keys', { method: 'POST', body: { name: 'slow', rate_limit_per_minute: 2 }, key: free.key }));
+    expect((await req('/api/v1/models', { key: limited.key })).status).toBe(200);
     expect((await req('/api/v1/models', { key: limited.key })).status).toBe(200);
     const refused = await req('/api/v1/models', { key: limited.key });
     expect(refused.status).toBe(429);
@@ -78,7 +79,7 @@ describe('API keys', () => {
         const res = await fetch(`http://127.0.0.1:${server.port}/v1/models`);
         expect(res.status).toBe(401);
         const [only] = server.ctx.apiKeys.list();
-        const key = server.ctx.apiKeys.create('second', null).key;
+        const key = server.ctx.apiKeys.create('second', null, 'admin').key;
         server.ctx.apiKeys.delete(only!.id);
         const keys = await fetch(`http://127.0.0.1:${server.port}/api/v1/keys`, { headers: { authorization: `Bearer ${key}` } });
         const last = (await json(keys)).data[0];

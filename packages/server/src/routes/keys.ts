@@ -4,13 +4,19 @@ import { isLoopback } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 
-/** API keys: the secret is in the create answer only; the store keeps a salted scrypt hash. */
+/**
+ * API keys: the secret is in the create answer only; the store keeps a salted scrypt hash.
+ * Only admins reach these routes (middleware/require-role.ts), so no key can mint a key with
+ * more rights or a looser rate limit than the admin chose.
+ */
 export function keyRoutes(ctx: AppContext) {
   return new Hono()
     .get('/keys', (c) => c.json({ data: ctx.apiKeys.list() }))
     .post('/keys', async (c) => {
       const body = await parseJsonBody(c, ApiKeyCreateSchema, { optional: true });
-      return c.json(ctx.apiKeys.create(body.name, body.rate_limit_per_minute), 201);
+      // The first key of a server without keys turns auth on: it must be able to manage keys.
+      const first = ctx.config.apiKeys.length === 0 && ctx.apiKeys.count() === 0;
+      return c.json(ctx.apiKeys.create(body.name, body.rate_limit_per_minute, body.role ?? (first ? 'admin' : 'member')), 201);
     })
     .delete('/keys/:id', (c) => {
       const id = c.req.param('id');

@@ -1,12 +1,13 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ApiKey } from '@whetstone/core';
+import type { ApiKey, ApiKeyRole } from '@whetstone/core';
 import { newId, nowIso } from '../ids.ts';
 
 interface KeyRow {
   id: string;
   name: string;
   prefix: string;
+  role: ApiKeyRole;
   salt: string;
   hash: string;
   rate_limit_per_minute: number | null;
@@ -20,10 +21,24 @@ const toApiKey = (r: KeyRow): ApiKey => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
+  role: r.role,
   rate_limit_per_minute: r.rate_limit_per_minute,
   created_at: r.created_at,
   last_used_at: r.last_used_at,
 });
+
+/**
+ * Migration: keys got roles. Keys made before roles existed become `member` (least privilege
+ * that keeps their jobs and apps running); key management then needs an operator key (WHET_API_KEYS)
+ * or a new admin key. Checked by column rather than by user_version so it runs once whatever
+ * order other stores append their migrations in.
+ */
+function addRoleColumn(db: Database.Database) {
+  const columns = db.prepare('PRAGMA table_info(api_keys)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'role')) {
+    db.exec("ALTER TABLE api_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('admin', 'member', 'inference'))");
+  }
+}
 
 /**
  * API keys, stored as scrypt hashes with a per-key salt: the secret is returned once by
@@ -33,15 +48,18 @@ const toApiKey = (r: KeyRow): ApiKey => ({
 export class ApiKeyStore {
   private cache = new Map<string, { key: ApiKey; at: number }>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    addRoleColumn(db);
+  }
 
-  create(name: string, rateLimitPerMinute: number | null): ApiKey & { key: string } {
+  create(name: string, rateLimitPerMinute: number | null, role: ApiKeyRole = 'member'): ApiKey & { key: string } {
     const secret = `whet-${randomBytes(24).toString('base64url')}`;
     const salt = randomBytes(16).toString('hex');
     const row: KeyRow = {
       id: newId('key'),
       name,
       prefix: secret.slice(0, PREFIX_LEN),
+      role,
       salt,
       hash: hashSecret(secret, salt),
       rate_limit_per_minute: rateLimitPerMinute,
@@ -49,8 +67,8 @@ export class ApiKeyStore {
       last_used_at: null,
     };
     this.db
-      .prepare('INSERT INTO api_keys (id, name, prefix, salt, hash, rate_limit_per_minute, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, row.name, row.prefix, row.salt, row.hash, row.rate_limit_per_minute, row.created_at, row.last_used_at);
+      .prepare('INSERT INTO api_keys (id, name, prefix, role, salt, hash, rate_limit_per_minute, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, row.name, row.prefix, row.role, row.salt, row.hash, row.rate_limit_per_minute, row.created_at, row.last_used_at);
     return { ...toApiKey(row), key: secret };
   }
 
