@@ -4,6 +4,7 @@
 // memory-bandwidth bound (bytes of weights read per token). Prints the figures, then one JSON line.
 // See README.md.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
 
 const DEMO = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
 const MAX_TOKENS = Number(process.env.SERVE_BENCH_TOKENS ?? 64);
+/** The generation server answers only requests with the token it was started with. */
+const TOKEN = randomBytes(32).toString('hex');
 const LEVELS = [1, 8, 32];
 // torch and llama.cpp alike; the physical cores (2 here) on a quiet machine. On a busy one use 1:
 // OpenMP threads that wait for a descheduled sibling slow decoding down 10x or more.
@@ -108,7 +111,7 @@ async function generate(url: string, i: number, maxTokens: number): Promise<Run>
   const t0 = performance.now();
   const res = await fetch(`${url}/generate`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify({ messages: [{ role: 'user', content: `Write a long story about ${TOPICS[i % TOPICS.length]}.` }], max_tokens: maxTokens, temperature: 0 }),
   });
   if (!res.ok || !res.body) throw new Error(`generate: HTTP ${res.status} ${await res.text()}`);
@@ -132,7 +135,11 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
   const spec = WorkerServeSpecSchema.parse({ version: 1, command: 'serve', model: { path: DEMO, chat_template: null }, device: 'cpu', threads: THREADS, max_batch_size: 32 });
   const specPath = join(work, 'serve.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(VENV_PYTHON, ['-m', 'whet_worker', 'serve', specPath], { cwd: join(REPO_ROOT, 'worker'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(VENV_PYTHON, ['-m', 'whet_worker', 'serve', specPath], {
+    cwd: join(REPO_ROOT, 'worker'),
+    env: { ...process.env, WHET_WORKER_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   // Keep reading stdout to the end: a closed pipe would fail the worker's last event on SIGTERM.
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {

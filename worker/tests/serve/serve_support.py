@@ -7,6 +7,8 @@ greedy answers would hinge on float rounding; scaling its embeddings and q/k mak
 
 import http.client
 import json
+import os
+import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -19,6 +21,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from conftest import EVENT_VALIDATOR, WORKER_ROOT, worker_command, write_spec
 
 LINE_TYPES = {"start", "delta", "done", "error"}
+# The worker's token, as the gateway makes one per worker; every ServeClient request sends it.
+TOKEN = secrets.token_hex(32)
 
 
 @pytest.fixture(scope="session")
@@ -49,8 +53,13 @@ def serve_model(tiny_model, tmp_path_factory) -> dict:
 class ServeClient:
     """Plain http.client calls to the worker, so a test can also hang up mid-stream."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, token: str | None = TOKEN) -> None:
         self.port = port
+        self.token = token
+
+    def headers(self) -> dict:
+        auth = {"Authorization": f"Bearer {self.token}"} if self.token is not None else {}
+        return {"Content-Type": "application/json", **auth}
 
     def connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -58,7 +67,7 @@ class ServeClient:
     def request(self, method: str, path: str, body=None) -> tuple[int, dict]:
         conn = self.connect()
         data = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
-        conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+        conn.request(method, path, body=data, headers=self.headers())
         response = conn.getresponse()
         payload = json.loads(response.read())
         conn.close()
@@ -67,7 +76,7 @@ class ServeClient:
     def generate(self, **body) -> list[dict]:
         """A streamed /generate: every NDJSON line, checked against the protocol's shape."""
         conn = self.connect()
-        conn.request("POST", "/generate", body=json.dumps({"stream": True, **body}), headers={"Content-Type": "application/json"})
+        conn.request("POST", "/generate", body=json.dumps({"stream": True, **body}), headers=self.headers())
         response = conn.getresponse()
         assert response.status == 200, response.read()
         assert response.getheader("Content-Type") == "application/x-ndjson"
@@ -90,8 +99,10 @@ def check_lines(lines: list[dict]) -> None:
     assert lines[-1]["type"] in ("done", "error")
 
 
-def start_server(spec: dict, path: Path) -> tuple[subprocess.Popen, dict]:
-    process = subprocess.Popen(worker_command(write_spec(spec, path), "serve"), cwd=WORKER_ROOT, stdout=subprocess.PIPE, stderr=open(path.with_suffix(".stderr"), "w"), text=True)
+def start_server(spec: dict, path: Path, token: str | None = TOKEN) -> tuple[subprocess.Popen, dict]:
+    env = {k: v for k, v in os.environ.items() if k != "WHET_WORKER_TOKEN"} | ({"WHET_WORKER_TOKEN": token} if token is not None else {})
+    command = worker_command(write_spec(spec, path), "serve")
+    process = subprocess.Popen(command, cwd=WORKER_ROOT, env=env, stdout=subprocess.PIPE, stderr=open(path.with_suffix(".stderr"), "w"), text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         line = process.stdout.readline()

@@ -1,12 +1,15 @@
 """`python -m whet_worker serve`: the real server on a tiny model, over real HTTP."""
 
 import json
+import os
 import signal
 import socket
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from serve_support import ServeClient, check_lines, serve_model, server, serve_spec, start_server  # noqa: F401 (fixtures)
+from conftest import WORKER_ROOT, worker_command, write_spec
+from serve_support import TOKEN, ServeClient, check_lines, serve_model, server, serve_spec, start_server  # noqa: F401 (fixtures)
 
 CHAT = [{"role": "user", "content": "What color is the sky?"}]
 
@@ -66,7 +69,7 @@ def test_adapters_load_and_unload_at_runtime(server, serve_model):
     assert (status, body) == (200, {"adapters": ["alpha", "beta", "gamma"]})
     assert client.text(messages=CHAT, adapter="gamma", max_tokens=10, temperature=0) == client.text(messages=CHAT, adapter="alpha", max_tokens=10, temperature=0)
     conn = client.connect()  # a request still using gamma when it is unloaded ends with an error line
-    conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "adapter": "gamma", "max_tokens": 480, "temperature": 0}))
+    conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "adapter": "gamma", "max_tokens": 480, "temperature": 0}), headers=client.headers())
     response = conn.getresponse()
     assert json.loads(response.readline())["type"] == "start"
     assert client.request("DELETE", "/adapters/gamma") == (200, {"adapters": ["alpha", "beta"]})
@@ -97,7 +100,7 @@ def test_a_client_that_hangs_up_frees_its_slot(server):
     conns = []
     for _ in range(2):
         conn = client.connect()
-        conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "max_tokens": 480, "temperature": 0}))
+        conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "max_tokens": 480, "temperature": 0}), headers=client.headers())
         response = conn.getresponse()
         assert json.loads(response.readline())["type"] == "start"  # generation has started
         conns.append((conn, response))
@@ -139,7 +142,7 @@ def test_sigterm_ends_streams_with_an_error_line_and_exits_0(serve_model, tmp_pa
 
     client = ServeClient(ready["port"])
     conn = client.connect()
-    conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "max_tokens": 480, "temperature": 0}))
+    conn.request("POST", "/generate", body=json.dumps({"prompt": "Once", "max_tokens": 480, "temperature": 0}), headers=client.headers())
     response = conn.getresponse()
     start = json.loads(response.readline())
     process.send_signal(signal.SIGTERM)
@@ -147,3 +150,37 @@ def test_sigterm_ends_streams_with_an_error_line_and_exits_0(serve_model, tmp_pa
     check_lines(lines)
     assert lines[-1]["type"] == "error" and lines[-1]["code"] == "GENERATION_FAILED" and "shutting down" in lines[-1]["message"]
     assert process.wait(timeout=30) == 0
+
+
+def test_requests_without_the_workers_token_get_401_and_change_nothing(server, serve_model):
+    client, ready, _ = server
+    alpha = serve_model["adapters"]["alpha"]
+    for token in (None, "", "wrong", TOKEN + "0", TOKEN[:-1]):
+        stranger = ServeClient(ready["port"], token)
+        for method, path, body in (
+            ("GET", "/health", None),
+            ("POST", "/adapters", {"name": "planted", "path": alpha}),
+            ("DELETE", "/adapters/alpha", None),
+            ("POST", "/generate", {"prompt": "Once", "max_tokens": 4}),
+            ("POST", "/tokenize", {"prompt": "Once"}),
+        ):
+            status, payload = stranger.request(method, path, body)
+            assert status == 401, (token, method, path, payload)
+            assert payload["error"]["code"] == "UNAUTHORIZED" and "Bearer" in payload["error"]["message"] and payload["error"]["hint"]
+    # Another scheme with the right secret is still refused: only "Bearer <token>" counts.
+    conn = client.connect()
+    conn.request("GET", "/health", headers={"Authorization": f"Basic {TOKEN}"})
+    assert conn.getresponse().status == 401
+    conn.close()
+    # Nothing was loaded, unloaded or generated; the gateway's token still works on the same port.
+    assert client.health() | {"peak_running": 0} == {"status": "ok", "model": serve_model["base"], "adapters": ["alpha", "beta"], "queue": 0, "running": 0, "peak_running": 0}
+    assert client.request("POST", "/tokenize", {"prompt": "Once"})[0] == 200
+
+
+def test_refuses_to_start_without_a_token(serve_model, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "WHET_WORKER_TOKEN"}
+    done = subprocess.run(worker_command(write_spec(serve_spec(serve_model), tmp_path / "spec.json"), "serve"), cwd=WORKER_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert done.returncode != 0 and not any(e["type"] == "ready" for e in events)
+    error = next(e for e in events if e["type"] == "error")
+    assert error["code"] == "INVALID_REQUEST" and "WHET_WORKER_TOKEN" in error["message"] and "WHET_WORKER_TOKEN" in error["hint"]

@@ -12,6 +12,8 @@ Features
 - adapters loaded at start from the spec and later by POST /adapters, unloaded by DELETE
 - a client that disconnects cancels its generation; SIGTERM stops accepting, fails what is
   in flight with an error line and exits 0
+- every request needs `Authorization: Bearer $WHET_WORKER_TOKEN` (401 otherwise): the token
+  comes in the environment, never on the command line, which other local users can read
 - CPU: fp32 on the physical cores; CUDA: bf16 where supported (dtype "auto")
 
 Events: log*, then `ready` {host, port, model, adapters} once listening.
@@ -20,7 +22,7 @@ Raises (as WorkerError, before ready)
 - CUDA_UNAVAILABLE: device "cuda" without a CUDA GPU
 - MODEL_PATH_INVALID / MODEL_UNSUPPORTED: the model folder cannot load as a causal LM
 - ADAPTER_INVALID: an adapter in the spec is no PEFT adapter or does not fit the base
-- INVALID_REQUEST: host is not a loopback address
+- INVALID_REQUEST: host is not a loopback address, or WHET_WORKER_TOKEN is not set
 """
 
 import ipaddress
@@ -47,6 +49,13 @@ class ServeRecipe:
         self.spec = spec
         if not _is_loopback(spec["host"]):
             raise WorkerError("INVALID_REQUEST", f"The generation server listens on loopback only; got host {spec['host']!r}", "Use 127.0.0.1; the gateway is the public face.")
+        self.token = os.environ.get("WHET_WORKER_TOKEN", "")
+        if len(self.token) < 16:
+            raise WorkerError(
+                "INVALID_REQUEST",
+                f"The generation server needs WHET_WORKER_TOKEN (16 or more characters) in its environment, and got {len(self.token)} characters",
+                "The Whetstone server sets it for the workers it starts; to run one by hand: WHET_WORKER_TOKEN=$(openssl rand -hex 32) python -m whet_worker serve SPEC",
+            )
         self.device = resolve_device(spec["device"])
         self.threads = set_threads(spec["threads"])
         self.dtype = inference_dtype(spec["dtype"], self.device)
@@ -61,7 +70,7 @@ class ServeRecipe:
         eos_ids = {tokenizer.eos_token_id, *([eos] if isinstance(eos, int) else eos or [])} - {None}
         self.engine = Engine(adapters, tokenizer, eos_ids, self.spec["max_batch_size"], self.device)
         context_length = getattr(model.config, "max_position_embeddings", None) or tokenizer.model_max_length
-        self.server = GenerationServer((self.spec["host"], self.spec["port"]), self.engine, self.spec["model"]["path"], context_length)
+        self.server = GenerationServer((self.spec["host"], self.spec["port"]), self.engine, self.spec["model"]["path"], context_length, self.token)
         emit("log", level="info", message=f"serving on {self.device} ({self.dtype}, {self.threads} threads), context {context_length}, batch up to {self.spec['max_batch_size']}")
 
     def serve(self, stop: GracefulStop) -> None:

@@ -4,8 +4,13 @@ One thread per connection parses and checks the request, hands a Generation to t
 and relays its lines: NDJSON over chunked transfer encoding, or one JSON object with
 stream:false. While it waits it watches the socket; a client that hangs up cancels its
 generation, which leaves the batch at the engine's next step.
+
+Every request must carry `Authorization: Bearer <token>`, the token the gateway put in
+WHET_WORKER_TOKEN: loopback is shared by every local user, and without it anyone on the machine
+could generate past the gateway's keys and limits or make the worker load any folder.
 """
 
+import hmac
 import json
 import queue
 import select
@@ -22,7 +27,7 @@ from .request_body import GENERATE, LOAD_ADAPTER, TOKENIZE, parse_body
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 # The protocol answers 400 for every problem with a request (unknown adapter included); the gateway maps codes.
-STATUS = {"NOT_FOUND": 404, "PAYLOAD_TOO_LARGE": 413}
+STATUS = {"NOT_FOUND": 404, "PAYLOAD_TOO_LARGE": 413, "UNAUTHORIZED": 401}
 
 
 class GenerationServer(ThreadingHTTPServer):
@@ -32,8 +37,11 @@ class GenerationServer(ThreadingHTTPServer):
     # the rest of its SYNs dropped and retried by the client's TCP a second later (TTFT p99 1.1 s at 8 streams).
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], engine: Engine, model_path: str, context_length: int) -> None:
+    def __init__(self, address: tuple[str, int], engine: Engine, model_path: str, context_length: int, token: str) -> None:
+        if not token:
+            raise ValueError("the generation server needs a non-empty token")
         super().__init__(address, _Handler)
+        self.token = token.encode()
         self.engine = engine
         self.model_path = model_path
         self.context_length = context_length
@@ -52,9 +60,24 @@ class _Handler(BaseHTTPRequestHandler):
         except (ConnectionResetError, BrokenPipeError):  # a keep-alive client closed between requests
             self.close_connection = True
 
+    def _authorized(self) -> bool:
+        """Check the bearer token in constant time; without the right one, answer 401 and do nothing."""
+        header = self.headers.get("Authorization") or ""
+        given = header[len("Bearer ") :].strip() if header.startswith("Bearer ") else ""
+        if hmac.compare_digest(given.encode(), self.server.token):
+            return True
+        try:
+            self._read_body()  # drained unparsed: closing on unread bytes would reset the connection before the 401 is read
+        except WorkerError:
+            pass  # too large: _read_body closes the connection instead
+        self._error(WorkerError("UNAUTHORIZED", f"{self.command} {self.path} needs this worker's token as 'Authorization: Bearer <token>'", "Only the Whetstone server that started this worker holds its token; call the model through the server's /v1 or /api/v1."))
+        return False
+
     # --- routes ---
 
     def do_GET(self) -> None:
+        if not self._authorized():
+            return
         if self.path != "/health":
             return self._error(WorkerError("NOT_FOUND", f"No route GET {self.path}"))
         waiting, running = self.server.engine.counts()
@@ -65,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def do_DELETE(self) -> None:
+        if not self._authorized():
+            return
         prefix = "/adapters/"
         if not self.path.startswith(prefix):
             return self._error(WorkerError("NOT_FOUND", f"No route DELETE {self.path}"))
@@ -77,6 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, {"adapters": engine.adapters.names()})
 
     def do_POST(self) -> None:
+        if not self._authorized():
+            return
         routes = {"/generate": self._generate, "/tokenize": self._tokenize, "/adapters": self._load_adapter}
         route = routes.get(self.path)
         if route is None:

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -38,8 +39,15 @@ export interface TorchBackendOptions {
 export interface TorchBackend extends GenerationBackend {
   /** Make `name` callable: loaded at start, or into a running server on first use. */
   addAdapter(name: string, path: string): void;
+  /** Forget `name` (its folder is gone): unloaded from a running server, left out of the next start. */
+  removeAdapter(name: string): Promise<void>;
   /** Whether a worker is running now (for tests and /health). */
   readonly running: boolean;
+  /** Whether a worker is starting or running, so holds (or is about to hold) the model's memory. */
+  readonly started: boolean;
+  /** The running worker's process id and loopback address (it answers only this backend's token), or null. */
+  readonly pid: number | null;
+  readonly url: string | null;
   /** The worker's own /health (queue, running requests), or null when none runs. */
   health(): Promise<HealthResponse | null>;
 }
@@ -47,6 +55,8 @@ export interface TorchBackend extends GenerationBackend {
 interface Running {
   worker: WorkerProcess;
   url: string;
+  /** Sent as `Authorization: Bearer` on every request: the worker answers nobody else. */
+  headers: Record<string, string>;
   loadedAdapters: Set<string>;
 }
 
@@ -55,6 +65,8 @@ interface Running {
  * and stopped after an idle timeout. Adapters are chosen per request by name; the worker
  * batches concurrent requests. Its NDJSON lines are passed through as they arrive, and
  * aborting a request closes the connection, which cancels the generation in the worker.
+ * Each worker gets a fresh random token in its environment (WHET_WORKER_TOKEN, never on the
+ * command line, which every local user can read) and refuses requests without it.
  */
 export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
   const adapters = new Map(Object.entries(opts.adapters ?? {}));
@@ -86,6 +98,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
         dtype: opts.dtype ?? 'auto',
       };
       writeFileSync(specPath, JSON.stringify(spec, null, 2));
+      const token = randomBytes(32).toString('hex');
       let settled = false;
       let lastError: WhetError | null = null;
       const timer = setTimeout(() => {
@@ -99,15 +112,16 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
         reject(e);
       };
       const worker = startWorker(
-        { python: opts.python, workerDir: opts.workerDir, command: 'serve', specPath },
+        { python: opts.python, workerDir: opts.workerDir, command: 'serve', specPath, env: { WHET_WORKER_TOKEN: token } },
         {
           onEvent(e) {
             if (e.type === 'ready' && !settled) {
               settled = true;
               clearTimeout(timer);
-              running = { worker, url: `http://${e.host}:${e.port}`, loadedAdapters: new Set(e.adapters) };
+              running = { worker, url: `http://${e.host}:${e.port}`, headers: { authorization: `Bearer ${token}` }, loadedAdapters: new Set(e.adapters) };
               logger.info('generation server ready', { model: opts.modelPath, url: running.url, adapters: e.adapters });
               resolve(running);
+              scheduleIdle(); // loaded with no request to follow (it was aborted meanwhile): free it in time
             } else if (e.type === 'error') {
               const b = errorBody(e.code, e.message, e.hint);
               lastError = new WhetError(b.code, b.message, { hint: b.hint });
@@ -163,7 +177,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
     let loading = loadingAdapters.get(name);
     if (!loading) {
       loading = (async () => {
-        const res = await fetch(`${server.url}/adapters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, path }) });
+        const res = await fetch(`${server.url}/adapters`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name, path }) });
         if (!res.ok) throw await upstreamError(res);
         server.loadedAdapters.add(name);
       })().finally(() => loadingAdapters.delete(name));
@@ -186,7 +200,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
       if (req.adapter) await ensureAdapter(server, req.adapter).catch((e: unknown) => Promise.reject(unreachable(e, signal)));
       const res = await fetch(`${server.url}/generate`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...server.headers, 'content-type': 'application/json' },
         body: JSON.stringify({ ...req, stream: true }),
         signal,
       }).catch((e: unknown) => Promise.reject(unreachable(e, signal)));
@@ -211,14 +225,33 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
     get running() {
       return running !== null;
     },
+    get started() {
+      return running !== null || starting !== null;
+    },
+    get pid() {
+      return running?.worker.pid ?? null;
+    },
+    get url() {
+      return running?.url ?? null;
+    },
     addAdapter(name, path) {
       if (adapters.get(name) === path) return;
       adapters.set(name, path);
       running?.loadedAdapters.delete(name); // a new path for a known name: reload on next use
     },
+    async removeAdapter(name) {
+      adapters.delete(name); // a cold start no longer asks for it (its folder may be gone)
+      await loadingAdapters.get(name)?.catch(() => undefined);
+      const server = running ?? (starting ? await starting.catch(() => null) : null);
+      if (!server?.loadedAdapters.has(name)) return;
+      server.loadedAdapters.delete(name);
+      const res = await fetch(`${server.url}/adapters/${encodeURIComponent(name)}`, { method: 'DELETE', headers: server.headers }).catch(() => null);
+      if (res && !res.ok && res.status !== 404) throw await upstreamError(res);
+      await res?.body?.cancel();
+    },
     async health() {
       if (!running) return null;
-      const res = await fetch(`${running.url}/health`);
+      const res = await fetch(`${running.url}/health`, { headers: running.headers });
       return HealthResponseSchema.parse(await res.json());
     },
     load: async () => void (await start()),

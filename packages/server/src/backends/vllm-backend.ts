@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { WhetError, type GenerateLine } from '@whetstone/core';
 import { logger } from '../logger.ts';
@@ -56,11 +57,14 @@ const freePort = () =>
 /**
  * The `vllm` backend: vLLM's OpenAI server started with the adapters as LoRA modules, on a
  * loopback port, and proxied. Its SSE chunks are turned back into the protocol's lines so the
- * gateway formats every backend the same way.
+ * gateway formats every backend the same way. vLLM gets a random API key per start in
+ * VLLM_API_KEY (its `--api-key` would show on the command line to every local user), so its
+ * loopback port answers only this gateway.
  */
 export function createVllmBackend(opts: VllmBackendOptions): GenerationBackend {
   let child: ChildProcess | null = null;
   let ready: Promise<string> | null = null;
+  let headers: Record<string, string> = {};
 
   const start = () => {
     ready ??= (async () => {
@@ -71,12 +75,14 @@ export function createVllmBackend(opts: VllmBackendOptions): GenerationBackend {
       if (loras.length) args.push('--enable-lora', '--lora-modules', ...loras.map(([n, p]) => `${n}=${p}`));
       if (opts.quantization && opts.quantization !== 'none') args.push('--quantization', opts.quantization);
       if (opts.maxConcurrency) args.push('--max-num-seqs', String(opts.maxConcurrency));
-      child = spawn(opts.python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      const token = randomBytes(32).toString('hex');
+      headers = { authorization: `Bearer ${token}` };
+      child = spawn(opts.python, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, VLLM_API_KEY: token } });
       const url = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + (opts.startTimeoutMs ?? 600_000);
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new WhetError('BACKEND_UNAVAILABLE', `vLLM exited with code ${child.exitCode} while loading ${opts.modelPath}`);
-        const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/health`, { headers }).then((r) => r.ok, () => false);
         if (ok) {
           logger.info('vllm ready', { url, model: opts.modelPath });
           return url;
@@ -110,7 +116,7 @@ export function createVllmBackend(opts: VllmBackendOptions): GenerationBackend {
     };
     const res = await fetch(`${url}/v1/${chat ? 'chat/completions' : 'completions'}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal,
     });

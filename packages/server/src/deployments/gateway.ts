@@ -1,4 +1,4 @@
-import { WhetError, type GenerateLine } from '@whetstone/core';
+import { WhetError, type GenerateLine, type Model } from '@whetstone/core';
 import type { BackendRequest, GenerationBackend } from '../backends/generation-backend.ts';
 import type { Store } from '../store/store.ts';
 import type { DeploymentManager } from './deployment-manager.ts';
@@ -26,6 +26,8 @@ interface Target {
   adapter: string | null;
   timeoutS: number;
   contextLength: number | null;
+  /** On-demand models: fit the model into the memory budget before it loads (evict or 503). */
+  admit?: () => Promise<void>;
 }
 
 /** A generation that has started: the prompt is counted and the lines after `start` follow. */
@@ -111,6 +113,12 @@ export class Gateway {
     } catch (e) {
       throw timeout.aborted ? timedOut() : e;
     }
+    try {
+      await target.admit?.(); // after the slot is ours: this model counts as busy and is never the one evicted
+    } catch (e) {
+      release();
+      throw e;
+    }
     const it = target.backend.stream({ ...request, adapter: target.adapter }, signal)[Symbol.asyncIterator]();
     let first: IteratorResult<GenerateLine>;
     try {
@@ -152,6 +160,15 @@ export class Gateway {
       release();
     };
     return { model: target.name, promptTokens: first.value.prompt_tokens, lines, close };
+  }
+
+  /**
+   * Call right after a model is deleted: an adapter is unloaded from its base model's running
+   * server and no longer re-added when that server starts again (its folder is gone); a base
+   * model's on-demand server is stopped.
+   */
+  async forgetModel(model: Model): Promise<void> {
+    await this.pool.forget(model);
   }
 
   async close() {

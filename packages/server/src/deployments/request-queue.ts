@@ -27,6 +27,11 @@ export class RequestQueue {
     return { running: this.running, queued: this.waiting.length, concurrency: this.opts.concurrency, max_queued: this.opts.maxQueued };
   }
 
+  /** Seconds a request usually holds a slot (a moving average). */
+  get averageSeconds(): number {
+    return this.avgSeconds;
+  }
+
   retryAfterSeconds(): number {
     const ahead = this.waiting.length + 1;
     return Math.max(1, Math.ceil((this.avgSeconds * ahead) / this.opts.concurrency));

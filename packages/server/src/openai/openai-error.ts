@@ -30,7 +30,10 @@ export function toOpenAiError(body: ErrorBody, status: number): OpenAiErrorBody 
   };
 }
 
-/** Where a rate or queue limit says when to come back, tell the client in Retry-After. */
+/**
+ * Where an error says when to come back (`details.retry_after_s`: RATE_LIMITED, QUEUE_FULL, and
+ * CAPACITY_EXCEEDED while busy models fill the memory budget), tell the client in Retry-After.
+ */
 export function setRetryAfter(err: unknown, c: Context) {
   const retry = isWhetError(err) ? (err.details as { retry_after_s?: number } | undefined)?.retry_after_s : undefined;
   if (retry !== undefined) c.header('Retry-After', String(retry));
