@@ -1,7 +1,8 @@
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { tempHome, testConfig, testServer } from '../../../../test-support/server.ts';
 import { runWhet } from '../../../../test-support/run-whet.ts';
 
 const gguf = demoGgufPath();
@@ -14,7 +15,8 @@ describe.skipIf(!gguf)('whet deploy / chat / deployments', () => {
   beforeAll(async () => {
     // One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads that
     // compete for them decode ~20x slower than one thread alone.
-    server = await testServer(home, { llamaThreads: 1 });
+    // The demo GGUF sits in the venv: its folder is added to the model roots, as an operator would.
+    server = await testServer(home, { llamaThreads: 1, modelRoots: [...testConfig(home).modelRoots, dirname(gguf!)] });
   });
   afterAll(async () => {
     await server?.close();

@@ -8,6 +8,7 @@ import { checkVllmAvailable } from '../backends/vllm-backend.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId, nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
+import { insideModelRoots } from '../models/inside-model-roots.ts';
 import type { DeploymentStore } from '../store/deployment-store.ts';
 import type { ExportStore } from '../store/export-store.ts';
 import type { Store } from '../store/store.ts';
@@ -46,6 +47,8 @@ export class DeploymentManager {
   restore() {
     for (const d of this.deployments.list({ status: ['loading', 'ready'] })) {
       try {
+        // A .gguf path given before WHET_MODEL_ROOTS existed (or changed) is checked again.
+        if (!d.model_id) insideModelRoots(d.weights_path, this.config.modelRoots, 'model');
         this.start({ ...d, status: 'loading', error: null });
       } catch (e) {
         this.fail(d, e);
@@ -206,8 +209,9 @@ export class DeploymentManager {
           });
         }
         const stem = body.model.split('/').pop()!.replace(/\.gguf$/i, '');
-        if (!existsSync(body.model)) throw new WhetError('GGUF_NOT_FOUND', `no GGUF file at ${body.model}`, { field: 'model' });
-        return { weightsPath: body.model, model: null, adapter: null, baseName: stem };
+        const file = insideModelRoots(body.model, this.config.modelRoots, 'model');
+        if (!existsSync(file)) throw new WhetError('GGUF_NOT_FOUND', `no GGUF file at ${body.model}`, { field: 'model' });
+        return { weightsPath: file, model: null, adapter: null, baseName: stem };
       }
     }
 

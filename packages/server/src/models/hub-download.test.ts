@@ -1,6 +1,6 @@
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
@@ -74,6 +74,44 @@ describe('pulling a model by id from a hub', () => {
     expect(got).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'model.safetensors']));
     expect(got.some((f) => f.includes('.part-'))).toBe(false);
     expect(hub.requests.some((r) => r.startsWith(listing.split('?')[0]!))).toBe(true);
+  });
+
+  it('refuses a mirror that lists unsafe file names before writing anything, inside the state folder or out', async () => {
+    // A hostile mirror: the real files plus one crafted name, and 200 with bytes for any file asked.
+    const files = readdirSync(ensureTinyModel());
+    let crafted = '';
+    const fetched: string[] = [];
+    hub.server.removeAllListeners('request');
+    hub.server.on('request', (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://hub');
+      if (url.pathname.startsWith('/api/models/')) {
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ siblings: [...files, crafted].map((rfilename) => ({ rfilename })) }));
+      }
+      fetched.push(url.pathname + url.search);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('EVIL');
+    });
+    const evilPlaces = (name: string) => [home, dirname(home), join(home, 'models'), join(home, 'models', 'model')].map((d) => join(d, name));
+    const names = [
+      'model/../../evil.safetensors', // WANTED's model.*\.safetensors matches it: lands in $WHET_HOME/models/
+      'model/../../../evil.safetensors', // lands in $WHET_HOME/
+      '../../evil.safetensors',
+      `${home}/evil.safetensors`,
+      'model\\..\\..\\evil.safetensors',
+      'model//evil.safetensors',
+      'model.safetensors\0evil',
+    ];
+    for (const [i, name] of names.entries()) {
+      crafted = name;
+      const res = await post({ hub_id: `whet-test/crafted-${i}` });
+      const body = await json(res);
+      expect({ name, status: res.status, code: body.error?.code }).toEqual({ name, status: 502, code: 'MODEL_DOWNLOAD_FAILED' });
+      expect(body.error.message).toMatch(/the mirror listed an unsafe file name/);
+      expect(body.error.message).toContain(JSON.stringify(name));
+      expect(fetched).toEqual([]); // refused on the listing: not one file was fetched
+      expect(ctx.store.getModel(`whet-test/crafted-${i}`)).toBeUndefined();
+      for (const p of evilPlaces('evil.safetensors')) expect(existsSync(p), p).toBe(false);
+      expect(readdirSync(join(home, 'models')).filter((f) => f.includes(`crafted-${i}`))).toEqual([]);
+    }
   });
 
   it('refuses a repository without safetensors weights, keeping nothing', async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { createWriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WhetError } from '@whetstone/core';
@@ -60,21 +60,46 @@ async function fetchOrExplain(url: string, headers: Record<string, string> = {})
 }
 
 /**
+ * Why a listed file name may not be written under `folder`, or null when it is a plain relative
+ * name: a hub's listing comes from the network, and a hostile mirror could otherwise name
+ * `model/../../x.safetensors` (WANTED matches it) or an absolute path and write anywhere.
+ */
+function unsafeName(name: string, folder: string): string | null {
+  if (name.includes('\0')) return 'holds a NUL byte';
+  if (name.includes('\\')) return 'holds a backslash';
+  if (isAbsolute(name)) return 'is absolute';
+  const segments = name.split('/');
+  if (segments.includes('..')) return 'holds a ".." segment';
+  if (segments.some((s) => s === '' || s === '.')) return 'holds an empty or "." segment';
+  return resolve(folder, name).startsWith(resolve(folder) + sep) ? null : 'lands outside the download folder';
+}
+
+/**
  * Download a model snapshot (config, tokenizer, safetensors) into `dest`, through a temp
  * folder renamed at the end so a failed download leaves nothing behind.
  */
 export async function downloadModel(source: HubSource, id: string, revision: string, dest: string, env = process.env): Promise<void> {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id) || id.split('/').some((s) => /^\.+$/.test(s))) {
     throw new WhetError('INVALID_REQUEST', `"${id}" is not a model id of the form owner/name`, { field: 'hub_id' });
   }
   const api = hubApi(source, env);
-  const files = (await api.listFiles(id, revision)).filter((f) => WANTED.test(f));
+  const tmp = `${dest}.part-${process.pid}`;
+  const listed = await api.listFiles(id, revision);
+  // Every listed name is checked, wanted or not, before anything is written.
+  for (const f of listed) {
+    const why = typeof f === 'string' ? unsafeName(f, tmp) : 'is not a string';
+    if (why) {
+      throw new WhetError('MODEL_DOWNLOAD_FAILED', `the mirror listed an unsafe file name ${JSON.stringify(f)} for ${id}: it ${why}; nothing was downloaded`, {
+        hint: 'A hub lists plain relative file names. Check that HF_ENDPOINT / MODELSCOPE_ENDPOINT name a hub you trust.',
+      });
+    }
+  }
+  const files = listed.filter((f) => WANTED.test(f));
   if (!files.some((f) => f.endsWith('.safetensors'))) {
     throw new WhetError('MODEL_DOWNLOAD_FAILED', `${id} has no safetensors weights at revision ${revision}`, {
       hint: 'Whetstone loads safetensors only; pick a repository that has them.',
     });
   }
-  const tmp = `${dest}.part-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
     for (const f of files) {

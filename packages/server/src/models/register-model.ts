@@ -4,6 +4,7 @@ import { type Model, type ModelCreate, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../ids.ts';
 import { downloadModel } from './hub-download.ts';
+import { insideModelRoots } from './inside-model-roots.ts';
 import { inspectModelDir } from './inspect-model.ts';
 
 function uniqueName(ctx: AppContext, wanted: string): string {
@@ -16,17 +17,17 @@ function uniqueName(ctx: AppContext, wanted: string): string {
   return wanted;
 }
 
-/** Register a local Hugging Face folder, or download one from the Hub / ModelScope first. */
+/** Register a local Hugging Face folder (inside WHET_MODEL_ROOTS), or download one from the Hub / ModelScope first. */
 export async function registerModel(ctx: AppContext, body: ModelCreate): Promise<Model> {
   if (body.path) {
     if (!isAbsolute(body.path)) {
       throw new WhetError('MODEL_PATH_INVALID', `"${body.path}" is not an absolute path`, { field: 'path', hint: 'Give the absolute path of the model folder on the server.' });
     }
-    const path = resolve(body.path);
+    const path = insideModelRoots(body.path, ctx.config.modelRoots);
     const info = inspectModelDir(path);
     const model: Model = {
       id: newId('mdl'),
-      name: uniqueName(ctx, body.name ?? basename(path)),
+      name: uniqueName(ctx, body.name ?? basename(resolve(body.path))),
       source: 'local',
       path,
       hub_id: null,

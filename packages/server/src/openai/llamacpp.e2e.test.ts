@@ -1,7 +1,8 @@
+import { dirname } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
-import { json, tempHome, testServer } from '../../../../test-support/server.ts';
+import { json, tempHome, testConfig, testServer } from '../../../../test-support/server.ts';
 import type { RunningServer } from '../start-server.ts';
 
 const gguf = demoGgufPath();
@@ -33,7 +34,8 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
   beforeAll(async () => {
     // One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads that
     // compete for them decode ~20x slower than one thread alone.
-    server = await testServer(home, { llamaThreads: 1 });
+    // The demo GGUF sits in the venv: its folder is added to the model roots, as an operator would.
+    server = await testServer(home, { llamaThreads: 1, modelRoots: [...testConfig(home).modelRoots, dirname(gguf!)] });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
     // One sequence: the queue tests below fill its one slot.
     await deploy({ name: 'smol', model: gguf, backend: 'llamacpp', max_concurrency: 1, queue_size: 1, timeout_s: 60 });

@@ -1,12 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
-import { json, tempHome, testApp } from '../../../../test-support/server.ts';
+import { json, tempHome, testApp, testConfig } from '../../../../test-support/server.ts';
 
 describe('deployments API', () => {
   const { home, cleanup } = tempHome();
-  const { app, ctx } = testApp(home, { llamaThreads: 1 }); // one thread: see llamacpp.e2e.test.ts
+  const gguf = demoGgufPath();
+  // The demo GGUF sits in the venv: its folder is added to the model roots, as an operator would.
+  const settings = { llamaThreads: 1, modelRoots: [...testConfig(home).modelRoots, ...(gguf ? [dirname(gguf)] : [])] };
+  const { app, ctx } = testApp(home, settings); // one thread: see llamacpp.e2e.test.ts
   const post = (path: string, body: unknown) =>
     app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   beforeAll(async () => {
@@ -34,7 +38,8 @@ describe('deployments API', () => {
       [{ model: 'tiny', backend: 'torch', quantization: 'q8_0' }, 400, 'INVALID_REQUEST', /torch backend serves the weights as stored/],
       [{ model: 'tiny', adapter: 'tiny' }, 400, 'INVALID_REQUEST', /is a base model, not an adapter/],
       [{ model: 'tiny', backend: 'llamacpp', quantization: 'q4_k_m' }, 400, 'GGUF_NOT_FOUND', /no q4_k_m \.gguf file in .*export writes only f16, q8_0/],
-      [{ model: '/nowhere/model.gguf', backend: 'llamacpp' }, 400, 'GGUF_NOT_FOUND', /\/nowhere\/model\.gguf/],
+      [{ model: `${home}/nowhere/model.gguf`, backend: 'llamacpp' }, 400, 'GGUF_NOT_FOUND', /\/nowhere\/model\.gguf/],
+      [{ model: '/nowhere/model.gguf', backend: 'llamacpp' }, 403, 'PATH_NOT_ALLOWED', /"\/nowhere\/model\.gguf" is outside the model roots/],
       [{ model: '/nowhere/model.gguf', backend: 'llamacpp', adapter: 'x' }, 400, 'INVALID_REQUEST', /takes no separate adapter/],
       [{ model: 'tiny', backend: 'llamacpp', adapter: 'tiny' }, 400, 'INVALID_REQUEST', /is a base model, not an adapter/],
       [{ model: 'tiny', backend: 'tgi' }, 400, 'INVALID_REQUEST', /backend/],
@@ -50,6 +55,27 @@ describe('deployments API', () => {
     expect((await json(await app.request('/api/v1/deployments'))).data).toEqual([]);
   });
 
+  it('refuses a .gguf file outside WHET_MODEL_ROOTS, or reached with "..", and stores nothing', async () => {
+    const outside = `${home}-outside`;
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(`${outside}/model.gguf`, 'GGUF'); // exists: only the root check can refuse it
+    try {
+      for (const [model, message] of [
+        [`${outside}/model.gguf`, /is outside the model roots/],
+        [`${home}/../${outside.split('/').pop()}/model.gguf`, /holds a "\.\." segment/],
+      ] as const) {
+        const res = await post('/api/v1/deployments', { model, backend: 'llamacpp', name: 'sneaky' });
+        const { error } = await json(res);
+        expect({ model, status: res.status, code: error.code, field: error.field }).toEqual({ model, status: 403, code: 'PATH_NOT_ALLOWED', field: 'model' });
+        expect(error.message).toMatch(message);
+        expect(error.hint).toMatch(/WHET_MODEL_ROOTS/);
+      }
+      expect((await json(await app.request('/api/v1/deployments'))).data).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('deploys a registered model on llamacpp at q8_0 by exporting its GGUF on first load', async () => {
     const created = await json(await post('/api/v1/deployments', { model: 'tiny', backend: 'llamacpp', quantization: 'q8_0', name: 'tiny-q8' }));
     expect(created).toMatchObject({ status: 'loading', quantization: 'q8_0', weights_path: expect.stringMatching(/exports\/mdl_\w+\/model-q8_0\.gguf$/) });
@@ -63,7 +89,6 @@ describe('deployments API', () => {
     await app.request(`/api/v1/deployments/${created.id}`, { method: 'DELETE' });
   });
 
-  const gguf = demoGgufPath();
   it.skipIf(!gguf)('creates, lists, gets, stops and deletes a deployment; /v1 follows its state', async () => {
     const created = await json(await post('/api/v1/deployments', { model: gguf, backend: 'llamacpp', name: 'edge' }));
     expect(created).toMatchObject({ name: 'edge', backend: 'llamacpp', weights_path: gguf, status: 'loading', max_concurrency: 4, queue_size: 64 });
@@ -96,7 +121,7 @@ describe('deployments API', () => {
     await post('/api/v1/deployments', { model: gguf, backend: 'llamacpp', name: 'parked' });
     await post('/api/v1/deployments/parked/stop', {});
     await ctx.gateway.close(); // the old server goes away
-    const restarted = testApp(home, { llamaThreads: 1 });
+    const restarted = testApp(home, settings);
     try {
       restarted.ctx.gateway.deployments.restore();
       let d = await json(await restarted.app.request(`/api/v1/deployments/${created.id}`));

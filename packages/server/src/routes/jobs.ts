@@ -5,6 +5,8 @@ import { JobCreateSchema, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '
 import type { AppContext } from '../context.ts';
 import { createJob, jobDir } from '../jobs/create-job.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
+import { findModelUsers } from '../models/find-model-users.ts';
+import { releaseModelUsers } from '../models/release-model-users.ts';
 import type { StoredEvent } from '../store/store.ts';
 
 export function jobRoutes(ctx: AppContext) {
@@ -40,16 +42,20 @@ export function jobRoutes(ctx: AppContext) {
       const body = await parseJsonBody(c, JobResumeSchema, { optional: true });
       return c.json(ctx.scheduler.resume(job.id, body));
     })
-    .delete('/jobs/:id', (c) => {
+    .delete('/jobs/:id', async (c) => {
       const job = getOr404(c.req.param('id'));
       if (ctx.scheduler.isRunning(job.id) || job.status === 'running' || job.status === 'validating') {
         throw new WhetError('JOB_STATE_CONFLICT', `job ${job.id} is ${job.status}`, { hint: `Cancel it first: POST /api/v1/jobs/${job.id}/cancel` });
       }
+      // Its result (an adapter, or full weights) lives in the job folder that goes with it.
+      const output = job.output_model_id ? (ctx.store.getModel(job.output_model_id) ?? null) : null;
+      await releaseModelUsers(ctx, `job ${job.id}${output ? ` (its result model ${output.name})` : ''}`, findModelUsers(ctx, output, job), c.req.query('force') === 'true');
       ctx.store.transaction(() => {
         if (job.output_model_id) ctx.store.deleteModel(job.output_model_id);
         ctx.store.deleteJob(job.id);
       });
       rmSync(jobDir(ctx.config.home, job.id), { recursive: true, force: true });
+      if (output) await ctx.gateway.forgetModel(output);
       return c.json({ id: job.id, deleted: true });
     })
     .get('/jobs/:id/events', (c) => {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
@@ -33,7 +33,7 @@ describe('models API', () => {
 
   it('refuses a duplicate name, a missing folder, a folder that is not a model, and a relative path', async () => {
     expect((await json(await post({ path: tiny, name: 'tiny' }))).error.code).toBe('CONFLICT');
-    const missing = await post({ path: '/nonexistent/model' });
+    const missing = await post({ path: join(home, 'nonexistent', 'model') });
     expect(missing.status).toBe(400);
     expect((await json(missing)).error).toMatchObject({ code: 'MODEL_PATH_INVALID', message: expect.stringContaining('/nonexistent/model') });
     const empty = join(home, 'not-a-model');
@@ -46,6 +46,39 @@ describe('models API', () => {
     const both = await post({ path: tiny, hub_id: 'a/b' });
     expect(both.status).toBe(400);
     expect((await json(both)).error.hint).toBeTruthy();
+  });
+
+  it('refuses a traversal path, a folder outside WHET_MODEL_ROOTS and a symlink out of a root, registering nothing', async () => {
+    // A valid copy of the model beside the state folder, in a sibling whose name starts with the
+    // state folder's: only the root check (with its trailing separator) can refuse it.
+    const outside = `${home}-outside`;
+    cpSync(tiny, outside, { recursive: true });
+    symlinkSync(outside, join(home, 'linked-model'));
+    try {
+      const cases: [string, RegExp][] = [
+        [`${home}/../${outside.split('/').pop()}`, /holds a "\.\." segment/],
+        [`${home}/../../etc`, /holds a "\.\." segment/],
+        [outside, /is outside the model roots/],
+        [join(home, 'linked-model'), /resolves to ".*-outside", outside the model roots/],
+      ];
+      for (const [path, message] of cases) {
+        const res = await post({ path, name: 'sneaky' });
+        const { error } = await json(res);
+        expect({ path, status: res.status, code: error.code }).toEqual({ path, status: 403, code: 'PATH_NOT_ALLOWED' });
+        expect(error.message).toMatch(message);
+        expect(error.message).toContain(home); // names the allowed roots
+        expect(error.hint).toMatch(/WHET_MODEL_ROOTS/);
+      }
+      expect(ctx.store.getModel('sneaky')).toBeUndefined();
+      // The same files inside a root register.
+      const inside = join(home, 'models', 'tiny-copy');
+      cpSync(tiny, inside, { recursive: true });
+      const ok = await post({ path: inside, name: 'tiny-copy' });
+      expect(ok.status).toBe(201);
+      expect((await json(ok)).path).toBe(inside);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('pulling from the hub offline fails with a clear error and leaves nothing behind', async () => {
