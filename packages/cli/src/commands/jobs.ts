@@ -90,5 +90,7 @@ export function jobCommands(program: Command, api: () => ApiClient) {
     });
   jobs
     .command('delete <id>')
-    .action(async (id: string) => print(await api().delete(`/jobs/${id}`), { json: true }));
+    .description('Delete a finished job, its files and its result model (refused while a deployment, export or job uses it)')
+    .option('--force', 'stop the deployments and jobs that use its result first (admin key)')
+    .action(async (id: string, o) => print(await api().delete(`/jobs/${id}${o.force ? '?force=true' : ''}`), { json: true }));
 }

@@ -33,4 +33,9 @@ export function modelCommands(program: Command, api: () => ApiClient) {
   models
     .command('show <id>')
     .action(async (id: string) => print(await api().get<Model>(`/models/${encodeURIComponent(id)}`), { json: true }));
+  models
+    .command('delete <id>')
+    .description('Forget a model (a local folder stays on disk; refused while a deployment, export, job or evaluation uses it)')
+    .option('--force', 'stop the deployments and jobs that use it first (admin key)')
+    .action(async (id: string, o) => print(await api().delete(`/models/${encodeURIComponent(id)}${o.force ? '?force=true' : ''}`), { json: true }));
 }
