@@ -3,10 +3,12 @@
 import { isWhetError } from '@whetstone/core';
 import { loadConfig } from './config.ts';
 import { registerDemo } from './demo.ts';
+import { guardProcess } from './guard-process.ts';
 import { logger } from './logger.ts';
 import { startServer } from './start-server.ts';
 
 async function main() {
+  guardProcess();
   const config = loadConfig();
   const server = await startServer(config);
   if (process.argv.includes('--demo')) await registerDemo(server.ctx);

@@ -29,6 +29,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   });
+  // Once listening, a server error (EMFILE on accept...) is logged; without a listener it would throw.
+  server.on('error', (e) => logger.error('HTTP server error', { error: String((e as Error)?.stack ?? e) }));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

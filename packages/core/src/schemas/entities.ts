@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BudgetSchema, HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
 import { MessageSchema } from './conversation.ts';
+import { exactlyOneOf } from './exactly-one-of.ts';
 
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -37,13 +38,22 @@ export type Model = z.infer<typeof ModelSchema>;
 export const ModelCreateSchema = z
   .object({
     name: z.string().min(1).max(200).optional(),
-    path: z.string().min(1).optional().describe('A local Hugging Face model folder.'),
-    hub_id: z.string().min(1).optional().describe('A model id to download, e.g. "HuggingFaceTB/SmolLM2-135M-Instruct".'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ pattern: '^/' }) // absolute: the server checks it (MODEL_PATH_INVALID), the document says it
+      .describe('A local Hugging Face model folder (absolute, inside WHET_MODEL_ROOTS: by default the state folder and the demo model cache).'),
+    hub_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'give a model id of the form owner/name') // ASCII letters, digits, _ . -
+      .optional()
+      .describe('A model id to download, e.g. "HuggingFaceTB/SmolLM2-135M-Instruct".'),
     source: z.enum(['hub', 'modelscope']).optional().describe('Where hub_id lives (default hub).'),
     revision: z.string().min(1).optional(),
   })
   .strict()
-  .refine((b) => Boolean(b.path) !== Boolean(b.hub_id), { message: 'give exactly one of "path" or "hub_id"', path: ['path'] });
+  .apply(exactlyOneOf, ['path', 'hub_id'] as const);
 export type ModelCreate = z.infer<typeof ModelCreateSchema>;
 
 // ---------- datasets ----------
@@ -113,7 +123,7 @@ export const JobCreateSchema = z
     drop_truncated: z.boolean().optional().describe('Drop the samples whose answer max_seq_len would cut (default: keep them truncated and report their lines).'),
   })
   .strict()
-  .refine((b) => Boolean(b.dataset) !== Boolean(b.datasets), { message: 'give exactly one of "dataset" or "datasets"', path: ['dataset'] });
+  .apply(exactlyOneOf, ['dataset', 'datasets'] as const);
 export type JobCreate = z.infer<typeof JobCreateSchema>;
 
 export const JobResumeSchema = z
@@ -212,7 +222,7 @@ export const TokenCountRequestSchema = z
     return_tokens: z.boolean().optional().describe('Also return the token strings and ids (text only).'),
   })
   .strict()
-  .refine((b) => (b.text === undefined) !== (b.messages === undefined), { message: 'give exactly one of "text" or "messages"', path: ['text'] });
+  .apply(exactlyOneOf, ['text', 'messages'] as const);
 export type TokenCountRequest = z.infer<typeof TokenCountRequestSchema>;
 
 // ---------- documents into supervised data ----------
@@ -233,15 +243,19 @@ export const QaDraftRequestSchema = z
     max_tokens: z.coerce.number().int().min(1).max(32_768).optional().describe('Longest reply per chunk, in tokens (default: the model\'s).'),
   })
   .strict()
-  .refine((b) => b.base_url !== undefined || b.api_key === undefined, { message: 'api_key goes with base_url: a registered model needs no key', path: ['api_key'] });
+  .refine((b) => b.base_url !== undefined || b.api_key === undefined, { message: 'api_key goes with base_url: a registered model needs no key', path: ['api_key'] })
+  .meta({ dependentRequired: { api_key: ['base_url'] } }); // the same rule, in the OpenAPI document
 export type QaDraftRequest = z.infer<typeof QaDraftRequestSchema>;
+
+/** Text with something besides whitespace; the pattern says in the OpenAPI document what trim + min(1) check. */
+const nonBlank = z.string().trim().min(1).meta({ pattern: '[^\\s\\ufeff]' });
 
 /** Reviewed question-answer pairs saved as a chat dataset. */
 export const QaDatasetCreateSchema = z
   .object({
     name: z.string().min(1).max(200).optional(),
     system: z.string().optional().describe('A system prompt put before every pair.'),
-    pairs: z.array(z.object({ question: z.string().trim().min(1), answer: z.string().trim().min(1) }).loose()).min(1).max(200_000),
+    pairs: z.array(z.object({ question: nonBlank, answer: nonBlank }).loose()).min(1).max(200_000),
   })
   .strict();
 export type QaDatasetCreate = z.infer<typeof QaDatasetCreateSchema>;

@@ -64,6 +64,12 @@ export const EvaluationCreateSchema = z
   .superRefine((b, ctx) => {
     if (!b.dataset_id === !b.job_id) ctx.addIssue({ code: 'custom', message: 'give exactly one of "dataset_id" or "job_id"', path: ['dataset_id'] });
     if (b.baseline >= b.models.length) ctx.addIssue({ code: 'custom', message: `baseline ${b.baseline} is not an index of models (0..${b.models.length - 1})`, path: ['baseline'] });
+  })
+  // The same rules in the JSON Schema (and so the OpenAPI document): one test set, and a baseline
+  // below the number of models (spelled out for each of the at most 8 models).
+  .meta({
+    oneOf: [{ required: ['dataset_id'] }, { required: ['job_id'] }],
+    anyOf: Array.from({ length: 8 }, (_, k) => ({ properties: { baseline: { maximum: k }, models: { minItems: k + 1 } } })),
   });
 export type EvaluationCreate = z.infer<typeof EvaluationCreateSchema>;
 export type EvaluationCreateInput = z.input<typeof EvaluationCreateSchema>;

@@ -18,7 +18,9 @@ export const ExportCreateSchema = z
     if (body.format !== 'gguf' && body.quantization !== undefined) {
       ctx.addIssue({ code: 'custom', message: `quantization applies to gguf only, got ${body.quantization} for ${body.format}`, path: ['quantization'] });
     }
-  });
+  })
+  // The same rule in the JSON Schema (and so the OpenAPI document): gguf, or no quantization.
+  .meta({ anyOf: [{ properties: { format: { const: 'gguf' } } }, { not: { required: ['quantization'] } }] });
 export type ExportCreate = z.infer<typeof ExportCreateSchema>;
 
 /** One export of a model: $WHET_HOME/exports/<model id>/<format>[-<quantization>]/. */

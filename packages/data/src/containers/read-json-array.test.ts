@@ -62,6 +62,42 @@ describe('readJsonArray', () => {
     expect(trailing.at(-1)!.error).toMatchObject({ line: 2, code: 'invalid_json' });
   });
 
+  it('refuses a trailing comma after the last row, where the comma is, as JSON.parse does', async () => {
+    expect(() => JSON.parse('[{"a":1},]')).toThrow(); // every other tool refuses the same file
+    const oneLine = await read('[{"text":"a"},{"text":"b"},]');
+    expect(oneLine.map((r) => r.value ?? null)).toEqual([{ text: 'a' }, { text: 'b' }, null]);
+    expect(oneLine[2]!.error).toMatchObject({ line: 1, code: 'invalid_json' });
+    expect(oneLine[2]!.error!.message).toMatch(/column 27: a trailing ","/);
+    const pretty = await read('[\n  {"text": "a"},\n  {"text": "b"},\n]\n');
+    expect(pretty.filter((r) => r.error).map((r) => [r.error!.line, /column (\d+)/.exec(r.error!.message)![1]])).toEqual([[3, '16']]);
+    // the same with whitespace between, in pieces, and for scalar rows
+    for (const chunkBytes of [3, 1 << 16]) {
+      expect((await read('[ {"a":1} ,\n\n ]', chunkBytes)).filter((r) => r.error).map((r) => r.error!.line)).toEqual([1]);
+      expect((await read('[1, 2,]', chunkBytes)).filter((r) => r.error)).toHaveLength(1);
+    }
+    // a doubled comma is one error, not two
+    expect((await read('[{"a":1},,]')).filter((r) => r.error)).toHaveLength(1);
+  });
+
+  it('refuses every other deviation from JSON with its line and column', async () => {
+    const cases: [string, number, number][] = [
+      ['[\n  {"text": "a",}\n]', 2, 16], // trailing comma inside a row
+      ['[\n  {"text": "a"}, // a comment\n  {"text": "b"}\n]', 2, 18],
+      ['[\n  {"text": "a"} /* a comment */\n]', 2, 17],
+      ["[\n  {'text': 'a'}\n]", 2, 4], // single quotes
+      ['[\n  {"score": NaN}\n]', 2, 13],
+      ['[\n  {"score": Infinity}\n]', 2, 13],
+      ['[\n  {"n": 0x1F}\n]', 2, 10],
+      ['[\n  {text: "a"}\n]', 2, 4], // unquoted key
+    ];
+    for (const [text, line, column] of cases) {
+      const errors = (await read(text)).filter((r) => r.error);
+      expect(errors.length, text).toBeGreaterThan(0);
+      expect(errors[0]!.error, text).toMatchObject({ line, code: 'invalid_json' });
+      expect(errors[0]!.error!.message, text).toContain(`column ${column}:`);
+    }
+  });
+
   it('refuses an element over the size limit without keeping it', async () => {
     const got = await read(`[{"text":"${'x'.repeat(5000)}"},{"text":"b"}]`, 256, 1000);
     expect(got[0]!.error!.code).toBe('line_too_long');

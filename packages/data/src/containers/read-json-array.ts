@@ -43,6 +43,9 @@ class ArrayScanner {
   private tooLong = false;
   private continuing = false;
   private columnBase = 0;
+  /** Where the last top-level "," was, while no row has followed it yet (a trailing comma if "]" comes next). */
+  private commaLine = 0;
+  private commaColumn = 0;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -88,7 +91,7 @@ class ArrayScanner {
           } else if (c === 0x2c && this.depth === 0) {
             this.take(text, segStart, i);
             this.emit(out);
-            this.state = 'open';
+            this.afterComma(line, base + i + 1);
             segStart = -1;
           }
           continue;
@@ -105,11 +108,14 @@ class ArrayScanner {
         case 'open':
           if (isWs(c)) continue;
           if (c === 0x5d) {
+            // JSON.parse, Python's json and every other tool refuse "[{...},]": so do we, where the comma is.
+            if (this.commaLine > 0) out.push({ line: this.commaLine, error: invalidJson(this.commaLine, this.commaColumn, 'a trailing "," after the last row (JSON allows no comma before "]"; remove it)') });
             this.state = 'closed';
             continue;
           }
           if (c === 0x2c) {
             out.push({ line, error: invalidJson(line, base + i + 1, 'unexpected ",", expected a row') });
+            this.commaLine = 0; // reported once, here
             continue;
           }
           this.beginElement(line, base + i + 1);
@@ -118,7 +124,7 @@ class ArrayScanner {
           continue;
         case 'afterElement':
           if (isWs(c)) continue;
-          if (c === 0x2c) this.state = 'open';
+          if (c === 0x2c) this.afterComma(line, base + i + 1);
           else if (c === 0x5d) this.state = 'closed';
           else {
             out.push({ line, error: invalidJson(line, base + i + 1, `unexpected "${text[i]}", expected "," or "]" after a row`) });
@@ -156,8 +162,15 @@ class ArrayScanner {
     }
   }
 
+  private afterComma(line: number, column: number): void {
+    this.state = 'open';
+    this.commaLine = line;
+    this.commaColumn = column;
+  }
+
   private beginElement(line: number, column: number): void {
     this.state = 'element';
+    this.commaLine = 0;
     this.depth = 0;
     this.inString = false;
     this.escaped = false;

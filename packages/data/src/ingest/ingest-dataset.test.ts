@@ -179,6 +179,10 @@ describe('files that cannot be a dataset are refused at once', () => {
     const unknown = await fail('a.jsonl', jsonl([{ question: 'q', answer: 'a' }]));
     expect(unknown).toMatchObject({ code: 'DATASET_FORMAT_UNKNOWN' });
     expect(unknown!.message).toContain('"question", "answer"');
+    const trailingComma = await ingest('a.json', JSON.stringify([chat('a', 'b'), chat('c', 'd')], null, 2).replace(/\n\]$/, ',\n]'));
+    expect(trailingComma.result.status).toBe('invalid'); // not silently accepted: other tools refuse this file
+    expect(trailingComma.result.errors.map((e) => [e.line, e.code])).toEqual([[25, 'invalid_json']]);
+    expect(trailingComma.result.errors[0]!.message).toMatch(/column 4: a trailing ","/);
     const garbage = await fail('a.jsonl', '{not json\n{also not\n');
     expect(garbage).toMatchObject({ code: 'DATASET_FORMAT_UNKNOWN' });
     expect(garbage!.message).toContain('line 1');

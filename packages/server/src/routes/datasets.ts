@@ -7,6 +7,7 @@ import { createDatasetFromUpload } from '../datasets/create-dataset.ts';
 import { datasetTokenStats } from '../datasets/dataset-token-stats.ts';
 import { createDatasetFromPairs, draftQaPairs } from '../datasets/draft-qa-pairs.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
+import { queryInt } from '../middleware/query-int.ts';
 
 export function datasetRoutes(ctx: AppContext) {
   const getOr404 = (id: string) => {
@@ -27,13 +28,9 @@ export function datasetRoutes(ctx: AppContext) {
     .get('/datasets/:id/stats', async (c) => {
       const d = getOr404(c.req.param('id'));
       const model = c.req.query('model') || undefined;
-      const raw = c.req.query('max_seq_len');
-      const maxSeqLen = raw === undefined || raw === '' ? undefined : Number(raw);
-      if (maxSeqLen !== undefined && !(Number.isInteger(maxSeqLen) && maxSeqLen > 0)) {
-        throw new WhetError('INVALID_REQUEST', `max_seq_len must be a positive integer, got "${raw}"`, { field: 'max_seq_len' });
-      }
-      const wait = c.req.query('wait_ms');
-      const report = await datasetTokenStats(ctx, d, { model, maxSeqLen, waitMs: wait ? Math.min(600_000, Math.max(0, Number(wait) || 0)) : undefined });
+      const maxSeqLen = queryInt('max_seq_len', c.req.query('max_seq_len'), { min: 1, max: 1_048_576 });
+      const waitMs = queryInt('wait_ms', c.req.query('wait_ms'), { max: 600_000 });
+      const report = await datasetTokenStats(ctx, d, { model, maxSeqLen, waitMs });
       return c.json(report, report.status === 'counting' ? 202 : 200);
     })
     .delete('/datasets/:id', (c) => {

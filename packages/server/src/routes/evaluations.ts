@@ -4,6 +4,7 @@ import { EvaluationCreateSchema, WhetError, type Evaluation } from '@whetstone/c
 import type { AppContext } from '../context.ts';
 import { evaluationService, type SampleQuery } from '../evaluations/evaluation-service.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
+import { queryInt } from '../middleware/query-int.ts';
 
 const SORTS = ['index', 'worst', 'disagreement'] as const;
 const FINISHED = new Set(['succeeded', 'failed']);
@@ -47,13 +48,7 @@ export function evaluationRoutes(ctx: AppContext) {
       if (!(SORTS as readonly string[]).includes(sort)) {
         throw new WhetError('INVALID_REQUEST', `sort must be one of ${SORTS.join(', ')}, got "${sort}"`, { field: 'sort' });
       }
-      const num = (name: string) => {
-        const v = c.req.query(name);
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new WhetError('INVALID_REQUEST', `${name} must be a whole number >= 0, got "${v}"`, { field: name });
-        return n;
-      };
+      const num = (name: string) => queryInt(name, c.req.query(name));
       const flag = (name: string) => ['1', 'true'].includes(c.req.query(name) ?? '');
       const q: SampleQuery = { sort: sort as SampleQuery['sort'], label: c.req.query('label'), disagree: flag('disagree'), failed: flag('failed'), limit: num('limit'), offset: num('offset') };
       return c.json({ evaluation_id: c.req.param('id'), ...service().samples(c.req.param('id'), q) });

@@ -5,6 +5,7 @@ import { JobCreateSchema, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '
 import type { AppContext } from '../context.ts';
 import { createJob, jobDir } from '../jobs/create-job.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
+import { queryInt } from '../middleware/query-int.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
 import { releaseModelUsers } from '../models/release-model-users.ts';
 import type { StoredEvent } from '../store/store.ts';
@@ -33,7 +34,7 @@ export function jobRoutes(ctx: AppContext) {
     })
     .get('/jobs/:id/logs', (c) => {
       const job = getOr404(c.req.param('id'));
-      return c.json({ job_id: job.id, data: ctx.store.listLogs(job.id, Number(c.req.query('after') ?? 0)) });
+      return c.json({ job_id: job.id, data: ctx.store.listLogs(job.id, queryInt('after', c.req.query('after')) ?? 0) });
     })
     .post('/jobs/:id/cancel', (c) => c.json(ctx.scheduler.cancel(getOr404(c.req.param('id')).id)))
     .post('/jobs/:id/pause', (c) => c.json(ctx.scheduler.pause(getOr404(c.req.param('id')).id)))
@@ -60,7 +61,7 @@ export function jobRoutes(ctx: AppContext) {
     })
     .get('/jobs/:id/events', (c) => {
       const job = getOr404(c.req.param('id'));
-      const after = Number(c.req.query('after') ?? c.req.header('last-event-id') ?? 0);
+      const after = queryInt('after', c.req.query('after') ?? c.req.header('last-event-id')) ?? 0;
       return streamSSE(c, async (stream) => {
         // Subscribe before replaying so nothing falls between the two; seq dedups the overlap.
         const queue: StoredEvent[] = [];
