@@ -2,6 +2,8 @@
 
 import copy
 import json
+import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from jsonschema import Draft202012Validator
 WORKER_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = WORKER_ROOT.parent
 CACHED_TINY_MODEL = REPO_ROOT / ".cache" / "fixtures" / "tiny-model"
+CACHED_TINY_BF16_MODEL = REPO_ROOT / ".cache" / "fixtures" / "tiny-model-bf16"
 EVENT_SCHEMA = json.loads((WORKER_ROOT / "whet_worker" / "schemas" / "worker_event.schema.json").read_text())
 EVENT_VALIDATOR = Draft202012Validator(EVENT_SCHEMA)
 
@@ -56,6 +59,22 @@ def tiny_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("tiny-model")
     subprocess.run([sys.executable, "-m", "whet_worker.fixtures.tiny_model", str(out)], cwd=WORKER_ROOT, check=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_bf16_model() -> Path:
+    """The tiny model saved in bf16, as most published models ship; cached beside the fp32 one,
+    built into a temp folder and renamed so parallel sessions never see half a model."""
+    if (CACHED_TINY_BF16_MODEL / "config.json").is_file():
+        return CACHED_TINY_BF16_MODEL
+    tmp = CACHED_TINY_BF16_MODEL.with_name(f"{CACHED_TINY_BF16_MODEL.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "whet_worker.fixtures.tiny_model", str(tmp), "--dtype", "bfloat16"], cwd=WORKER_ROOT, check=True)
+    try:
+        tmp.rename(CACHED_TINY_BF16_MODEL)
+    except OSError:  # another session won the race
+        shutil.rmtree(tmp, ignore_errors=True)
+    return CACHED_TINY_BF16_MODEL
 
 
 def write_toy_data(path: Path, repeats: int = 8) -> Path:

@@ -4,8 +4,10 @@ The plan is the number of optimizer steps that fits what is left of the budget, 
 epochs the spec asks for. The learning-rate schedule is re-planned to end exactly there (warmup
 and decay included), evaluation and checkpoints are spread over it, and the trainer stops at
 its last step. Time counts only while this process trains: model loading and the time a job
-spends paused are not spent, since what was used is saved with every checkpoint
-(`budget.json`) and a resume starts from it.
+spends paused are not spent, since what was used is saved with every checkpoint and a resume
+starts from it. It is saved inside the checkpoint's trainer_state.json (transformers'
+ExportableState), the file whose presence makes a checkpoint count: a worker killed while
+saving never leaves a checkpoint without its budget, which would restart the budget from zero.
 """
 
 import json
@@ -16,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from transformers import TrainerCallback
+from transformers.trainer_callback import ExportableState
 
 from ..events import emit
-from .stop_on_signal import checkpoint_path
 
 MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm caches) is not among them
 EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps
-USAGE_FILE = "budget.json"
+LEGACY_USAGE_FILE = "budget.json"  # where checkpoints saved before the budget moved into trainer_state.json keep it
 
 
 @dataclass
@@ -33,14 +35,24 @@ class BudgetUsage:
 
     @classmethod
     def read(cls, checkpoint: str | None) -> "BudgetUsage":
-        path = Path(checkpoint or "", USAGE_FILE)
-        if checkpoint is None or not path.is_file():
+        if checkpoint is None:
             return cls()
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        state_file, legacy = Path(checkpoint, "trainer_state.json"), Path(checkpoint, LEGACY_USAGE_FILE)
+        if state_file.is_file():
+            saved = json.loads(state_file.read_text(encoding="utf-8")).get("stateful_callbacks", {}).get(BudgetPlanner.__name__)
+            if saved:
+                return cls(**saved["attributes"])
+        if legacy.is_file():
+            return cls(**json.loads(legacy.read_text(encoding="utf-8")))
+        return cls()
 
 
-class BudgetPlanner(TrainerCallback):
-    """Put it before ExtendScheduleOnResume: on a resume it restores the plan that one would extend."""
+class BudgetPlanner(TrainerCallback, ExportableState):
+    """Put it before ExtendScheduleOnResume: on a resume it restores the plan that one would extend.
+
+    Its `state()` (what has been spent) is written into trainer_state.json by every checkpoint
+    save; BudgetUsage.read takes it back (restore_callback_states_from_checkpoint stays off).
+    """
 
     def __init__(self, budget: dict[str, Any], warmup_ratio: float, used: BudgetUsage, has_eval: bool, counts: dict[str, int]) -> None:
         self.budget = budget
@@ -52,6 +64,7 @@ class BudgetPlanner(TrainerCallback):
         self.has_eval = has_eval
         self.cap = 0  # the steps the epochs ask for: a budget never adds steps
         self.seconds_per_step: float | None = None
+        self._trainer_state = None  # set when training begins; the trainer asks for state() before that too
 
     # -- what has been spent -------------------------------------------------------------
     def _used(self, state) -> BudgetUsage:
@@ -61,6 +74,10 @@ class BudgetPlanner(TrainerCallback):
 
     def _spent(self, used: BudgetUsage) -> float:
         return used.seconds if self.unit == "seconds" else float(used.tokens)
+
+    def state(self) -> dict:
+        used = self._used(self._trainer_state) if self._trainer_state is not None else self.prior
+        return {"args": {}, "attributes": asdict(used)}
 
     # -- trainer events ------------------------------------------------------------------
     def on_train_begin(self, args, state, control, lr_scheduler=None, train_dataloader=None, **kwargs):
@@ -80,6 +97,10 @@ class BudgetPlanner(TrainerCallback):
             state.max_steps = min(self.cap, max(self.prior.planned_steps, state.global_step))
         self._spread_evaluations(state)
         self._clock = time.perf_counter()
+        self._trainer_state = state
+        # A state resumed from a checkpoint saved without this callback lacks its entry, which the
+        # trainer's save looks up by name.
+        state.stateful_callbacks.setdefault(type(self).__name__, self.state())
 
     def on_step_begin(self, args, state, control, **kwargs):
         if self._last_end is not None and self._pending_overhead:
@@ -96,10 +117,6 @@ class BudgetPlanner(TrainerCallback):
             self._plan(state, control, used, done)
         self._pending_overhead = bool(control.should_evaluate or control.should_save)
         self._last_end = time.perf_counter()
-
-    def on_save(self, args, state, control, **kwargs):
-        used = self._used(state)
-        Path(checkpoint_path(args, state), USAGE_FILE).write_text(json.dumps(asdict(used)), encoding="utf-8")
 
     # -- planning ------------------------------------------------------------------------
     def _due(self, state) -> bool:

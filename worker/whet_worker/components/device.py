@@ -24,6 +24,24 @@ def inference_dtype(requested: str, device: str) -> torch.dtype:
     return torch.float32
 
 
+def training_dtype(device: str, saved: torch.dtype, tuning: str, bf16_supported: bool) -> torch.dtype:
+    """The dtype training loads the weights in; `saved` is the folder's own (model_loader.saved_dtype).
+
+    CUDA + LoRA: the folder's half precision, so a 7B bf16 model takes 14 GB rather than 28. The
+    base is frozen; PEFT keeps the adapters in fp32 and the trainer's autocast runs the matmuls.
+    A bf16 folder on a GPU without bf16 loads in fp32 (bf16 -> fp16 could overflow).
+    CUDA + full or freeze tuning: fp32, since trained weights need fp32 for the optimizer's small
+    updates (bf16 keeps 8 bits of mantissa and drops them); autocast still computes in bf16.
+    CPU: fp32 whatever the folder holds, as for inference: bf16 matmuls are slow or unsupported
+    on many CPUs.
+    """
+    if device != "cuda" or tuning != "lora":
+        return torch.float32
+    if saved == torch.bfloat16:
+        return torch.bfloat16 if bf16_supported else torch.float32
+    return torch.float16 if saved == torch.float16 else torch.float32
+
+
 def set_threads(threads: int | None) -> int:
     """Use the physical cores by default: hyper-threads slow torch's CPU kernels down."""
     count = threads or _physical_cores()

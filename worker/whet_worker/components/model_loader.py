@@ -1,5 +1,6 @@
 """Load a Hugging Face causal LM and its tokenizer from a folder on disk (never from a hub)."""
 
+import json
 from pathlib import Path
 
 import torch
@@ -9,6 +10,18 @@ from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_N
 from ..errors import WorkerError
 from ..events import emit
 from .chat_template import CHATML_TEMPLATE
+
+
+def saved_dtype(path: str) -> torch.dtype:
+    """The dtype the folder's weights were saved in: config.json's `dtype` (`torch_dtype` before
+    transformers 5); fp32 when it names none or cannot be read (load_model reports that)."""
+    try:
+        config = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return torch.float32
+    name = (config.get("dtype") or config.get("torch_dtype")) if isinstance(config, dict) else None
+    dtype = getattr(torch, name, None) if isinstance(name, str) else None
+    return dtype if isinstance(dtype, torch.dtype) and dtype.is_floating_point else torch.float32
 
 
 def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:

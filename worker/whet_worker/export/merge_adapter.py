@@ -1,4 +1,4 @@
-"""Base model + PEFT adapter -> one plain model, in fp32, with the tokenizer training used."""
+"""Base model + PEFT adapter -> one plain model, in the dtype asked for, with the tokenizer training used."""
 
 from pathlib import Path
 
@@ -10,15 +10,18 @@ from ..components.model_loader import load_model
 from ..errors import WorkerError
 
 
-def load_merged(model_path: str, adapter_path: str | None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Load the base in fp32 and fold the adapter's LoRA deltas into its weights (W + B·A·scale).
+def load_merged(model_path: str, adapter_path: str | None, dtype: torch.dtype = torch.float32) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Load the base in `dtype` and fold the adapter's LoRA deltas into its weights (W + B·A·scale).
+
+    Exports pass the base folder's own dtype (saved_dtype): a bf16 model merges and saves in bf16,
+    never through a double-size fp32 copy. PEFT computes each delta in fp32, then casts it to `dtype`.
 
     The tokenizer (and so the chat template) comes from the adapter folder when training saved
     one there, so the export formats chats as training did.
 
     Raises ADAPTER_INVALID when the adapter folder cannot load onto this base.
     """
-    model, tokenizer = load_model(model_path, None, torch.float32)
+    model, tokenizer = load_model(model_path, None, dtype)
     if adapter_path is None:
         return model, tokenizer
     check_adapter_folder(adapter_path)

@@ -9,6 +9,8 @@ Formats
   tokenizer, chat template, and a generation config whose EOS is the tokenizer's end of turn.
 - `gguf`: one llama.cpp file of the (merged) weights, llama and qwen2 architectures, at f16,
   q8_0 (INT8) or q4_0 / q4_1 (4-bit), all quantized by the `gguf` package's own numpy code.
+- merged and gguf load the base in its own dtype (bf16 stays bf16: a 7B merge needs ~14 GB, not
+  28, and its folder is as large as the base's); the GGUF writer upcasts one tensor at a time.
 
 Events: log*, then `exported` with the output path and its size.
 
@@ -30,6 +32,7 @@ from transformers import logging as hf_logging
 from ..errors import WorkerError
 from ..events import emit
 from ..export.gguf_writer import write_gguf
+from ..components.model_loader import saved_dtype
 from ..export.merge_adapter import check_adapter_folder, generation_config_for, load_merged
 from ..graceful_stop import GracefulStop
 
@@ -73,7 +76,7 @@ class ExportRecipe:
         shutil.copytree(self.adapter, self.output, dirs_exist_ok=True, ignore=shutil.ignore_patterns("checkpoint-*", "*.pt", "rng_state*"))
 
     def _write_merged(self) -> None:
-        model, tokenizer = load_merged(self.spec["model"]["path"], self.adapter)
+        model, tokenizer = self._load_merged()
         emit("log", level="info", message=f"merged {self.adapter or 'no adapter'} into {self.spec['model']['path']}; saving")
         model.generation_config = generation_config_for(model, tokenizer)
         self.output.mkdir(parents=True, exist_ok=True)
@@ -81,12 +84,17 @@ class ExportRecipe:
         tokenizer.save_pretrained(self.output)
 
     def _write_gguf(self) -> None:
-        model, tokenizer = load_merged(self.spec["model"]["path"], self.adapter)
+        model, tokenizer = self._load_merged()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         partial = self.output.with_name(self.output.name + ".partial")  # never leave a half file under the real name
         name = Path(self.adapter or self.spec["model"]["path"]).name
         write_gguf(model, tokenizer, partial, self.quantization or "f16", name)
         partial.replace(self.output)
+
+
+    def _load_merged(self):
+        path = self.spec["model"]["path"]
+        return load_merged(path, self.adapter, saved_dtype(path))
 
 
 def _size(path: Path) -> int:

@@ -16,7 +16,8 @@ Features
 - lr_search: a few steps at each candidate learning rate on a slice, the best by eval loss wins
 - checkpoints every save_steps in output_dir/checkpoints; resume continues the same data order
 - SIGTERM: checkpoint at the next step end, a `stopped` event, exit 0
-- CPU: fp32 on the physical cores; CUDA: bf16 mixed precision where the GPU has it
+- CPU: fp32 on the physical cores; CUDA: bf16 mixed precision where the GPU has it, and LoRA
+  loads the base in its own half precision (components/device.py training_dtype)
 
 Events: started, log*, trial* (lr_search), plan, then per step progress (+ eval, checkpoint,
 plan re-estimates), then result or stopped.
@@ -43,11 +44,11 @@ from datasets import disable_progress_bars as disable_dataset_progress_bars
 from transformers import PrinterCallback, logging as hf_logging
 from trl import SFTConfig, SFTTrainer
 
-from ..components.device import resolve_device, set_threads
+from ..components.device import resolve_device, set_threads, training_dtype
 from ..components.budget import BudgetPlanner, BudgetUsage
 from ..components.divergence_guard import DivergenceGuard
 from ..components.lr_search import load_result, save_result, search_learning_rate, trial_data
-from ..components.model_loader import load_model
+from ..components.model_loader import load_model, saved_dtype
 from ..components.report_events import ReportEvents
 from ..components.schedule import ExtendScheduleOnResume, make_scheduler
 from ..components.sft_data import build_sft_data
@@ -109,7 +110,10 @@ class SFTRecipe:
         self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
     def _fresh_model(self):
-        return load_model(self.spec["model"]["path"], self.spec["model"]["chat_template"], torch.float32)
+        path = self.spec["model"]["path"]
+        bf16 = self.device == "cuda" and torch.cuda.is_bf16_supported()
+        dtype = training_dtype(self.device, saved_dtype(path), self.spec["tuning"], bf16)
+        return load_model(path, self.spec["model"]["chat_template"], dtype)
 
     def _search_learning_rate(self, data) -> float:
         """Set hp["learning_rate"] to the trials' winner (or the one a previous attempt chose); return the seconds spent."""

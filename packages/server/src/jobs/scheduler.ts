@@ -4,10 +4,13 @@ import { nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { latestCheckpoint } from './checkpoints.ts';
+import { jobDir } from './create-job.ts';
 import type { JobBus } from './job-bus.ts';
 import { registerJobOutput } from './register-job-output.ts';
 import { resolvedFromPlan, resolvedFromTrial } from './resolved-from-worker.ts';
-import { isWorkerAlive, startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
+import { processIdentity } from './process-identity.ts';
+import { clearWorkerRecord, isRecordedWorkerAlive, writeWorkerRecord } from './worker-record.ts';
+import { startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
 
 type Intent = 'pause' | 'cancel';
 
@@ -20,6 +23,16 @@ interface Running {
   firstProgress: { time: number; step: number } | null;
   killTimer: NodeJS.Timeout | null;
 }
+
+/** A worker left by a previous server process, being stopped before its job may be resumed. */
+interface Settling {
+  pid: number;
+  /** Cancel or pause asked for meanwhile: the job ends that way once the worker is gone. */
+  intent: Intent | null;
+  timer: NodeJS.Timeout | null;
+}
+
+const SETTLE_POLL_MS = 200;
 
 export interface SchedulerDeps {
   config: ServerConfig;
@@ -36,32 +49,66 @@ export interface SchedulerDeps {
  */
 export class Scheduler {
   private running = new Map<string, Running>();
+  private settling = new Map<string, Settling>();
   private stopped = false;
 
   constructor(private deps: SchedulerDeps) {}
 
-  /** Reconcile jobs left running by a previous server process, then start queued ones. */
+  /**
+   * Reconcile jobs left running by a previous server process, then start queued ones. A worker
+   * that still lives cannot be re-attached (its stdout went with the old server): it is asked to
+   * checkpoint and stop, and its job becomes resumable only once it has exited, so a resume never
+   * writes the folder it still writes. The waiting runs in the background: the server answers
+   * meanwhile, and the job stays `running`, which cannot be resumed.
+   */
   start() {
     for (const job of this.deps.store.listJobs({ status: ['validating', 'running'] })) {
-      if (isWorkerAlive(job.worker_pid)) {
-        // We cannot re-attach to its stdout: ask it to checkpoint and stop; resume picks the checkpoint up.
-        try {
-          process.kill(job.worker_pid!, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      }
-      this.finish(job.id, 'failed', {
-        error: errorBody('WORKER_LOST', `the server restarted while this job was ${job.status}; its worker (pid ${job.worker_pid ?? 'none'}) was stopped`),
-        reason: 'server restart',
-      });
+      if (isRecordedWorkerAlive(jobDir(this.deps.config.home, job.id), job.worker_pid)) this.settle(job);
+      else this.finishLost(job.id, job.status, `its worker (pid ${job.worker_pid ?? 'none'}) was gone`);
     }
     this.tick();
+  }
+
+  /** SIGTERM the old worker, poll until it exits, SIGKILL it after stopGraceSeconds. */
+  private settle(job: Job) {
+    const pid = job.worker_pid!;
+    const dir = jobDir(this.deps.config.home, job.id);
+    const grace = this.deps.config.stopGraceSeconds;
+    const entry: Settling = { pid, intent: null, timer: null };
+    this.settling.set(job.id, entry);
+    signal(pid, 'SIGTERM');
+    this.publishNote(job.id, `the server restarted: its worker (pid ${pid}) was asked to checkpoint and stop; waiting up to ${grace} s for it to exit`);
+    const deadline = Date.now() + grace * 1000;
+    let killed = false;
+    const poll = () => {
+      if (this.stopped) return;
+      if (isRecordedWorkerAlive(dir, pid)) {
+        if (!killed && Date.now() >= deadline) {
+          killed = true;
+          signal(pid, 'SIGKILL');
+        }
+        entry.timer = setTimeout(poll, SETTLE_POLL_MS).unref();
+        return;
+      }
+      this.settling.delete(job.id);
+      clearWorkerRecord(dir);
+      if (!this.deps.store.getJob(job.id)) return this.tick();
+      if (entry.intent === 'cancel') this.finish(job.id, 'cancelled', { reason: 'cancelled by request' });
+      else if (entry.intent === 'pause') this.finish(job.id, 'paused', { reason: 'paused by request' });
+      else this.finishLost(job.id, job.status, killed ? `its worker (pid ${pid}) did not exit within ${grace} s of SIGTERM and was killed` : `its worker (pid ${pid}) was stopped`);
+      this.tick();
+    };
+    entry.timer = setTimeout(poll, SETTLE_POLL_MS).unref();
+  }
+
+  private finishLost(jobId: string, status: JobStatus, what: string) {
+    this.finish(jobId, 'failed', { error: errorBody('WORKER_LOST', `the server restarted while this job was ${status}; ${what}`), reason: 'server restart' });
   }
 
   /** Stop every worker (server shutdown): they checkpoint, and their jobs become resumable. */
   async shutdown() {
     this.stopped = true;
+    for (const s of this.settling.values()) if (s.timer) clearTimeout(s.timer); // the next start reconciles them again
     const waits = [...this.running.values()].map((r) => {
       r.worker.stop();
       return r.worker.exited;
@@ -71,7 +118,8 @@ export class Scheduler {
 
   tick() {
     if (this.stopped) return;
-    const free = this.deps.config.maxConcurrentJobs - this.running.size;
+    // An old worker still stopping holds its cores (or GPU) as a running one does.
+    const free = this.deps.config.maxConcurrentJobs - this.running.size - this.settling.size;
     if (free <= 0) return;
     for (const job of this.deps.store.listJobs({ status: ['queued'] }).slice(0, free)) this.launch(job);
   }
@@ -101,6 +149,12 @@ export class Scheduler {
     const run: Running = { worker, intent: null, outcome: null, firstProgress: null, killTimer: null };
     this.running.set(job.id, run);
     this.update(job.id, { worker_pid: worker.pid });
+    try {
+      // What a later server process checks before it signals this pid (see start()).
+      writeWorkerRecord(jobDir(this.deps.config.home, job.id), { pid: worker.pid, identity: processIdentity(worker.pid) });
+    } catch (e) {
+      logger.warn('cannot record the worker process; a server restart will not stop it', { job: job.id, error: String(e) });
+    }
     worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
   }
 
@@ -176,6 +230,7 @@ export class Scheduler {
     if (run?.killTimer) clearTimeout(run.killTimer);
     const job = this.deps.store.getJob(jobId);
     if (!job) return this.tick(); // deleted while running
+    clearWorkerRecord(jobDir(this.deps.config.home, jobId));
     const outcome = run?.outcome ?? null;
     const intent = run?.intent ?? null;
     if (outcome?.type === 'result') {
@@ -210,6 +265,11 @@ export class Scheduler {
       this.requestStop(run, 'cancel');
       return this.publishNote(jobId, 'cancel requested: the worker saves a checkpoint, then stops');
     }
+    const settling = this.settling.get(jobId);
+    if (settling) {
+      settling.intent = 'cancel';
+      return this.publishNote(jobId, `cancel requested: the job is cancelled once its worker from before the server restart (pid ${settling.pid}) has exited`);
+    }
     return this.finish(jobId, 'cancelled', { reason: 'cancelled before it ran' });
   }
 
@@ -220,12 +280,23 @@ export class Scheduler {
       this.requestStop(run, 'pause');
       return this.publishNote(jobId, 'pause requested: the worker saves a checkpoint, then stops');
     }
+    const settling = this.settling.get(jobId);
+    if (settling) {
+      settling.intent = settling.intent ?? 'pause';
+      return this.publishNote(jobId, `pause requested: the job is paused once its worker from before the server restart (pid ${settling.pid}) has exited`);
+    }
     if (job.status === 'queued') return this.finish(jobId, 'paused', { reason: 'paused before it ran' });
     throw new WhetError('JOB_STATE_CONFLICT', `job ${jobId} is ${job.status}; only queued or running jobs can be paused`);
   }
 
   resume(jobId: string, body: JobResume): Job {
     const job = this.require(jobId);
+    const settling = this.settling.get(jobId);
+    if (settling) {
+      throw new WhetError('JOB_NOT_RESUMABLE', `job ${jobId}'s worker from before the server restart (pid ${settling.pid}) is still stopping`, {
+        hint: `Resume once the job shows as failed (within ${this.deps.config.stopGraceSeconds} s): GET /api/v1/jobs/${jobId}`,
+      });
+    }
     const checkpoint = latestCheckpoint(job.output_dir);
     const allowed = job.status === 'paused' || ((job.status === 'failed' || job.status === 'cancelled') && checkpoint !== null);
     if (!allowed) {
@@ -247,9 +318,9 @@ export class Scheduler {
     return this.deps.store.getJob(jobId) ?? updated;
   }
 
-  /** Delete a job that is not running; its files and its result model go with it. */
+  /** Whether a worker may still run for this job: one this server started, or one a previous server left that is still stopping. */
   isRunning(jobId: string) {
-    return this.running.has(jobId);
+    return this.running.has(jobId) || this.settling.has(jobId);
   }
 
   private requestStop(run: Running, intent: Intent) {
@@ -306,5 +377,13 @@ export class Scheduler {
       ...(extra.output_model_id ? { output_model_id: extra.output_model_id } : {}),
     });
     return this.setStatus(jobId, status, { reason: extra.reason ?? error?.message });
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* exited meanwhile */
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseWorkerLine, WhetError, type WorkerEvent } from '@whetstone/core';
 
@@ -81,19 +81,4 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
     stop: () => child.exitCode === null && child.kill('SIGTERM'),
     kill: () => child.exitCode === null && child.kill('SIGKILL'),
   };
-}
-
-/** Whether pid is a live whet_worker process (after a server restart, before killing it). */
-export function isWorkerAlive(pid: number | null): boolean {
-  if (!pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('whet_worker');
-  } catch {
-    return true;
-  }
 }

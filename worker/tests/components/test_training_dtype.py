@@ -1,0 +1,45 @@
+"""Which dtype training loads a model folder in: its own half precision for LoRA on CUDA, fp32 otherwise."""
+
+import json
+
+import pytest
+import torch
+
+from whet_worker.components.device import training_dtype
+from whet_worker.components.model_loader import saved_dtype
+
+BF16, FP16, FP32 = torch.bfloat16, torch.float16, torch.float32
+
+
+@pytest.mark.parametrize(
+    "device,saved,tuning,bf16_supported,expected",
+    [
+        ("cuda", BF16, "lora", True, BF16),  # a 7B bf16 base: 14 GB, not 28
+        ("cuda", FP16, "lora", True, FP16),
+        ("cuda", FP32, "lora", True, FP32),
+        ("cuda", BF16, "lora", False, FP32),  # no bf16 on this GPU, and bf16 -> fp16 may overflow
+        ("cuda", BF16, "full", True, FP32),  # trained weights keep fp32 for the optimizer's updates
+        ("cuda", BF16, "freeze", True, FP32),
+        ("cpu", BF16, "lora", True, FP32),  # bf16 matmuls are slow or missing on CPUs
+        ("cpu", FP16, "lora", False, FP32),
+    ],
+)
+def test_training_dtype(device, saved, tuning, bf16_supported, expected):
+    assert training_dtype(device, saved, tuning, bf16_supported) == expected
+
+
+def test_saved_dtype_reads_the_folders_config(tiny_model, tiny_bf16_model, tmp_path):
+    assert saved_dtype(str(tiny_bf16_model)) == BF16
+    assert saved_dtype(str(tiny_model)) == FP32
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama", "torch_dtype": "float16"}))  # before transformers 5
+    assert saved_dtype(str(tmp_path)) == FP16
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
+    assert saved_dtype(str(tmp_path)) == FP32
+    assert saved_dtype(str(tmp_path / "missing")) == FP32
+
+
+def test_a_bf16_folder_trains_on_the_cpu(make_spec, run_worker, tiny_bf16_model):
+    run = run_worker(make_spec({"model": {"path": str(tiny_bf16_model), "chat_template": None}}, max_steps=2))
+    assert run.returncode == 0, run.stderr[-3000:]
+    losses = [e["loss"] for e in run.of("progress")]
+    assert len(losses) == 2 and all(0 < loss < 20 for loss in losses)
