@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@whetstone/core';
+import { jobRow } from '../../../../test-support/job-row.ts';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
 import { nowIso } from '../ids.ts';
 import { jobDir } from './create-job.ts';
@@ -17,33 +18,15 @@ function runningJob(home: string, id: string, pid: number): Job {
   const output = join(jobDir(home, id), 'output');
   mkdirSync(join(output, 'checkpoints', 'checkpoint-2'), { recursive: true });
   writeFileSync(join(output, 'checkpoints', 'checkpoint-2', 'trainer_state.json'), JSON.stringify({ global_step: 2 }));
-  return {
-    id,
-    name: id,
+  return jobRow(home, id, {
     status: 'running',
-    method: 'sft',
-    tuning: 'lora',
-    model_id: 'mdl_x',
-    dataset_id: 'ds_x',
-    validation_dataset_id: null,
-    data_mix: null,
-    request: {},
-    hyperparameters: {},
-    resolved: {},
     progress: { step: 2, total_steps: 20, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
-    error: null,
-    executor: 'local',
     worker_pid: pid,
     output_dir: output,
-    output_model_id: null,
-    last_checkpoint: null,
-    resumable: false,
-    attempts: 1,
-    created_at: nowIso(),
     started_at: nowIso(),
-    finished_at: null,
-  };
+  });
 }
+
 
 /** A process whose command line names whet_worker, as a worker's does; `onTerm` is its SIGTERM handler. */
 function fakeWorker(onTerm: string | null): ChildProcess {

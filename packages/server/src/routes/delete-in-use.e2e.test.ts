@@ -1,43 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Export, Job, Model } from '@whetstone/core';
+import type { Export, Model } from '@whetstone/core';
+import { jobRow } from '../../../../test-support/job-row.ts';
+import { nowIso } from '../ids.ts';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
 import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { exportService } from '../exports/export-service.ts';
-import { nowIso } from '../ids.ts';
-
-/** A job row as the scheduler leaves it (only the fields these deletes read matter). */
-function jobRow(home: string, id: string, patch: Partial<Job>): Job {
-  return {
-    id,
-    name: id,
-    status: 'succeeded',
-    method: 'sft',
-    tuning: 'lora',
-    model_id: 'mdl_x',
-    dataset_id: 'ds_x',
-    validation_dataset_id: null,
-    data_mix: null,
-    request: {},
-    hyperparameters: {},
-    resolved: {},
-    progress: { step: 0, total_steps: 2, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
-    error: null,
-    executor: 'local',
-    worker_pid: null,
-    output_dir: join(home, 'jobs', id, 'output'),
-    output_model_id: null,
-    last_checkpoint: null,
-    resumable: false,
-    attempts: 1,
-    created_at: nowIso(),
-    started_at: null,
-    finished_at: null,
-    ...patch,
-  };
-}
 
 // A job's adapter served by a running torch deployment (the real worker on the tiny model):
 // deleting the job, the adapter or its base is refused with the users listed; ?force=true stops them first.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobDiagnosisSchema, type Job, type MetricPoint } from '@whetstone/core';
+import { jobRow } from '../../../../test-support/job-row.ts';
 import { json, tempHome, testApp } from '../../../../test-support/server.ts';
 
 // The real app over a real SQLite store; the job rows and metric points are inserted as the
@@ -17,33 +18,7 @@ describe('GET /api/v1/jobs/:id/diagnosis', () => {
   });
 
   const insertJob = (id: string, patch: Partial<Job> = {}) => {
-    const job: Job = {
-      id,
-      name: id,
-      status: 'succeeded',
-      method: 'sft',
-      tuning: 'lora',
-      model_id: 'mdl_x',
-      dataset_id: 'ds_x',
-      validation_dataset_id: null,
-      data_mix: null,
-      request: {},
-      hyperparameters: {},
-      resolved: {},
-      progress: { step: 0, total_steps: 200, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
-      error: null,
-      executor: 'local',
-      worker_pid: null,
-      output_dir: `${home}/jobs/${id}/output`,
-      output_model_id: null,
-      last_checkpoint: null,
-      resumable: false,
-      attempts: 1,
-      created_at: new Date().toISOString(),
-      started_at: null,
-      finished_at: null,
-      ...patch,
-    };
+    const job = jobRow(home, id, { progress: { step: 0, total_steps: 200, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null }, ...patch });
     ctx.store.insertJob(job);
   };
   const get = async (id: string) => {
