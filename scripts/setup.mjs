@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build-console.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const venv = join(root, '.venv');
@@ -66,4 +67,12 @@ if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== want) {
     step('converting SmolLM2-135M-Instruct to a Hugging Face folder (about 20 s, once)');
     run(py, ['-m', 'whet_worker.demo_model', demoDir], { cwd: join(root, 'worker') });
   }
+}
+
+// 4. The web console: built into packages/web/dist when its sources changed (hash stored beside it).
+try {
+  buildConsole({ log: console.log });
+} catch (e) {
+  console.error(`setup: ${e.message}`);
+  process.exit(1);
 }

@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { paths } from '../config/paths.ts';
+import { LOCALES, useLocale, useT, type Locale } from '../lib/i18n.tsx';
+import { Link, usePathname } from '../lib/router.tsx';
+import { appMessages } from './app.i18n.ts';
+
+/** Each language named in itself, so a reader finds theirs whatever the page shows. */
+const LANGUAGE_NAMES: Record<Locale, { name: string; lang: string }> = { en: { name: 'English', lang: 'en' }, zh: { name: '中文', lang: 'zh-CN' } };
+
+/** Header (brand, navigation, language switch) and the page's main landmark. */
+export function Layout({ children }: { children: ReactNode }) {
+  const t = useT(appMessages);
+  const pathname = usePathname();
+  const nav = [
+    { href: paths.overview(), label: t('overview'), current: pathname === '/' || pathname.startsWith('/jobs/') },
+    { href: paths.data(), label: t('data'), current: pathname.startsWith('/data') },
+  ];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skip')}
+      </a>
+      <header className="header">
+        <Link href={paths.overview()} className="brand" translate="no">
+          Whetstone
+        </Link>
+        <nav aria-label={t('nav')}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={n.current ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <LanguageSwitch />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+function LanguageSwitch() {
+  const t = useT(appMessages);
+  const { locale, setLocale } = useLocale();
+  return (
+    <div className="lang-switch" role="group" aria-label={t('language')}>
+      {LOCALES.map((l) => (
+        <button key={l} type="button" lang={LANGUAGE_NAMES[l].lang} aria-pressed={locale === l} onClick={() => setLocale(l)} translate="no" data-locale={l}>
+          {LANGUAGE_NAMES[l].name}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+/** Which curves the chart draws, in uPlot's column order after the step column. */
+export const SERIES = ['loss', 'eval_loss'] as const;
+export type SeriesName = (typeof SERIES)[number];
+
+/**
+ * A job's curves at full resolution: one row per step (x), a column per series, null where a
+ * series has no point at that step (eval loss comes every eval_steps). Points only arrive,
+ * and usually in step order, so a new step appends; a step seen before (a resumed run going
+ * over its last steps again) replaces the old value. Listeners hear about every change; the
+ * chart coalesces them into one redraw per frame.
+ */
+export class JobSeries {
+  readonly steps: number[] = [];
+  readonly columns: Record<SeriesName, (number | null)[]> = { loss: [], eval_loss: [] };
+  /** Points per series (rows with a value in that column). */
+  readonly counts: Record<SeriesName, number> = { loss: 0, eval_loss: 0 };
+  /** The last event sequence number applied: where a reconnect resumes. */
+  lastSeq = 0;
+  private listeners = new Set<() => void>();
+  private version = 0;
+
+  add(name: SeriesName, step: number, value: number): void {
+    const row = this.rowFor(step);
+    const column = this.columns[name];
+    if (column[row] === null) this.counts[name]++;
+    column[row] = value;
+    this.version++;
+    this.listeners.forEach((l) => l());
+  }
+
+  /** The row of `step`, inserted in order when the step is new. */
+  private rowFor(step: number): number {
+    const n = this.steps.length;
+    if (n === 0 || this.steps[n - 1]! < step) {
+      this.steps.push(step);
+      for (const name of SERIES) this.columns[name].push(null);
+      return n;
+    }
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.steps[mid]! < step) lo = mid + 1;
+      else hi = mid;
+    }
+    if (this.steps[lo] === step) return lo;
+    this.steps.splice(lo, 0, step);
+    for (const name of SERIES) this.columns[name].splice(lo, 0, null);
+    return lo;
+  }
+
+  /** The last step and value of a series, if any. */
+  last(name: SeriesName): { step: number; value: number } | null {
+    const column = this.columns[name];
+    for (let i = column.length - 1; i >= 0; i--) {
+      const v = column[i];
+      if (v !== null && v !== undefined) return { step: this.steps[i]!, value: v };
+    }
+    return null;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Changes with every point: a snapshot key for useSyncExternalStore. */
+  getVersion = (): number => this.version;
+}

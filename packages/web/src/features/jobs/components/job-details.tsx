@@ -1,0 +1,110 @@
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { ErrorMessage } from '../../../components/error-message.tsx';
+import { Loading } from '../../../components/loading.tsx';
+import { Section } from '../../../components/section.tsx';
+import { ApiError } from '../../../lib/api-error.ts';
+import { useT } from '../../../lib/i18n.tsx';
+import { useFormatters } from '../../../lib/use-formatters.ts';
+import { isActive, type Job } from '../api/job-types.ts';
+import { useJob } from '../api/use-job.ts';
+import { useJobStream } from '../api/use-job-stream.ts';
+import type { JobSeries } from '../api/job-series.ts';
+import type { StreamState } from '../../../lib/event-stream.ts';
+import { jobsMessages, tuningMessages } from '../jobs.i18n.ts';
+import { DiagnosisPanel } from './diagnosis-panel.tsx';
+import { JobActions } from './job-actions.tsx';
+import { JobProgressCell } from './job-progress-cell.tsx';
+import { JobStatusBadge } from './job-status-badge.tsx';
+import { LogTail } from './log-tail.tsx';
+
+// uPlot and the chart load after the page: the rest of the job shows at once.
+const LossChart = lazy(() => import('./loss-chart.tsx'));
+
+/** One job: status and actions, live curves, the diagnosis and the log tail. */
+export function JobDetails({ id }: { id: string }) {
+  const t = useT(jobsMessages);
+  const q = useJob(id);
+  const job = q.data;
+  const stream = useJobStream(id, isActive(job?.status));
+  useEffect(() => {
+    if (job) document.title = `${t('jobTitle', { name: job.name })} · Whetstone`;
+  }, [job, t]);
+
+  if (q.error) {
+    const missing = q.error instanceof ApiError && q.error.code === 'JOB_NOT_FOUND';
+    return missing ? <p className="muted">{t('notFound')}</p> : <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
+  }
+  if (!job) return <Loading />;
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {t('jobHeading')} <span translate="no">{job.name}</span>
+        </h1>
+        <JobStatusBadge status={job.status} />
+        <JobActions job={job} />
+      </div>
+      {job.error && <ErrorMessage error={new ApiError(0, job.error.code as never, job.error.message, { hint: job.error.hint })} />}
+      <JobFacts job={job} />
+      <Section title={t('curves')} id="curves" actions={<StreamStatus state={stream.state} active={isActive(job.status)} />}>
+        <SeriesSummary series={stream.series} />
+        <Suspense fallback={<p className="muted chart-placeholder">{t('chartLoading')}</p>}>
+          <LossChart series={stream.series} />
+        </Suspense>
+      </Section>
+      <div className="columns">
+        <Section title={t('diagnosis')} id="diagnosis">
+          <DiagnosisPanel jobId={id} step={job.progress.step} />
+        </Section>
+        <Section title={t('logs')} id="logs">
+          <LogTail jobId={id} active={isActive(job.status)} />
+        </Section>
+      </div>
+    </>
+  );
+}
+
+function JobFacts({ job }: { job: Job }) {
+  const t = useT(jobsMessages);
+  const tt = useT(tuningMessages);
+  const f = useFormatters();
+  const p = job.progress;
+  const facts: [string, ReactNode][] = [
+    [t('progress'), <JobProgressCell job={job} />],
+    [t('model'), <span translate="no">{job.model_id}</span>],
+    [t('dataset'), <span translate="no">{job.dataset_id}</span>],
+    [t('tuning'), tt(job.tuning)],
+    [t('epoch'), p.epoch === null ? '–' : f.number(p.epoch, 2)],
+    [t('trainLoss'), p.loss === null ? '–' : f.metric(p.loss)],
+    [t('evalLoss'), p.eval_loss === null ? '–' : f.metric(p.eval_loss)],
+    [t('tokensPerSec'), p.tokens_per_sec === null ? '–' : f.number(p.tokens_per_sec)],
+  ];
+  return (
+    <dl className="facts">
+      {facts.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function SeriesSummary({ series }: { series: JobSeries }) {
+  const t = useT(jobsMessages);
+  useSyncExternalStore(series.subscribe, series.getVersion);
+  const text = series.counts.loss ? t('points', { loss: series.counts.loss, eval: series.counts.eval_loss }) : t('noPoints');
+  return <p className="muted small-text series-summary">{text}</p>;
+}
+
+function StreamStatus({ state, active }: { state: StreamState; active: boolean }) {
+  const t = useT(jobsMessages);
+  if (!active && state === 'closed') return null;
+  const label = state === 'open' ? t('live') : state === 'retrying' ? t('retrying') : state === 'closed' ? t('closed') : t('connecting');
+  return (
+    <span className={`stream stream-${state}`} role="status">
+      {label}
+    </span>
+  );
+}
