@@ -8,6 +8,7 @@ import { evalCommands } from './commands/eval.ts';
 import { exportCommands } from './commands/export.ts';
 import { jobCommands } from './commands/jobs.ts';
 import { keyCommands } from './commands/keys.ts';
+import { connectionCommands } from './commands/connections.ts';
 import { modelCommands } from './commands/models.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { trainCommand } from './commands/train.ts';
@@ -25,6 +26,7 @@ evalCommands(program, api);
 deployCommands(program, api);
 exportCommands(program, api);
 keyCommands(program, api);
+connectionCommands(program, api);
 chatCommand(program, api);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

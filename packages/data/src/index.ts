@@ -32,6 +32,7 @@ export {
   type LineError,
 } from './types.ts';
 export { chunkDocument, type DocumentChunk, type ChunkOptions } from './documents/chunk-document.ts';
+export { outsideExcerpt } from './documents/outside-excerpt.ts';
 export { chatCompletion, type ChatEndpoint, type ChatFn, type ChatOptions, type ChatTurn, type ChatCompletion } from './documents/chat-endpoint.ts';
 export { parseQaPairs } from './documents/parse-qa-pairs.ts';
 export { generateQaPairs, qaPairsToRows, qaPrompt, type QaPair, type QaFailure, type GenerateQaOptions, type GenerateQaResult } from './documents/generate-qa-pairs.ts';

@@ -16,10 +16,12 @@ import { modelRoutes } from './routes/models.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { connectionRoutes } from './routes/connections.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { openAiRoutes } from './openai/openai-routes.ts';
 import { openAiNotFound, openAiOnError, setRetryAfter } from './openai/openai-error.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { serveConsole } from './web/serve-console.ts';
 
 /** The HTTP surface: native API under /api/v1. One route file per resource. */
 export function createApp(ctx: AppContext) {
@@ -35,10 +37,12 @@ export function createApp(ctx: AppContext) {
     .route('/', openApiRoutes())
     .route('/', deploymentRoutes(ctx))
     .route('/', keyRoutes(ctx))
+    .route('/', connectionRoutes(ctx))
     .route('/', playgroundRoutes(ctx));
   const app = new Hono();
   // Browser guards first (DNS rebinding, cross-site pages), then who is calling and may they.
   app.use('*', hostGuard(ctx.config), originGuard(ctx.config));
+  app.use('*', serveConsole()); // the web console at / (public files; /api and /v1 pass through to the key check)
   app.use('*', apiKeyAuth(ctx.config.apiKeys, ctx.apiKeys, { required: !isLoopback(ctx.config.host) }));
   app.use('*', requireRole());
   app.route('/api/v1', api);

@@ -3,6 +3,7 @@ import type { Gateway } from './deployments/gateway.ts';
 import type { JobBus } from './jobs/job-bus.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
+import type { ConnectionStore } from './store/connection-store.ts';
 import type { Store } from './store/store.ts';
 
 /** What every route handler needs; built once in `createServerContext`. */
@@ -14,4 +15,6 @@ export interface AppContext {
   /** Generation for /v1, the playground and deployments. */
   gateway: Gateway;
   apiKeys: ApiKeyStore;
+  /** Outside endpoints an admin configured, with their keys. */
+  connections: ConnectionStore;
 }

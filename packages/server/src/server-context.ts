@@ -9,6 +9,7 @@ import { writeWorkerSpec } from './jobs/build-worker-spec.ts';
 import { JobBus } from './jobs/job-bus.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
+import { ConnectionStore } from './store/connection-store.ts';
 import { DeploymentStore } from './store/deployment-store.ts';
 import { ExportStore } from './store/export-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -21,6 +22,7 @@ export function createServerContext(config: ServerConfig): AppContext {
   const ctx = { config, store, bus } as unknown as AppContext;
   ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db), new ExportStore(store.db)), new ModelPool(config, store));
   ctx.apiKeys = new ApiKeyStore(store.db);
+  ctx.connections = new ConnectionStore(store.db);
   ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
   return ctx;
 }

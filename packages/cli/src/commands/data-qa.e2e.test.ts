@@ -61,8 +61,8 @@ describe('whet data qa --model', () => {
     const none = await whet('data', 'qa', doc());
     expect(none.code).not.toBe(0);
     expect(none.stderr).toMatch(/INVALID_REQUEST: no model to draft the pairs with/);
-    const mixed = await whet('data', 'qa', doc(), '--model', 'tiny', '--api-key', 'k');
-    expect(mixed.stderr).toMatch(/INVALID_REQUEST: --endpoint-model and --api-key go with --base-url/);
+    const mixed = await whet('data', 'qa', doc(), '--model', 'tiny', '--endpoint-model', 'm');
+    expect(mixed.stderr).toMatch(/INVALID_REQUEST: --endpoint-model goes with --connection/);
     const ghost = await whet('data', 'qa', doc(), '--model', 'ghost');
     expect(ghost.code).not.toBe(0);
     expect(ghost.stderr).toMatch(/MODEL_NOT_FOUND: the model "ghost" does not exist/);

@@ -68,7 +68,7 @@ describe('whet data stats and whet tokens', () => {
     expect(show.stdout).toMatch(new RegExp(`${other} +samples 5 +5 of 20 rows`));
   });
 
-  it('drafts QA pairs from a document with an OpenAI-compatible endpoint, for review and upload', async () => {
+  it('drafts QA pairs from a document with an outside endpoint by connection, for review and upload', async () => {
     const llm = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -82,7 +82,12 @@ describe('whet data stats and whet tokens', () => {
       const doc = join(home, 'about.md');
       writeFileSync(doc, '# About\nWhetstone fine-tunes models.\n# Use\nUpload data, train.\n');
       const base = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
-      const r = await whet('data', 'qa', doc, '--base-url', base, '--endpoint-model', 'm', '--api-key', 'k', '--system', 'Be brief.');
+      // An admin adds the endpoint once, its key on stdin; then anyone drafts with it by name.
+      const add = await runWhet(server.url, ['connections', 'add', 'drafter', '--base-url', base, '--api-key-stdin'], { input: 'sk-drafter-key' });
+      expect(add.code, add.stderr).toBe(0);
+      expect(add.stdout).toMatch(/added connection drafter .* key: stored/);
+      expect((await whet('connections', 'list')).stdout).toMatch(/drafter +http:\/\/127\.0\.0\.1:\d+\/v1 +stored/);
+      const r = await whet('data', 'qa', doc, '--connection', 'drafter', '--endpoint-model', 'm', '--system', 'Be brief.');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/2 pairs from 2 chunks written to .*about\.md\.qa\.jsonl/);
       const rows = readFileSync(`${doc}.qa.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -127,12 +127,11 @@ export function dataCommands(program: Command, api: () => ApiClient) {
   data
     .command('qa <document>')
     .description(
-      'Draft question-answer pairs from a .txt, .md or .pdf document (a PDF needs a text layer) with a registered model (--model) or any OpenAI-compatible endpoint (--base-url + --endpoint-model); writes chat JSONL to review, then `whet data upload` it',
+      'Draft question-answer pairs from a .txt, .md or .pdf document (a PDF needs a text layer) with a registered model (--model) or an outside endpoint an admin configured (--connection); writes chat JSONL to review, then `whet data upload` it',
     )
     .option('--model <id-or-name>', 'a model registered on the server (or a deployment), called through the server itself')
-    .option('--base-url <url>', 'an external endpoint instead, e.g. https://api.openai.com/v1')
-    .option('--endpoint-model <name>', 'with --base-url: the model name the endpoint knows')
-    .option('--api-key <key>', 'with --base-url: the endpoint key (default: $QA_API_KEY)')
+    .option('--connection <name>', 'an outside OpenAI-compatible endpoint instead (see `whet connections list`)')
+    .option('--endpoint-model <name>', "with --connection: the endpoint's model name (default: the connection's)")
     .option('--pairs-per-chunk <n>', 'pairs asked for per chunk', '3')
     .option('--chunk-chars <n>', 'chunk size in characters', '2000')
     .option('--max-chunks <n>', 'chunks sent at most', '100')
@@ -143,22 +142,20 @@ export function dataCommands(program: Command, api: () => ApiClient) {
     .action(async (document: string, o) => {
       const form = new FormData();
       form.set('file', await openAsBlob(resolve(document)), basename(document));
-      if (o.baseUrl) {
-        if (o.model || !o.endpointModel) {
-          throw new WhetError('INVALID_REQUEST', o.model ? '--model names a registered model; with --base-url, name the endpoint\'s model with --endpoint-model' : '--base-url needs --endpoint-model', {
-            field: o.model ? 'model' : 'endpoint-model',
-            hint: 'Either --model M (a model registered here), or --base-url U --endpoint-model M [--api-key K] (an external endpoint).',
+      if (o.connection) {
+        if (o.model) {
+          throw new WhetError('INVALID_REQUEST', "--model names a registered model; with --connection, name the endpoint's model with --endpoint-model", {
+            field: 'model',
+            hint: 'Either --model M (a model registered here), or --connection NAME [--endpoint-model M] (an outside endpoint an admin configured).',
           });
         }
-        form.set('base_url', o.baseUrl);
-        form.set('model', o.endpointModel);
-        const key = o.apiKey ?? process.env.QA_API_KEY;
-        if (key) form.set('api_key', key);
+        form.set('connection', o.connection);
+        if (o.endpointModel) form.set('model', o.endpointModel);
       } else {
-        if (!o.model || o.endpointModel || o.apiKey) {
-          throw new WhetError('INVALID_REQUEST', o.model ? '--endpoint-model and --api-key go with --base-url' : 'no model to draft the pairs with', {
+        if (!o.model || o.endpointModel) {
+          throw new WhetError('INVALID_REQUEST', o.model ? '--endpoint-model goes with --connection' : 'no model to draft the pairs with', {
             field: 'model',
-            hint: 'Either --model M (a model registered here: see `whet models list`), or --base-url U --endpoint-model M [--api-key K] (an external endpoint).',
+            hint: 'Either --model M (a model registered here: see `whet models list`), or --connection NAME [--endpoint-model M] (see `whet connections list`).',
           });
         }
         form.set('model', o.model);

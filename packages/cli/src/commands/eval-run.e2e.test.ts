@@ -9,15 +9,16 @@ import { runWhet } from '../../../../test-support/run-whet.ts';
 
 
 describe('--models items', () => {
-  it('name registered models, jobs and checkpoints, endpoints, few-shot and labels', () => {
+  it('name registered models, jobs and checkpoints, connections, few-shot and labels', () => {
     expect(parseModelItem('tiny')).toEqual({ kind: 'model', model_id: 'tiny', few_shot: 0 });
     expect(parseModelItem('tiny:3shot=prompting')).toEqual({ kind: 'model', model_id: 'tiny', few_shot: 3, label: 'prompting' });
     expect(parseModelItem('job_abc12@40')).toEqual({ kind: 'job', job_id: 'job_abc12', checkpoint_step: 40, few_shot: 0 });
-    expect(parseModelItem('https://api.example.com/v1#gpt-4o-mini=api')).toEqual({
-      kind: 'endpoint', base_url: 'https://api.example.com/v1', model: 'gpt-4o-mini', timeout_s: 60, concurrency: 4, few_shot: 0, label: 'api',
+    expect(parseModelItem('conn:openai#gpt-4o-mini=api')).toEqual({
+      kind: 'endpoint', connection: 'openai', model: 'gpt-4o-mini', timeout_s: 60, concurrency: 4, few_shot: 0, label: 'api',
     });
-    expect(parseModelItem('http://127.0.0.1:8000/v1#m', { concurrency: 8 })).toMatchObject({ kind: 'endpoint', concurrency: 8 });
-    expect(() => parseModelItem('https://api.example.com/v1')).toThrow(/names no model/);
+    expect(parseModelItem('conn:local-vllm', { concurrency: 8 })).toEqual({ kind: 'endpoint', connection: 'local-vllm', timeout_s: 60, concurrency: 8, few_shot: 0 });
+    // A URL is refused: only connections an admin configured carry keys to outside hosts.
+    expect(() => parseModelItem('https://api.example.com/v1#gpt-4o-mini')).toThrow(/named by connection/);
   });
 });
 

@@ -23,10 +23,17 @@ export function parseModelItem(item: string, opts: { concurrency?: number } = {}
     rest = rest.slice(0, shot.index);
   }
   const common = { ...(label ? { label } : {}), few_shot: fewShot };
+  if (rest.startsWith('conn:')) {
+    // conn:NAME or conn:NAME#MODEL: an outside endpoint an admin configured (`whet connections list`).
+    const [connection, model] = rest.slice('conn:'.length).split('#', 2) as [string, string | undefined];
+    if (!connection) throw new WhetError('INVALID_REQUEST', `"${rest}" names no connection`, { hint: 'Write it as conn:NAME or conn:NAME#MODEL (see `whet connections list`).', field: 'models' });
+    return { kind: 'endpoint', connection, ...(model ? { model } : {}), timeout_s: 60, concurrency: opts.concurrency ?? 4, ...common };
+  }
   if (/^https?:\/\//.test(rest)) {
-    const hash = rest.lastIndexOf('#');
-    if (hash < 0) throw new WhetError('INVALID_REQUEST', `endpoint "${rest}" names no model`, { hint: 'Write it as https://host/v1#MODEL.', field: 'models' });
-    return { kind: 'endpoint', base_url: rest.slice(0, hash), model: rest.slice(hash + 1), timeout_s: 60, concurrency: opts.concurrency ?? 4, ...common };
+    throw new WhetError('INVALID_REQUEST', `"${rest}": outside endpoints are named by connection, not by URL`, {
+      hint: 'Ask an admin to add it (`whet connections add NAME --base-url URL --api-key-stdin`), then use conn:NAME#MODEL.',
+      field: 'models',
+    });
   }
   const job = /^(job_[A-Za-z0-9]+)(?:@(\d+))?$/.exec(rest);
   if (job) return { kind: 'job', job_id: job[1], ...(job[2] ? { checkpoint_step: Number(job[2]) } : {}), ...common };

@@ -18,7 +18,7 @@ export function keyCommands(program: Command, api: () => ApiClient) {
     .command('create')
     .description('Create an API key; its secret is printed once')
     .option('--name <name>', 'what the key is for', 'default')
-    .addOption(new Option('--role <role>', 'admin: everything; member: data, jobs, evaluations, exports, deployments; inference: /v1 chat, completions, models').choices(ApiKeyRoleSchema.options).default('member'))
+    .addOption(new Option('--role <role>', 'admin: everything; member: data, jobs, evaluations, exports, deployments; inference: /v1 chat, completions, models (default: admin for the first key of a server without keys, member after)').choices(ApiKeyRoleSchema.options))
     .option('--rate-limit <n>', 'requests a minute (default: no limit)', perMinute)
     .option('--json', 'print JSON')
     .action(async (o) =>

@@ -229,12 +229,16 @@ export type TokenCountRequest = z.infer<typeof TokenCountRequestSchema>;
 /** Fields sent with a .txt/.md/.pdf document (multipart) to draft question-answer pairs from it. */
 export const QaDraftRequestSchema = z
   .object({
-    base_url: z
-      .url()
+    connection: z
+      .string()
+      .min(1)
       .optional()
-      .describe('An OpenAI-compatible base URL, e.g. https://api.openai.com/v1. Leave it out to draft with a model registered here (by id or name), through the server\'s own gateway.'),
-    api_key: z.string().optional(),
-    model: z.string().min(1).describe('With base_url: the model name the endpoint knows. Without: a registered model\'s id or name, or a deployment\'s name (anything GET /v1/models lists).'),
+      .describe('Draft with an outside OpenAI-compatible endpoint an admin configured (GET /api/v1/connections), by name or id. Leave it out to draft with a model registered here, through the server\'s own gateway.'),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('With connection: the endpoint\'s model name (default: the connection\'s model). Without: a registered model\'s id or name, or a deployment\'s name (anything GET /v1/models lists).'),
     chunk_chars: z.coerce.number().int().min(200).max(20_000).default(2000),
     pairs_per_chunk: z.coerce.number().int().min(1).max(20).default(3),
     max_chunks: z.coerce.number().int().min(1).max(1000).default(100).describe('Chunks sent to the model at most (the first ones).'),
@@ -243,8 +247,8 @@ export const QaDraftRequestSchema = z
     max_tokens: z.coerce.number().int().min(1).max(32_768).optional().describe('Longest reply per chunk, in tokens (default: the model\'s).'),
   })
   .strict()
-  .refine((b) => b.base_url !== undefined || b.api_key === undefined, { message: 'api_key goes with base_url: a registered model needs no key', path: ['api_key'] })
-  .meta({ dependentRequired: { api_key: ['base_url'] } }); // the same rule, in the OpenAPI document
+  .refine((b) => b.connection !== undefined || b.model !== undefined, { message: 'name a model (registered here) or a connection', path: ['model'] })
+  .meta({ anyOf: [{ required: ['model'] }, { required: ['connection'] }] }); // the same rule, in the OpenAPI document
 export type QaDraftRequest = z.infer<typeof QaDraftRequestSchema>;
 
 /** Text with something besides whitespace; the pattern says in the OpenAPI document what trim + min(1) check. */

@@ -22,9 +22,8 @@ export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('endpoint'),
-      base_url: z.string().url().describe('An OpenAI-compatible API, e.g. https://api.example.com/v1'),
-      model: z.string().min(1),
-      api_key_env: z.string().min(1).optional().describe('Name of the server environment variable holding the key (never the key itself).'),
+      connection: z.string().min(1).describe('An outside OpenAI-compatible endpoint an admin configured (GET /api/v1/connections), by name or id.'),
+      model: z.string().min(1).optional().describe("The endpoint's model name (default: the connection's model)."),
       label: z.string().min(1).max(100).optional(),
       few_shot: z.number().int().min(0).max(32).default(0),
       timeout_s: z.number().min(1).max(600).default(60),

@@ -8,3 +8,4 @@ export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
 export * from './evaluations.ts';
+export * from './connections.ts';

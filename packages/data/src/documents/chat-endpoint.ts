@@ -1,4 +1,5 @@
 import { WhetError } from '@whetstone/core';
+import { outsideExcerpt } from './outside-excerpt.ts';
 
 /**
  * Any OpenAI-compatible chat endpoint: OpenAI itself, vLLM, llama.cpp's server, or Whetstone's
@@ -27,6 +28,8 @@ export interface ChatCompletion {
 export interface ChatOptions {
   temperature?: number;
   maxTokens?: number;
+  topP?: number;
+  seed?: number;
 }
 
 /**
@@ -54,6 +57,8 @@ export async function chatCompletion(
         stream: false,
         ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
         ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+        ...(opts.topP !== undefined ? { top_p: opts.topP } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       }),
       signal: AbortSignal.timeout(endpoint.timeoutMs ?? 120_000),
     });
@@ -70,7 +75,8 @@ export async function chatCompletion(
     body = null;
   }
   if (!res.ok) {
-    const detail = (body as { error?: { message?: string } } | null)?.error?.message ?? text.slice(0, 200);
+    const said = (body as { error?: { message?: unknown } } | null)?.error?.message;
+    const detail = outsideExcerpt(typeof said === 'string' ? said : text, [endpoint.apiKey]);
     const hint =
       res.status === 401 || res.status === 403
         ? 'Check the API key.'
@@ -83,7 +89,7 @@ export async function chatCompletion(
   }
   const choice = (body as { choices?: { message?: { content?: unknown }; finish_reason?: string | null }[] } | null)?.choices?.[0];
   if (!choice || typeof choice.message?.content !== 'string') {
-    throw fail(`${url} answered without choices[0].message.content: ${text.slice(0, 200)}`, 'The endpoint must answer in OpenAI\'s chat completion format.');
+    throw fail(`${url} answered without choices[0].message.content: ${outsideExcerpt(text, [endpoint.apiKey])}`, 'The endpoint must answer in OpenAI\'s chat completion format.');
   }
   const usage = (body as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
   return {

@@ -33,6 +33,9 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
     });
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
     baseUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+    // What an admin configures once: callers name the connection, never a URL or a key.
+    ctx.connections.create({ name: 'llm', base_url: baseUrl, api_key: 'k1', model: 'any-model' });
+    ctx.connections.create({ name: 'llm-bad-key', base_url: baseUrl, api_key: 'wrong' });
   });
   afterAll(async () => {
     ctx.store.close();
@@ -50,7 +53,7 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
   const doc = ['# Manual', '## Install', 'Run the installer.', '## Upgrade', 'Run it again.', '## Remove', 'Delete the folder.'].join('\n');
 
   it('drafts pairs per chunk, and saves the reviewed ones as a chat dataset', async () => {
-    const r = await draft('manual.md', doc, { base_url: baseUrl, api_key: 'k1', model: 'any-model', max_chunks: '2', pairs_per_chunk: '1' });
+    const r = await draft('manual.md', doc, { connection: 'llm', max_chunks: '2', pairs_per_chunk: '1' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.chunks.map((c: any) => c.headings.at(-1))).toEqual(['Manual', 'Install', 'Upgrade', 'Remove']);
     expect(r.body.chunks_used).toBe(2);
@@ -75,14 +78,18 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
   });
 
   it('names the cause when the endpoint, the fields or the file are wrong', async () => {
-    const key = await draft('manual.md', doc, { base_url: baseUrl, api_key: 'wrong', model: 'm' });
+    const key = await draft('manual.md', doc, { connection: 'llm-bad-key', model: 'm' });
     expect(key.status).toBe(502);
     expect(key.body.error).toMatchObject({ code: 'ENDPOINT_FAILED', field: 'endpoint' });
     expect(key.body.error.message).toMatch(/HTTP 401/);
-    const url = await draft('manual.md', doc, { base_url: 'not a url', model: 'm' });
-    expect(url.status).toBe(400);
-    expect(url.body.error.field).toBe('base_url');
-    const docx = await draft('manual.docx', 'PK\u0003\u0004', { base_url: baseUrl, api_key: 'k1', model: 'm' });
+    expect(JSON.stringify(key.body)).not.toContain('wrong'); // the key never comes back
+    const ghost = await draft('manual.md', doc, { connection: 'nope' });
+    expect(ghost.status).toBe(404);
+    expect(ghost.body.error).toMatchObject({ code: 'CONNECTION_NOT_FOUND', message: 'no connection named "nope"' });
+    const noModel = await draft('manual.md', doc, { connection: 'llm-bad-key' });
+    expect(noModel.status).toBe(400);
+    expect(noModel.body.error.field).toBe('model');
+    const docx = await draft('manual.docx', 'PK\u0003\u0004', { connection: 'llm' });
     expect(docx.status).toBe(400);
     expect(docx.body.error).toMatchObject({ code: 'DATASET_FORMAT_UNKNOWN', message: '"manual.docx" is not a .txt, .md or .pdf document', field: 'file' });
     expect(docx.body.error.hint).toMatch(/a PDF with a text layer/);
@@ -103,7 +110,7 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
 
   it('drafts pairs from a PDF\'s text layer, chunked by paragraph and page', async () => {
     const before = seen.length;
-    const r = await draft('pump manual.pdf', manual, { base_url: baseUrl, api_key: 'k1', model: 'any-model', chunk_chars: '200', max_chunks: '3', pairs_per_chunk: '1' });
+    const r = await draft('pump manual.pdf', manual, { connection: 'llm', chunk_chars: '200', max_chunks: '3', pairs_per_chunk: '1' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.filename).toBe('pump manual.pdf');
     expect(r.body.chunks.map((c: any) => c.text)).toEqual(paras.map((p) => p.join('\n')));
@@ -120,7 +127,7 @@ describe('POST /api/v1/datasets/qa-drafts and /datasets/from-qa', () => {
   it('refuses a PDF it cannot read with its code and hint, before any model call, leaving nothing behind', async () => {
     const before = seen.length;
     const datasets = ctx.store.listDatasets().length;
-    const fields = { base_url: baseUrl, api_key: 'k1', model: 'any-model' };
+    const fields = { connection: 'llm' };
     const cases: [string, string | Uint8Array, string, RegExp, RegExp][] = [
       ['notes.pdf', 'Plain notes, named .pdf.', 'DATASET_FORMAT_UNKNOWN', /is not a PDF/, /PDF, plain text \(\.txt\) or Markdown/],
       ['cut.pdf', manual.subarray(0, 150), 'DOCUMENT_UNREADABLE', /cannot be read as a PDF: Invalid PDF structure/, /damaged or cut short/],

@@ -22,8 +22,8 @@ export interface QaDraft extends GenerateQaResult {
 
 /**
  * Documents into supervised data, step one: a .txt, .md or .pdf upload (a PDF's text layer) is
- * chunked and a model drafts question-answer pairs for each chunk: an external OpenAI-compatible
- * endpoint (`base_url`), or a model registered here, called in-process through the gateway /v1
+ * chunked and a model drafts question-answer pairs for each chunk: an outside OpenAI-compatible
+ * endpoint an admin configured (`connection`), or a model registered here, called in-process through the gateway /v1
  * uses. Nothing is stored: the pairs come back for review, and the reviewed ones are saved with
  * `createDatasetFromPairs`.
  */
@@ -39,7 +39,7 @@ export async function draftQaPairs(ctx: AppContext, request: Request): Promise<Q
     const chunks = chunkDocument(text, { markdown: ext === '.md' || ext === '.markdown', maxSize: opts.chunk_chars });
     if (chunks.length === 0) throw new WhetError('DATASET_EMPTY', `"${upload.filename}" holds no text`, { field: 'file' });
     const used = chunks.slice(0, opts.max_chunks);
-    const chat = opts.base_url === undefined ? registeredModelChat(ctx, opts.model, request.signal) : { baseUrl: opts.base_url, apiKey: opts.api_key, model: opts.model };
+    const chat = opts.connection === undefined ? registeredModelChat(ctx, opts.model!, request.signal) : ctx.connections.target(opts.connection, opts.model);
     const result = await generateQaPairs(used, chat, { pairsPerChunk: opts.pairs_per_chunk, concurrency: opts.concurrency, temperature: opts.temperature, maxTokens: opts.max_tokens });
     return { filename: upload.filename, chunks, chunks_used: used.length, ...result };
   } finally {

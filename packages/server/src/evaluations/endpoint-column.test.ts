@@ -55,7 +55,7 @@ describe('endpointColumn', () => {
   it('keeps at most `concurrency` requests in flight, answers in row order, and keeps a failed row to itself', async () => {
     const progress: number[] = [];
     const started = Date.now();
-    const out = await endpointColumn({ base_url: `${url}/v1`, model: 'm', timeout_s: 10 }, rows, [{ role: 'user', content: 'ex' }, { role: 'assistant', content: 'ans' }], params, (d) =>
+    const out = await endpointColumn({ baseUrl: `${url}/v1`, model: 'm', timeoutMs: 10_000 }, rows, [{ role: 'user', content: 'ex' }, { role: 'assistant', content: 'ans' }], params, (d) =>
       progress.push(d),
     );
     const took = Date.now() - started;
@@ -73,15 +73,15 @@ describe('endpointColumn', () => {
   });
 
   it('takes the concurrency from the column', async () => {
-    await endpointColumn({ base_url: `${url}/v1`, model: 'm', timeout_s: 10, concurrency: 2 }, rows.slice(0, 6), [], params);
+    await endpointColumn({ baseUrl: `${url}/v1`, model: 'm', timeoutMs: 10_000, concurrency: 2 }, rows.slice(0, 6), [], params);
     expect(peak).toBe(2);
-    await endpointColumn({ base_url: `${url}/v1`, model: 'm', timeout_s: 10, concurrency: 1 }, rows.slice(0, 3), [], params);
+    await endpointColumn({ baseUrl: `${url}/v1`, model: 'm', timeoutMs: 10_000, concurrency: 1 }, rows.slice(0, 3), [], params);
     expect(peak).toBe(2); // never more than the larger of the two runs; the second kept to one
     expect(bodies).toHaveLength(9);
   });
 
   it('fails the column with the first error once `concurrency` rows failed before any answered, without sending the rest', async () => {
-    const run = endpointColumn({ base_url: `${url}/down/v1`, model: 'm', timeout_s: 10, concurrency: 3 }, rows, [], params);
+    const run = endpointColumn({ baseUrl: `${url}/down/v1`, model: 'm', timeoutMs: 10_000, concurrency: 3 }, rows, [], params);
     await expect(run).rejects.toMatchObject({ code: 'ENDPOINT_FAILED', message: expect.stringMatching(/down\/v1\/chat\/completions answered HTTP 500/) });
     expect(bodies.length).toBeGreaterThanOrEqual(3);
     expect(bodies.length).toBeLessThanOrEqual(2 * 3 - 1); // the lanes that were already going on finish their next request

@@ -46,7 +46,7 @@ export async function endpointColumn(
   if (ok === 0 && first) throw first.error;
   return {
     predictions: settled.map((r) => ('value' in r ? r.value : null)),
-    rowErrors: settled.map((r) => ('value' in r ? null : 'error' in r ? rowError(r.error) : { code: 'ENDPOINT_FAILED', message: `not sent: the first ${limit} requests to ${target.base_url} failed` })),
+    rowErrors: settled.map((r) => ('value' in r ? null : 'error' in r ? rowError(r.error) : { code: 'ENDPOINT_FAILED', message: `not sent: the first ${limit} requests to ${target.baseUrl} failed` })),
   };
 }
 

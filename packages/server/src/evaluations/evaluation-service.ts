@@ -34,7 +34,7 @@ export class EvaluationService {
   constructor(private readonly ctx: AppContext) {
     if (!(ctx.store instanceof SqliteStore)) throw new Error('evaluations need the SQLite store');
     this.evaluations = new EvaluationStore(ctx.store.db);
-    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, onUpdate: (e) => this.updates.emit(e.id, e) };
+    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, onUpdate: (e) => this.updates.emit(e.id, e) };
     // Runs live in this process: one left unfinished by a previous server process will never finish.
     for (const e of this.evaluations.list()) {
       if (e.status !== 'queued' && e.status !== 'running') continue;
@@ -48,6 +48,8 @@ export class EvaluationService {
 
   /** Check what can be checked now (the test set and its references, the few-shot data), store the evaluation, queue its run. */
   async create(body: EvaluationCreate): Promise<Evaluation> {
+    // An unknown connection (or one without a model) is refused before anything is queued.
+    for (const ref of body.models) if (ref.kind === 'endpoint') this.ctx.connections.target(ref.connection, ref.model);
     const { source, id, path } = this.testSet(body);
     const rows = await loadTestRows(path, body.limit);
     // Refuses references outside the label set now, naming them, rather than after generating.

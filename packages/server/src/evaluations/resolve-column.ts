@@ -16,7 +16,7 @@ export function columnLabel(ref: EvaluationModelRef, store: Store): string {
   const shots = ref.few_shot ? ` ${ref.few_shot}-shot` : '';
   if (ref.kind === 'model') return `${store.getModel(ref.model_id)?.name ?? ref.model_id}${shots}`;
   if (ref.kind === 'job') return `${ref.job_id}${ref.checkpoint_step ? `@${ref.checkpoint_step}` : ''}${shots}`;
-  return `${ref.model}${shots}`;
+  return `${ref.model ?? ref.connection}${shots}`;
 }
 
 /** A registered model, a job's result or one of its checkpoints, as folders on disk. MODEL_NOT_FOUND / JOB_NOT_FOUND when gone. */

@@ -17,6 +17,7 @@ import { nowIso } from '../ids.ts';
 import { startWorker } from '../jobs/worker-process.ts';
 import type { EvaluationStore } from '../store/evaluation-store.ts';
 import type { Store } from '../store/store.ts';
+import type { ConnectionStore } from '../store/connection-store.ts';
 import { endpointColumn } from './endpoint-column.ts';
 import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
 import { resolveTorchTarget } from './resolve-column.ts';
@@ -25,6 +26,8 @@ export interface EvaluationDeps {
   config: ServerConfig;
   store: Store;
   evaluations: EvaluationStore;
+  /** Outside endpoints by name, with their keys, for endpoint columns. */
+  connections: ConnectionStore;
   /** Called after every stored change (progress, a column done, the end), for live streams. */
   onUpdate?: (e: Evaluation) => void;
 }
@@ -69,7 +72,7 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
       const fewShot = fewShotPath ? await loadFewShot(fewShotPath, column.ref.few_shot) : [];
       const out =
         column.ref.kind === 'endpoint'
-          ? await endpointAnswers(column, rows, fewShot, request, save)
+          ? await endpointAnswers(deps, column, rows, fewShot, request, save)
           : await workerColumn(deps, column, i, dir, promptsPath, fewShot, request, save);
       const pairs = rows.map((r, k) => ({ prediction: out.predictions[k] ?? '', reference: r.reference }));
       const scored = scorePairs(pairs);
@@ -169,9 +172,12 @@ async function workerColumn(
   };
 }
 
-async function endpointAnswers(column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
-  if (column.ref.kind !== 'endpoint') throw new Error('unreachable');
-  const out = await endpointColumn(column.ref, rows, fewShot, request.generation, (done) => {
+async function endpointAnswers(deps: EvaluationDeps, column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
+  const ref = column.ref;
+  if (ref.kind !== 'endpoint') throw new Error('unreachable');
+  // Resolved now, not at creation: the key is read where it is sent and never stored with the evaluation.
+  const target = { ...deps.connections.target(ref.connection, ref.model), timeoutMs: ref.timeout_s * 1000, concurrency: ref.concurrency };
+  const out = await endpointColumn(target, rows, fewShot, request.generation, (done) => {
     column.progress.done = done;
     if (done % 10 === 0) save();
   });

@@ -12,11 +12,18 @@ export function zodToWhetError(error: z.ZodError, body: unknown): WhetError {
   });
   const first = issues[0]?.path ?? '';
   const isHyper = first.startsWith('hyperparameters');
+  const removed = error.issues.some((i) => i.code === 'unrecognized_keys' && i.keys.some((k) => RAW_ENDPOINT_FIELDS.includes(k)));
   return new WhetError(isHyper ? 'INVALID_HYPERPARAMETER' : 'INVALID_REQUEST', issues.map((i) => i.message).join('; '), {
     field: first || undefined,
     details: issues,
+    hint: removed ? RAW_ENDPOINT_HINT : undefined,
   });
 }
+
+/** Fields that once let a caller point the server at any URL with any server secret; now a named connection does. */
+const RAW_ENDPOINT_FIELDS = ['base_url', 'api_key', 'api_key_env'];
+const RAW_ENDPOINT_HINT =
+  'Outside endpoints are connections an admin configures: name one with "connection" (GET /api/v1/connections lists them; an admin adds one with POST /api/v1/connections or `whet connections add`).';
 
 function valueAt(obj: unknown, path: PropertyKey[]): unknown {
   let cur: unknown = obj;

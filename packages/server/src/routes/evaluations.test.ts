@@ -67,6 +67,10 @@ describe('evaluations API', () => {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     deadUrl = `http://127.0.0.1:${(dead.address() as { port: number }).port}/v1`;
     await new Promise((r) => dead.close(r));
+    // What an admin configures: the outside endpoints callers may name.
+    for (const [name, url] of [['api', endpointUrl], ['dead', deadUrl], ['slow', endpointUrl.replace('/v1', '/slow/v1')], ['refuse', endpointUrl.replace('/v1', '/refuse/v1')]]) {
+      ctx.connections.create({ name: name!, base_url: url!, model: 'gpt-x' });
+    }
   });
   afterAll(async () => {
     await evaluationService(ctx).idle();
@@ -84,11 +88,11 @@ describe('evaluations API', () => {
       models: [
         { kind: 'model', model_id: 'tiny' },
         { kind: 'model', model_id: 'tiny', few_shot: 1 },
-        { kind: 'endpoint', base_url: endpointUrl, model: 'gpt-x', label: 'api' },
+        { kind: 'endpoint', connection: 'api', label: 'api' },
         { kind: 'model', model_id: 'gone' },
-        { kind: 'endpoint', base_url: deadUrl, model: 'gpt-x', label: 'dead', timeout_s: 5 },
-        { kind: 'endpoint', base_url: endpointUrl.replace('/v1', '/slow/v1'), model: 'gpt-x', label: 'slow', timeout_s: 1 },
-        { kind: 'endpoint', base_url: endpointUrl.replace('/v1', '/refuse/v1'), model: 'gpt-x', label: 'refuse' },
+        { kind: 'endpoint', connection: 'dead', label: 'dead', timeout_s: 5 },
+        { kind: 'endpoint', connection: 'slow', label: 'slow', timeout_s: 1 },
+        { kind: 'endpoint', connection: 'refuse', model: 'gpt-x', label: 'refuse' },
       ],
       generation: { max_tokens: 6, temperature: 0, top_p: 1, seed: 1 },
       batch_size: 4,
@@ -129,8 +133,8 @@ describe('evaluations API', () => {
     expect(gone).toMatchObject({ status: 'failed', metrics: null, error: { code: 'MODEL_NOT_FOUND', message: 'no model with id or name "gone"' } });
     expect(dead.status).toBe('failed');
     expect(dead.error!.code).toBe('ENDPOINT_FAILED');
-    expect(dead.error!.message).toMatch(new RegExp(`${deadUrl}/chat/completions: ECONNREFUSED`));
-    expect(slow.error).toMatchObject({ code: 'ENDPOINT_FAILED', message: expect.stringMatching(/slow\/v1\/chat\/completions: no answer within 1 s$/) });
+    expect(dead.error!.message).toMatch(new RegExp(`cannot reach ${deadUrl}/chat/completions: ECONNREFUSED`));
+    expect(slow.error).toMatchObject({ code: 'ENDPOINT_FAILED', message: expect.stringMatching(/slow\/v1\/chat\/completions did not answer within 1 s$/) });
     expect(refuse.error).toMatchObject({ code: 'ENDPOINT_FAILED', message: expect.stringMatching(/refuse\/v1\/chat\/completions answered HTTP 401: .*Incorrect API key/) });
 
     // The endpoint answered "Four." to every row: right on 2 of 5.
@@ -196,7 +200,7 @@ describe('evaluations API', () => {
     const res = await post('/evaluations', {
       dataset_id: testSet,
       labels: ['Four', '北京', 'The sky is blue', 'Red'],
-      models: [{ kind: 'endpoint', base_url: endpointUrl, model: 'gpt-x' }],
+      models: [{ kind: 'endpoint', connection: 'api' }],
     });
     expect(res.status).toBe(201);
     const { id } = await json(res);

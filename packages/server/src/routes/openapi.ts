@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   ApiKeyCreatedSchema,
+  ConnectionCreateSchema,
+  ConnectionSchema,
   ApiKeyCreateSchema,
   ApiKeySchema,
   DeploymentCreateSchema,
@@ -89,7 +91,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/datasets', summary: 'Upload a dataset (multipart field "file"; optional fields format, keep_good_rows, name, model: count tokens with that model)', multipart: DatasetUploadFields, response: DatasetSchema, status: 201, also: [202] },
   { method: 'get', path: '/datasets/{id}', summary: 'Get a dataset: status, rows, preview, errors', response: DatasetSchema },
   { method: 'delete', path: '/datasets/{id}', summary: 'Delete a dataset not used by unfinished jobs', response: deleted },
-  { method: 'post', path: '/datasets/qa-drafts', summary: 'Draft question-answer pairs from a .txt/.md/.pdf document (multipart "file" + model: a registered model\'s id or name, or base_url, api_key and model of any OpenAI-compatible endpoint); nothing is stored', multipart: QaDraftRequestSchema, errors: [502, 503] },
+  { method: 'post', path: '/datasets/qa-drafts', summary: 'Draft question-answer pairs from a .txt/.md/.pdf document (multipart "file" + model: a registered model\'s id or name, or a connection an admin configured, with its model); nothing is stored', multipart: QaDraftRequestSchema, errors: [502, 503] },
   { method: 'post', path: '/datasets/from-qa', summary: 'Save reviewed question-answer pairs as a chat dataset', body: QaDatasetCreateSchema, response: DatasetSchema, status: 201 },
   { method: 'get', path: '/datasets/{id}/stats', summary: "Statistics and advice (?model=ID|NAME: token counts with that model's tokenizer and chat template; ?max_seq_len=N: samples it would cut; a large file answers 202 with status counting after ?wait_ms, default 10 s: ask again)", query: STATS_QUERY, also: [202] },
   { method: 'post', path: '/tokens', summary: "Count the tokens of a text or a chat with a model's own tokenizer", body: TokenCountRequestSchema, errors: [503] },
@@ -121,6 +123,10 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/keys', summary: 'List API keys (never their secrets)', response: list(ApiKeySchema) },
   { method: 'post', path: '/keys', summary: 'Create an API key; the answer holds the secret, shown once', body: ApiKeyCreateSchema, response: ApiKeyCreatedSchema, status: 201, bodyOptional: true },
   { method: 'delete', path: '/keys/{id}', summary: 'Revoke an API key', response: deleted },
+  { method: 'get', path: '/connections', summary: 'List connections to outside OpenAI-compatible endpoints (never their keys)', response: list(ConnectionSchema) },
+  { method: 'post', path: '/connections', summary: 'Create a connection (admin): evaluations and QA drafting name it; its key is stored and never returned', body: ConnectionCreateSchema, response: ConnectionSchema, status: 201 },
+  { method: 'get', path: '/connections/{id}', summary: 'Get a connection by id or name', response: ConnectionSchema },
+  { method: 'delete', path: '/connections/{id}', summary: 'Delete a connection (admin)', response: deleted },
   { method: 'post', path: '/playground/chat', summary: 'Chat with any model or deployment (one answer, with latency and tokens/s; with "stream": true, Server-Sent Events as in PlaygroundStreamEventSchema)', body: PlaygroundChatSchema, response: PlaygroundAnswerSchema, streams: true, errors: [503] },
   { method: 'post', path: '/playground/compare', summary: 'The same prompt to two models side by side (with "stream": true, Server-Sent Events tagged with each model\'s index)', body: PlaygroundCompareSchema, response: list(PlaygroundAnswerSchema), streams: true, errors: [503] },
 ];

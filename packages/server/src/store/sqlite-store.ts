@@ -27,6 +27,9 @@ const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, model_id TEXT NOT NULL, format TEXT NOT NULL, quantization TEXT, status TEXT NOT NULL,
      created_at TEXT NOT NULL, doc TEXT NOT NULL);
    CREATE INDEX IF NOT EXISTS exports_model ON exports(model_id, format, quantization);`,
+  // connections to outside endpoints, with their secret keys (store/connection-store.ts)
+  `CREATE TABLE IF NOT EXISTS connections (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, base_url TEXT NOT NULL, model TEXT,
+     api_key TEXT, api_key_env TEXT, created_at TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
