@@ -13,10 +13,9 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 from whet_worker.export.gguf_writer import _permute
 
 
-@pytest.fixture(scope="module")
-def random_adapter(tiny_model, tmp_path_factory) -> Path:
-    """A LoRA adapter with random non-zero A and B on every linear layer: merging it must matter."""
-    model = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32)
+def make_random_adapter(model_dir: Path, out: Path) -> Path:
+    """A LoRA adapter with random non-zero A and B on every linear layer of `model_dir`: merging it must matter."""
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
     config = LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False, task_type="CAUSAL_LM")
     torch.manual_seed(3)
     peft_model = get_peft_model(model, config)
@@ -24,10 +23,14 @@ def random_adapter(tiny_model, tmp_path_factory) -> Path:
         for name, param in peft_model.named_parameters():
             if "lora_B" in name:
                 param.normal_(0, 0.05)
-    out = tmp_path_factory.mktemp("adapter")
     peft_model.save_pretrained(out)
-    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(out)
+    AutoTokenizer.from_pretrained(model_dir).save_pretrained(out)
     return out
+
+
+@pytest.fixture(scope="module")
+def random_adapter(tiny_model, tmp_path_factory) -> Path:
+    return make_random_adapter(tiny_model, tmp_path_factory.mktemp("adapter"))
 
 
 def export_spec(tiny_model, adapter, fmt, out, quantization=None) -> dict:

@@ -6,29 +6,18 @@ import gguf
 import numpy as np
 import pytest
 import torch
-from peft import LoraConfig, PeftModel, get_peft_model
+from peft import PeftModel
 from safetensors import safe_open
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from test_export import export_spec
+from test_export import export_spec, make_random_adapter
 from whet_worker.export.gguf_writer import _permute
 
 
 @pytest.fixture(scope="module")
 def bf16_adapter(tiny_bf16_model, tmp_path_factory) -> Path:
     """A LoRA adapter with random non-zero A and B on every linear layer of the bf16 model."""
-    model = AutoModelForCausalLM.from_pretrained(tiny_bf16_model, dtype=torch.float32)
-    config = LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False, task_type="CAUSAL_LM")
-    torch.manual_seed(3)
-    peft_model = get_peft_model(model, config)
-    with torch.no_grad():
-        for name, param in peft_model.named_parameters():
-            if "lora_B" in name:
-                param.normal_(0, 0.05)
-    out = tmp_path_factory.mktemp("bf16-adapter")
-    peft_model.save_pretrained(out)
-    AutoTokenizer.from_pretrained(tiny_bf16_model).save_pretrained(out)
-    return out
+    return make_random_adapter(tiny_bf16_model, tmp_path_factory.mktemp("bf16-adapter"))
 
 
 def reference_model(base: Path, adapter: Path):

@@ -7,15 +7,7 @@ import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { json, tempHome, testServer } from '../../../../test-support/server.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { RunningServer } from '../start-server.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { pidAlive as alive } from '../../../../test-support/pid-alive.ts';
 
 /**
  * The on-demand pool on the real `whet_worker serve`: the tiny model registered three times

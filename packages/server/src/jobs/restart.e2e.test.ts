@@ -8,6 +8,7 @@ import { tempHome } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
 import { processIdentity } from './process-identity.ts';
+import { pidAlive as alive } from '../../../../test-support/pid-alive.ts';
 
 /** Start the real server as its own process (so it can be killed -9), resolve its URL. */
 function startServerProcess(home: string): Promise<{ proc: ChildProcess; url: string }> {
@@ -29,15 +30,6 @@ function startServerProcess(home: string): Promise<{ proc: ChildProcess; url: st
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a server restart during a job', () => {
   const { home, cleanup } = tempHome();
