@@ -37,7 +37,9 @@ describe('API keys', () => {
     expect((await json(none)).error).toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringContaining('Bearer') });
     const wrong = await req('/api/v1/models', { key: `${created.key}x` });
     expect((await json(wrong)).error.message).toBe('the API key is not valid');
-    expect((await req('/api/v1/health')).status).toBe(200);
+    const health = await req('/api/v1/health');
+    expect(health.status).toBe(200);
+    expect(await health.text()).not.toContain(home); // open to anyone: no server paths
 
     // Keys apply to the OpenAI-compatible API too, with OpenAI's error shape.
     const v1 = await req('/v1/models');
