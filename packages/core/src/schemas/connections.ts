@@ -5,6 +5,9 @@ import { z } from 'zod';
  * the server. Evaluations, question-answer drafting and judges name a connection; they never take
  * a URL and a key from the caller, so no caller can have the server send its secrets elsewhere.
  */
+/** scheme://host[:port] with no user:password@ before the host. */
+const NO_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*(?:[/?#]|$)/;
+
 export const ConnectionCreateSchema = z
   .object({
     name: z
@@ -13,6 +16,9 @@ export const ConnectionCreateSchema = z
       .describe('The handle callers use, e.g. "openai" or "vllm-a100".'),
     base_url: z
       .url({ protocol: /^https?$/ })
+      // Members can list connections, and fetch refuses such URLs anyway: keys go in api_key.
+      .refine((u) => NO_USERINFO.test(u), { message: 'a base_url must not hold a user name or password; give the key in api_key' })
+      .meta({ pattern: NO_USERINFO.source }) // the same rule, in the OpenAPI document
       .describe('An OpenAI-compatible API, e.g. https://api.openai.com/v1 or http://10.0.0.5:8000/v1.'),
     model: z.string().min(1).max(200).optional().describe('The model asked for when a caller names none.'),
     api_key: z.string().min(1).max(4096).optional().describe('Stored on the server and never returned.'),

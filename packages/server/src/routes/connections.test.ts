@@ -94,6 +94,10 @@ describe('connections: no secret leaves the server', () => {
   });
 
   it('sends a connection\'s own key to its endpoint, and no answer ever shows the key', async () => {
+    // A key inside the URL would be shown to every member who lists connections.
+    const inUrl = await call('POST', '/connections', { name: 'api', base_url: `http://user:${CONN_KEY}@127.0.0.1:1/v1` });
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'base_url', message: expect.stringMatching(/must not hold a user name or password/) });
     const created = await call('POST', '/connections', { name: 'api', base_url: `${outside}/v1/`, model: 'gpt-x', api_key: CONN_KEY });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'api', base_url: `${outside}/v1`, model: 'gpt-x', key: 'stored', api_key_env: null });
