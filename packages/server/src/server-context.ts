@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -17,7 +17,13 @@ import { SqliteStore } from './store/sqlite-store.ts';
 /** Open the state folder and the store, wire the scheduler. Call `scheduler.start()` to run jobs. */
 export function createServerContext(config: ServerConfig): AppContext {
   for (const d of ['models', 'datasets', 'jobs']) mkdirSync(join(config.home, d), { recursive: true });
-  const store = new SqliteStore(join(config.home, 'whet.db'));
+  // The database holds connection keys (which the server must be able to send) and key hashes:
+  // owner only, set before SQLite opens it, since it gives the -wal and -shm files the same mode.
+  const dbPath = join(config.home, 'whet.db');
+  closeSync(openSync(dbPath, 'a', 0o600));
+  chmodSync(dbPath, 0o600);
+  for (const side of ['-wal', '-shm']) if (existsSync(dbPath + side)) chmodSync(dbPath + side, 0o600);
+  const store = new SqliteStore(dbPath);
   const bus = new JobBus();
   const ctx = { config, store, bus } as unknown as AppContext;
   ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db), new ExportStore(store.db)), new ModelPool(config, store));
