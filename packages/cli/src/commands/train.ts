@@ -55,6 +55,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--drop-truncated', 'leave out samples whose answer max_seq_len would cut')
     .option('--name <name>')
     .option('--follow', 'stream progress until the job stops')
+    .option('--dry-run', 'validate and resolve every "auto" value with its reason; create nothing')
     .option('--json', 'print JSON')
     .action(async (o) => {
       const data = await resolveDatasetRefs(api(), parseDataOptions(o));
@@ -75,6 +76,11 @@ export function trainCommand(program: Command, api: () => ApiClient) {
         ...(o.budgetMinutes !== undefined ? { budget: { minutes: o.budgetMinutes } } : o.budgetTokens !== undefined ? { budget: { tokens: o.budgetTokens } } : {}),
         ...(o.dropTruncated ? { drop_truncated: true } : {}),
       };
+      if (o.dryRun) {
+        const plan = await api().post<Job>('/jobs?dry_run=true', body);
+        print(plan, o, (j) => `dry run: nothing was created\n${describeJob(j)}`);
+        return;
+      }
       const job = await api().post<Job>('/jobs', body);
       print(job, o, (j) => `created ${j.id}\n${describeJob(j)}`);
       if (o.follow) {

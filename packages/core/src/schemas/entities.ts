@@ -56,6 +56,14 @@ export const ModelCreateSchema = z
   .apply(exactlyOneOf, ['path', 'hub_id'] as const);
 export type ModelCreate = z.infer<typeof ModelCreateSchema>;
 
+/** GET /api/v1/models/:id/chat-template: the Jinja template the model's tokenizer applies to chats. */
+export const ModelChatTemplateSchema = z.object({
+  model_id: z.string(),
+  template: z.string().nullable().describe('null: the model has no chat template (plain text prompts only).'),
+  file: z.string().nullable().describe('Where it was read: chat_template.jinja, chat_template.json or tokenizer_config.json (an adapter without its own reads its base model\'s).'),
+});
+export type ModelChatTemplate = z.infer<typeof ModelChatTemplateSchema>;
+
 // ---------- datasets ----------
 export const DATASET_STATUSES = ['processing', 'ready', 'invalid'] as const;
 

@@ -35,8 +35,12 @@ function trainableModel(ctx: AppContext, ref: string): Model {
   return m;
 }
 
-/** Validate a job request against what is stored, resolve every value, and store it queued. */
-export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> {
+/**
+ * Validate a job request against what is stored, resolve every value, and store it queued.
+ * `dryRun`: the same checks and resolution, but nothing is stored (any prepared data is removed)
+ * and no worker starts; the answer is the job as it would be created.
+ */
+export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun?: boolean } = {}): Promise<Job> {
   const model = trainableModel(ctx, body.model);
   // Several datasets (or splits, de-duplication) are prepared under the job folder; see prepare-job-data.ts.
   const sources: JobDataSource[] = (body.datasets ?? [{ id: body.dataset! }]).map((entry, i) => {
@@ -81,6 +85,7 @@ export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> 
     rmSync(jobDir(ctx.config.home, id), { recursive: true, force: true });
     throw e;
   }
+  if (opts.dryRun) rmSync(jobDir(ctx.config.home, id), { recursive: true, force: true });
   const job: Job = {
     id,
     name: body.name ?? `${model.name}-${body.tuning}-${id.slice(-6)}`,
@@ -107,6 +112,7 @@ export async function createJob(ctx: AppContext, body: JobCreate): Promise<Job> 
     started_at: null,
     finished_at: null,
   };
+  if (opts.dryRun) return job;
   ctx.store.transaction(() => {
     ctx.store.insertJob(job);
     ctx.store.appendEvent(id, 'status', { status: 'queued' });

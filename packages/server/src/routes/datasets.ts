@@ -5,6 +5,7 @@ import { QaDatasetCreateSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/
 import type { AppContext } from '../context.ts';
 import { createDatasetFromUpload } from '../datasets/create-dataset.ts';
 import { datasetTokenStats } from '../datasets/dataset-token-stats.ts';
+import { readDatasetRows } from '../datasets/read-dataset-rows.ts';
 import { createDatasetFromPairs, draftQaPairs } from '../datasets/draft-qa-pairs.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { queryInt } from '../middleware/query-int.ts';
@@ -25,6 +26,13 @@ export function datasetRoutes(ctx: AppContext) {
     .post('/datasets/qa-drafts', async (c) => c.json(await draftQaPairs(ctx, c.req.raw)))
     .post('/datasets/from-qa', async (c) => c.json(await createDatasetFromPairs(ctx, await parseJsonBody(c, QaDatasetCreateSchema)), 201))
     .get('/datasets/:id', (c) => c.json(getOr404(c.req.param('id'))))
+    .get('/datasets/:id/rows', async (c) => {
+      const d = getOr404(c.req.param('id'));
+      const offset = queryInt('offset', c.req.query('offset')) ?? 0;
+      const limit = queryInt('limit', c.req.query('limit'), { min: 1, max: 100 }) ?? 20;
+      const page = await readDatasetRows(join(ctx.config.home, 'datasets', d.id, 'data.jsonl'), offset, limit);
+      return c.json({ dataset_id: d.id, total: d.rows, ...page });
+    })
     .get('/datasets/:id/stats', async (c) => {
       const d = getOr404(c.req.param('id'));
       const model = c.req.query('model') || undefined;

@@ -22,7 +22,10 @@ export function jobRoutes(ctx: AppContext) {
       return c.json({ data: ctx.store.listJobs({ status }) });
     })
     .post('/jobs', async (c) => {
-      const job = await createJob(ctx, await parseJsonBody(c, JobCreateSchema));
+      const body = await parseJsonBody(c, JobCreateSchema);
+      // ?dry_run=true: validate and resolve every "auto" value with its reason, store nothing.
+      if (c.req.query('dry_run') === 'true') return c.json(await createJob(ctx, body, { dryRun: true }), 200);
+      const job = await createJob(ctx, body);
       ctx.scheduler.tick();
       return c.json(ctx.store.getJob(job.id) ?? job, 201);
     })

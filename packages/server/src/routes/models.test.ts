@@ -29,6 +29,9 @@ describe('models API', () => {
     expect(byName.id).toBe(m.id);
     const list = await json(await app.request('/api/v1/models'));
     expect(list.data.map((x: { id: string }) => x.id)).toContain(m.id);
+    const template = await json(await app.request('/api/v1/models/tiny/chat-template'));
+    expect(template).toMatchObject({ model_id: m.id, template: expect.stringContaining('<|im_start|>') });
+    expect((await json(await app.request('/api/v1/models/nope/chat-template'))).error.code).toBe('MODEL_NOT_FOUND');
   });
 
   it('refuses a duplicate name, a missing folder, a folder that is not a model, and a relative path', async () => {

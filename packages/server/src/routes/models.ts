@@ -3,6 +3,7 @@ import { ModelCreateSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
+import { readChatTemplate } from '../models/read-chat-template.ts';
 import { registerModel } from '../models/register-model.ts';
 import { releaseModelUsers } from '../models/release-model-users.ts';
 
@@ -16,6 +17,13 @@ export function modelRoutes(ctx: AppContext) {
     .get('/models', (c) => c.json({ data: ctx.store.listModels() }))
     .post('/models', async (c) => c.json(await registerModel(ctx, await parseJsonBody(c, ModelCreateSchema)), 201))
     .get('/models/:id', (c) => c.json(getOr404(c.req.param('id'))))
+    .get('/models/:id/chat-template', (c) => {
+      const m = getOr404(c.req.param('id'));
+      const base = m.base_model_id ? ctx.store.getModel(m.base_model_id) : undefined;
+      // An adapter without its own template is chatted with through its base model's tokenizer.
+      const found = readChatTemplate(m.path) ?? (base ? readChatTemplate(base.path) : null);
+      return c.json({ model_id: m.id, template: found?.template ?? null, file: found?.file ?? null });
+    })
     .delete('/models/:id', async (c) => {
       const m = getOr404(c.req.param('id'));
       await releaseModelUsers(ctx, `model ${m.name}`, findModelUsers(ctx, m), c.req.query('force') === 'true');

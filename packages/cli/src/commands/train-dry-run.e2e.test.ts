@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@whetstone/server';
+import { apiAt } from '../../../../test-support/api-client.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
+
+// `whet train --dry-run` against a real server with the tiny model: the values resolved with
+// their reasons, and no job created.
+describe('whet train --dry-run', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  const whet = (...args: string[]) => runWhet(server.url, args, { timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    server = await testServer(home, { maxConcurrentJobs: 0 });
+    expect((await whet('models', 'add', ensureTinyModel(), '--name', 'tiny')).code).toBe(0);
+    expect((await whet('data', 'upload', writeJsonl(join(home, 'toy.jsonl'), toyChatRows(32)), '--name', 'toy')).code).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  it('prints every resolved value with its source and reason, and creates nothing', async () => {
+    const r = await whet('train', '--model', 'tiny', '--data', 'toy', '--epochs', 'auto', '--max-steps', '5', '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^dry run: nothing was created/);
+    expect(r.stdout).toMatch(/epochs\s+15\s+auto\s+32 training samples/);
+    expect(r.stdout).toMatch(/max_steps\s+5\s+user/);
+    expect((await apiAt(server.url).get('/jobs')).body.data).toEqual([]);
+  });
+});
