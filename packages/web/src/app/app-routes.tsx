@@ -9,12 +9,31 @@ import { NotFoundPage } from './routes/not-found.tsx';
 const OverviewPage = lazy(() => import('./routes/overview.tsx'));
 const JobPage = lazy(() => import('./routes/job.tsx'));
 const DataPage = lazy(() => import('./routes/data.tsx'));
+const DatasetPage = lazy(() => import('./routes/dataset.tsx'));
+const NewJobPage = lazy(() => import('./routes/new-job.tsx'));
+const ModelsPage = lazy(() => import('./routes/models.tsx'));
+const ModelPage = lazy(() => import('./routes/model.tsx'));
+const KeysPage = lazy(() => import('./routes/keys.tsx'));
+const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
+const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
+const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
 
 function route(pathname: string): ReactNode {
   if (matchPath(patterns.overview, pathname)) return <OverviewPage />;
   if (matchPath(patterns.data, pathname)) return <DataPage />;
+  const dataset = matchPath(patterns.dataset, pathname);
+  if (dataset) return <DatasetPage id={dataset.id} />;
+  if (matchPath(patterns.newJob, pathname)) return <NewJobPage />; // before /jobs/:id
   const job = matchPath(patterns.job, pathname);
   if (job) return <JobPage id={job.id} />;
+  if (matchPath(patterns.models, pathname)) return <ModelsPage />;
+  const model = matchPath(patterns.model, pathname);
+  if (model) return <ModelPage id={model.id} />;
+  if (matchPath(patterns.keys, pathname)) return <KeysPage />;
+  if (matchPath(patterns.playground, pathname)) return <PlaygroundPage />;
+  if (matchPath(patterns.evaluations, pathname)) return <EvaluationsPage />;
+  const evaluation = matchPath(patterns.evaluation, pathname);
+  if (evaluation) return <EvaluationPage id={evaluation.id} />;
   return <NotFoundPage />;
 }
 

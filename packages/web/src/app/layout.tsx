@@ -12,8 +12,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const t = useT(appMessages);
   const pathname = usePathname();
   const nav = [
-    { href: paths.overview(), label: t('overview'), current: pathname === '/' || pathname.startsWith('/jobs/') },
+    { href: paths.overview(), label: t('overview'), current: pathname === '/' || (pathname.startsWith('/jobs/') && pathname !== paths.newJob()) },
+    { href: paths.newJob(), label: t('newJob'), current: pathname === paths.newJob() },
     { href: paths.data(), label: t('data'), current: pathname.startsWith('/data') },
+    { href: paths.models(), label: t('models'), current: pathname.startsWith('/models') },
+    { href: paths.evaluations(), label: t('evaluations'), current: pathname.startsWith('/evaluations') },
+    { href: paths.playground(), label: t('playground'), current: pathname.startsWith('/playground') },
+    { href: paths.keys(), label: t('keys'), current: pathname.startsWith('/settings/keys') },
   ];
   return (
     <>

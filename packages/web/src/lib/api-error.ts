@@ -13,8 +13,10 @@ export class ApiError extends Error {
   readonly hint: string | null;
   readonly line?: number;
   readonly field?: string;
+  /** Structured extras some codes carry (IN_USE: `{users}`). */
+  readonly details?: unknown;
 
-  constructor(status: number, code: ErrorCode | ClientErrorCode, message: string, opts: { hint?: string | null; line?: number; field?: string } = {}) {
+  constructor(status: number, code: ErrorCode | ClientErrorCode, message: string, opts: { hint?: string | null; line?: number; field?: string; details?: unknown } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -22,11 +24,12 @@ export class ApiError extends Error {
     this.hint = opts.hint ?? null;
     this.line = opts.line;
     this.field = opts.field;
+    this.details = opts.details;
   }
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; hint?: string; line?: number; field?: string };
+  error?: { code?: string; message?: string; hint?: string; line?: number; field?: string; details?: unknown };
 }
 
 /** Turn a non-2xx response into an ApiError carrying the server's code, message and hint. */
@@ -39,7 +42,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   }
   const e = body?.error;
   if (!e?.code) return new ApiError(res.status, 'BAD_RESPONSE', `HTTP ${res.status} ${res.statusText}`.trim());
-  return new ApiError(res.status, e.code as ErrorCode, e.message ?? '', { hint: e.hint, line: e.line, field: e.field });
+  return new ApiError(res.status, e.code as ErrorCode, e.message ?? '', { hint: e.hint, line: e.line, field: e.field, details: e.details });
 }
 
 /** A fetch that threw (server down, network gone) becomes NETWORK. */

@@ -1,7 +1,9 @@
 import { Badge, type Tone } from '../../../components/badge.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
+import { paths } from '../../../config/paths.ts';
 import { useT } from '../../../lib/i18n.tsx';
+import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { useDatasets, type Dataset } from '../api/use-datasets.ts';
 import { dataMessages, datasetStatusMessages } from '../data.i18n.ts';
@@ -33,7 +35,9 @@ export function DatasetList() {
       <tbody>
         {q.data.map((d) => (
           <tr key={d.id}>
-            <td translate="no">{d.name}</td>
+            <td translate="no">
+              <Link href={paths.dataset(d.id)}>{d.name}</Link>
+            </td>
             <td translate="no">{d.format ?? '–'}</td>
             <td className="num">{f.number(d.rows)}</td>
             <td className="num" translate="no">

@@ -1,7 +1,9 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
+import { paths } from '../../../config/paths.ts';
 import { useT } from '../../../lib/i18n.tsx';
+import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { useDataset } from '../api/use-datasets.ts';
 import { useUploadDataset } from '../api/use-upload-dataset.ts';
@@ -77,6 +79,11 @@ export function DatasetUpload() {
       )}
       {upload.error && <ErrorMessage error={upload.error} />}
       {result.data && !upload.isPending && <ValidationReport dataset={result.data} />}
+      {result.data?.status === 'ready' && !upload.isPending && (
+        <p>
+          <Link href={paths.dataset(result.data.id)}>{t('openDataset')}</Link>
+        </p>
+      )}
     </div>
   );
 }

@@ -1,11 +1,43 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../../lib/api-client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap, type Ok } from '../../../lib/api-client.ts';
+
+export type Deployment = Ok<Awaited<ReturnType<(typeof api.deployments)['$get']>>>['data'][number];
+
+const deploymentKeys = { list: () => ['deployments', 'list'] as const };
 
 /** Deployments with their live queue numbers. */
 export function useDeployments() {
   return useQuery({
-    queryKey: ['deployments', 'list'],
+    queryKey: deploymentKeys.list(),
     queryFn: async () => (await unwrap(api.deployments.$get())).data,
-    refetchInterval: (q) => (q.state.data?.some((d) => d.status === 'loading' || d.status === 'ready') ? 5000 : 30_000),
+    refetchInterval: (q) => (q.state.data?.some((d) => d.status === 'loading') ? 1000 : q.state.data?.some((d) => d.status === 'ready') ? 5000 : 30_000),
+  });
+}
+
+export interface DeploymentCreate {
+  model: string;
+  backend: 'torch' | 'llamacpp';
+  name?: string;
+  max_concurrency?: number;
+}
+
+/** POST /deployments: the model loads in the background (status `loading`, then `ready`). */
+export function useCreateDeployment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: DeploymentCreate) => unwrap(api.deployments.$post({ json: body } as never)) as Promise<Deployment>,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: deploymentKeys.list() }),
+  });
+}
+
+/** Stop (unload, keep the record) or delete a deployment. */
+export function useDeploymentAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: 'stop' | 'delete' }): Promise<void> => {
+      if (action === 'stop') await unwrap(api.deployments[':id'].stop.$post({ param: { id } }));
+      else await unwrap(api.deployments[':id'].$delete({ param: { id } }));
+    },
+    onSettled: () => void qc.invalidateQueries({ queryKey: deploymentKeys.list() }),
   });
 }

@@ -2,8 +2,10 @@ import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
+import { paths } from '../../../config/paths.ts';
 import { ApiError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
+import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { isActive, type Job } from '../api/job-types.ts';
 import { useJob } from '../api/use-job.ts';
@@ -43,6 +45,9 @@ export function JobDetails({ id }: { id: string }) {
         </h1>
         <JobStatusBadge status={job.status} />
         <JobActions job={job} />
+        <Link className="button" style={{ textDecoration: 'none' }} href={`${paths.newJob()}?from=${encodeURIComponent(job.id)}`}>
+          {t('clone')}
+        </Link>
       </div>
       {job.error && <ErrorMessage error={new ApiError(0, job.error.code as never, job.error.message, { hint: job.error.hint })} />}
       <JobFacts job={job} />

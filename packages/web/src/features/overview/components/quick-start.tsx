@@ -16,7 +16,7 @@ export function QuickStart() {
           {t('step1')} <Link href={paths.data()}>{t('goData')}</Link>
         </li>
         <li>
-          {t('step2')}
+          {t('step2')} <Link href={paths.newJob()}>{t('goNewJob')}</Link> {t('step2Cli')}
           <pre translate="no">
             <code>{TRAIN_COMMAND}</code>
           </pre>

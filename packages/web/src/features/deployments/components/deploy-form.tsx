@@ -1,0 +1,60 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ErrorMessage } from '../../../components/error-message.tsx';
+import { useT } from '../../../lib/i18n.tsx';
+import { useCreateDeployment, type DeploymentCreate } from '../api/use-deployments.ts';
+import { deploymentsMessages } from '../deployments.i18n.ts';
+
+/** Deploy a model: backend, the name clients call it by, how many requests run at once. */
+export function DeployForm({ model }: { model: string }) {
+  const t = useT(deploymentsMessages);
+  const create = useCreateDeployment();
+  const [backend, setBackend] = useState<DeploymentCreate['backend']>('torch');
+  const [name, setName] = useState('');
+  const [concurrency, setConcurrency] = useState('');
+  const id = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({
+      model,
+      backend,
+      ...(name.trim() ? { name: name.trim() } : {}),
+      ...(concurrency ? { max_concurrency: Number(concurrency) } : {}),
+    });
+  };
+  return (
+    <form onSubmit={submit} className="inline-form" data-testid="deploy-form">
+      <div className="field">
+        <label htmlFor={`${id}-backend`}>{t('backend')}</label>
+        <select id={`${id}-backend`} value={backend} onChange={(e) => setBackend(e.target.value as DeploymentCreate['backend'])}>
+          <option value="torch">{t('torch')}</option>
+          <option value="llamacpp">{t('llamacpp')}</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>{t('deployName')}</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          spellCheck={false}
+          pattern="[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}"
+          aria-describedby={`${id}-name-hint`}
+        />
+        <span id={`${id}-name-hint`} className="small-text muted">
+          {t('deployNameHint')}
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-conc`}>{t('maxConcurrency')}</label>
+        <input id={`${id}-conc`} type="number" min={1} max={256} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} aria-describedby={`${id}-conc-hint`} />
+        <span id={`${id}-conc-hint`} className="small-text muted">
+          {t('maxConcurrencyHint')}
+        </span>
+      </div>
+      <button type="submit" className="button primary" disabled={create.isPending}>
+        {create.isPending ? t('deploying') : t('deploy')}
+      </button>
+      {create.error && <ErrorMessage error={create.error} />}
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { EvaluationCreateInput } from '@whetstone/core';
+import { api, unwrap } from '../../../lib/api-client.ts';
+import { evaluationKeys, isFinished, type Evaluation } from './evaluation-types.ts';
+
+/** Every evaluation, newest first; refreshed every 2 s while one runs. */
+export function useEvaluations() {
+  return useQuery({
+    queryKey: evaluationKeys.list(),
+    queryFn: async () => [...(await unwrap(api.evaluations.$get())).data].sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    refetchInterval: (q) => (q.state.data?.some((e) => !isFinished(e.status)) ? 2000 : 15_000),
+  });
+}
+
+/** One evaluation; its event stream keeps it current (written into this query's cache). */
+export function useEvaluation(id: string) {
+  return useQuery({
+    queryKey: evaluationKeys.detail(id),
+    queryFn: () => unwrap(api.evaluations[':id'].$get({ param: { id } })),
+  });
+}
+
+/** `POST /api/v1/evaluations`. */
+export function useCreateEvaluation() {
+  const qc = useQueryClient();
+  return useMutation({
+    // The route parses its body with EvaluationCreateSchema itself (no validator in its type), so
+    // the body's type comes from that schema; hc sends `json` with Content-Type: application/json.
+    mutationFn: (body: EvaluationCreateInput) => unwrap(api.evaluations.$post({ json: body } as Parameters<typeof api.evaluations.$post>[0])) as Promise<Evaluation>,
+    onSuccess: (e) => {
+      qc.setQueryData(evaluationKeys.detail(e.id), e);
+      void qc.invalidateQueries({ queryKey: evaluationKeys.list() });
+    },
+  });
+}

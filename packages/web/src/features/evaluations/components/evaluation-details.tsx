@@ -1,0 +1,91 @@
+import { useEffect } from 'react';
+import { ErrorMessage } from '../../../components/error-message.tsx';
+import { Loading } from '../../../components/loading.tsx';
+import { Section } from '../../../components/section.tsx';
+import { paths } from '../../../config/paths.ts';
+import { ApiError } from '../../../lib/api-error.ts';
+import { useT } from '../../../lib/i18n.tsx';
+import { Link } from '../../../lib/router.tsx';
+import { useFormatters } from '../../../lib/use-formatters.ts';
+import type { ErrorCode } from '@whetstone/core';
+import { METRICS, isFinished, type MetricName } from '../api/evaluation-types.ts';
+import { useEvaluationStream } from '../api/use-evaluation-stream.ts';
+import { useEvaluation } from '../api/use-evaluations.ts';
+import { evaluationsMessages } from '../evaluations.i18n.ts';
+import { ColumnStatus } from './column-status.tsx';
+import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
+import { MetricBars } from './metric-bars.tsx';
+import { MetricTable } from './metric-table.tsx';
+import { SampleList } from './sample-list.tsx';
+import { TestSetName } from './test-set-name.tsx';
+
+/** An evaluation, live while it runs: columns' progress, the metric table and bars, then the samples. */
+export function EvaluationDetails({ id }: { id: string }) {
+  const t = useT(evaluationsMessages);
+  const f = useFormatters();
+  const evaluation = useEvaluation(id);
+  const running = evaluation.data !== undefined && !isFinished(evaluation.data.status);
+  const stream = useEvaluationStream(id, running);
+  const name = evaluation.data?.name;
+  useEffect(() => {
+    document.title = `${name ? t('evaluationTitle', { name }) : t('evaluationHeading')} · Whetstone`;
+  }, [t, name]);
+
+  if (evaluation.isPending) return <Loading />;
+  if (evaluation.error) {
+    const gone = evaluation.error instanceof ApiError && evaluation.error.status === 404;
+    return (
+      <>
+        <h1>{t('evaluationHeading')}</h1>
+        {gone && <p>{t('notFound')}</p>}
+        <ErrorMessage error={evaluation.error} onRetry={() => void evaluation.refetch()} />
+        <Link href={paths.evaluations()}>{t('backToList')}</Link>
+      </>
+    );
+  }
+  const e = evaluation.data;
+  const metrics: MetricName[] = [...METRICS, ...(e.models.some((c) => c.label_accuracy) ? (['label_accuracy'] as const) : [])];
+  return (
+    <>
+      <p className="small-text">
+        <Link href={paths.evaluations()}>{t('backToList')}</Link>
+      </p>
+      <div className="page-head">
+        <h1>
+          {t('evaluationHeading')} <span translate="no">{e.name}</span>
+        </h1>
+        <EvaluationStatusBadge status={e.status} />
+        {running && (
+          <span className={`stream stream-${stream}`} role="status">
+            {stream === 'open' ? t('live') : stream === 'retrying' ? t('retrying') : t('connecting')}
+          </span>
+        )}
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>{t('testSet')}</dt>
+          <dd>
+            <TestSetName dataset={e.dataset} /> <span className="muted small-text">({t('rows', { rows: e.dataset.rows })})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('created')}</dt>
+          <dd>{f.dateTime(e.created_at)}</dd>
+        </div>
+      </dl>
+      {e.error && <ErrorMessage error={new ApiError(0, e.error.code as ErrorCode, e.error.message, { hint: e.error.hint })} />}
+      <Section title={t('models')} id="eval-columns">
+        <ColumnStatus evaluation={e} />
+      </Section>
+      <Section title={t('metrics')} id="eval-metrics">
+        <MetricTable evaluation={e} metrics={metrics} />
+      </Section>
+      <Section title={t('charts')} id="eval-charts">
+        <MetricBars evaluation={e} metrics={metrics} />
+      </Section>
+      <Section title={t('samples')} id="eval-samples">
+        {e.status === 'succeeded' ? <SampleList evaluation={e} /> : <p className="muted">{t(e.status === 'failed' ? 'noSamples' : 'samplesWait')}</p>}
+      </Section>
+    </>
+  );
+}

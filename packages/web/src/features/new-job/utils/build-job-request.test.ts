@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { JobCreateSchema } from '@whetstone/core';
+import { buildJobRequest, emptyForm, fieldErrors, formFieldOf, formFromRequest } from './build-job-request.ts';
+
+describe('buildJobRequest', () => {
+  it('sends "auto" for what the person left to the server, and only the chosen tuning\'s fields', () => {
+    const body = buildJobRequest(emptyForm({ model: 'm1', dataset: 'd1' }));
+    expect(body).toEqual({
+      model: 'm1',
+      dataset: 'd1',
+      method: 'sft',
+      tuning: 'lora',
+      hyperparameters: { epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', lora_r: 'auto', lora_alpha: 'auto', lora_dropout: 'auto' },
+    });
+    expect(JobCreateSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('sends numbers typed, the freeze layers for freeze, the budget, max_steps and a trimmed name', () => {
+    const body = buildJobRequest(
+      emptyForm({
+        model: 'm1',
+        dataset: 'd1',
+        name: '  run 1 ',
+        tuning: 'freeze',
+        epochs: { auto: false, value: '3' },
+        learning_rate: { auto: false, value: '5e-5' },
+        lora_r: { auto: false, value: '64' }, // not lora: left out
+        freeze_trainable_layers: { auto: false, value: '4' },
+        budget_minutes: '1.5',
+        max_steps: '6',
+      }),
+    );
+    expect(body).toMatchObject({ name: 'run 1', tuning: 'freeze', budget: { minutes: 1.5 } });
+    expect(body.hyperparameters).toEqual({ epochs: 3, learning_rate: 5e-5, max_seq_len: 'auto', freeze_trainable_layers: 4, max_steps: 6 });
+    expect(JobCreateSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('passes what is not a number through as typed, for the server to name', () => {
+    const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', epochs: { auto: false, value: 'lots' }, max_seq_len: { auto: false, value: '' } }));
+    expect(body.hyperparameters).toMatchObject({ epochs: 'lots', max_seq_len: '' });
+    expect(JobCreateSchema.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('fieldErrors', () => {
+  it('maps server paths to form fields', () => {
+    expect(['hyperparameters.lora_r', 'budget.minutes', 'model', 'datasets.0.id', 'hyperparameters.seed', undefined].map(formFieldOf)).toEqual([
+      'lora_r',
+      'budget_minutes',
+      'model',
+      'dataset',
+      null,
+      null,
+    ]);
+  });
+
+  it('puts every zod issue beside its field, else the one field the error names', () => {
+    expect(
+      fieldErrors({
+        message: 'a; b',
+        field: 'hyperparameters.epochs',
+        details: [
+          { path: 'hyperparameters.epochs', message: 'hyperparameters.epochs: Too small' },
+          { path: 'budget.minutes', message: 'budget.minutes: Too small' },
+        ],
+      }),
+    ).toEqual({ epochs: 'hyperparameters.epochs: Too small', budget_minutes: 'budget.minutes: Too small' });
+    expect(fieldErrors({ message: 'max_seq_len 9999 is above the context', field: 'hyperparameters.max_seq_len' })).toEqual({ max_seq_len: 'max_seq_len 9999 is above the context' });
+    expect(fieldErrors({ message: 'boom' })).toEqual({});
+    expect(fieldErrors(null)).toEqual({});
+  });
+});
+
+describe('formFromRequest', () => {
+  it('turns a job\'s request back into the form, so building it again gives the same request', () => {
+    const request = {
+      model: 'm1',
+      dataset: 'd1',
+      method: 'sft',
+      tuning: 'lora',
+      hyperparameters: { epochs: 3, learning_rate: 'auto', max_seq_len: 512, lora_r: 16, lora_alpha: 'auto', lora_dropout: 'auto', max_steps: 40 },
+      budget: { minutes: 10 },
+    };
+    const form = formFromRequest(request);
+    expect(form).toMatchObject({ model: 'm1', dataset: 'd1', tuning: 'lora', epochs: { auto: false, value: '3' }, learning_rate: { auto: true }, budget_minutes: '10', max_steps: '40' });
+    expect(buildJobRequest(form)).toEqual(request);
+  });
+
+  it('keeps the first dataset of a mix and leaves absent or "auto" values on auto', () => {
+    const form = formFromRequest({ model: 'm', datasets: [{ id: 'a', weight: 1 }, { id: 'b' }], tuning: 'freeze', hyperparameters: 'auto' });
+    expect(form).toMatchObject({ dataset: 'a', tuning: 'freeze', epochs: { auto: true }, freeze_trainable_layers: { auto: true }, max_steps: '' });
+    expect(formFromRequest(null)).toEqual(emptyForm());
+  });
+});

@@ -1,0 +1,153 @@
+import type { JobCreate, TUNINGS } from '@whetstone/core';
+
+export type Tuning = (typeof TUNINGS)[number];
+
+/** A number field that may be left to the server: `auto` true, or the text typed. */
+export interface AutoNumber {
+  auto: boolean;
+  value: string;
+}
+
+/** The form as typed; numbers stay text until the request is built. */
+export interface NewJobForm {
+  name: string;
+  model: string;
+  dataset: string;
+  tuning: Tuning;
+  epochs: AutoNumber;
+  learning_rate: AutoNumber;
+  max_seq_len: AutoNumber;
+  lora_r: AutoNumber;
+  lora_alpha: AutoNumber;
+  lora_dropout: AutoNumber;
+  freeze_trainable_layers: AutoNumber;
+  /** Optional: minutes of training; empty for none. */
+  budget_minutes: string;
+  /** Optional: stop after this many steps; empty for none. */
+  max_steps: string;
+}
+
+export const AUTO: AutoNumber = { auto: true, value: '' };
+
+export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
+  return {
+    name: '',
+    model: '',
+    dataset: '',
+    tuning: 'lora',
+    epochs: AUTO,
+    learning_rate: AUTO,
+    max_seq_len: AUTO,
+    lora_r: AUTO,
+    lora_alpha: AUTO,
+    lora_dropout: AUTO,
+    freeze_trainable_layers: AUTO,
+    budget_minutes: '',
+    max_steps: '',
+    ...init,
+  };
+}
+
+/** Which hyperparameters each tuning takes besides the common ones. */
+export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers')[]> = {
+  lora: ['lora_r', 'lora_alpha', 'lora_dropout'],
+  full: [],
+  freeze: ['freeze_trainable_layers'],
+};
+
+/** Text as the number it spells; anything else goes to the server as typed, so its check names the field. */
+function numberOr(text: string): number | string {
+  const t = text.trim();
+  if (t === '') return t;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+}
+
+/**
+ * The JSON body of `POST /api/v1/jobs` for the form: "auto" where the person left it to the
+ * server, their number otherwise; only the fields of the chosen tuning; optional ones when set.
+ * Nothing is validated here: the server checks every field and names each one that is wrong.
+ */
+export function buildJobRequest(form: NewJobForm): JobCreate {
+  const hp: Record<string, unknown> = {};
+  const put = (key: keyof NewJobForm & string, v: AutoNumber) => {
+    hp[key] = v.auto ? 'auto' : numberOr(v.value);
+  };
+  put('epochs', form.epochs);
+  put('learning_rate', form.learning_rate);
+  put('max_seq_len', form.max_seq_len);
+  for (const k of TUNING_FIELDS[form.tuning]) put(k, form[k]);
+  if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
+  const body: Record<string, unknown> = {
+    model: form.model,
+    dataset: form.dataset,
+    method: 'sft',
+    tuning: form.tuning,
+    hyperparameters: hp,
+  };
+  if (form.name.trim()) body.name = form.name.trim();
+  if (form.budget_minutes.trim() !== '') body.budget = { minutes: numberOr(form.budget_minutes) };
+  return body as JobCreate;
+}
+
+/** Form fields a server error may name (`field`, or each of `details[].path`). */
+export type FormField = 'name' | 'model' | 'dataset' | 'tuning' | 'epochs' | 'learning_rate' | 'max_seq_len' | 'lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers' | 'budget_minutes' | 'max_steps';
+
+const FORM_FIELDS: readonly FormField[] = ['name', 'model', 'dataset', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'budget_minutes', 'max_steps'];
+
+/** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
+export function formFieldOf(path: string | undefined): FormField | null {
+  if (!path) return null;
+  const parts = path.split('.');
+  if (parts[0] === 'budget') return 'budget_minutes';
+  if (parts[0] === 'datasets') return 'dataset';
+  const key = parts[0] === 'hyperparameters' ? parts[1] : parts[0];
+  return (FORM_FIELDS as readonly string[]).includes(key ?? '') ? (key as FormField) : null;
+}
+
+/**
+ * Each field a server error names, with the message for it: every zod issue in `details`
+ * (`{path, message}`), else the error's one `field` with its message.
+ */
+export function fieldErrors(error: { field?: string; message: string; details?: unknown } | null): Partial<Record<FormField, string>> {
+  if (!error) return {};
+  const out: Partial<Record<FormField, string>> = {};
+  const details = Array.isArray(error.details) ? (error.details as { path?: unknown; message?: unknown }[]) : [];
+  for (const d of details) {
+    const f = formFieldOf(typeof d.path === 'string' ? d.path : undefined);
+    if (f && typeof d.message === 'string') out[f] = out[f] ? `${out[f]}; ${d.message}` : d.message;
+  }
+  if (Object.keys(out).length === 0) {
+    const f = formFieldOf(error.field);
+    if (f) out[f] = error.message;
+  }
+  return out;
+}
+
+/**
+ * The form for a request a job was created with (cloning a job): its model, dataset, tuning,
+ * each number as given ("auto" or absent stays auto), the budget in minutes and max_steps. A mix
+ * of datasets keeps its first; the name is left for the new job.
+ */
+export function formFromRequest(request: unknown): NewJobForm {
+  const r = (request ?? {}) as Partial<Record<string, unknown>>;
+  const hp = (r.hyperparameters && typeof r.hyperparameters === 'object' ? r.hyperparameters : {}) as Record<string, unknown>;
+  const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
+  const mix = Array.isArray(r.datasets) ? (r.datasets as { id?: unknown }[]) : [];
+  const budget = (r.budget ?? {}) as { minutes?: unknown };
+  const tuning = r.tuning === 'full' || r.tuning === 'freeze' ? r.tuning : 'lora';
+  return emptyForm({
+    model: typeof r.model === 'string' ? r.model : '',
+    dataset: typeof r.dataset === 'string' ? r.dataset : typeof mix[0]?.id === 'string' ? mix[0].id : '',
+    tuning,
+    epochs: given('epochs'),
+    learning_rate: given('learning_rate'),
+    max_seq_len: given('max_seq_len'),
+    lora_r: given('lora_r'),
+    lora_alpha: given('lora_alpha'),
+    lora_dropout: given('lora_dropout'),
+    freeze_trainable_layers: given('freeze_trainable_layers'),
+    budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
+    max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
+  });
+}
