@@ -97,7 +97,8 @@ describe('connections: no secret leaves the server', () => {
     // A key inside the URL would be shown to every member who lists connections.
     const inUrl = await call('POST', '/connections', { name: 'api', base_url: `http://user:${CONN_KEY}@127.0.0.1:1/v1` });
     expect(inUrl.status).toBe(400);
-    expect(inUrl.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'base_url', message: expect.stringMatching(/must not hold a user name or password/) });
+    expect(inUrl.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'base_url', message: expect.stringMatching(/no user:password@/) });
+    expect((await call('POST', '/connections', { name: 'api', base_url: 'ftp://127.0.0.1/v1' })).status).toBe(400);
     const created = await call('POST', '/connections', { name: 'api', base_url: `${outside}/v1/`, model: 'gpt-x', api_key: CONN_KEY });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'api', base_url: `${outside}/v1`, model: 'gpt-x', key: 'stored', api_key_env: null });
