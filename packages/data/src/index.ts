@@ -8,6 +8,7 @@ export { computeStats, type ComputeStatsOptions } from './stats/compute-stats.ts
 export type { DatasetStats, TokenStats } from './stats/dataset-stats.ts';
 export type { LengthSummary, LengthHistogram } from './stats/length-summary.ts';
 export { loadTokenizer, countTokens, encodeText, type LoadedTokenizer } from './tokenize/load-tokenizer.ts';
+export { readChatTemplate, type ChatTemplateFound } from './tokenize/read-chat-template.ts';
 export { ConversationTokenCounter } from './tokenize/conversation-tokens.ts';
 export { countChatTokens, type ChatTokenCount } from './tokenize/count-chat-tokens.ts';
 export { adviseDataset, type Advice, type AdviseOptions } from './advise/advise-dataset.ts';

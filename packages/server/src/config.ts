@@ -38,6 +38,8 @@ export interface ServerConfig {
   maxLoadedModels: number;
   /** Memory the on-demand generation servers may take together, estimated from parameter counts (WHET_MODEL_MEMORY_GB). */
   modelMemoryBytes: number;
+  /** Environment variables a connection may take its key from (WHET_ENDPOINT_KEYS=NAME,...); no other is ever read for one. */
+  endpointKeyEnvs: string[];
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     allowedHosts: list(env.WHET_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     modelRoots: modelRoots(env, home, repoRoot),
     maxLoadedModels: int('WHET_MAX_LOADED_MODELS', env.WHET_MAX_LOADED_MODELS, 2),
+    endpointKeyEnvs: list(env.WHET_ENDPOINT_KEYS),
     modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }

@@ -28,7 +28,7 @@ export function createServerContext(config: ServerConfig): AppContext {
   const ctx = { config, store, bus } as unknown as AppContext;
   ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db), new ExportStore(store.db)), new ModelPool(config, store));
   ctx.apiKeys = new ApiKeyStore(store.db);
-  ctx.connections = new ConnectionStore(store.db);
+  ctx.connections = new ConnectionStore(store.db, config.endpointKeyEnvs);
   ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
   return ctx;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { WhetError } from '@whetstone/core';
 import { accelerateTokenizer, fastTokenCount } from './fast-bpe.ts';
+import { readChatTemplate } from './read-chat-template.ts';
 
 /** A model's tokenizer read from its Hugging Face files, with the chat template if it has one. */
 export interface LoadedTokenizer {
@@ -51,7 +52,7 @@ export function loadTokenizer(pathOrDir: string): LoadedTokenizer {
   const tok: LoadedTokenizer = {
     path,
     tokenizer,
-    chatTemplate: readChatTemplate(dir, config),
+    chatTemplate: readChatTemplate(dir)?.template ?? null,
     bosToken: tokenString(config.bos_token),
     eosToken: tokenString(config.eos_token),
     count: (text, addSpecial = false) => {
@@ -97,20 +98,6 @@ function readJsonIfExists(p: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function readChatTemplate(dir: string, config: Record<string, unknown>): string | null {
-  const file = join(dir, 'chat_template.jinja');
-  if (existsSync(file)) return readFileSync(file, 'utf8');
-  const t = config.chat_template;
-  if (typeof t === 'string') return t;
-  if (Array.isArray(t)) {
-    const named = t.find((x) => x && typeof x === 'object' && (x as { name?: unknown }).name === 'default') ?? t[0];
-    const tpl = (named as { template?: unknown } | undefined)?.template;
-    return typeof tpl === 'string' ? tpl : null;
-  }
-  const json = readJsonIfExists(join(dir, 'chat_template.json'));
-  return typeof json?.chat_template === 'string' ? json.chat_template : null;
 }
 
 function tokenString(v: unknown): string | null {

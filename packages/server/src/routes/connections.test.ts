@@ -15,9 +15,8 @@ const CONN_KEY = 'sk-connection-key-0123456789';
 // 127.0.0.1 that records every request it gets.
 describe('connections: no secret leaves the server', () => {
   const { home, cleanup } = tempHome();
-  const saved = { secret: process.env[SECRET_ENV], allowed: process.env.WHET_ENDPOINT_KEYS };
+  const saved = process.env[SECRET_ENV];
   process.env[SECRET_ENV] = SECRET;
-  delete process.env.WHET_ENDPOINT_KEYS;
   const { app, ctx } = testApp(home, { apiKeys: [OPERATOR] });
   let listener: Server;
   let outside = '';
@@ -60,9 +59,8 @@ describe('connections: no secret leaves the server', () => {
     await new Promise((r) => listener.close(r));
     ctx.store.close();
     cleanup();
-    if (saved.secret === undefined) delete process.env[SECRET_ENV];
-    else process.env[SECRET_ENV] = saved.secret;
-    if (saved.allowed !== undefined) process.env.WHET_ENDPOINT_KEYS = saved.allowed;
+    if (saved === undefined) delete process.env[SECRET_ENV];
+    else process.env[SECRET_ENV] = saved;
   });
 
   it('refuses the exfiltration attempts: an evaluation or a QA draft naming a URL and a server variable sends nothing anywhere', async () => {

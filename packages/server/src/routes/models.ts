@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
+import { readChatTemplate } from '@whetstone/data';
 import { ModelCreateSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
-import { readChatTemplate } from '../models/read-chat-template.ts';
 import { registerModel } from '../models/register-model.ts';
 import { releaseModelUsers } from '../models/release-model-users.ts';
 

@@ -38,18 +38,15 @@ const toConnection = (r: ConnectionRow): Connection => ({
  * again when it is used.
  */
 export class ConnectionStore {
+  /** `allowedEnv`: the variables a connection may take its key from (config.endpointKeyEnvs, WHET_ENDPOINT_KEYS). */
   constructor(
     private readonly db: Database.Database,
+    private readonly allowedEnv: string[],
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** The variables a connection may take its key from (WHET_ENDPOINT_KEYS=NAME,...). */
-  private allowedEnv(): string[] {
-    return (this.env.WHET_ENDPOINT_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  }
-
   private checkEnvName(name: string) {
-    if (!this.allowedEnv().includes(name)) {
+    if (!this.allowedEnv.includes(name)) {
       // Says nothing about whether the variable exists: only the allow-list decides.
       throw new WhetError('INVALID_REQUEST', `api_key_env "${name}" is not one of the variables listed in WHET_ENDPOINT_KEYS`, {
         field: 'api_key_env',
