@@ -30,6 +30,9 @@ describe('whet train --dry-run', () => {
     expect(r.stdout).toMatch(/^dry run: nothing was created/);
     expect(r.stdout).toMatch(/epochs\s+15\s+auto\s+32 training samples/);
     expect(r.stdout).toMatch(/max_steps\s+5\s+user/);
+    expect(r.stdout).toMatch(/^estimated duration: unknown \(no earlier run of tiny with lora on this server to measure speed from\)$/m);
+    const budget = await whet('train', '--model', 'tiny', '--data', 'toy', '--budget-minutes', '12', '--dry-run');
+    expect(budget.stdout).toMatch(/^estimated duration: about 12 min \(budget: the time budget of 12 minutes/m);
     expect((await apiAt(server.url).get('/jobs')).body.data).toEqual([]);
   });
 });

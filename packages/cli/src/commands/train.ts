@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Job } from '@whetstone/core';
+import type { Job, JobPlan } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
 import { describeJob, exitCodeFor } from './jobs.ts';
@@ -23,6 +23,14 @@ function parseSet(pairs: string[]): Record<string, unknown> {
     out[p.slice(0, i)] = value;
   }
   return out;
+}
+
+/** The dry run's estimated training time: "estimated duration: about 12 min (history: ...)". */
+function describeEstimate(e: JobPlan['estimate']): string {
+  if (e.seconds === null) return `estimated duration: unknown (${e.reason})`;
+  const m = e.seconds / 60;
+  const about = m < 1.5 ? `${Math.max(1, Math.round(e.seconds))} s` : m < 90 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`;
+  return `estimated duration: about ${about} (${e.basis}: ${e.reason})`;
 }
 
 const numOrAuto = (v: string) => (v === 'auto' ? 'auto' : Number(v));
@@ -77,8 +85,8 @@ export function trainCommand(program: Command, api: () => ApiClient) {
         ...(o.dropTruncated ? { drop_truncated: true } : {}),
       };
       if (o.dryRun) {
-        const plan = await api().post<Job>('/jobs?dry_run=true', body);
-        print(plan, o, (j) => `dry run: nothing was created\n${describeJob(j)}`);
+        const plan = await api().post<JobPlan>('/jobs?dry_run=true', body);
+        print(plan, o, (j) => `dry run: nothing was created\n${describeJob(j)}\n${describeEstimate(j.estimate)}`);
         return;
       }
       const job = await api().post<Job>('/jobs', body);

@@ -9,3 +9,4 @@ export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
 export * from './evaluations.ts';
 export * from './connections.ts';
+export * from './job-plan.ts';

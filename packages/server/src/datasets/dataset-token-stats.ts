@@ -97,6 +97,15 @@ export async function tokenP99ForJob(ctx: AppContext, datasets: Dataset[], model
   return p99 || null;
 }
 
+/** A dataset's token statistics with a model's tokenizer when already counted (nothing is counted here); null otherwise. */
+export function countedTokenStats(ctx: AppContext, datasetId: string, model: Model): DatasetStats | null {
+  try {
+    return readCache(join(ctx.config.home, 'datasets', datasetId), model.id, join(modelTokenizerDir(ctx, model.id).dir, 'tokenizer.json'));
+  } catch {
+    return null; // no tokenizer file
+  }
+}
+
 function cacheFile(datasetDir: string, modelId: string): string {
   return join(datasetDir, 'stats', `${modelId}.json`);
 }

@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { JobCreateSchema, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
+import { JobCreateSchema, type JobPlan, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { createJob, jobDir } from '../jobs/create-job.ts';
+import { estimateJob } from '../jobs/estimate-job.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { queryInt } from '../middleware/query-int.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
@@ -23,8 +24,13 @@ export function jobRoutes(ctx: AppContext) {
     })
     .post('/jobs', async (c) => {
       const body = await parseJsonBody(c, JobCreateSchema);
-      // ?dry_run=true: validate and resolve every "auto" value with its reason, store nothing.
-      if (c.req.query('dry_run') === 'true') return c.json(await createJob(ctx, body, { dryRun: true }), 200);
+      // ?dry_run=true: validate and resolve every "auto" value with its reason, store nothing;
+      // the answer adds how long the job should train.
+      if (c.req.query('dry_run') === 'true') {
+        const planned = await createJob(ctx, body, { dryRun: true });
+        const plan: JobPlan = { ...planned, estimate: estimateJob(ctx, planned, body) };
+        return c.json(plan, 200);
+      }
       const job = await createJob(ctx, body);
       ctx.scheduler.tick();
       return c.json(ctx.store.getJob(job.id) ?? job, 201);

@@ -21,6 +21,7 @@ import {
   JobCreateSchema,
   JobDiagnosisSchema,
   JobLogSchema,
+  JobPlanSchema,
   JobResumeSchema,
   JobSchema,
   MetricPointSchema,
@@ -46,6 +47,8 @@ interface RouteDoc {
   status?: number;
   /** Other success statuses with the same body (202 while still processing, 200 when it existed). */
   also?: number[];
+  /** The body of the `also` statuses when it differs (a dry run's plan). */
+  alsoResponse?: z.ZodType;
   sse?: boolean;
   /** Answers Server-Sent Events instead of JSON when the body asks with `"stream": true`. */
   streams?: boolean;
@@ -108,11 +111,12 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/jobs',
-    summary: 'Create a fine-tuning job; with ?dry_run=true only validate and resolve it (200, the job as it would be created, every value in `resolved` with its source and reason; nothing stored, no worker started)',
+    summary: 'Create a fine-tuning job; with ?dry_run=true only validate and resolve it (200, the job as it would be created, every value in `resolved` with its source and reason, and `estimate`: its training time from the budget or the speed of earlier runs; nothing stored, no worker started)',
     body: JobCreateSchema,
     response: JobSchema,
     status: 201,
     also: [200],
+    alsoResponse: JobPlanSchema,
     errors: [409],
     query: { dry_run: z.enum(['true', 'false']).describe('true: validate and resolve, store nothing.') },
   },
@@ -190,8 +194,9 @@ export function openApiDocument() {
     const ok = r.sse
       ? { description: 'An event stream', content: { 'text/event-stream': { schema: SSE_EVENT } } }
       : { description: 'OK', content: r.streams ? { ...json, 'text/event-stream': { schema: SSE_EVENT } } : json };
-    const responses: Record<string, unknown> = {};
-    for (const status of [r.status ?? 200, ...(r.also ?? [])]) responses[String(status)] = ok;
+    const responses: Record<string, unknown> = { [String(r.status ?? 200)]: ok };
+    const alsoOk = r.alsoResponse ? { description: 'OK', content: { 'application/json': { schema: schema(r.alsoResponse) } } } : ok;
+    for (const status of r.also ?? []) responses[String(status)] = alsoOk;
     for (const status of errorStatuses(r)) responses[String(status)] = { description: ERROR_TEXT[status] ?? 'An error', content: errorBody };
     responses.default = { description: 'An error', content: errorBody };
     const op: Record<string, unknown> = { summary: r.summary, parameters: params, responses };
