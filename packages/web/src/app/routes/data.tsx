@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
 import { Section } from '../../components/section.tsx';
+import { paths } from '../../config/paths.ts';
 import { DatasetList } from '../../features/data/components/dataset-list.tsx';
 import { DatasetUpload } from '../../features/data/components/dataset-upload.tsx';
 import { dataMessages } from '../../features/data/data.i18n.ts';
 import { useT } from '../../lib/i18n.tsx';
+import { Link } from '../../lib/router.tsx';
 
-/** Data: upload with validation, and every dataset. */
+/** Data: upload with validation, every dataset, and a way into the new fine-tune's mix builder. */
 export default function DataPage() {
   const t = useT(dataMessages);
   useEffect(() => {
@@ -19,6 +21,11 @@ export default function DataPage() {
       </Section>
       <Section title={t('datasets')} id="datasets">
         <DatasetList />
+        <p>
+          <Link className="button" href={`${paths.newJob()}?mix=1`}>
+            {t('mixDatasets')}
+          </Link>
+        </p>
       </Section>
     </>
   );

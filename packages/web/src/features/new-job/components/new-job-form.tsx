@@ -6,13 +6,18 @@ import { paths } from '../../../config/paths.ts';
 import { ApiError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { Link, navigate } from '../../../lib/router.tsx';
-import { useFormatters } from '../../../lib/use-formatters.ts';
-import { useDataFit, useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/use-job-choices.ts';
+import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/use-job-choices.ts';
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
-import { plannedSteps } from '../utils/planned-steps.ts';
+import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
 import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, TUNING_FIELDS, type AutoNumber, type FormField, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
+import { DataFit } from './data-fit.tsx';
+import { DurationEstimate } from './duration-estimate.tsx';
+import { PlanSummary } from './plan-summary.tsx';
+import { useSettled } from '../hooks/use-settled.ts';
+import { EffectiveMix } from './effective-mix.tsx';
+import { MixBuilder } from './mix-builder.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
 
@@ -22,7 +27,8 @@ const DRAFT_KEY = 'whet.newJobDraft';
 
 /**
  * The form as last typed in this tab (a reload keeps the configuration), with `?dataset=…` or
- * `?model=…` from a link (the dataset page's "Fine-tune on this data") taking precedence.
+ * `?model=…` from a link (the dataset page's "Fine-tune on this data") taking precedence, and
+ * `?mix=1` (the Data page's "Mix datasets") opening the mix builder.
  */
 function initialForm(): NewJobForm {
   const q = new URLSearchParams(window.location.search);
@@ -33,7 +39,8 @@ function initialForm(): NewJobForm {
     // storage disabled or a damaged draft: start empty
   }
   const form = emptyForm(draft);
-  return { ...form, dataset: q.get('dataset') ?? form.dataset, model: q.get('model') ?? form.model };
+  const mix = q.get('mix') === '1' ? { mix: true, sources: form.mix ? form.sources : [newMixSource(q.get('dataset') ?? form.dataset), newMixSource()] } : {};
+  return { ...form, dataset: q.get('dataset') ?? form.dataset, model: q.get('model') ?? form.model, ...mix };
 }
 
 function saveDraft(form: NewJobForm | null) {
@@ -59,9 +66,12 @@ export function NewJobForm() {
   const [form, setForm] = useState<NewJobForm>(initialForm);
   // A draft's or link's choice only while it is still on offer (a model deleted since, a dataset not ready).
   const model = models.data?.some((m) => m.id === form.model) ? form.model : (models.data?.[0]?.id ?? '');
-  const dataset = datasets.data?.some((d) => d.id === form.dataset) ? form.dataset : '';
-  const body = useMemo(() => buildJobRequest({ ...form, model, dataset }), [form, model, dataset]);
-  const ready = model !== '' && dataset !== '';
+  const offered = (id: string) => (datasets.data?.some((d) => d.id === id) ? id : '');
+  const dataset = offered(form.dataset);
+  const sources = useMemo(() => form.sources.map((s) => ({ ...s, dataset: offered(s.dataset) })), [form.sources, datasets.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  const body = useMemo(() => buildJobRequest({ ...form, model, dataset, sources }), [form, model, dataset, sources]);
+  const chosen = form.mix ? sources.filter((s) => s.dataset !== '').map((s) => s.dataset) : dataset ? [dataset] : [];
+  const ready = model !== '' && chosen.length > 0;
   const planned = useSettled(body, 300);
   const plan = useJobPlan(planned, ready);
   const create = useCreateJob();
@@ -83,9 +93,12 @@ export function NewJobForm() {
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
   const apiError = error instanceof ApiError ? error : null;
   const errors = fieldErrors(apiError);
+  const rowErrors = form.mix ? mixRowErrors(apiError, buildMixEntries(sources).rowOf) : {};
   const unplaced = error && Object.keys(errors).length === 0;
   const resolved = plan.data && !plan.error ? plan.data.resolved : null;
   const resolvedValue = (k: string) => resolved?.[k]?.value;
+  const seqLen = typeof resolvedValue('max_seq_len') === 'number' ? (resolvedValue('max_seq_len') as number) : null;
+  const nameOf = (id: string) => datasets.data?.find((d) => d.id === id)?.name ?? id;
 
   const set = <K extends keyof NewJobForm>(key: K, v: NewJobForm[K]) => {
     create.reset();
@@ -138,26 +151,58 @@ export function NewJobForm() {
             {t('noDatasets')} <Link href={paths.data()}>{t('goData')}</Link>
           </p>
         ) : (
-          <div className="field">
-            <label htmlFor={ids.dataset}>{t('dataset')}</label>
-            <select
-              id={ids.dataset}
-              name="dataset"
-              value={dataset}
-              onChange={(e) => set('dataset', e.target.value)}
-              aria-invalid={errors.dataset ? true : undefined}
-              aria-describedby={describedBy('dataset', `${ids.dataset}-fit`)}
-            >
-              <option value="">{t('chooseDataset')}</option>
-              {datasets.data.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} · {t('datasetRows', { rows: d.rows })}
-                </option>
+          <>
+            <fieldset className="data-source">
+              <legend>{t('dataSource')}</legend>
+              <div className="radios">
+                <label className="check">
+                  <input type="radio" name="data-source" value="one" checked={!form.mix} onChange={() => set('mix', false)} />
+                  <span>{t('dataOne')}</span>
+                </label>
+                <label className="check">
+                  <input type="radio" name="data-source" value="mix" checked={form.mix} onChange={() => set('mix', true)} />
+                  <span>{t('dataMix')}</span>
+                </label>
+              </div>
+            </fieldset>
+            {form.mix ? (
+              <>
+                <MixBuilder sources={sources} datasets={datasets.data} onChange={(v) => set('sources', v)} errors={rowErrors} hint={apiError?.hint} />
+                {errors.dataset && Object.keys(rowErrors).length === 0 && fieldError('dataset')}
+                {chosen.length === 0 && <p className="muted">{t('mixChooseFirst')}</p>}
+              </>
+            ) : (
+              <div className="field">
+                <label htmlFor={ids.dataset}>{t('dataset')}</label>
+                <select
+                  id={ids.dataset}
+                  name="dataset"
+                  value={dataset}
+                  onChange={(e) => set('dataset', e.target.value)}
+                  aria-invalid={errors.dataset ? true : undefined}
+                  aria-describedby={describedBy('dataset', `${ids.dataset}-fit`)}
+                >
+                  <option value="">{t('chooseDataset')}</option>
+                  {datasets.data.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {d.name} · {t('datasetRows', { rows: d.rows })}
+                    </option>
+                  ))}
+                </select>
+                {fieldError('dataset')}
+              </div>
+            )}
+            <div id={`${ids.dataset}-fit`} className="fits">
+              {[...new Set(chosen)].map((id) => (
+                <DataFit key={id} dataset={id} model={model} maxSeqLen={seqLen} label={form.mix ? nameOf(id) : undefined} />
               ))}
-            </select>
-            {fieldError('dataset')}
-            <div id={`${ids.dataset}-fit`}>{dataset && <DataFit dataset={dataset} model={model} />}</div>
-          </div>
+              {resolved?.truncated_answers && (
+                <p className="truncation" data-truncated={(resolved.truncated_answers.value as { count?: number }).count}>
+                  {t('truncation')} <span translate="no">{resolved.truncated_answers.reason}</span>
+                </p>
+              )}
+            </div>
+          </>
         )}
         <div className="field">
           <label htmlFor={ids.name}>{t('name')}</label>
@@ -209,8 +254,9 @@ export function NewJobForm() {
         {ready && resolved && (
           <div aria-busy={plan.isFetching} data-plan={plan.isFetching ? 'updating' : 'current'}>
             <p className="muted small-text">{t('resolvedIntro')}</p>
-            {plan.data?.data_mix && <p className="small-text">{t('planned', { train: plan.data.data_mix.train, validation: plan.data.data_mix.validation })}</p>}
-            <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? datasets.data.find((d) => d.id === dataset)?.rows ?? 0} />
+            {plan.data?.data_mix && <EffectiveMix mix={plan.data.data_mix} />}
+            <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? datasets.data.find((d) => d.id === chosen[0])?.rows ?? 0} />
+            {plan.data && 'estimate' in plan.data && <DurationEstimate estimate={plan.data.estimate} />}
             <ResolvedValues resolved={resolved} tuning={form.tuning} />
           </div>
         )}
@@ -229,32 +275,6 @@ export function NewJobForm() {
       </div>
     </form>
   );
-}
-
-/** How long the job will run: its optimizer steps, and the budget's limit when there is one. */
-function PlanSummary({ resolved, rows }: { resolved: Record<string, { value: unknown }>; rows: number }) {
-  const t = useT(newJobMessages);
-  const f = useFormatters();
-  const plan = plannedSteps(resolved, rows);
-  const budget = resolved.budget?.value as { minutes?: number } | undefined;
-  if (!plan) return null;
-  const epochs = resolved.epochs?.value as number;
-  return (
-    <p className="plan-summary" data-steps={plan.steps}>
-      {plan.capped ? t('planStepsCapped', { steps: plan.steps, perStep: plan.perStep }) : t('planSteps', { steps: plan.steps, perStep: plan.perStep, epochs: f.number(epochs, 1), rows })}
-      {budget?.minutes !== undefined && <> {t('planBudget', { minutes: budget.minutes })}</>}
-    </p>
-  );
-}
-
-/** `value` once it has not changed for `ms`: one dry run per pause in typing, not per key. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return settled;
 }
 
 function Optional(p: { id: string; name: string; label: string; help: string; value: string; onChange: (v: string) => void; error: ReactNode; errorId?: string }) {
@@ -277,35 +297,5 @@ function Optional(p: { id: string; name: string; label: string; help: string; va
       </span>
       {p.error}
     </div>
-  );
-}
-
-/** Whether the chosen data fits the chosen model's context, from the token lengths with its tokenizer. */
-function DataFit({ dataset, model }: { dataset: string; model: string }) {
-  const t = useT(newJobMessages);
-  const f = useFormatters();
-  const q = useDataFit(dataset, model);
-  if (q.error) return <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
-  if (!q.data || q.data.status === 'counting') {
-    return (
-      <p className="fit muted" role="status">
-        {t('fitChecking')}
-      </p>
-    );
-  }
-  const tokens = q.data.stats.tokens;
-  const ctx = q.data.model?.context_length ?? null;
-  const name = q.data.model?.name ?? model;
-  if (!tokens) return <p className="fit muted">{t('fitUnknown')}</p>;
-  if (ctx === null) return <p className="fit">{t('fitNoContext', { p99: tokens.per_sample.p99 })}</p>;
-  const over = tokens.length_counts.filter(([len]) => len > ctx).reduce((a, [, c]) => a + c, 0);
-  return over > 0 ? (
-    <p className="fit over" data-fit="over">
-      {t('fitOver', { count: over, rows: f.number(q.data.stats.rows), ctx, model: name })}
-    </p>
-  ) : (
-    <p className="fit" data-fit="ok">
-      {t('fitOk', { p99: tokens.per_sample.p99, max: tokens.per_sample.max, ctx, model: name })}
-    </p>
   );
 }

@@ -86,9 +86,15 @@ describe('formFromRequest', () => {
     expect(buildJobRequest(form)).toEqual(request);
   });
 
-  it('keeps the first dataset of a mix and leaves absent or "auto" values on auto', () => {
-    const form = formFromRequest({ model: 'm', datasets: [{ id: 'a', weight: 1 }, { id: 'b' }], tuning: 'freeze', hyperparameters: 'auto' });
-    expect(form).toMatchObject({ dataset: 'a', tuning: 'freeze', epochs: { auto: true }, freeze_trainable_layers: { auto: true }, max_steps: '' });
+  it('brings a mix back as the builder\'s rows and leaves absent or "auto" values on auto', () => {
+    const form = formFromRequest({ model: 'm', datasets: [{ id: 'a', weight: 1 }, { id: 'b' }, { id: 'c', samples: 30 }], tuning: 'freeze', hyperparameters: 'auto' });
+    expect(form).toMatchObject({ dataset: 'a', mix: true, tuning: 'freeze', epochs: { auto: true }, freeze_trainable_layers: { auto: true }, max_steps: '' });
+    expect(form.sources).toEqual([
+      { dataset: 'a', by: 'weight', amount: '1' },
+      { dataset: 'b', by: 'weight', amount: '' },
+      { dataset: 'c', by: 'samples', amount: '30' },
+    ]);
+    expect(buildJobRequest(form).datasets).toEqual([{ id: 'a', weight: 1 }, { id: 'b' }, { id: 'c', samples: 30 }]);
     expect(formFromRequest(null)).toEqual(emptyForm());
   });
 });

@@ -1,4 +1,5 @@
 import type { JobCreate, TUNINGS } from '@whetstone/core';
+import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
 
@@ -13,6 +14,9 @@ export interface NewJobForm {
   name: string;
   model: string;
   dataset: string;
+  /** Train on a mix of `sources` rather than the one `dataset`. */
+  mix: boolean;
+  sources: MixSource[];
   tuning: Tuning;
   epochs: AutoNumber;
   learning_rate: AutoNumber;
@@ -34,6 +38,8 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     name: '',
     model: '',
     dataset: '',
+    mix: false,
+    sources: [newMixSource(), newMixSource()],
     tuning: 'lora',
     epochs: AUTO,
     learning_rate: AUTO,
@@ -80,7 +86,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
   const body: Record<string, unknown> = {
     model: form.model,
-    dataset: form.dataset,
+    ...(form.mix ? { datasets: buildMixEntries(form.sources).datasets } : { dataset: form.dataset }),
     method: 'sft',
     tuning: form.tuning,
     hyperparameters: hp,
@@ -127,18 +133,19 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 /**
  * The form for a request a job was created with (cloning a job): its model, dataset, tuning,
  * each number as given ("auto" or absent stays auto), the budget in minutes and max_steps. A mix
- * of datasets keeps its first; the name is left for the new job.
+ * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
 export function formFromRequest(request: unknown): NewJobForm {
   const r = (request ?? {}) as Partial<Record<string, unknown>>;
   const hp = (r.hyperparameters && typeof r.hyperparameters === 'object' ? r.hyperparameters : {}) as Record<string, unknown>;
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
-  const mix = Array.isArray(r.datasets) ? (r.datasets as { id?: unknown }[]) : [];
+  const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
   const tuning = r.tuning === 'full' || r.tuning === 'freeze' ? r.tuning : 'lora';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
-    dataset: typeof r.dataset === 'string' ? r.dataset : typeof mix[0]?.id === 'string' ? mix[0].id : '',
+    dataset: typeof r.dataset === 'string' ? r.dataset : (sources[0]?.dataset ?? ''),
+    ...(sources.length > 0 ? { mix: true, sources } : {}),
     tuning,
     epochs: given('epochs'),
     learning_rate: given('learning_rate'),
