@@ -22,6 +22,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
   let browser: Browser;
   let api: ReturnType<typeof apiAt>;
   let datasetId: string;
+  let animalsId: string;
 
   beforeAll(async () => {
     (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
@@ -31,6 +32,10 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     const d = await api.upload(writeJsonl(join(home, 'colours.jsonl'), toyChatRows(32)));
     expect(d.status).toBe(201);
     datasetId = d.body.id;
+    const animals = Array.from({ length: 40 }, (_, i) => ({ messages: [{ role: 'user', content: `What sound does animal ${i} make?` }, { role: 'assistant', content: `Animal ${i} says hello.` }] }));
+    const a = await api.upload(writeJsonl(join(home, 'animals.jsonl'), animals));
+    expect(a.status).toBe(201);
+    animalsId = a.body.id;
   });
   afterAll(async () => {
     await browser?.close();
@@ -79,6 +84,11 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     expect(await page.getByLabel('Model', { exact: true }).locator('option:checked').innerText()).toBe('tiny');
     await page.locator('.fit[data-fit=ok]').waitFor();
     await expect(page.locator('.fit').innerText()).resolves.toMatch(/tiny reads 512 tokens/);
+    // Against the max_seq_len the dry run resolved, once it has.
+    await page.locator('.fit [data-fit-seq-len]').waitFor();
+    await expect(page.locator('.fit').innerText()).resolves.toMatch(/Every sample fits in \d+ tokens \(the max_seq_len the job will use\)/);
+    // No run of tiny yet: no speed to estimate from.
+    await expect(page.locator('#resolved .estimate[data-basis=none]').innerText()).resolves.toMatch(/not known yet: no earlier run of this model/);
 
     // Each tuning shows the fields it needs.
     await page.getByRole('radio', { name: 'Freeze (last layers trained)' }).check();
@@ -144,6 +154,78 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     expect(await page.getByLabel('Training data').inputValue()).toBe(datasetId);
     expect(await page.getByRole('radio', { name: 'LoRA' }).isChecked()).toBe(true);
     expect(new URL(page.url()).search).toBe('');
+    expect(unexpected(c.errors)).toEqual([]);
+    await c.close();
+  });
+
+  // After the LoRA run above succeeded, so the estimate has a speed to go on.
+  it('mixes two datasets by weight and by sample count, shows the effective mix, fit and estimate, puts a bad row\'s error beside it, and launches the mix', async () => {
+    const c = await openConsole(browser, `${server.url}/data`);
+    const page = c.page;
+    await page.getByRole('link', { name: 'Mix datasets into one fine-tune' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New fine-tune' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?mix=1');
+    expect(await page.getByRole('radio', { name: 'A mix of datasets' }).isChecked()).toBe(true);
+    const mixRow = (n: number) => page.locator(`[data-mix-row="${n}"]`);
+    await mixRow(1).getByLabel('Dataset 1', { exact: true }).selectOption(datasetId);
+    await mixRow(2).getByLabel('Dataset 2', { exact: true }).selectOption(animalsId);
+    await mixRow(2).getByLabel('Weight', { exact: true }).fill('0.5');
+
+    // 32 colours at weight 1 and 40 animals at 0.5: all 32 colours and 16 animals, no repeats.
+    const source = (id: string) => page.locator(`#resolved .effective-mix tr[data-mix-source="${id}"]`);
+    await page.locator(`#resolved .effective-mix tr[data-mix-source="${animalsId}"] td[data-share="0.3333"]`).waitFor();
+    await expect(source(datasetId).innerText()).resolves.toMatch(/colours\.jsonl\s+weight 1\s+32\s+32\s+66\.7%\s+No/);
+    await expect(source(animalsId).innerText()).resolves.toMatch(/animals\.jsonl\s+weight 0\.5\s+40\s+16\s+33\.3%\s+No/);
+    await expect(page.locator('#resolved .effective-mix [data-splits]').innerText()).resolves.toMatch(/48 rows mixed, 0 duplicates removed: 46 to train on, 2 for validation, 0 for testing/);
+
+    // A sample count: 50 animals from 40 rows repeats some.
+    await mixRow(2).getByLabel('Amount given as').selectOption('samples');
+    await mixRow(2).getByLabel('Samples', { exact: true }).fill('50');
+    await source(animalsId).locator('td', { hasText: 'Yes: rows repeat' }).waitFor();
+    await expect(source(animalsId).innerText()).resolves.toMatch(/50 samples\s+40\s+50\s+61%/);
+
+    // A count the server refuses: its words under that row, with its hint, then fixed.
+    await mixRow(2).getByLabel('Samples', { exact: true }).fill('0');
+    await expect(mixRow(2).locator('.field-error').innerText()).resolves.toMatch(/datasets\.1\.samples: Too small[\s\S]+\S/);
+    expect(await mixRow(2).getByLabel('Samples', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await mixRow(1).locator('.field-error').count()).toBe(0);
+    await screenshot(page, 'new-job-mix-error-en');
+    await mixRow(2).getByLabel('Samples', { exact: true }).fill('12');
+    await mixRow(2).locator('.field-error').waitFor({ state: 'detached' });
+    await source(animalsId).locator('td', { hasText: '12 samples' }).waitFor();
+
+    // Each source's fit to the model, and an estimate from the earlier run's speed.
+    await page.locator('.fits .fit [data-fit-seq-len]').nth(1).waitFor();
+    await expect(page.locator('.fits .fit').nth(0).innerText()).resolves.toMatch(/^colours\.jsonl: Every sample fits in \d+ tokens/);
+    await expect(page.locator('.fits .fit').nth(1).innerText()).resolves.toMatch(/^animals\.jsonl: Every sample fits in \d+ tokens/);
+    await expect(page.locator('#resolved .estimate[data-basis=history]').innerText()).resolves.toMatch(/about \d+ (s|min)[\s\S]*from 1 earlier run at [\d,]+ tokens\/s/);
+
+    await page.getByLabel('Stop after steps (optional)').fill('2');
+    await page.locator('.plan-summary[data-steps="2"]').waitFor();
+    await page.locator('#resolved [data-plan=current]').waitFor();
+    await screenshot(page, 'new-job-mix-en');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: '新建微调' }).waitFor();
+    await source(animalsId).locator('td', { hasText: '12 个样本' }).waitFor();
+    await expect(page.locator('#resolved .estimate').innerText()).resolves.toMatch(/依据此前 1 次运行的速度/);
+    expect(await untranslatedLabels(page)).toEqual([]);
+    await screenshot(page, 'new-job-mix-zh');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'English' }).click();
+
+    const shown = await page.locator('#resolved .effective-mix td[data-share]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-share'))));
+    await page.getByRole('button', { name: 'Launch fine-tune' }).click();
+    await page.waitForURL(/\/jobs\/job_/);
+    const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const job = (await api.get(`/jobs/${jobId}`)).body;
+    expect(job.request.datasets).toEqual([{ id: datasetId, weight: 1 }, { id: animalsId, samples: 12 }]);
+    expect(job.data_mix.sources.map((s: any) => [s.dataset_id, s.taken, s.repeated])).toEqual([
+      [datasetId, 32, false],
+      [animalsId, 12, false],
+    ]);
+    expect(job.data_mix.sources.map((s: any) => s.share)).toEqual(shown);
+    expect((await api.waitFor(jobId, ['succeeded', 'failed'], 120_000)).status).toBe('succeeded');
     expect(unexpected(c.errors)).toEqual([]);
     await c.close();
   });
