@@ -9,3 +9,5 @@ export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
 export * from './evaluations.ts';
 export * from './connections.ts';
+export * from './job-queue.ts';
+export * from './settings.ts';
