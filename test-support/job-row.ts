@@ -28,6 +28,7 @@ export function jobRow(home: string, id: string, patch: Partial<Job> = {}): Job 
     last_checkpoint: null,
     resumable: false,
     attempts: 1,
+    queue_position: null,
     created_at: new Date().toISOString(),
     started_at: null,
     finished_at: null,

@@ -39,6 +39,7 @@ export class ApiClient {
 
   get = <T>(path: string) => this.request<T>('GET', path);
   post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {});
+  patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
   delete = <T>(path: string) => this.request<T>('DELETE', path);
 }
 

@@ -10,6 +10,7 @@ import { jobCommands } from './commands/jobs.ts';
 import { keyCommands } from './commands/keys.ts';
 import { connectionCommands } from './commands/connections.ts';
 import { modelCommands } from './commands/models.ts';
+import { settingsCommands } from './commands/settings.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { trainCommand } from './commands/train.ts';
 
@@ -27,6 +28,7 @@ deployCommands(program, api);
 exportCommands(program, api);
 keyCommands(program, api);
 connectionCommands(program, api);
+settingsCommands(program, api);
 chatCommand(program, api);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -17,6 +17,7 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { openAiRoutes } from './openai/openai-routes.ts';
 import { openAiNotFound, openAiOnError, setRetryAfter } from './openai/openai-error.ts';
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext) {
     .route('/', deploymentRoutes(ctx))
     .route('/', keyRoutes(ctx))
     .route('/', connectionRoutes(ctx))
+    .route('/', settingsRoutes(ctx))
     .route('/', playgroundRoutes(ctx));
   const app = new Hono();
   // Browser guards first (DNS rebinding, cross-site pages), then who is calling and may they.

@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { WhetError } from '@whetstone/core';
+import { HTTP_URL_PATTERN, WhetError } from '@whetstone/core';
 
 /** Server settings, all from the environment so `npm start` needs no flags. */
 export interface ServerConfig {
@@ -40,6 +40,8 @@ export interface ServerConfig {
   modelMemoryBytes: number;
   /** Environment variables a connection may take its key from (WHET_ENDPOINT_KEYS=NAME,...); no other is ever read for one. */
   endpointKeyEnvs: string[];
+  /** The console's address as people reach it (WHET_PUBLIC_URL), for links in job-end webhooks; null: the address it listens on. */
+  publicUrl: string | null;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -66,6 +68,16 @@ function modelRoots(env: NodeJS.ProcessEnv, home: string, repoRoot: string): str
   return given.length ? given.map((p) => resolve(p)) : [home, resolve(repoRoot, '.cache/demo-model')];
 }
 
+function publicUrl(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!HTTP_URL_PATTERN.test(value)) {
+    throw new WhetError('INVALID_REQUEST', `WHET_PUBLIC_URL must be an http(s) URL such as https://whet.example.com, got "${value}"`, {
+      hint: 'Set it to the address people open the console at (no user:password@, query or fragment), or unset it.',
+    });
+  }
+  return value.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = resolve(import.meta.dirname, '../../..')): ServerConfig {
   const home = resolve(env.WHET_HOME ?? resolve(repoRoot, '.whet'));
   return {
@@ -84,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     modelRoots: modelRoots(env, home, repoRoot),
     maxLoadedModels: int('WHET_MAX_LOADED_MODELS', env.WHET_MAX_LOADED_MODELS, 2),
     endpointKeyEnvs: list(env.WHET_ENDPOINT_KEYS),
+    publicUrl: publicUrl(env.WHET_PUBLIC_URL),
     modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }

@@ -7,11 +7,13 @@ import { Gateway } from './deployments/gateway.ts';
 import { ModelPool } from './deployments/model-pool.ts';
 import { writeWorkerSpec } from './jobs/build-worker-spec.ts';
 import { JobBus } from './jobs/job-bus.ts';
+import { JobWebhook } from './jobs/job-webhook.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { ConnectionStore } from './store/connection-store.ts';
 import { DeploymentStore } from './store/deployment-store.ts';
 import { ExportStore } from './store/export-store.ts';
+import { SettingsStore } from './store/settings-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
 /** Open the state folder and the store, wire the scheduler. Call `scheduler.start()` to run jobs. */
@@ -29,6 +31,16 @@ export function createServerContext(config: ServerConfig): AppContext {
   ctx.gateway = new Gateway(store, new DeploymentManager(config, store, new DeploymentStore(store.db), new ExportStore(store.db)), new ModelPool(config, store));
   ctx.apiKeys = new ApiKeyStore(store.db);
   ctx.connections = new ConnectionStore(store.db, config.endpointKeyEnvs);
-  ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts) });
+  ctx.settings = new SettingsStore(store.db);
+  ctx.jobWebhook = new JobWebhook(
+    {
+      target: () => ctx.settings.jobWebhook(),
+      note: (jobId, level, message) => {
+        if (store.getJob(jobId)) bus.publish(jobId, store.appendEvent(jobId, 'log', { type: 'log', level, message }));
+      },
+    },
+    config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+  );
+  ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts), onFinished: (job) => ctx.jobWebhook.jobFinished(job) });
   return ctx;
 }

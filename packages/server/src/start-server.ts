@@ -34,6 +34,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  ctx.jobWebhook.consoleBase = config.publicUrl ?? url; // the port chosen when WHET_PORT=0
   logger.info('whetstone listening', { url, home: config.home });
   return {
     ctx,

@@ -20,7 +20,7 @@ describe('whet jobs diagnose', () => {
       validation_dataset_id: null, data_mix: null, request: {}, hyperparameters: {}, resolved: {},
       progress: { step: 200, total_steps: 200, epoch: 1, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
       error: null, executor: 'local', worker_pid: null, output_dir: join(home, 'out'), output_model_id: null, last_checkpoint: null,
-      resumable: false, attempts: 1, created_at: new Date().toISOString(), started_at: null, finished_at: null,
+      resumable: false, attempts: 1, queue_position: null, created_at: new Date().toISOString(), started_at: null, finished_at: null,
     };
     server.ctx.store.insertJob(job);
     const fixture = new URL('../../../eval/src/diagnosis/fixtures/recorded-not-converging.json', import.meta.url);

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * connections), no query or fragment. The parser checks exactly this pattern, and the OpenAPI
  * document shows it, so what the document allows is what the server takes.
  */
-const BASE_URL = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@\/-]*)?$/;
+export const HTTP_URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@\/-]*)?$/;
 
 /**
  * A connection: an outside OpenAI-compatible endpoint an admin configured, with its key kept on
@@ -21,7 +21,7 @@ export const ConnectionCreateSchema = z
     base_url: z
       .string()
       .max(2000)
-      .regex(BASE_URL, 'an http(s) URL with a host name or IPv4 address, an optional port and path, and no user:password@, query or fragment')
+      .regex(HTTP_URL_PATTERN, 'an http(s) URL with a host name or IPv4 address, an optional port and path, and no user:password@, query or fragment')
       .describe('An OpenAI-compatible API, e.g. https://api.openai.com/v1 or http://10.0.0.5:8000/v1.'),
     model: z.string().min(1).max(200).optional().describe('The model asked for when a caller names none.'),
     api_key: z.string().min(1).max(4096).optional().describe('Stored on the server and never returned.'),

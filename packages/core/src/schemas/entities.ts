@@ -205,6 +205,7 @@ export const JobSchema = z.object({
   last_checkpoint: z.object({ step: z.number().int(), path: z.string() }).nullable(),
   resumable: z.boolean(),
   attempts: z.number().int(),
+  queue_position: z.number().int().min(1).nullable().describe('Place in the queue (1 runs next) while queued; null otherwise.'),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),

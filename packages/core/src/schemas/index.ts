@@ -10,3 +10,5 @@ export * from './worker-generate-spec.ts';
 export * from './evaluations.ts';
 export * from './connections.ts';
 export * from './job-plan.ts';
+export * from './job-queue.ts';
+export * from './settings.ts';

@@ -108,6 +108,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     last_checkpoint: null,
     resumable: false,
     attempts: 0,
+    queue_position: null,
     created_at: nowIso(),
     started_at: null,
     finished_at: null,

@@ -40,6 +40,8 @@ export interface SchedulerDeps {
   bus: JobBus;
   /** Writes spec.json for a run; injected so the scheduler stays free of route-level context. */
   writeSpec(job: Job, opts: { resume: boolean }): string;
+  /** Told when a job reaches succeeded, failed or cancelled (the job-end webhook); must not block. */
+  onFinished?(job: Job): void;
 }
 
 /**
@@ -121,7 +123,7 @@ export class Scheduler {
     // An old worker still stopping holds its cores (or GPU) as a running one does.
     const free = this.deps.config.maxConcurrentJobs - this.running.size - this.settling.size;
     if (free <= 0) return;
-    for (const job of this.deps.store.listJobs({ status: ['queued'] }).slice(0, free)) this.launch(job);
+    for (const job of this.deps.store.listQueue().slice(0, free)) this.launch(job); // in queue order (POST /jobs/:id/move)
   }
 
   private launch(job: Job) {
@@ -376,7 +378,15 @@ export class Scheduler {
       finished_at: TERMINAL_STATUSES.includes(status) ? nowIso() : null,
       ...(extra.output_model_id ? { output_model_id: extra.output_model_id } : {}),
     });
-    return this.setStatus(jobId, status, { reason: extra.reason ?? error?.message });
+    const finished = this.setStatus(jobId, status, { reason: extra.reason ?? error?.message });
+    if (TERMINAL_STATUSES.includes(status)) {
+      try {
+        this.deps.onFinished?.(finished);
+      } catch (e) {
+        logger.error('job-end notification failed', { job: jobId, error: String(e) });
+      }
+    }
+    return finished;
   }
 }
 

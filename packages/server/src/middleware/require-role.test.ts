@@ -11,6 +11,9 @@ describe('requiredRole', () => {
     expect(requiredRole('GET', '/api/v1/connections')).toBe('member');
     expect(requiredRole('POST', '/api/v1/connections')).toBe('admin');
     expect(requiredRole('DELETE', '/api/v1/connections/conn_1')).toBe('admin');
+    expect(requiredRole('GET', '/api/v1/settings')).toBe('admin');
+    expect(requiredRole('PATCH', '/api/v1/Settings/')).toBe('admin');
+    expect(requiredRole('POST', '/api/v1/jobs/job_1/move')).toBe('member');
     expect(requiredRole('DELETE', '/api/v1/models/m1', ['true'])).toBe('admin');
     expect(requiredRole('DELETE', '/api/v1/models/m1', ['false'])).toBe('member');
     expect(requiredRole('POST', '/v1/chat/completions', ['1'])).toBe('admin');

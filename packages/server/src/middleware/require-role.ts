@@ -17,7 +17,7 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 
 /**
  * The least role a request needs. `admin`: key management, changing connections (outside
- * endpoints and their secrets), and any `?force=true`; `inference`: the calls above; `member`:
+ * endpoints and their secrets), settings (the job webhook and its secret), and any `?force=true`; `inference`: the calls above; `member`:
  * everything else. Paths are compared lower-cased with repeated and trailing slashes folded,
  * so a spelling the router might still accept never slips into a weaker rule.
  */
@@ -25,6 +25,7 @@ export function requiredRole(method: string, path: string, force: string[] = [])
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   const p = path.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1');
   if (under(p, '/api/v1/keys')) return 'admin';
+  if (under(p, '/api/v1/settings')) return 'admin';
   if (under(p, '/api/v1/connections') && m !== 'GET') return 'admin';
   if (force.some((v) => v !== 'false' && v !== '0')) return 'admin';
   if (INFERENCE_CALLS.some(([cm, re]) => cm === m && re.test(p))) return 'inference';
@@ -33,7 +34,7 @@ export function requiredRole(method: string, path: string, force: string[] = [])
 
 const HINTS: Partial<Record<ApiKeyRole, string>> = {
   admin:
-    'Key management, connections and ?force=true need an admin key. The operator keys in WHET_API_KEYS are admins; an admin creates more with POST /api/v1/keys {"role": "admin"}. Keys made before roles existed are members.',
+    'Key management, connections, settings and ?force=true need an admin key. The operator keys in WHET_API_KEYS are admins; an admin creates more with POST /api/v1/keys {"role": "admin"}. Keys made before roles existed are members.',
   member: 'Inference keys may only call POST /v1/chat/completions, POST /v1/completions and GET /v1/models; ask an admin for a member key for anything else.',
 };
 

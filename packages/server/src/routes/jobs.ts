@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { JobCreateSchema, type JobPlan, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
+import { JobCreateSchema, JobMoveSchema, type JobPlan, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { createJob, jobDir } from '../jobs/create-job.ts';
 import { estimateJob } from '../jobs/estimate-job.ts';
+import { moveJob } from '../jobs/move-job.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { queryInt } from '../middleware/query-int.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
@@ -47,6 +48,10 @@ export function jobRoutes(ctx: AppContext) {
     })
     .post('/jobs/:id/cancel', (c) => c.json(ctx.scheduler.cancel(getOr404(c.req.param('id')).id)))
     .post('/jobs/:id/pause', (c) => c.json(ctx.scheduler.pause(getOr404(c.req.param('id')).id)))
+    .post('/jobs/:id/move', async (c) => {
+      const id = getOr404(c.req.param('id')).id;
+      return c.json(moveJob(ctx.store, id, await parseJsonBody(c, JobMoveSchema)));
+    })
     .post('/jobs/:id/resume', async (c) => {
       const job = getOr404(c.req.param('id'));
       const body = await parseJsonBody(c, JobResumeSchema, { optional: true });

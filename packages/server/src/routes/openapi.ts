@@ -22,6 +22,7 @@ import {
   JobDiagnosisSchema,
   JobLogSchema,
   JobPlanSchema,
+  JobMoveSchema,
   JobResumeSchema,
   JobSchema,
   MetricPointSchema,
@@ -30,11 +31,13 @@ import {
   ModelSchema,
   QaDatasetCreateSchema,
   QaDraftRequestSchema,
+  SettingsPatchSchema,
+  SettingsSchema,
   TokenCountRequestSchema,
 } from '@whetstone/core';
 
 interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -131,6 +134,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/jobs/{id}/logs', summary: 'Log lines', response: z.object({ job_id: z.string(), data: z.array(JobLogSchema) }), query: { after: SEQ.describe('Only the lines after this sequence number.') } },
   { method: 'post', path: '/jobs/{id}/cancel', summary: 'Cancel: the worker checkpoints, then stops', response: JobSchema },
   { method: 'post', path: '/jobs/{id}/pause', summary: 'Pause: the worker checkpoints, then stops; resume later', response: JobSchema },
+  { method: 'post', path: '/jobs/{id}/move', summary: 'Move a queued job in the queue: exactly one of {"position": "top"|"bottom"}, {"before": JOB_ID} or {"after": JOB_ID}; the scheduler starts queued jobs in this order (409 JOB_STATE_CONFLICT for a job that is not queued)', body: JobMoveSchema, response: JobSchema, errors: [409] },
   { method: 'post', path: '/jobs/{id}/resume', summary: 'Resume from the last checkpoint, optionally with more epochs', body: JobResumeSchema, response: JobSchema, bodyOptional: true },
   { method: 'delete', path: '/jobs/{id}', summary: 'Delete a job that is not running, with its files and result model; 409 IN_USE listing what uses them, unless ?force=true stops them first', response: deleted },
   { method: 'get', path: '/jobs/{id}/events', summary: 'Server-Sent Events: stored events, then live ones (?after=seq or Last-Event-ID)', sse: true, query: { after: SEQ.describe('Only the events after this sequence number (or send Last-Event-ID).') } },
@@ -150,6 +154,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/connections', summary: 'Create a connection (admin): evaluations and QA drafting name it; its key is stored and never returned', body: ConnectionCreateSchema, response: ConnectionSchema, status: 201 },
   { method: 'get', path: '/connections/{id}', summary: 'Get a connection by id or name', response: ConnectionSchema },
   { method: 'delete', path: '/connections/{id}', summary: 'Delete a connection (admin)', response: deleted },
+  { method: 'get', path: '/settings', summary: 'Run-time settings (admin): the job-end webhook URL, and whether its signing secret is set (never the secret)', response: SettingsSchema },
+  { method: 'patch', path: '/settings', summary: 'Change settings (admin): job_webhook_url (http/https; null removes it) gets a signed JSON POST {event: "job.finished", job, console_url} when a job succeeds, fails or is cancelled; job_webhook_secret signs it (X-Whet-Signature: sha256=<hex HMAC-SHA256 of the body>)', body: SettingsPatchSchema, response: SettingsSchema },
   { method: 'post', path: '/playground/chat', summary: 'Chat with any model or deployment (one answer, with latency and tokens/s; with "stream": true, Server-Sent Events as in PlaygroundStreamEventSchema)', body: PlaygroundChatSchema, response: PlaygroundAnswerSchema, streams: true, errors: [503] },
   { method: 'post', path: '/playground/compare', summary: 'The same prompt to two models side by side (with "stream": true, Server-Sent Events tagged with each model\'s index)', body: PlaygroundCompareSchema, response: list(PlaygroundAnswerSchema), streams: true, errors: [503] },
 ];

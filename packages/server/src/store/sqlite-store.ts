@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import type { Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
 import { nowIso } from '../ids.ts';
-import type { Store, StoredEvent } from './store.ts';
+import { moveInQueue, QUEUE_END, queuePositions, withoutPosition } from './job-queue-order.ts';
+import type { Store, StoredEvent, StoredJob } from './store.ts';
 
 /**
  * Schema versions in order (user_version counts how many ran). A resource with its own store
@@ -30,6 +31,10 @@ const MIGRATIONS = [
   // connections to outside endpoints, with their secret keys (store/connection-store.ts)
   `CREATE TABLE IF NOT EXISTS connections (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, base_url TEXT NOT NULL, model TEXT,
      api_key TEXT, api_key_env TEXT, created_at TEXT NOT NULL);`,
+  // the queue's order (queue_order: smaller runs first, set while queued) and run-time settings (store/settings-store.ts)
+  `ALTER TABLE jobs ADD COLUMN queue_order INTEGER;
+   UPDATE jobs SET queue_order = rowid WHERE status = 'queued';
+   CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
@@ -101,24 +106,41 @@ export class SqliteStore implements Store {
     this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
   }
 
-  // ---- jobs
-  insertJob(j: Job) {
+  // ---- jobs (queue_position is derived from queue_order on every read, never stored in doc)
+  insertJob(j: StoredJob) {
     this.db
-      .prepare('INSERT INTO jobs (id, status, model_id, dataset_id, validation_dataset_id, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(j.id, j.status, j.model_id, j.dataset_id, j.validation_dataset_id, j.created_at, JSON.stringify(j));
+      .prepare(`INSERT INTO jobs (id, status, model_id, dataset_id, validation_dataset_id, created_at, doc, queue_order)
+        VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 'queued' THEN ${QUEUE_END} END)`)
+      .run(j.id, j.status, j.model_id, j.dataset_id, j.validation_dataset_id, j.created_at, JSON.stringify(withoutPosition(j)), j.status);
   }
-  updateJob(j: Job) {
-    this.db.prepare('UPDATE jobs SET status = ?, doc = ? WHERE id = ?').run(j.status, JSON.stringify(j), j.id);
+  /** A job that (re-)enters the queue goes to its end; one that leaves it loses its place. */
+  updateJob(j: StoredJob) {
+    this.db
+      .prepare(
+        `UPDATE jobs SET doc = ?, queue_order = CASE WHEN ? <> 'queued' THEN NULL WHEN status = 'queued' THEN queue_order ELSE ${QUEUE_END} END, status = ? WHERE id = ?`,
+      )
+      .run(JSON.stringify(withoutPosition(j)), j.status, j.status, j.id);
   }
   getJob(id: string): Job | undefined {
     const row = this.db.prepare('SELECT doc FROM jobs WHERE id = ?').get(id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as Job) : undefined;
+    return row ? { ...(JSON.parse(row.doc) as Job), queue_position: queuePositions(this.db).get(id) ?? null } : undefined;
   }
   listJobs(filter: { status?: JobStatus[] } = {}): Job[] {
     const rows = filter.status?.length
       ? this.db.prepare(`SELECT doc FROM jobs WHERE status IN (${filter.status.map(() => '?').join(',')}) ORDER BY created_at, id`).all(...filter.status)
       : this.db.prepare('SELECT doc FROM jobs ORDER BY created_at, id').all();
-    return (rows as { doc: string }[]).map((r) => JSON.parse(r.doc));
+    const positions = queuePositions(this.db);
+    return (rows as { doc: string }[]).map((r) => {
+      const job = JSON.parse(r.doc) as Job;
+      return { ...job, queue_position: positions.get(job.id) ?? null };
+    });
+  }
+  listQueue(): Job[] {
+    const rows = this.db.prepare("SELECT doc FROM jobs WHERE status = 'queued' ORDER BY queue_order, created_at, id").all() as { doc: string }[];
+    return rows.map((r, i) => ({ ...(JSON.parse(r.doc) as Job), queue_position: i + 1 }));
+  }
+  moveQueuedJob(id: string, index: number) {
+    this.transaction(() => moveInQueue(this.db, id, index));
   }
   deleteJob(id: string) {
     this.transaction(() => {

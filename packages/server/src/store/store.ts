@@ -8,6 +8,9 @@ export interface StoredEvent {
   data: Record<string, unknown>;
 }
 
+/** A job as written: queue_position is derived on each read, so a writer may leave it out. */
+export type StoredJob = Omit<Job, 'queue_position'> & { queue_position?: number | null };
+
 /**
  * Everything the server keeps. SQLite is the embedded default; a PostgreSQL store
  * (WHET_DATABASE_URL) implements the same interface in a later round.
@@ -24,10 +27,14 @@ export interface Store {
   listDatasets(): Dataset[];
   deleteDataset(id: string): void;
 
-  insertJob(j: Job): void;
-  updateJob(j: Job): void;
+  insertJob(j: StoredJob): void;
+  updateJob(j: StoredJob): void;
   getJob(id: string): Job | undefined;
   listJobs(filter?: { status?: JobStatus[] }): Job[];
+  /** Queued jobs in the order they will run (queue_position 1 first). */
+  listQueue(): Job[];
+  /** Put a queued job at this 0-based index of the queue (the others keep their order). */
+  moveQueuedJob(id: string, index: number): void;
   deleteJob(id: string): void;
   jobsUsingDataset(datasetId: string): Job[];
   jobsUsingModel(modelId: string): Job[];

@@ -14,6 +14,7 @@ const NewJobPage = lazy(() => import('./routes/new-job.tsx'));
 const ModelsPage = lazy(() => import('./routes/models.tsx'));
 const ModelPage = lazy(() => import('./routes/model.tsx'));
 const KeysPage = lazy(() => import('./routes/keys.tsx'));
+const NotificationsPage = lazy(() => import('./routes/notifications.tsx'));
 const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
 const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
 const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
@@ -30,6 +31,7 @@ function route(pathname: string): ReactNode {
   const model = matchPath(patterns.model, pathname);
   if (model) return <ModelPage id={model.id} />;
   if (matchPath(patterns.keys, pathname)) return <KeysPage />;
+  if (matchPath(patterns.notifications, pathname)) return <NotificationsPage />;
   if (matchPath(patterns.playground, pathname)) return <PlaygroundPage />;
   if (matchPath(patterns.evaluations, pathname)) return <EvaluationsPage />;
   const evaluation = matchPath(patterns.evaluation, pathname);

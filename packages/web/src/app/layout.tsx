@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { paths } from '../config/paths.ts';
+import { useJobFinishNotifications } from '../features/jobs/hooks/use-job-finish-notifications.ts';
 import { LOCALES, useLocale, useT, type Locale } from '../lib/i18n.tsx';
 import { Link, usePathname } from '../lib/router.tsx';
 import { appMessages } from './app.i18n.ts';
@@ -11,6 +12,7 @@ const LANGUAGE_NAMES: Record<Locale, { name: string; lang: string }> = { en: { n
 export function Layout({ children }: { children: ReactNode }) {
   const t = useT(appMessages);
   const pathname = usePathname();
+  useJobFinishNotifications(); // while any page is open
   const nav = [
     { href: paths.overview(), label: t('overview'), current: pathname === '/' || (pathname.startsWith('/jobs/') && pathname !== paths.newJob()) },
     { href: paths.newJob(), label: t('newJob'), current: pathname === paths.newJob() },
@@ -19,6 +21,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: paths.evaluations(), label: t('evaluations'), current: pathname.startsWith('/evaluations') },
     { href: paths.playground(), label: t('playground'), current: pathname.startsWith('/playground') },
     { href: paths.keys(), label: t('keys'), current: pathname.startsWith('/settings/keys') },
+    { href: paths.notifications(), label: t('notifications'), current: pathname.startsWith('/settings/notifications') },
   ];
   return (
     <>

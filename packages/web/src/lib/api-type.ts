@@ -11,6 +11,7 @@ import type { jobRoutes } from '../../../server/src/routes/jobs.ts';
 import type { keyRoutes } from '../../../server/src/routes/keys.ts';
 import type { modelRoutes } from '../../../server/src/routes/models.ts';
 import type { playgroundRoutes } from '../../../server/src/routes/playground.ts';
+import type { settingsRoutes } from '../../../server/src/routes/settings.ts';
 import type { tokenRoutes } from '../../../server/src/routes/tokens.ts';
 
 type SchemaOf<F> = F extends (...args: never[]) => Hono<infer _E, infer S, infer _B> ? S : never;
@@ -25,7 +26,8 @@ type ApiSchema = SchemaOf<typeof healthRoutes> &
   SchemaOf<typeof tokenRoutes> &
   SchemaOf<typeof deploymentRoutes> &
   SchemaOf<typeof keyRoutes> &
-  SchemaOf<typeof playgroundRoutes>;
+  SchemaOf<typeof playgroundRoutes> &
+  SchemaOf<typeof settingsRoutes>;
 
 /**
  * The native API as `createApp` mounts it (each resource's routes under `/api/v1`), typed from

@@ -6,6 +6,8 @@ import { DeploymentList } from '../../features/deployments/components/deployment
 import { isActive } from '../../features/jobs/api/job-types.ts';
 import { useJobs } from '../../features/jobs/api/use-jobs.ts';
 import { JobList } from '../../features/jobs/components/job-list.tsx';
+import { JobQueue } from '../../features/jobs/components/job-queue.tsx';
+import { jobQueueMessages } from '../../features/jobs/job-queue.i18n.ts';
 import { jobsMessages } from '../../features/jobs/jobs.i18n.ts';
 import { ModelList } from '../../features/models/components/model-list.tsx';
 import { QuickStart } from '../../features/overview/components/quick-start.tsx';
@@ -18,6 +20,7 @@ export default function OverviewPage() {
   const t = useT(overviewMessages);
   const tj = useT(jobsMessages);
   const tq = useT(quickStartMessages);
+  const tqueue = useT(jobQueueMessages);
   const jobs = useJobs();
   useEffect(() => {
     document.title = `${t('title')} · Whetstone`;
@@ -39,6 +42,9 @@ export default function OverviewPage() {
         <>
           <Section title={tj('activeJobs')} id="active-jobs">
             <JobList jobs={active} caption={tj('activeJobs')} empty={tj('noActiveJobs')} />
+          </Section>
+          <Section title={tqueue('queue')} id="queue">
+            <JobQueue jobs={all} />
           </Section>
           <Section title={tj('recentJobs')} id="recent-jobs">
             <JobList jobs={recent} caption={tj('recentJobs')} empty={tj('noRecentJobs')} />
