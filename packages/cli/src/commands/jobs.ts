@@ -3,6 +3,7 @@ import type { Job, JobDiagnosis, JobLog, MetricPoint } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
 import { describeDataMix } from './data.ts';
+import { checkpointCommands } from './jobs-checkpoints.ts';
 import { duration, table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -88,6 +89,7 @@ export function jobCommands(program: Command, api: () => ApiClient) {
       print(j, o, (x) => `${x.id}: resumed (status ${x.status})`);
       if (o.follow) process.exitCode = exitCodeFor(await followJob(api(), id));
     });
+  checkpointCommands(jobs, api);
   jobs
     .command('delete <id>')
     .description('Delete a finished job, its files and its result model (refused while a deployment, export or job uses it)')
