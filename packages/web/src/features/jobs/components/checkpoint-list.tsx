@@ -51,15 +51,15 @@ export function CheckpointList({ jobId, active }: { jobId: string; active: boole
               </td>
               <td>
                 <div className="actions">
-                  <Link className="button" style={{ textDecoration: 'none' }} href={evaluateCheckpointHref(jobId, c.step)} aria-label={t('evaluateStep', { step: c.step })}>
+                  <Link className="button" style={{ textDecoration: 'none' }} href={evaluateCheckpointHref(jobId, c.step)} aria-label={t('forStep', { action: t('evaluate'), step: c.step })}>
                     {t('evaluate')}
                   </Link>
                   {c.model ? (
-                    <Link href={paths.model(c.model.id)} aria-label={t('openModelOf', { name: c.model.name, step: c.step })}>
+                    <Link href={paths.model(c.model.id)} aria-label={t('forStep', { action: t('openModel', { name: c.model.name }), step: c.step })}>
                       {t('openModel', { name: c.model.name })}
                     </Link>
                   ) : (
-                    <button type="button" className="button" disabled={register.isPending} onClick={() => register.mutate(c.step)} aria-label={t('useAsModelStep', { step: c.step })}>
+                    <button type="button" className="button" disabled={register.isPending} onClick={() => register.mutate(c.step)} aria-label={t('forStep', { action: pending ? t('registering') : t('useAsModel'), step: c.step })}>
                       {pending ? t('registering') : t('useAsModel')}
                     </button>
                   )}
