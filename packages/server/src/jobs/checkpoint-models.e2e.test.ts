@@ -94,6 +94,16 @@ describe('job checkpoints as models', () => {
     expect((await api.get('/deployments/step-4')).body.status).toBe('ready');
     await api.del('/deployments/step-4');
 
+    // Exportable like a job result: merged onto its base into one Hugging Face folder.
+    const exp = await api.post(`/models/${model.id}/exports`, { format: 'merged' });
+    expect(exp.status, JSON.stringify(exp.body)).toBe(202);
+    let done = exp.body;
+    for (const t0 = Date.now(); done.status === 'running' && Date.now() - t0 < 180_000; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      done = (await api.get(`/exports/${exp.body.id}`)).body;
+    }
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+
     // Deleting the model removes its copy (Whetstone's own files), not the job's.
     expect((await api.del(`/models/${model.id}`)).status).toBe(200);
     expect(existsSync(model.path)).toBe(false);
