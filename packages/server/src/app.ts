@@ -12,6 +12,7 @@ import { evaluationRoutes } from './routes/evaluations.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { checkpointRoutes } from './routes/checkpoints.ts';
 import { modelRoutes } from './routes/models.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext) {
     .route('/', modelRoutes(ctx))
     .route('/', datasetRoutes(ctx))
     .route('/', jobRoutes(ctx))
+    .route('/', checkpointRoutes(ctx))
     .route('/', diagnosisRoutes(ctx))
     .route('/', evaluationRoutes(ctx))
     .route('/', exportRoutes(ctx))

@@ -4,6 +4,7 @@ import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
 import { describeDataMix } from './data.ts';
 import { jobQueueCommands } from './jobs-queue.ts';
+import { checkpointCommands } from './jobs-checkpoints.ts';
 import { duration, table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -90,6 +91,7 @@ export function jobCommands(program: Command, api: () => ApiClient) {
       if (o.follow) process.exitCode = exitCodeFor(await followJob(api(), id));
     });
   jobQueueCommands(jobs, api);
+  checkpointCommands(jobs, api);
   jobs
     .command('delete <id>')
     .description('Delete a finished job, its files and its result model (refused while a deployment, export or job uses it)')

@@ -31,6 +31,7 @@ export const ModelSchema = z.object({
   has_chat_template: z.boolean(),
   base_model_id: z.string().nullable(),
   job_id: z.string().nullable(),
+  checkpoint_step: z.number().int().nullable().optional().describe('For a model registered from a job checkpoint: its step (the files are a copy in the model store).'),
   created_at: z.string(),
 });
 export type Model = z.infer<typeof ModelSchema>;
@@ -218,7 +219,20 @@ export type MetricPoint = z.infer<typeof MetricPointSchema>;
 export const JobLogSchema = z.object({ seq: z.number().int(), time: z.string(), level: z.string(), message: z.string() });
 export type JobLog = z.infer<typeof JobLogSchema>;
 
-export const CheckpointSchema = z.object({ step: z.number().int(), path: z.string(), created_at: z.string() });
+/** GET /api/v1/jobs/:id/checkpoints: one saved checkpoint (no server path: register it as a model to use it). */
+export const CheckpointSchema = z.object({
+  step: z.number().int(),
+  created_at: z.string().describe('When the checkpoint was written.'),
+  loss: z.number().nullable().describe('Training loss logged at this step, or at the nearest step before it; null when none was.'),
+  eval_loss: z.number().nullable().describe('Validation loss at this step or the nearest evaluation before it; null when none was.'),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+/** POST /api/v1/jobs/:id/checkpoints/:step/model: register one checkpoint as a model. */
+export const CheckpointModelCreateSchema = z
+  .object({ name: z.string().min(1).max(200).optional().describe('The model name (default "<job name>-step-<N>").') })
+  .strict();
+export type CheckpointModelCreate = z.infer<typeof CheckpointModelCreateSchema>;
 
 // ---------- tokens ----------
 export const TokenCountRequestSchema = z

@@ -25,6 +25,7 @@ describe('requiredRole', () => {
     expect(requiredRole('POST', '/v1/models')).toBe('member');
     expect(requiredRole('GET', '/v1/fine_tuning/jobs')).toBe('member');
     expect(requiredRole('POST', '/api/v1/jobs')).toBe('member');
+    expect(requiredRole('POST', '/api/v1/jobs/job_1/checkpoints/4/model')).toBe('member');
     expect(requiredRole('POST', '/api/v1/playground/chat')).toBe('member');
   });
 });

@@ -21,7 +21,7 @@ const readJson = (path: string): Record<string, unknown> | null => {
 };
 
 /** Parameter count from safetensors headers (8-byte length, then JSON), without reading weights. */
-function countSafetensorsParams(dir: string, files: string[]): number {
+export function countSafetensorsParams(dir: string, files: string[]): number {
   let total = 0;
   for (const f of files) {
     const fd = openSync(join(dir, f), 'r');

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
 import { readChatTemplate } from '@whetstone/data';
 import { ModelCreateSchema, WhetError } from '@whetstone/core';
@@ -5,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 import { findModelUsers } from '../models/find-model-users.ts';
 import { registerModel } from '../models/register-model.ts';
+import { checkpointModelDir } from '../jobs/register-checkpoint-model.ts';
 import { releaseModelUsers } from '../models/release-model-users.ts';
 
 export function modelRoutes(ctx: AppContext) {
@@ -27,8 +29,10 @@ export function modelRoutes(ctx: AppContext) {
     .delete('/models/:id', async (c) => {
       const m = getOr404(c.req.param('id'));
       await releaseModelUsers(ctx, `model ${m.name}`, findModelUsers(ctx, m), c.req.query('force') === 'true');
-      // Only the registration goes: a local folder is the user's and is never deleted.
+      // Only the registration goes: a local folder is the user's and is never deleted. A checkpoint's
+      // copy in the model store is Whetstone's own, and goes with it.
       ctx.store.deleteModel(m.id);
+      if (m.checkpoint_step != null && m.job_id) rmSync(checkpointModelDir(ctx.config.home, m.job_id, m.checkpoint_step), { recursive: true, force: true });
       await ctx.gateway.forgetModel(m);
       return c.json({ id: m.id, deleted: true });
     });

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { MergeSchemaPath } from 'hono/types';
 // Type-only: these imports vanish from the bundle; no server code reaches the browser.
+import type { checkpointRoutes } from '../../../server/src/routes/checkpoints.ts';
 import type { datasetRoutes } from '../../../server/src/routes/datasets.ts';
 import type { deploymentRoutes } from '../../../server/src/routes/deployments.ts';
 import type { diagnosisRoutes } from '../../../server/src/routes/diagnosis.ts';
@@ -20,6 +21,7 @@ type ApiSchema = SchemaOf<typeof healthRoutes> &
   SchemaOf<typeof modelRoutes> &
   SchemaOf<typeof datasetRoutes> &
   SchemaOf<typeof jobRoutes> &
+  SchemaOf<typeof checkpointRoutes> &
   SchemaOf<typeof diagnosisRoutes> &
   SchemaOf<typeof evaluationRoutes> &
   SchemaOf<typeof exportRoutes> &

@@ -142,3 +142,39 @@ export const tuningMessages = defineMessages({
   en: { lora: 'LoRA', full: 'Full fine-tuning', freeze: 'Freeze (last layers trained)' } satisfies Record<Tuning, string>,
   zh: { lora: 'LoRA 低秩适配', full: '全参数微调', freeze: '冻结微调（只训练最后几层）' },
 });
+
+/** The job page's checkpoints section. */
+export const checkpointMessages = defineMessages({
+  en: {
+    title: 'Checkpoints',
+    caption: 'Checkpoints of this job',
+    step: 'Step',
+    time: 'Saved',
+    loss: 'Loss',
+    evalLoss: 'Eval loss',
+    actions: 'Actions',
+    evaluate: 'Evaluate',
+    useAsModel: 'Use as model',
+    registering: 'Copying…',
+    openModel: 'Open {name}',
+    forStep: '{action} (step {step})',
+    noneYet: 'This job saved no checkpoint. Checkpoints are written every save_steps steps while a job trains; set save_steps lower in a new fine-tune to keep more of them.',
+    noneYetActive: 'No checkpoint yet: the first one is saved after save_steps steps, and appears here.',
+  },
+  zh: {
+    title: '检查点',
+    caption: '此任务的检查点',
+    step: '步数',
+    time: '保存时间',
+    loss: '损失',
+    evalLoss: '验证损失',
+    actions: '操作',
+    evaluate: '评测',
+    useAsModel: '用作模型',
+    registering: '正在复制…',
+    openModel: '打开 {name}',
+    forStep: '{action}（第 {step} 步）',
+    noneYet: '此任务没有保存检查点。任务训练时每隔 save_steps 步保存一次；在新的微调中调小 save_steps 可保留更多检查点。',
+    noneYetActive: '暂无检查点：训练 save_steps 步后会保存第一个，并显示在这里。',
+  },
+});

@@ -9,6 +9,7 @@ import { useConnectionOptions, useDatasetOptions, useJobOptions, useModelOptions
 import { useCreateEvaluation } from '../api/use-evaluations.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { evaluationRequest, type ColumnDraft, type FormProblem as Problem } from '../lib/evaluation-request.ts';
+import { checkpointSource, parseCheckpointSource, prefillFromUrl } from '../lib/prefill-from-url.ts';
 
 /** Request fields whose refusal shows beside their control. */
 const FIELDS = new Set(['dataset_id', 'few_shot_dataset_id', 'labels']);
@@ -30,12 +31,14 @@ export function EvaluationForm() {
   const connections = useConnectionOptions();
   const create = useCreateEvaluation();
 
+  // A link from a job page preselects its checkpoint and the job's held-out data (read once).
+  const [prefill] = useState(() => prefillFromUrl(window.location.search));
   const [name, setName] = useState('');
-  const [columns, setColumns] = useState<ColumnDraft[]>(() => [newColumn()]);
+  const [columns, setColumns] = useState<ColumnDraft[]>(() => [newColumn(prefill?.step ? checkpointSource(prefill.jobId, prefill.step) : '')]);
   const [baseline, setBaseline] = useState(0);
-  const [testSource, setTestSource] = useState<'dataset' | 'job'>('dataset');
+  const [testSource, setTestSource] = useState<'dataset' | 'job'>(prefill ? 'job' : 'dataset');
   const [datasetId, setDatasetId] = useState('');
-  const [jobId, setJobId] = useState('');
+  const [jobId, setJobId] = useState(prefill?.jobId ?? '');
   const [fewShotDatasetId, setFewShotDatasetId] = useState('');
   const [labels, setLabels] = useState('');
   const [maxTokens, setMaxTokens] = useState(256);
@@ -51,6 +54,10 @@ export function EvaluationForm() {
   const base = models.data.filter((m) => !m.job_id);
   const results = models.data.filter((m) => m.job_id);
   const endpoints = connections.data ?? [];
+  // Checkpoints chosen through a link (the list offers finished jobs only; a checkpoint may come from any).
+  const jobName = (jid: string) => (jobs.data ?? []).find((j) => j.id === jid)?.name ?? jid;
+  const checkpoints = [...new Set(columns.map((c) => c.source).filter((s) => parseCheckpointSource(s)))];
+  const jobChoices = [...(jobs.data ?? []).map((j) => ({ id: j.id, name: j.name })), ...(prefill && !(jobs.data ?? []).some((j) => j.id === prefill.jobId) ? [{ id: prefill.jobId, name: prefill.jobId }] : [])];
 
   const update = (key: number, patch: Partial<ColumnDraft>) => setColumns((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)));
   const remove = (index: number) => {
@@ -109,6 +116,18 @@ export function EvaluationForm() {
                         {m.name}
                       </option>
                     ))}
+                  </optgroup>
+                )}
+                {checkpoints.length > 0 && (
+                  <optgroup label={t('checkpoints')}>
+                    {checkpoints.map((src) => {
+                      const cp = parseCheckpointSource(src)!;
+                      return (
+                        <option key={src} value={src}>
+                          {t('checkpointOf', { job: jobName(cp.jobId), step: cp.step })}
+                        </option>
+                      );
+                    })}
                   </optgroup>
                 )}
                 {endpoints.length > 0 && (
@@ -179,7 +198,7 @@ export function EvaluationForm() {
             <label htmlFor={`${id}-job`}>{t('job')}</label>
             <select id={`${id}-job`} value={jobId} onChange={(e) => setJobId(e.target.value)} {...err('needTestSet')}>
               <option value="">{t('chooseJob')}</option>
-              {(jobs.data ?? []).map((j) => (
+              {jobChoices.map((j) => (
                 <option key={j.id} value={j.id}>
                   {j.name}
                 </option>

@@ -1,6 +1,7 @@
 import type { EvaluationCreateInput, EvaluationModelRef } from '@whetstone/core';
+import { parseCheckpointSource } from './prefill-from-url.ts';
 
-/** A column as the form holds it: `source` is `model:<id>` or `endpoint:<connection name>`. */
+/** A column as the form holds it: `source` is `model:<id>`, `checkpoint:<job id>@<step>` or `endpoint:<connection name>`. */
 export interface ColumnDraft {
   key: number;
   source: string;
@@ -45,6 +46,8 @@ export function evaluationRequest(v: EvaluationFormValues): { body: EvaluationCr
     const [kind, ...rest] = c.source.split(':');
     const ref = rest.join(':');
     const label = c.label.trim() || undefined;
+    const checkpoint = parseCheckpointSource(c.source);
+    if (checkpoint) return { kind: 'job', job_id: checkpoint.jobId, checkpoint_step: checkpoint.step, few_shot: c.fewShot, label };
     return kind === 'endpoint' ? { kind: 'endpoint', connection: ref, few_shot: c.fewShot, label, timeout_s: 60, concurrency: 4 } : { kind: 'model', model_id: ref, few_shot: c.fewShot, label };
   });
   const body: EvaluationCreateInput = {

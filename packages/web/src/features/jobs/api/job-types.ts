@@ -4,6 +4,7 @@ import type { api, Ok } from '../../../lib/api-client.ts';
 /** A job as `GET /api/v1/jobs/:id` answers it (typed from the server's route). */
 export type Job = Ok<Awaited<ReturnType<(typeof api.jobs)[':id']['$get']>>>;
 export type JobDiagnosis = Ok<Awaited<ReturnType<(typeof api.jobs)[':id']['diagnosis']['$get']>>>;
+export type JobCheckpoint = Ok<Awaited<ReturnType<(typeof api.jobs)[':id']['checkpoints']['$get']>>>['data'][number];
 export type JobLogLine = Ok<Awaited<ReturnType<(typeof api.jobs)[':id']['logs']['$get']>>>['data'][number];
 
 /** Still moving: the worker runs or will run (paused jobs wait for a person). */
@@ -16,4 +17,5 @@ export const jobKeys = {
   detail: (id: string) => ['jobs', 'detail', id] as const,
   diagnosis: (id: string) => ['jobs', 'diagnosis', id] as const,
   logs: (id: string) => ['jobs', 'logs', id] as const,
+  checkpoints: (id: string) => ['jobs', 'checkpoints', id] as const,
 };

@@ -12,7 +12,8 @@ import { useJob } from '../api/use-job.ts';
 import { useJobStream } from '../api/use-job-stream.ts';
 import type { JobSeries } from '../api/job-series.ts';
 import type { StreamState } from '../../../lib/event-stream.ts';
-import { jobsMessages, tuningMessages } from '../jobs.i18n.ts';
+import { checkpointMessages, jobsMessages, tuningMessages } from '../jobs.i18n.ts';
+import { CheckpointList } from './checkpoint-list.tsx';
 import { DiagnosisPanel } from './diagnosis-panel.tsx';
 import { JobActions } from './job-actions.tsx';
 import { JobProgressCell } from './job-progress-cell.tsx';
@@ -25,6 +26,7 @@ const LossChart = lazy(() => import('./loss-chart.tsx'));
 /** One job: status and actions, live curves, the diagnosis and the log tail. */
 export function JobDetails({ id }: { id: string }) {
   const t = useT(jobsMessages);
+  const tc = useT(checkpointMessages);
   const q = useJob(id);
   const job = q.data;
   const stream = useJobStream(id, isActive(job?.status));
@@ -56,6 +58,9 @@ export function JobDetails({ id }: { id: string }) {
         <Suspense fallback={<p className="muted chart-placeholder">{t('chartLoading')}</p>}>
           <LossChart series={stream.series} />
         </Suspense>
+      </Section>
+      <Section title={tc('title')} id="checkpoints">
+        <CheckpointList jobId={id} active={isActive(job.status)} />
       </Section>
       <div className="columns">
         <Section title={t('diagnosis')} id="diagnosis">
