@@ -19,6 +19,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: paths.evaluations(), label: t('evaluations'), current: pathname.startsWith('/evaluations') },
     { href: paths.playground(), label: t('playground'), current: pathname.startsWith('/playground') },
     { href: paths.keys(), label: t('keys'), current: pathname.startsWith('/settings/keys') },
+    { href: paths.connections(), label: t('connections'), current: pathname.startsWith('/settings/connections') },
   ];
   return (
     <>

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { MergeSchemaPath } from 'hono/types';
 // Type-only: these imports vanish from the bundle; no server code reaches the browser.
+import type { connectionRoutes } from '../../../server/src/routes/connections.ts';
 import type { datasetRoutes } from '../../../server/src/routes/datasets.ts';
 import type { deploymentRoutes } from '../../../server/src/routes/deployments.ts';
 import type { diagnosisRoutes } from '../../../server/src/routes/diagnosis.ts';
@@ -25,6 +26,7 @@ type ApiSchema = SchemaOf<typeof healthRoutes> &
   SchemaOf<typeof tokenRoutes> &
   SchemaOf<typeof deploymentRoutes> &
   SchemaOf<typeof keyRoutes> &
+  SchemaOf<typeof connectionRoutes> &
   SchemaOf<typeof playgroundRoutes>;
 
 /**
