@@ -26,7 +26,7 @@ export function ChatMessagesEditor({ messages, onChange }: { messages: Row[]; on
           </label>
           <label className="field grow">
             <span>{t('content')}</span>
-            <textarea rows={2} value={m.content} onChange={(e) => set(i, { content: e.target.value })} />
+            <textarea rows={2} translate="no" value={m.content} onChange={(e) => set(i, { content: e.target.value })} />
           </label>
           <button type="button" className="button small" aria-label={t('removeMessage', { n: i + 1 })} disabled={messages.length === 1} onClick={() => onChange(messages.filter((_, j) => j !== i))}>
             {t('remove')}

@@ -26,10 +26,10 @@ export function QaDraftTable({ draft, onChange }: { draft: QaDraft; onChange(d: 
               <tr key={r.key} data-row={i + 1}>
                 <td className="num">{i + 1}</td>
                 <td>
-                  <textarea rows={3} aria-label={t('questionN', { n: i + 1 })} value={r.question} onChange={(e) => onChange(updateRow(draft, r.key, { question: e.target.value }))} />
+                  <textarea rows={3} translate="no" aria-label={t('questionN', { n: i + 1 })} value={r.question} onChange={(e) => onChange(updateRow(draft, r.key, { question: e.target.value }))} />
                 </td>
                 <td>
-                  <textarea rows={3} aria-label={t('answerN', { n: i + 1 })} value={r.answer} onChange={(e) => onChange(updateRow(draft, r.key, { answer: e.target.value }))} />
+                  <textarea rows={3} translate="no" aria-label={t('answerN', { n: i + 1 })} value={r.answer} onChange={(e) => onChange(updateRow(draft, r.key, { answer: e.target.value }))} />
                 </td>
                 <td className="excerpt">
                   {r.chunk === null ? (

@@ -20,7 +20,7 @@ export function QaSaveForm({ draft, onSaved, onDiscard }: { draft: QaDraft; onSa
     save.mutate({ name: name.trim(), pairs: pairsOf(draft.rows) }, { onSuccess: (d) => onSaved(d, rows) });
   };
   return (
-    <form onSubmit={submit} className="inline-form" data-testid="qa-save">
+    <form onSubmit={submit} className="inline-form qa-save" data-testid="qa-save">
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('name')}</label>
         <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} spellCheck={false} aria-invalid={save.error ? true : undefined} />

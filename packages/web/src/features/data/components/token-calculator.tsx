@@ -70,7 +70,7 @@ export function TokenCalculator() {
               ))}
             </select>
           </div>
-          <div className="tabs" role="group" aria-label={t('mode')}>
+          <div className="tabs mode-switch" role="group" aria-label={t('mode')}>
             {(['text', 'chat'] as const).map((mode) => (
               <button key={mode} type="button" className="button" aria-pressed={form.mode === mode} onClick={() => update({ mode })}>
                 {mode === 'text' ? t('modeText') : t('modeChat')}
@@ -82,7 +82,7 @@ export function TokenCalculator() {
           <>
             <div className="field">
               <label htmlFor={`${id}-text`}>{t('text')}</label>
-              <textarea id={`${id}-text`} rows={6} value={form.text} placeholder={t('textPlaceholder')} onChange={(e) => update({ text: e.target.value })} aria-invalid={count.error ? true : undefined} />
+              <textarea id={`${id}-text`} rows={6} translate="no" value={form.text} placeholder={t('textPlaceholder')} onChange={(e) => update({ text: e.target.value })} aria-invalid={count.error ? true : undefined} />
             </div>
             <label className="check">
               <input type="checkbox" checked={form.addSpecialTokens} onChange={(e) => update({ addSpecialTokens: e.target.checked })} />

@@ -11,7 +11,7 @@ export function TokenResult({ result, chat }: { result: TokenCount; chat: boolea
   const f = useFormatters();
   const perToken = charactersPerToken(result.characters, result.count);
   const context = result.model.context_length;
-  const r = result as TokenCount & { tokens?: string[]; ids?: number[]; chat_template?: string };
+  const r = result as TokenCount & { tokens?: string[]; ids?: number[]; chat_template?: boolean };
   return (
     <div data-testid="token-result" data-count={result.count}>
       <dl className="token-figures">
@@ -31,17 +31,9 @@ export function TokenResult({ result, chat }: { result: TokenCount; chat: boolea
       {context ? <p className="small-text muted">{t('contextShare', { pct: Math.round((result.count / context) * 1000) / 10, context })}</p> : null}
       {r.tokens && r.ids && <TokenBoxes tokens={r.tokens} ids={r.ids} />}
       {chat && (
-        <>
-          <p className="small-text muted">{t('chatTokensNote')}</p>
-          {r.chat_template !== undefined && (
-            <details>
-              <summary>{t('chatTemplate')}</summary>
-              <pre className="code" translate="no">
-                {r.chat_template}
-              </pre>
-            </details>
-          )}
-        </>
+        <p className="small-text muted" data-testid="chat-note">
+          {r.chat_template ? t('withTemplate') : t('noTemplate')}
+        </p>
       )}
     </div>
   );
