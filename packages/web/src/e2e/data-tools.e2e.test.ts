@@ -11,8 +11,8 @@ import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { buildConsole } from '../../../../scripts/build-console.mjs';
 import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
 
-/** The 502 the page asks for on purpose: a connection whose endpoint is down. */
-const expected = (errors: string[]) => errors.filter((e) => !/status of 502/.test(e));
+/** Statuses the page asks for on purpose: a deleted model's 404, a connection whose endpoint is down (502). */
+const expected = (errors: string[]) => errors.filter((e) => !/status of (404|502)/.test(e));
 
 async function toChinese(page: Page, heading: string) {
   await page.getByRole('button', { name: '中文' }).click();
@@ -31,6 +31,7 @@ describe('token calculator and QA drafts in Chromium', () => {
   let api: ReturnType<typeof apiAt>;
   let browser: Browser;
   let llm: Server;
+  let gone = '';
 
   beforeAll(async () => {
     (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
@@ -51,6 +52,9 @@ describe('token calculator and QA drafts in Chromium', () => {
     [server, browser] = await Promise.all([testServer(home), launchChromium()]);
     api = apiAt(server.url);
     expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
+    const second = await api.post('/models', { path: ensureTinyModel(), name: 'tiny-gone' });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    gone = second.body.id;
     expect((await api.post('/connections', { name: 'llm', base_url: baseUrl, model: 'any-model' })).status).toBe(201);
     expect((await api.post('/connections', { name: 'llm-down', base_url: 'http://127.0.0.1:9/v1', model: 'any-model' })).status).toBe(201);
   });
@@ -107,9 +111,20 @@ describe('token calculator and QA drafts in Chromium', () => {
     await page.locator(`[data-testid=token-result][data-count="${wantChat}"]`).waitFor();
     await expect(page.getByTestId('chat-note').innerText()).resolves.toMatch(/model's chat template/);
     await expectAccessible(page);
+
+    // A model deleted since the page listed it: the server's error and hint sit under the input.
+    await page.getByLabel('Model').selectOption({ label: 'tiny-gone' });
+    await page.getByRole('button', { name: 'Text', exact: true }).click();
+    expect((await api.del(`/models/${gone}`)).status).toBe(200);
+    await page.getByLabel('Text', { exact: true }).fill('Counted by a model that is gone.');
+    const refusal = page.getByTestId('token-form').locator('[data-error-code=MODEL_NOT_FOUND]');
+    await refusal.waitFor();
+    await expect(refusal.locator('.error-hint').count()).resolves.toBe(1);
+    await page.getByLabel('Model').selectOption({ label: 'tiny' });
+    await refusal.waitFor({ state: 'detached' });
     await toChinese(page, 'Token 计算器');
     await screenshot(page, 'data-tokens-zh');
-    expect(c.errors).toEqual([]);
+    expect(expected(c.errors)).toEqual([]);
     await c.close();
   });
 
