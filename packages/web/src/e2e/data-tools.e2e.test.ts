@@ -146,6 +146,14 @@ describe('token calculator and QA drafts in Chromium', () => {
     await form.getByLabel('Connection', { exact: true }).selectOption('llm');
     await form.getByLabel('Chunk size (characters)').fill('200');
     await form.getByLabel('Pairs per chunk').fill('1');
+    // Cancel while the model drafts: the wait ends, with no error and no drafts.
+    await form.getByRole('button', { name: 'Draft pairs' }).click();
+    await page.locator('[data-testid=qa-progress][data-phase=drafting]').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('qa-progress').waitFor({ state: 'detached' });
+    await expect(form.locator('[data-error-code]').count()).resolves.toBe(0);
+    await page.getByText('No drafts yet').waitFor();
+
     await form.getByRole('button', { name: 'Draft pairs' }).click();
     await page.locator('[data-testid=qa-progress][data-phase=drafting]').waitFor();
     const table = page.getByTestId('qa-table');

@@ -40,5 +40,9 @@ export function useDraftQa() {
       }
     },
   });
-  return { ...mutation, progress, cancel: () => abort.current?.abort() };
+  const cancel = () => {
+    abort.current?.abort();
+    mutation.reset(); // a cancelled run is no error to show
+  };
+  return { ...mutation, progress, cancel };
 }

@@ -19,7 +19,7 @@ export function QaDrafts() {
   const draftQa = useDraftQa();
   const [draft, setDraft] = useStoredQaDraft();
   // A draft found in storage when the page opened was made earlier: say so.
-  const [restored] = useState(() => draft !== null);
+  const [restored, setRestored] = useState(() => draft !== null);
   const [saved, setSaved] = useState<{ dataset: Dataset; rows: number } | null>(null);
 
   return (
@@ -33,6 +33,7 @@ export function QaDrafts() {
           onDraft={(file, fields) =>
             draftQa.mutateAsync({ file, fields }).then((answer) => {
               setSaved(null);
+              setRestored(false);
               setDraft(draftFromAnswer(answer));
               return answer;
             })
