@@ -10,11 +10,14 @@ const OverviewPage = lazy(() => import('./routes/overview.tsx'));
 const JobPage = lazy(() => import('./routes/job.tsx'));
 const DataPage = lazy(() => import('./routes/data.tsx'));
 const DatasetPage = lazy(() => import('./routes/dataset.tsx'));
+const TokensPage = lazy(() => import('./routes/data-tokens.tsx'));
+const QaDraftsPage = lazy(() => import('./routes/data-qa.tsx'));
 const NewJobPage = lazy(() => import('./routes/new-job.tsx'));
 const ModelsPage = lazy(() => import('./routes/models.tsx'));
 const ModelPage = lazy(() => import('./routes/model.tsx'));
 const KeysPage = lazy(() => import('./routes/keys.tsx'));
 const NotificationsPage = lazy(() => import('./routes/notifications.tsx'));
+const ConnectionsPage = lazy(() => import('./routes/connections.tsx'));
 const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
 const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
 const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
@@ -22,6 +25,8 @@ const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
 function route(pathname: string): ReactNode {
   if (matchPath(patterns.overview, pathname)) return <OverviewPage />;
   if (matchPath(patterns.data, pathname)) return <DataPage />;
+  if (matchPath(patterns.dataTokens, pathname)) return <TokensPage />; // before /data/:id
+  if (matchPath(patterns.dataQa, pathname)) return <QaDraftsPage />;
   const dataset = matchPath(patterns.dataset, pathname);
   if (dataset) return <DatasetPage id={dataset.id} />;
   if (matchPath(patterns.newJob, pathname)) return <NewJobPage />; // before /jobs/:id
@@ -32,6 +37,7 @@ function route(pathname: string): ReactNode {
   if (model) return <ModelPage id={model.id} />;
   if (matchPath(patterns.keys, pathname)) return <KeysPage />;
   if (matchPath(patterns.notifications, pathname)) return <NotificationsPage />;
+  if (matchPath(patterns.connections, pathname)) return <ConnectionsPage />;
   if (matchPath(patterns.playground, pathname)) return <PlaygroundPage />;
   if (matchPath(patterns.evaluations, pathname)) return <EvaluationsPage />;
   const evaluation = matchPath(patterns.evaluation, pathname);

@@ -22,6 +22,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: paths.playground(), label: t('playground'), current: pathname.startsWith('/playground') },
     { href: paths.keys(), label: t('keys'), current: pathname.startsWith('/settings/keys') },
     { href: paths.notifications(), label: t('notifications'), current: pathname.startsWith('/settings/notifications') },
+    { href: paths.connections(), label: t('connections'), current: pathname.startsWith('/settings/connections') },
   ];
   return (
     <>

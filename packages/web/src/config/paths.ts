@@ -2,6 +2,8 @@
 export const patterns = {
   overview: '/',
   data: '/data',
+  dataTokens: '/data/tokens',
+  dataQa: '/data/qa',
   dataset: '/data/:id',
   newJob: '/jobs/new',
   job: '/jobs/:id',
@@ -9,6 +11,7 @@ export const patterns = {
   model: '/models/:id',
   keys: '/settings/keys',
   notifications: '/settings/notifications',
+  connections: '/settings/connections',
   playground: '/playground',
   evaluations: '/evaluations',
   evaluation: '/evaluations/:id',
@@ -17,6 +20,8 @@ export const patterns = {
 export const paths = {
   overview: () => '/',
   data: () => '/data',
+  dataTokens: () => '/data/tokens',
+  dataQa: () => '/data/qa',
   dataset: (id: string) => `/data/${encodeURIComponent(id)}`,
   newJob: () => '/jobs/new',
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
@@ -24,6 +29,7 @@ export const paths = {
   model: (id: string) => `/models/${encodeURIComponent(id)}`,
   keys: () => '/settings/keys',
   notifications: () => '/settings/notifications',
+  connections: () => '/settings/connections',
   playground: () => '/playground',
   evaluations: () => '/evaluations',
   evaluation: (id: string) => `/evaluations/${encodeURIComponent(id)}`,

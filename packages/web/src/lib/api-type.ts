@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { MergeSchemaPath } from 'hono/types';
 // Type-only: these imports vanish from the bundle; no server code reaches the browser.
 import type { checkpointRoutes } from '../../../server/src/routes/checkpoints.ts';
+import type { connectionRoutes } from '../../../server/src/routes/connections.ts';
 import type { datasetRoutes } from '../../../server/src/routes/datasets.ts';
 import type { deploymentRoutes } from '../../../server/src/routes/deployments.ts';
 import type { diagnosisRoutes } from '../../../server/src/routes/diagnosis.ts';
@@ -29,7 +30,8 @@ type ApiSchema = SchemaOf<typeof healthRoutes> &
   SchemaOf<typeof deploymentRoutes> &
   SchemaOf<typeof keyRoutes> &
   SchemaOf<typeof playgroundRoutes> &
-  SchemaOf<typeof settingsRoutes>;
+  SchemaOf<typeof settingsRoutes> &
+  SchemaOf<typeof connectionRoutes>;
 
 /**
  * The native API as `createApp` mounts it (each resource's routes under `/api/v1`), typed from

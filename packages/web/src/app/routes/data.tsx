@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Section } from '../../components/section.tsx';
 import { paths } from '../../config/paths.ts';
+import { DataToolLinks } from '../../features/data/components/data-tool-links.tsx';
 import { DatasetList } from '../../features/data/components/dataset-list.tsx';
 import { DatasetUpload } from '../../features/data/components/dataset-upload.tsx';
 import { dataMessages } from '../../features/data/data.i18n.ts';
@@ -16,6 +17,7 @@ export default function DataPage() {
   return (
     <>
       <h1>{t('title')}</h1>
+      <DataToolLinks />
       <Section title={t('upload')} id="upload">
         <DatasetUpload />
       </Section>
