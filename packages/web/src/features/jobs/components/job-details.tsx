@@ -9,6 +9,7 @@ import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { isActive, type Job } from '../api/job-types.ts';
 import { useJob } from '../api/use-job.ts';
+import { useResultModel } from '../api/use-result-model.ts';
 import { useJobStream } from '../api/use-job-stream.ts';
 import type { JobSeries } from '../api/job-series.ts';
 import type { StreamState } from '../../../lib/event-stream.ts';
@@ -81,8 +82,9 @@ function JobFacts({ job }: { job: Job }) {
   const p = job.progress;
   const facts: [string, ReactNode][] = [
     [t('progress'), <JobProgressCell job={job} />],
-    [t('model'), <span translate="no">{job.model_id}</span>],
-    [t('dataset'), <span translate="no">{job.dataset_id}</span>],
+    [t('model'), <Link href={paths.model(job.model_id)} translate="no">{job.model_id}</Link>],
+    [t('dataset'), <Link href={paths.dataset(job.dataset_id)} translate="no">{job.dataset_id}</Link>],
+    ...(job.output_model_id ? [[t('result'), <ResultLink id={job.output_model_id} />] as [string, ReactNode]] : []),
     [t('tuning'), tt(job.tuning)],
     [t('epoch'), p.epoch === null ? '–' : f.number(p.epoch, 2)],
     [t('trainLoss'), p.loss === null ? '–' : f.metric(p.loss)],
@@ -98,6 +100,16 @@ function JobFacts({ job }: { job: Job }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** The model the job produced, by name, linking to its page (deploy, export, chat template). */
+function ResultLink({ id }: { id: string }) {
+  const name = useResultModel(id).data?.name ?? id;
+  return (
+    <Link href={paths.model(id)} translate="no">
+      {name}
+    </Link>
   );
 }
 

@@ -73,7 +73,8 @@ export function NewJobForm() {
   const chosen = form.mix ? sources.filter((s) => s.dataset !== '').map((s) => s.dataset) : dataset ? [dataset] : [];
   const ready = model !== '' && chosen.length > 0;
   const planned = useSettled(body, 300);
-  const plan = useJobPlan(planned, ready);
+  // Ready by the settled body too: for 300 ms after a choice it is still the one before it.
+  const plan = useJobPlan(planned, ready && planned.model !== '' && Boolean(planned.dataset || planned.datasets?.length));
   const create = useCreateJob();
   useEffect(() => saveDraft(form), [form]);
   // `?from=<job id>` (the job page's "Clone"): its request fills the form once; the address then
