@@ -83,6 +83,7 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     await form.getByLabel('Max new tokens').fill('8');
     await form.getByRole('button', { name: 'Start evaluation' }).click();
     await page.waitForURL(/\/evaluations\/[^/]+$/);
+    const evaluationId = decodeURIComponent(page.url().split('/').pop()!);
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
     await page.locator('table.metric-table tr[data-metric="rouge-l"]').waitFor();
     const first = page.locator('table.sample-table tbody tr').first();
@@ -108,6 +109,9 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     await page.goto(`${server.url}/jobs/${encodeURIComponent(jobId)}`);
     await page.getByRole('link', { name: result.name }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(`Model\\s+${result.name}`) }).waitFor();
+    // The page lists what uses the model: the job that made it, the evaluation that scored it.
+    await page.locator(`#jobs a[href="/jobs/${encodeURIComponent(jobId)}"]`).waitFor();
+    await page.locator(`[data-testid=model-evaluations] tr[data-evaluation-id="${evaluationId}"]`).waitFor();
     const deploy = page.getByTestId('deploy-form');
     await deploy.getByLabel('Backend').selectOption('torch');
     await deploy.getByLabel(/Name clients send/).fill('support-bot');

@@ -5,11 +5,12 @@ import { DeploymentList } from '../../features/deployments/components/deployment
 import { deploymentsMessages } from '../../features/deployments/deployments.i18n.ts';
 import { useModel } from '../../features/models/api/use-models.ts';
 import { ModelDelete, ModelFacts, ModelJobs, ModelNotFound } from '../../features/models/components/model-details.tsx';
+import { ModelEvaluations } from '../../features/models/components/model-evaluations.tsx';
 import { ModelExports } from '../../features/models/components/model-exports.tsx';
 import { exportMessages, modelDetailsMessages } from '../../features/models/models.i18n.ts';
 import { useT } from '../../lib/i18n.tsx';
 
-/** One model: its facts, what uses it, export, deploy (with how to call it) and delete. */
+/** One model: its facts, the jobs and evaluations that use it, export, deploy (with how to call it) and delete. */
 export default function ModelPage({ id }: { id: string }) {
   const t = useT(modelDetailsMessages);
   const te = useT(exportMessages);
@@ -30,6 +31,9 @@ export default function ModelPage({ id }: { id: string }) {
       </Section>
       <Section title={t('jobs')} id="jobs">
         <ModelJobs model={model} />
+      </Section>
+      <Section title={t('evaluations')} id="evaluations">
+        <ModelEvaluations model={model} />
       </Section>
       <Section title={t('delete')} id="delete">
         <ModelDelete model={model} />

@@ -7,6 +7,7 @@ export const modelKeys = {
   list: () => ['models', 'list'] as const,
   detail: (id: string) => ['models', 'detail', id] as const,
   jobs: (id: string) => ['models', 'jobs', id] as const,
+  evaluations: (id: string) => ['models', 'evaluations', id] as const,
   chatTemplate: (id: string) => ['models', 'chat-template', id] as const,
 };
 
@@ -65,5 +66,22 @@ export function useDeleteModel() {
     mutationFn: ({ id, force }: { id: string; force: boolean }) => unwrap(api.models[':id'].$delete({ param: { id }, query: force ? { force: 'true' } : {} } as never)),
     // The list only: refetching the open details page would answer 404 for the model just deleted.
     onSuccess: () => void qc.invalidateQueries({ queryKey: modelKeys.list() }),
+  });
+}
+
+/**
+ * The evaluations with a column for this model: by id or name (as the request named it), or as
+ * the final result of the job that produced it (GET /evaluations, filtered here).
+ */
+export function useModelEvaluations(model: Model) {
+  return useQuery({
+    queryKey: modelKeys.evaluations(model.id),
+    queryFn: async () =>
+      (await unwrap(api.evaluations.$get())).data.filter((e) =>
+        e.models.some(({ ref }) =>
+          ref.kind === 'model' ? ref.model_id === model.id || ref.model_id === model.name : ref.kind === 'job' && ref.job_id === model.job_id && ref.checkpoint_step === undefined,
+        ),
+      ),
+    refetchInterval: 30_000,
   });
 }
