@@ -47,6 +47,8 @@ describe('detectLabelSet', () => {
     const long = 'x'.repeat(MAX_LABEL_CHARS + 1);
     expect(detectLabelSet(rows({ [long]: 10, [`${long}y`]: 10 }))).toBeNull();
     expect(detectLabelSet(rows({ only: 30 }))).toBeNull();
+    // distinct short answers that hardly repeat are free text, not labels
+    expect(detectLabelSet(rows(Object.fromEntries(Array.from({ length: 35 }, (_, i) => [`answer ${i}`, i < 5 ? 2 : 1]))))).toBeNull();
     const pref: NormalizedRow = { messages: [{ role: 'user', content: 'q' }], chosen: { role: 'assistant', content: 'a' }, rejected: { role: 'assistant', content: 'b' } };
     expect(detectLabelSet([...rows({ a: 10, b: 10 }), pref])).toBeNull();
     expect(detectLabelSet([{ text: 'a' }, { text: 'b' }, { text: 'a' }])).toBeNull();
@@ -63,8 +65,12 @@ describe('detectLabelSet', () => {
         { role: 'assistant', content: a },
       ],
     });
-    const set = detectLabelSet([multi('cancel_order'), multi('cancel_order'), multi('track_order')]);
-    expect(set!.labels.map((l) => l.label)).toEqual(['cancel_order', 'track_order']);
+    const set = detectLabelSet(['cancel_order', 'track_order', 'cancel_order', 'refund', 'track_order', 'cancel_order'].flatMap((a) => [multi(a), multi(a)]));
+    expect(set!.labels.map((l) => [l.label, l.count])).toEqual([
+      ['cancel_order', 6],
+      ['track_order', 4],
+      ['refund', 2],
+    ]);
   });
 
   it('maps each answer id to its label for splitting', () => {

@@ -12,6 +12,8 @@ export const MIN_LABELS = 2;
  * misspelt answer, not a 51st label.
  */
 export const MAX_LEFT_OUT_SHARE = 0.01;
+/** Labels repeat: on average at least this many rows each (35 distinct answers in 40 rows are free text). */
+export const MIN_ROWS_PER_LABEL = 4;
 /** Longer answers (after trimming) are text, not labels. */
 export const MAX_LABEL_CHARS = 64;
 /**
@@ -85,7 +87,8 @@ export class LabelCounter {
     const top = ranked.slice(0, MAX_LABELS);
     const covered = top.reduce((n, a) => n + a.count, 0);
     const leftOut = ranked[MAX_LABELS]?.count ?? 0;
-    if (top.length < MIN_LABELS || covered < MIN_LABEL_COVERAGE * this.rows || leftOut > Math.max(1, MAX_LEFT_OUT_SHARE * this.rows)) return null;
+    if (top.length < MIN_LABELS || covered < MIN_LABEL_COVERAGE * this.rows || covered < MIN_ROWS_PER_LABEL * top.length) return null;
+    if (leftOut > Math.max(1, MAX_LEFT_OUT_SHARE * this.rows)) return null;
     const labelOfAnswer = new Int32Array(this.order.length).fill(-1);
     top.forEach((a, i) => (labelOfAnswer[a.id] = i));
     return {
