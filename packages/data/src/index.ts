@@ -11,6 +11,7 @@ export { loadTokenizer, countTokens, encodeText, type LoadedTokenizer } from './
 export { readChatTemplate, type ChatTemplateFound } from './tokenize/read-chat-template.ts';
 export { ConversationTokenCounter } from './tokenize/conversation-tokens.ts';
 export { countChatTokens, type ChatTokenCount } from './tokenize/count-chat-tokens.ts';
+export { LabelCounter, detectLabelSet, MAX_LABELS, MIN_LABEL_COVERAGE, MAX_LABEL_CHARS } from './labels/label-counter.ts';
 export { adviseDataset, type Advice, type AdviseOptions } from './advise/advise-dataset.ts';
 export { mixDatasets, planMix, type MixInput, type MixEntry, type MixResult } from './mix/mix-datasets.ts';
 export { splitDataset, autoValidation, type SplitOptions, type SplitResult } from './split/split-dataset.ts';

@@ -39,6 +39,17 @@ describe('whet data stats and whet tokens', () => {
     expect(j.stats.tokens.total).toBeGreaterThan(0);
   });
 
+  it('prints the label set of a labelling dataset and its skew advice', async () => {
+    const rows = ['positive', 'negative', 'neutral'].flatMap((label, k) => Array.from({ length: [40, 18, 2][k]! }, (_, i) => ({ instruction: `Review ${k}-${i}`, output: label })));
+    const up = JSON.parse((await whet('data', 'upload', writeJsonl(join(home, 'sentiment.jsonl'), rows), '--json')).stdout);
+    const r = await whet('data', 'stats', up.id);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/labels: 3, covering 100\.0% of rows/);
+    expect(r.stdout).toMatch(/^ +positive +#{30} +40 \(66\.7%\)$/m);
+    expect(r.stdout).toMatch(/^ +neutral +#+ +2 \(3\.3%\)$/m);
+    expect(r.stdout).toMatch(/! Label 'neutral' has 3\.3% of rows/);
+  });
+
   it('counts the tokens of a text, and names an unknown model with a hint', async () => {
     const r = await whet('tokens', '--model', 'tiny', '--json', 'The sky is blue.');
     expect(r.code, r.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { openAsBlob, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type Dataset, type JobDataMix, WhetError } from '@whetstone/core';
+import { type Dataset, type JobDataMix, type LabelSet, WhetError } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
@@ -23,6 +23,7 @@ interface StatsReport {
       per_chinese_char: number | null;
       per_english_word: number | null;
     } | null;
+    label_set?: LabelSet | null;
   };
   advice: { level: string; code: string; message: string }[];
 }
@@ -50,14 +51,28 @@ function describeStats(r: StatsReport): string {
       lines.push(`  ${label.padStart(13)} ${'#'.repeat(Math.max(1, Math.round((30 * n) / most))).padEnd(30)} ${n}`);
     });
   }
+  if (s.label_set) lines.push(...describeLabelSet(s.label_set));
   if (r.advice.length) lines.push('advice:');
   for (const a of r.advice) lines.push(`  ${a.level === 'warning' ? '!' : '-'} ${a.message}`);
   return lines.join('\n');
 }
 
+/** A labelling set's labels, one bar each: the balance at a glance. */
+export function describeLabelSet(set: LabelSet): string[] {
+  const covered = `${(set.covered_share * 100).toFixed(1)}% of rows`;
+  const lines = [`labels: ${set.labels.length}, covering ${covered}${set.other_rows ? ` (${set.other_rows} rows answer something else)` : ''}`];
+  const most = Math.max(1, ...set.labels.map((l) => l.count));
+  const width = Math.min(24, Math.max(...set.labels.map((l) => l.label.length)));
+  for (const l of set.labels) {
+    const name = JSON.stringify(l.label).slice(1, -1); // a newline in a label stays on its line
+    lines.push(`  ${name.padEnd(width)} ${'#'.repeat(Math.max(1, Math.round((30 * l.count) / most))).padEnd(30)} ${l.count} (${(l.share * 100).toFixed(1)}%)`);
+  }
+  return lines;
+}
+
 /** The data a job trains on, for `whet jobs show`: what was drawn from each dataset, and the splits. */
 export function describeDataMix(m: JobDataMix): string[] {
-  const lines = [`data       seed ${m.seed}: ${m.rows} rows drawn${m.dedup ? `, ${m.duplicates_removed} ${m.dedup} duplicates removed` : ''}; train ${m.train}, validation ${m.validation} (${m.validation_source}), test ${m.test}`];
+  const lines = [`data       seed ${m.seed}: ${m.rows} rows drawn${m.dedup ? `, ${m.duplicates_removed} ${m.dedup} duplicates removed` : ''}; train ${m.train}, validation ${m.validation} (${m.validation_source}), test ${m.test}${m.stratified_by ? `, stratified by ${m.stratified_by}` : ''}`];
   for (const s of m.sources) {
     const how = s.samples !== null ? `samples ${s.samples}` : `weight ${s.weight}`;
     lines.push(`  ${s.dataset_id}  ${how.padEnd(14)} ${s.taken} of ${s.available} rows (${(s.share * 100).toFixed(1)}%)${s.repeated ? ', rows repeated' : ''}  ${s.name}`);

@@ -18,6 +18,7 @@ export function describeJob(j: Job): string {
     `progress   step ${p.step}/${p.total_steps ?? '?'}  loss ${p.loss?.toFixed(4) ?? '--'}  eval_loss ${p.eval_loss?.toFixed(4) ?? '--'}  ETA ${duration(p.eta_seconds)}`,
   ];
   if (j.data_mix) lines.push(...describeDataMix(j.data_mix));
+  if (j.label_set) lines.push(`labels     ${j.label_set.labels.map((l) => `${JSON.stringify(l.label)} ${l.count}`).join(', ')}`);
   if (j.output_model_id) lines.push(`result     model ${j.output_model_id}`);
   if (j.error) lines.push(`error      ${j.error.code}: ${j.error.message}`, `hint       ${j.error.hint}`);
   lines.push('hyperparameters:');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BudgetSchema, HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
 import { MessageSchema } from './conversation.ts';
 import { exactlyOneOf } from './exactly-one-of.ts';
+import { LabelSetSchema } from './label-set.ts';
 
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -32,6 +33,7 @@ export const ModelSchema = z.object({
   base_model_id: z.string().nullable(),
   job_id: z.string().nullable(),
   checkpoint_step: z.number().int().nullable().optional().describe('For a model registered from a job checkpoint: its step (the files are a copy in the model store).'),
+  label_set: LabelSetSchema.nullable().optional().describe("For a job's result trained on a labelling set: the labels it learned (serving may constrain answers to them)."),
   created_at: z.string(),
 });
 export type Model = z.infer<typeof ModelSchema>;
@@ -90,6 +92,7 @@ export const DatasetSchema = z.object({
   errors: z.array(DatasetLineErrorSchema),
   error_counts: z.record(z.string(), z.number().int()),
   stats: z.record(z.string(), z.unknown()).nullable(),
+  label_set: LabelSetSchema.nullable().optional().describe('Detected at upload when the answers come from a small closed set (a labelling dataset); null otherwise.'),
   created_at: z.string(),
 });
 export type Dataset = z.infer<typeof DatasetSchema>;
@@ -177,6 +180,7 @@ export const JobDataMixSchema = z.object({
   validation: z.number().int(),
   test: z.number().int(),
   validation_source: z.enum(['dataset', 'split', 'none']),
+  stratified_by: z.enum(['label']).nullable().optional().describe('"label": the data is a labelling set, so validation and test keep each label\'s share; null: rows drawn at random.'),
   paths: z.object({ train: z.string(), validation: z.string().nullable(), test: z.string().nullable() }),
 });
 export type JobDataMix = z.infer<typeof JobDataMixSchema>;
@@ -194,6 +198,7 @@ export const JobSchema = z.object({
     .nullable()
     .optional()
     .describe('The training data prepared for the job (mix, de-duplication, splits); null when the dataset is used as uploaded.'),
+  label_set: LabelSetSchema.nullable().optional().describe('The labels of the training rows when they are a labelling set (the model registered from the job keeps them); null otherwise.'),
   request: z.unknown().describe('The body the job was created with.'),
   hyperparameters: z.record(z.string(), z.unknown()).describe('Resolved values.'),
   resolved: z.record(z.string(), ResolvedValueSchema).describe('Each resolved value with its reason.'),

@@ -25,6 +25,7 @@ function stats(lengths: number[], extra: Partial<DatasetStats> = {}): DatasetSta
       per_chinese_char: null,
       per_english_word: null,
     },
+    label_set: null,
     ...extra,
   };
 }
@@ -67,5 +68,19 @@ describe('adviseDataset', () => {
     const a = adviseDataset(s, { maxSeqLen: 512 });
     expect(a.find((x) => x.code === 'duplicates')!.message).toContain('3 samples (1.5%)');
     expect(codes(a)).toContain('no_token_stats');
+  });
+
+  it('warns when labels are skewed: a rare label, or the most frequent more than 3x the least', () => {
+    const set = (counts: Record<string, number>) => {
+      const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+      return { labels: Object.entries(counts).map(([label, count]) => ({ label, count, share: count / rows })), covered_share: 1, other_rows: 0 };
+    };
+    const skew = (counts: Record<string, number>) => adviseDataset(stats(Array(100).fill(50), { label_set: set(counts) })).find((a) => a.code === 'label_skew');
+    const rare = skew({ positive: 60, negative: 37, neutral: 3 })!;
+    expect(rare).toMatchObject({ level: 'warning', words: { rarest: 'neutral', most: 'positive' }, numbers: { rarest_count: 3, rarest_pct: 3, most_count: 60, ratio: 20, rare_labels: 1 } });
+    expect(rare.message).toMatch(/Label 'neutral' has 3% of rows.*never predict it; add examples or weight the mix/);
+    expect(skew({ yes: 70, no: 30 })).toBeUndefined();
+    expect(skew({ yes: 76, no: 24 })).toMatchObject({ numbers: { ratio: 3.2, rare_labels: 0 } });
+    expect(adviseDataset(stats(Array(100).fill(50))).map((a) => a.code)).not.toContain('label_skew');
   });
 });

@@ -7,6 +7,8 @@ export interface Advice {
   message: string;
   /** The numbers behind the message, for a UI to show or a script to test. */
   numbers?: Record<string, number>;
+  /** Names behind the message (a label), for a UI to show beside the numbers. */
+  words?: Record<string, string>;
 }
 
 export interface AdviseOptions {
@@ -22,12 +24,16 @@ export interface AdviseOptions {
 export const TOO_FEW_SAMPLES = 100;
 /** The rule of thumb for models under 20B: about this many good samples. */
 export const SUGGESTED_SAMPLES = 1000;
+/** A labelling set is skewed when its most frequent label has more than this many times the rows of the least... */
+export const LABEL_SKEW_RATIO = 3;
+/** ...or when a label has under this share of rows. */
+export const RARE_LABEL_SHARE = 0.05;
 export const LONG_SAMPLE_TOKENS = 4096;
 export const LONG_SAMPLE_SHARE = 0.2;
 
 /**
  * Plain-words advice about a dataset, each with the numbers behind it: size against the rule of
- * thumb, duplicates, the context length that covers 95% of samples, samples a max_seq_len cuts.
+ * thumb, duplicates, labels far from balanced, the context length that covers 95% of samples, samples a max_seq_len cuts.
  */
 export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Advice[] {
   const out: Advice[] = [];
@@ -66,6 +72,9 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
       numbers: { samples: n, exact, normalized },
     });
   }
+
+  const skew = labelSkew(stats);
+  if (skew) out.push(skew);
 
   const t = stats.tokens;
   if (!t) {
@@ -124,6 +133,29 @@ export function adviseDataset(stats: DatasetStats, opts: AdviseOptions = {}): Ad
     }
   }
   return out;
+}
+
+/** Advice when a labelling set's labels are far from balanced: the model may never predict the rare ones. */
+function labelSkew(stats: DatasetStats): Advice | null {
+  const labels = stats.label_set?.labels;
+  if (!labels || labels.length < 2) return null;
+  const most = labels[0]!;
+  const rarest = labels.at(-1)!;
+  const ratio = most.count / rarest.count;
+  if (ratio <= LABEL_SKEW_RATIO && rarest.share >= RARE_LABEL_SHARE) return null;
+  const rare = labels.filter((l) => l.share < RARE_LABEL_SHARE).length;
+  const rarestPct = round1(100 * rarest.share);
+  return {
+    level: 'warning',
+    code: 'label_skew',
+    message: `Label '${rarest.label}' has ${rarestPct}% of rows (${fmt(rarest.count)}) against ${fmt(most.count)} for '${most.label}' (${round1(ratio)}x): the model may never predict it; add examples or weight the mix.`,
+    numbers: { labels: labels.length, rarest_count: rarest.count, rarest_pct: rarestPct, most_count: most.count, ratio: round1(ratio), rare_labels: rare, rare_share_pct: 100 * RARE_LABEL_SHARE },
+    words: { rarest: rarest.label, most: most.label },
+  };
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
 }
 
 /** The next multiple of 256 (at least 256): the values max_seq_len usually takes. */

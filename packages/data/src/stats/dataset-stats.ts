@@ -1,3 +1,4 @@
+import type { LabelSet } from '@whetstone/core';
 import type { LengthHistogram, LengthSummary } from './length-summary.ts';
 
 /** What a dataset holds, as stored on the Dataset and shown in the UI. */
@@ -11,6 +12,8 @@ export interface DatasetStats {
   /** Rows that repeat an earlier row, exactly and once normalized (case, width, spaces, punctuation). */
   duplicates: { exact: number; normalized: number };
   tokens: TokenStats | null;
+  /** The answers' closed set when the rows are a labelling set (see labels/label-counter.ts); null otherwise. */
+  label_set: LabelSet | null;
 }
 
 export interface TokenStats {

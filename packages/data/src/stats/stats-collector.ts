@@ -8,6 +8,7 @@ import { rowDedupKey } from './row-dedup-key.ts';
 import { KeySet } from './key-set.ts';
 import { histogram, lengthCounts, LengthList, summarize } from './length-summary.ts';
 import { rowTurns } from './row-turns.ts';
+import { LabelCounter } from '../labels/label-counter.ts';
 
 const SAMPLE_CHINESE_CHARS = 50_000;
 const SAMPLE_ENGLISH_WORDS = 20_000;
@@ -16,7 +17,8 @@ const ENGLISH_WORD = /[A-Za-z]+(?:'[A-Za-z]+)*/g;
 
 /**
  * Statistics over the rows of a dataset, fed one normalized row at a time. Memory is a few
- * bytes per row (one length or two, two hashes), never the rows themselves.
+ * bytes per row (one length or two, two hashes), never the rows themselves, plus one entry per
+ * distinct short answer for label detection (capped).
  */
 export class StatsCollector {
   private rows = 0;
@@ -33,6 +35,7 @@ export class StatsCollector {
   private chineseSample: string[] = [];
   private chineseSampleChars = 0;
   private englishSample: string[] = [];
+  private readonly labels = new LabelCounter();
 
   constructor(private readonly tokens: { counter: ConversationTokenCounter; tokenizer: LoadedTokenizer } | null = null) {}
 
@@ -57,6 +60,7 @@ export class StatsCollector {
     if (!this.exact.add(textKey(line))) this.exactDups++;
     if (!this.normalized.add(rowDedupKey(row))) this.normalizedDups++;
 
+    this.labels.add(row);
     if (this.tokens) this.tokenLengths.push(this.countRowTokens(row));
   }
 
@@ -75,6 +79,7 @@ export class StatsCollector {
       english_words: this.chars.englishWords,
       duplicates: { exact: this.exactDups, normalized: this.normalizedDups },
       tokens: null,
+      label_set: this.labels.result(),
     };
     if (this.tokens) {
       const sorted = this.tokenLengths.sorted();

@@ -112,6 +112,7 @@ async function validateAndStore(
         errors: r.errors,
         error_counts: r.error_counts,
         stats: { ...(r.stats as unknown as Record<string, unknown>), container: r.container, dropped_rows: r.dropped_rows },
+        label_set: r.stats.label_set,
       };
     },
   );

@@ -52,6 +52,8 @@ export async function datasetTokenStats(ctx: AppContext, dataset: Dataset, opts:
     if (!dataset.stats) throw new WhetError('DATASET_NOT_READY', `dataset ${dataset.id} has no statistics yet (status "${dataset.status}")`, { field: 'id' });
     stats = dataset.stats as unknown as DatasetStats;
   }
+  // statistics counted before labels were detected (an older cache) take the dataset's
+  stats = { ...stats, label_set: stats.label_set ?? dataset.label_set ?? null };
   const advice = adviseDataset(stats, {
     maxSeqLen: opts.maxSeqLen,
     contextLength: model?.context_length ?? undefined,

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, type JobCreate, type JobDataMix, WhetError } from '@whetstone/core';
+import { type Dataset, type JobCreate, type JobDataMix, type LabelSet, WhetError } from '@whetstone/core';
 import { autoValidation, mixDatasets, planMix, splitDataset } from '@whetstone/data';
 
 type MixEntry = NonNullable<JobCreate['datasets']>[number];
@@ -54,7 +54,9 @@ export function plannedTrainRows(sources: JobDataSource[], body: JobCreate): num
 /**
  * Writes the job's data under `dir` (train.jsonl, validation.jsonl, test.jsonl): the datasets
  * mixed by weight or sample count with `seed`, repeats dropped on request, then split with the
- * same seed. A single dataset drawn whole is split in place of a mix, without a copy first.
+ * same seed (per label when the rows are a labelling set). A single dataset drawn whole is split
+ * in place of a mix, without a copy first. Returns the job's data_mix and its training rows'
+ * label set.
  */
 export async function prepareJobData(
   dir: string,
@@ -62,7 +64,7 @@ export async function prepareJobData(
   body: JobCreate,
   seed: number,
   validationDatasetPath: string | null,
-): Promise<JobDataMix> {
+): Promise<{ mix: JobDataMix; labelSet: LabelSet | null }> {
   mkdirSync(dir, { recursive: true });
   const single = sources.length === 1 && sources[0]!.entry.samples === undefined;
   const mixPath = join(dir, 'mix.jsonl');
@@ -89,7 +91,7 @@ export async function prepareJobData(
       dedup: body.dedup,
       outDir: dir,
     });
-    return {
+    const mix: JobDataMix = {
       seed,
       sources: sources.map((s, i) => ({
         dataset_id: s.dataset.id,
@@ -108,8 +110,10 @@ export async function prepareJobData(
       validation: split.validation,
       test: split.test,
       validation_source: validationDatasetPath ? 'dataset' : split.validation > 0 ? 'split' : 'none',
+      stratified_by: split.stratified_by,
       paths: { train: split.paths.train, validation: validationDatasetPath ?? split.paths.validation, test: split.paths.test },
     };
+    return { mix, labelSet: split.label_set };
   } finally {
     rmSync(mixPath, { force: true });
   }

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, type Job, type JobCreate, type JobDataMix, type Model, WhetError } from '@whetstone/core';
+import { type Dataset, type Job, type JobCreate, type JobDataMix, type LabelSet, type Model, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { tokenP99ForJob } from '../datasets/dataset-token-stats.ts';
 import { checkSamePurpose, type JobDataSource, needsPreparedData, plannedTrainRows, prepareJobData } from '../datasets/prepare-job-data.ts';
@@ -72,10 +72,12 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
   }
   const id = newId('job');
   let dataMix: JobDataMix | null = null;
+  // The training rows' labels: of the prepared data when the job splits or mixes, else the dataset's as detected at upload.
+  let labelSet: LabelSet | null = prepared ? null : (dataset.label_set ?? null);
   try {
     if (prepared) {
       const validationPath = validation ? datasetDataPath(ctx.config.home, validation.id) : null;
-      dataMix = await prepareJobData(join(jobDir(ctx.config.home, id), 'data'), sources, body, values.seed, validationPath);
+      ({ mix: dataMix, labelSet } = await prepareJobData(join(jobDir(ctx.config.home, id), 'data'), sources, body, values.seed, validationPath));
       ({ values, resolved } = resolve(dataMix.train)); // the rows de-duplication left
     }
     await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
@@ -96,6 +98,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     dataset_id: dataset.id,
     validation_dataset_id: validation?.id ?? null,
     data_mix: dataMix,
+    label_set: labelSet,
     request: body,
     hyperparameters: values,
     resolved,

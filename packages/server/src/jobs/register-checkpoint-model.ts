@@ -77,6 +77,7 @@ async function register(ctx: AppContext, job: Job, step: number, body: Checkpoin
     base_model_id: job.model_id,
     job_id: job.id,
     checkpoint_step: step,
+    label_set: job.label_set ?? null,
     created_at: nowIso(),
   };
   ctx.store.insertModel(model);

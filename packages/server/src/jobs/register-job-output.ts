@@ -22,6 +22,7 @@ export function registerJobOutput(store: Store, job: Job, result: Extract<Worker
     has_chat_template: base?.has_chat_template ?? false,
     base_model_id: job.model_id,
     job_id: job.id,
+    label_set: job.label_set ?? null, // what it was trained to answer: serving may constrain answers to it
     created_at: nowIso(),
   };
   store.insertModel(model);

@@ -27,6 +27,7 @@ import {
   JobMoveSchema,
   JobResumeSchema,
   JobSchema,
+  LabelSetSchema,
   MetricPointSchema,
   ModelChatTemplateSchema,
   ModelCreateSchema,
@@ -79,6 +80,23 @@ const STATS_QUERY = {
   max_seq_len: whole(1_048_576, 1).describe('Also count the samples this length would cut.'),
   wait_ms: whole(600_000).describe('How long to wait for a large file to be counted before answering 202 (default 10000).'),
 };
+/** GET /datasets/{id}/stats, in outline: the statistics' fields stay open, the label set and advice are spelt out. */
+const DatasetStatsReportDoc = z
+  .object({
+    dataset_id: z.string(),
+    status: z.enum(['ready', 'counting']),
+    stats: z.object({ rows: z.number().int(), label_set: LabelSetSchema.nullable() }).loose(),
+    advice: z.array(
+      z.object({
+        level: z.enum(['info', 'warning']),
+        code: z.string().describe('e.g. too_few_samples, duplicates, label_skew, context_p95, truncation'),
+        message: z.string(),
+        numbers: z.record(z.string(), z.number()).optional(),
+        words: z.record(z.string(), z.string()).optional().describe('Names in the message (label_skew: rarest, most).'),
+      }),
+    ),
+  })
+  .loose();
 const SAMPLES_QUERY = {
   sort: z.enum(['index', 'worst', 'disagreement']),
   label: z.string(),
@@ -110,7 +128,7 @@ export const ROUTES: RouteDoc[] = [
     response: z.object({ dataset_id: z.string(), total: z.number().int(), offset: z.number().int(), limit: z.number().int(), data: z.array(z.object({ row: z.number().int(), value: z.unknown() })) }),
     query: { offset: SEQ.describe('Rows to skip.'), limit: z.number().int().min(1).max(100).describe('Rows to return (default 20).') },
   },
-  { method: 'get', path: '/datasets/{id}/stats', summary: "Statistics and advice (?model=ID|NAME: token counts with that model's tokenizer and chat template; ?max_seq_len=N: samples it would cut; a large file answers 202 with status counting after ?wait_ms, default 10 s: ask again)", query: STATS_QUERY, also: [202] },
+  { method: 'get', path: '/datasets/{id}/stats', summary: "Statistics and advice (?model=ID|NAME: token counts with that model's tokenizer and chat template; ?max_seq_len=N: samples it would cut; a large file answers 202 with status counting after ?wait_ms, default 10 s: ask again); a labelling set shows stats.label_set and label_skew advice", query: STATS_QUERY, response: DatasetStatsReportDoc, also: [202] },
   { method: 'post', path: '/tokens', summary: "Count the tokens of a text or a chat with a model's own tokenizer", body: TokenCountRequestSchema, errors: [503] },
   { method: 'get', path: '/jobs', summary: 'List jobs (?status=queued,running)', response: list(JobSchema), query: { status: z.string().describe('Comma-separated statuses, e.g. queued,running.') } },
   {

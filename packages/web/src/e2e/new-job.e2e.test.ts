@@ -75,6 +75,35 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await c.close();
   });
 
+  it('a labelling dataset shows its labels with counts and share bars, and advice on the rare label', async () => {
+    const rows = ['positive', 'negative', 'neutral'].flatMap((label, k) => Array.from({ length: [40, 18, 2][k]! }, (_, i) => ({ instruction: `Classify review ${k}-${i}.`, output: label })));
+    const up = await api.upload(writeJsonl(join(home, 'reviews.jsonl'), rows));
+    expect(up.status).toBe(201);
+    const c = await openConsole(browser, `${server.url}/data/${up.body.id}`);
+    const stats = c.page.locator('.dataset-stats[data-status=ready]');
+    await stats.waitFor({ timeout: 30_000 });
+    const table = stats.getByRole('table', { name: /3 labels cover 100% of rows/ });
+    expect(await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())))).toEqual([
+      ['positive', '40', '66.7%'],
+      ['negative', '18', '30%'],
+      ['neutral', '2', '3.3%'],
+    ]);
+    const bar = (label: string) => table.locator(`tr[data-label=${label}] .share-bar > span`).evaluate((e) => (e as HTMLElement).style.width);
+    expect([await bar('positive'), await bar('neutral')]).toEqual(['100%', '5%']);
+    await expect(stats.locator('[data-advice=label_skew]').innerText()).resolves.toMatch(/Label 'neutral' has 3\.3% of rows \(2\) against 40 for 'positive' \(20×\): the model may never predict it/);
+    await screenshot(c.page, 'dataset-labels-en');
+    await expectAccessible(c.page);
+
+    await c.page.getByRole('button', { name: '中文' }).click();
+    await stats.getByRole('table', { name: /3 个标签覆盖了 100% 的行/ }).waitFor();
+    await expect(stats.locator('[data-advice=label_skew]').innerText()).resolves.toMatch(/标签“neutral”只占 3\.3% 的行/);
+    expect(await untranslatedLabels(c.page)).toEqual([]);
+    await screenshot(c.page, 'dataset-labels-zh');
+    await expectAccessible(c.page);
+    expect(c.errors).toEqual([]);
+    await c.close();
+  });
+
   it('the form resolves "auto" with reasons, puts the server\'s complaint beside its field, launches LoRA and lands on the job, which succeeds', async () => {
     const c = await openConsole(browser, `${server.url}/data/${datasetId}`);
     await c.page.getByRole('link', { name: 'Fine-tune on this data' }).click();

@@ -7,11 +7,12 @@ import { useDatasetStats, type DatasetStatsReport } from '../api/use-dataset-sta
 import { useStatsModels } from '../api/use-stats-models.ts';
 import { adviceMessages, datasetDetailMessages } from '../data.i18n.ts';
 import { lengthBins, seqLenCovering } from '../utils/length-bins.ts';
+import { LabelSetTable } from './label-set-table.tsx';
 import { LengthHistogram } from './length-histogram.tsx';
 
 /**
  * Token statistics of a ready dataset with a chosen model's tokenizer: the numbers, the length
- * histogram and the advice (which max_seq_len keeps 95% and 99% of samples whole, whether the
+ * histogram, a labelling set's labels and the advice (which max_seq_len keeps 95% and 99% of samples whole, whether the
  * data fits the model's context). A large file is counted in the background; this polls.
  */
 export function DatasetStats({ datasetId }: { datasetId: string }) {
@@ -81,6 +82,12 @@ function StatsReport({ report }: { report: DatasetStatsReport }) {
           </div>
         ))}
       </dl>
+      {report.stats.label_set && (
+        <>
+          <h3>{t('labels')}</h3>
+          <LabelSetTable set={report.stats.label_set} />
+        </>
+      )}
       {tokens ? (
         <>
           <h3>{t('histogram')}</h3>
@@ -106,7 +113,7 @@ function StatsReport({ report }: { report: DatasetStatsReport }) {
           .filter((a) => a.code !== 'context_p95')
           .map((a) => (
             <li key={a.code} data-advice={a.code} className={a.level === 'warning' ? 'warning' : undefined}>
-              {a.code in adviceMessages.en ? ta(a.code as keyof typeof adviceMessages.en, a.numbers) : <span translate="no">{a.message}</span>}
+              {a.code in adviceMessages.en ? ta(a.code as keyof typeof adviceMessages.en, { ...a.numbers, ...a.words }) : <span translate="no">{a.message}</span>}
             </li>
           ))}
       </ul>
