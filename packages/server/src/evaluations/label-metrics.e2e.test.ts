@@ -1,32 +1,13 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema } from '@whetstone/core';
 import type { RunningServer } from '@whetstone/server';
 import { apiAt } from '../../../../test-support/api-client.ts';
+import { runWhet } from '../../../../test-support/run-whet.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { fixedAnswerEndpoint, REVIEW_TEST as TEST, REVIEW_TRAIN as TRAIN } from '../../../../test-support/labelled-reviews.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { writeJsonl } from '../../../../test-support/toy-data.ts';
-
-const review = (text: string, label: string) => ({ messages: [{ role: 'user', content: `Review: ${text}\nSentiment?` }, { role: 'assistant', content: label }] });
-const TRAIN = [
-  review('A moving, beautiful film.', 'positive'),
-  review('Dull, slow and far too long.', 'negative'),
-  review('The best concert I have been to.', 'positive'),
-  review('The food was cold and bland.', 'negative'),
-  review('Friendly staff and a lovely room.', 'positive'),
-  review('It broke after two days.', 'negative'),
-  review('Great value, would buy again.', 'positive'),
-  review('Nobody answered the phone.', 'negative'),
-];
-// Two rows copied as they are, one with its case and spacing changed, two new ones.
-const TEST = [
-  TRAIN[0]!,
-  TRAIN[1]!,
-  review('great VALUE,   would buy again.', 'positive'),
-  review('A charming little book.', 'positive'),
-  review('The battery died within an hour.', 'negative'),
-];
 
 // The real server over HTTP, the real worker training a tiny LoRA job and generating with it;
 // one double: an OpenAI-compatible endpoint on 127.0.0.1 that answers "Positive!" to everything,
@@ -34,28 +15,19 @@ const TEST = [
 describe('labelled evaluation of a job result: per-label metrics, confusion matrix, training overlap', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  let endpoint: Server;
+  let endpoint: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
   let api: ReturnType<typeof apiAt>;
 
   beforeAll(async () => {
-    endpoint = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Positive!' }, finish_reason: 'stop' }] }));
-      });
-    });
-    await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', r));
+    endpoint = await fixedAnswerEndpoint('Positive!');
     server = await testServer(home);
     api = apiAt(server.url);
     expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-    const port = (endpoint.address() as { port: number }).port;
-    expect((await api.post('/connections', { name: 'always-positive', base_url: `http://127.0.0.1:${port}/v1`, model: 'm' })).status).toBe(201);
+    expect((await api.post('/connections', { name: 'always-positive', base_url: endpoint.url, model: 'm' })).status).toBe(201);
   }, 120_000);
   afterAll(async () => {
     await server?.close();
-    endpoint?.closeAllConnections();
-    await new Promise((r) => endpoint?.close(r));
+    await endpoint?.close();
     cleanup();
   });
 
@@ -120,5 +92,11 @@ describe('labelled evaluation of a job result: per-label metrics, confusion matr
     expect(a.per_label[1]).toEqual({ label: 'negative', precision: 0, recall: 0, f1: 0, support: 2 });
     expect(a.macro_f1).toBeCloseTo(37.5, 10);
     expect(a.weighted_f1).toBeCloseTo(45, 10);
+
+    // `whet eval show` prints the same, the warning included.
+    const shown = await runWhet(server.url, ['eval', 'show', e.id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`warning: tuned: 3 of 5 test rows also appear in the training data of ${job.id} (2 exact, 1 more once case, spacing and punctuation are ignored)`);
+    expect(shown.stdout).toMatch(/always: macro-F1 37\.50, weighted-F1 45\.00\nLABEL\s+PRECISION\s+RECALL\s+F1\s+SUPPORT\npositive\s+60\.00\s+100\.00\s+75\.00\s+3\n/);
   }, 600_000);
 });

@@ -14,6 +14,7 @@ export const metricMessages = defineMessages({
     'rouge-l': 'ROUGE-L',
     exact_match: 'Exact match',
     label_accuracy: 'Label accuracy',
+    macro_f1: 'Macro-F1',
   } satisfies Record<MetricName, string>,
   zh: {
     'bleu-4': 'BLEU-4 分数',
@@ -22,6 +23,7 @@ export const metricMessages = defineMessages({
     'rouge-l': 'ROUGE-L 分数',
     exact_match: '完全匹配率',
     label_accuracy: '标签准确率',
+    macro_f1: '宏平均 F1',
   },
 });
 
