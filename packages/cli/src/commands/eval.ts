@@ -88,7 +88,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--top-p <p>', '', Number, 1)
     .option('--seed <n>', '', Number, 0)
     .option('--limit <n>', 'the first N rows only', Number)
-    .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy')
+    .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy, per-label precision/recall/F1, macro-F1 and a confusion matrix')
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')

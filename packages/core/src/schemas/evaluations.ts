@@ -56,7 +56,7 @@ export const EvaluationCreateSchema = z
       .array(z.string().min(1))
       .min(2)
       .optional()
-      .describe('A classification task\'s label set: each answer is mapped to the label it names, and label accuracy is reported.'),
+      .describe('A classification task\'s label set: each answer is mapped to the label it names; label accuracy, per-label precision, recall and F1, macro-F1 and a confusion matrix are reported.'),
     batch_size: z.number().int().min(1).max(256).default(16),
   })
   .strict()
