@@ -19,6 +19,8 @@ export { normalizeRow } from './formats/normalize-row.ts';
 export { detectRowFormat } from './formats/detect-format.ts';
 export { LINE_ERROR_CODES, type LineErrorCode } from './errors/line-error-codes.ts';
 export type { DedupMode } from './stats/dedup-key.ts';
+export { PromptIndex, rowPrompt, countPromptOverlap, type PromptOverlap } from './overlap/prompt-index.ts';
+export { trainingOverlap } from './overlap/training-overlap.ts';
 export {
   FORMAT_NAMES,
   CONTAINER_NAMES,

@@ -1,6 +1,7 @@
 import { WhetError } from '@whetstone/core';
 
 import { normalizeAnswer, type NormalizeOptions } from './exact-match.ts';
+import { prepareLabelSet } from './label-set.ts';
 
 export interface AccuracyOptions extends NormalizeOptions {
   /**
@@ -30,17 +31,7 @@ export function accuracy(predictions: readonly string[], references: readonly st
       hint: 'Pass one prediction per reference, in the same order.',
     });
   }
-  const labels = opts.labels?.map((l) => normalizeAnswer(l, opts)).filter((l) => l.length > 0);
-  if (labels !== undefined) {
-    const known = new Set(labels);
-    const unknown = [...new Set(references.map((r) => normalizeAnswer(r, opts)).filter((r) => !known.has(r)))];
-    if (unknown.length > 0) {
-      throw new WhetError('INVALID_REQUEST', `references outside the label set: ${unknown.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`, {
-        hint: `Add them to labels, or fix the references; labels are ${labels.map((l) => JSON.stringify(l)).join(', ')}.`,
-        field: 'labels',
-      });
-    }
-  }
+  const labels = opts.labels === undefined ? undefined : prepareLabelSet(opts.labels, references, opts).normalized;
 
   let correct = 0;
   let invalid = 0;

@@ -3,6 +3,7 @@ import { WhetError, type Evaluation, type EvaluationCreateInput, type Evaluation
 import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
 import type { ApiClient } from '../client.ts';
 import { followEvaluation } from '../follow-evaluation.ts';
+import { describeEvaluation } from '../describe-evaluation.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -42,25 +43,6 @@ export function parseModelItem(item: string, opts: { concurrency?: number } = {}
 }
 
 const fmt = (x: number) => x.toFixed(2);
-
-export function describeEvaluation(e: Evaluation): string {
-  const lines = [`${e.id}  ${e.name}`, `status   ${e.status}   test set ${e.dataset.source} ${e.dataset.id} (${e.dataset.rows} rows)   baseline ${e.models[e.baseline].label}`];
-  if (e.error) lines.push(`error    ${e.error.code}: ${e.error.message}`);
-  const rows = e.models.map((m, i) => {
-    const row: Record<string, string> = { model: m.label, status: m.status === 'running' ? `running ${m.progress.done}/${m.progress.total}` : m.status };
-    for (const k of METRIC_KEYS) {
-      const v = m.metrics?.[k];
-      const d = m.deltas?.[k];
-      row[k] = v === undefined ? '' : i === e.baseline || d === undefined ? fmt(v) : `${fmt(v)} (${d >= 0 ? '+' : ''}${fmt(d)})`;
-    }
-    return row;
-  });
-  const labelled = e.models.some((m) => m.label_accuracy);
-  if (labelled) e.models.forEach((m, i) => (rows[i].accuracy = m.label_accuracy ? `${fmt(m.label_accuracy.accuracy)} (${m.label_accuracy.invalid} invalid)` : ''));
-  lines.push(table(rows, ['model', 'status', ...METRIC_KEYS, ...(labelled ? ['accuracy'] : [])]));
-  for (const m of e.models) if (m.error) lines.push(`${m.label}: ${m.error.code}: ${m.error.message}\n  hint: ${m.error.hint}`);
-  return lines.join('\n');
-}
 
 function describeSamples(samples: EvaluationSample[]): string {
   return samples
@@ -106,7 +88,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--top-p <p>', '', Number, 1)
     .option('--seed <n>', '', Number, 0)
     .option('--limit <n>', 'the first N rows only', Number)
-    .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy')
+    .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy, per-label precision/recall/F1, macro-F1 and a confusion matrix')
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')

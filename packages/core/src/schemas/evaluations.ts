@@ -56,7 +56,7 @@ export const EvaluationCreateSchema = z
       .array(z.string().min(1))
       .min(2)
       .optional()
-      .describe('A classification task\'s label set: each answer is mapped to the label it names, and label accuracy is reported.'),
+      .describe('A classification task\'s label set: each answer is mapped to the label it names; label accuracy, per-label precision, recall and F1, macro-F1 and a confusion matrix are reported.'),
     batch_size: z.number().int().min(1).max(256).default(16),
   })
   .strict()
@@ -78,6 +78,37 @@ export const METRIC_NAMES = ['bleu-4', 'rouge-1', 'rouge-2', 'rouge-l', 'sacrebl
 const Metrics = z.object(Object.fromEntries(METRIC_NAMES.map((k) => [k, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>);
 const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string() });
 
+/** One label's scores (each 0 to 100); support = how many references carry it. */
+export const LabelScoreSchema = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
+export type LabelScore = z.infer<typeof LabelScoreSchema>;
+
+/** Per-label precision, recall and F1, their averages and the confusion matrix of a labelled column. */
+export const LabelMetricsSchema = z.object({
+  labels: z.array(z.string()).describe('The label set, in the order of `per_label` and of the confusion rows and columns.'),
+  per_label: z.array(LabelScoreSchema),
+  macro_f1: z.number().describe('Unweighted mean F1 (0 to 100) over the labels that occur in the references or the answers.'),
+  weighted_f1: z.number().describe('Mean F1 (0 to 100) weighted by support.'),
+  confusion: z
+    .array(z.array(z.number().int()))
+    .describe('Row i = reference label i; column j = answers mapped to label j, then one last column of invalid answers (that named no label). The cells sum to the rows scored.'),
+});
+export type LabelMetrics = z.infer<typeof LabelMetricsSchema>;
+
+/** How many test prompts also appear in the training data of the job a column's model came from. */
+export const TrainingOverlapSchema = z.object({
+  job_id: z.string(),
+  exact: z.number().int().describe('Test rows whose prompt (user turns) equals a training row\'s, character for character.'),
+  normalized: z.number().int().describe('Test rows whose prompt equals a training row\'s once case, width, spacing and punctuation are ignored (the exact ones included).'),
+  test_rows: z.number().int(),
+});
+export type TrainingOverlap = z.infer<typeof TrainingOverlapSchema>;
+
 export const EvaluationColumnSchema = z.object({
   label: z.string(),
   ref: EvaluationModelRefSchema,
@@ -92,6 +123,10 @@ export const EvaluationColumnSchema = z.object({
   tokens_per_sec: z.number().nullable(),
   /** With a label set: accuracy (0 to 100) after mapping each answer to the label it names; `invalid` answers named none. */
   label_accuracy: z.object({ accuracy: z.number(), correct: z.number().int(), total: z.number().int(), invalid: z.number().int() }).nullable().optional(),
+  /** With a label set: per-label precision, recall, F1, macro- and weighted-F1 and the confusion matrix. */
+  label_metrics: LabelMetricsSchema.nullable().optional(),
+  /** For a job's result: test rows whose prompt is in that job's training data (those scores measure memory). Null for other models. */
+  overlap: TrainingOverlapSchema.nullable().optional(),
 });
 export type EvaluationColumn = z.infer<typeof EvaluationColumnSchema>;
 

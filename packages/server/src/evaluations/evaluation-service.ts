@@ -74,6 +74,8 @@ export class EvaluationService {
         failed_rows: 0,
         tokens_per_sec: null,
         label_accuracy: null,
+        label_metrics: null,
+        overlap: null,
       })),
       created_at: nowIso(),
       finished_at: null,

@@ -11,13 +11,14 @@ import {
   type EvaluationCreate,
   type EvaluationSample,
 } from '@whetstone/core';
-import { accuracy, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
+import { accuracy, labelReport, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
 import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { startWorker } from '../jobs/worker-process.ts';
 import type { EvaluationStore } from '../store/evaluation-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ConnectionStore } from '../store/connection-store.ts';
+import { columnOverlaps } from './column-overlap.ts';
 import { endpointColumn } from './endpoint-column.ts';
 import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
 import { resolveTorchTarget } from './resolve-column.ts';
@@ -61,6 +62,9 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
   const promptsPath = join(dir, 'prompts.jsonl');
   writeFileSync(promptsPath, rows.map((r) => JSON.stringify({ id: r.index, messages: r.messages })).join('\n') + '\n');
   evaluation.status = 'running';
+  // Before generating, so that a warning shows while the columns run.
+  const overlaps = await columnOverlaps(evaluation.models.map((c) => c.ref), rows, deps.store, deps.config.home);
+  evaluation.models.forEach((c, i) => (c.overlap = overlaps[i]));
   save();
 
   const outputs: (ColumnOutput | null)[] = [];
@@ -80,6 +84,7 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
       if (request.labels) {
         const { accuracy: acc, correct, total, invalid } = accuracy(pairs.map((p) => p.prediction), pairs.map((p) => p.reference), { labels: request.labels });
         column.label_accuracy = { accuracy: acc, correct, total, invalid };
+        column.label_metrics = labelReport(pairs.map((p) => p.prediction), pairs.map((p) => p.reference), request.labels);
       }
       column.failed_rows = out.rowErrors.filter(Boolean).length;
       column.tokens_per_sec = out.tokensPerSec;

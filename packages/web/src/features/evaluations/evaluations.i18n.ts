@@ -14,6 +14,7 @@ export const metricMessages = defineMessages({
     'rouge-l': 'ROUGE-L',
     exact_match: 'Exact match',
     label_accuracy: 'Label accuracy',
+    macro_f1: 'Macro-F1',
   } satisfies Record<MetricName, string>,
   zh: {
     'bleu-4': 'BLEU-4 分数',
@@ -22,6 +23,7 @@ export const metricMessages = defineMessages({
     'rouge-l': 'ROUGE-L 分数',
     exact_match: '完全匹配率',
     label_accuracy: '标签准确率',
+    macro_f1: '宏平均 F1',
   },
 });
 
@@ -66,7 +68,7 @@ export const evaluationsMessages = defineMessages({
     fewShotDefault: "None (or the job's training data)",
     fewShotHint: 'Where few-shot examples come from; needed when a model uses few-shot examples.',
     labels: 'Labels (optional)',
-    labelsHint: 'For a classification task: the label set, separated by commas. Each answer is mapped to the label it names and label accuracy is reported.',
+    labelsHint: 'For a classification task: the label set, separated by commas. Each answer is mapped to the label it names; label accuracy, per-label precision, recall and F1, macro-F1 and a confusion matrix are reported.',
     generation: 'Generation',
     maxTokens: 'Max new tokens',
     temperature: 'Temperature',
@@ -167,7 +169,7 @@ export const evaluationsMessages = defineMessages({
     fewShotDefault: '无（或任务的训练数据）',
     fewShotHint: '少样本示例的来源；有模型使用少样本示例时必填。',
     labels: '标签（可选）',
-    labelsHint: '用于分类任务：标签集合，用逗号分隔。每个回答会映射到它提到的标签，并报告标签准确率。',
+    labelsHint: '用于分类任务：标签集合，用逗号分隔。每个回答会映射到它提到的标签，并报告标签准确率、各标签的精确率、召回率和 F1 值、宏平均 F1 以及混淆矩阵。',
     generation: '生成参数',
     maxTokens: '最大生成词元数',
     temperature: '温度',

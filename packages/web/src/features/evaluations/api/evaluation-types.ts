@@ -8,9 +8,11 @@ export type SamplePage = Ok<Awaited<ReturnType<(typeof api.evaluations)[':id']['
 export type EvaluationSample = SamplePage['data'][number];
 export type SampleSort = 'worst' | 'disagreement' | 'index';
 
-/** The metrics shown, in order; label accuracy joins them when the evaluation has a label set. */
+/** The metrics shown, in order; label accuracy and macro-F1 join them when the evaluation has a label set. */
 export const METRICS = ['bleu-4', 'rouge-1', 'rouge-2', 'rouge-l', 'exact_match'] as const;
-export type MetricName = (typeof METRICS)[number] | 'label_accuracy';
+export const LABEL_METRICS = ['label_accuracy', 'macro_f1'] as const;
+export type MetricName = (typeof METRICS)[number] | (typeof LABEL_METRICS)[number];
+const isLabelMetric = (m: MetricName): m is (typeof LABEL_METRICS)[number] => (LABEL_METRICS as readonly string[]).includes(m);
 
 export const isFinished = (status: EvaluationStatus | undefined) => status === 'succeeded' || status === 'failed';
 
@@ -25,6 +27,7 @@ export const evaluationKeys = {
 /** A column's value of a metric (0-100), or null when it has none yet. */
 export function metricOf(c: EvaluationColumn, m: MetricName): number | null {
   if (m === 'label_accuracy') return c.label_accuracy?.accuracy ?? null;
+  if (m === 'macro_f1') return c.label_metrics?.macro_f1 ?? null;
   return c.metrics?.[m] ?? null;
 }
 
@@ -34,7 +37,7 @@ export function deltaOf(e: Evaluation, index: number, m: MetricName): number | n
   const base = e.models[e.baseline];
   const col = e.models[index];
   if (!base || !col) return null;
-  if (m !== 'label_accuracy' && col.deltas) return col.deltas[m];
+  if (!isLabelMetric(m) && col.deltas) return col.deltas[m];
   const a = metricOf(col, m);
   const b = metricOf(base, m);
   return a === null || b === null ? null : a - b;

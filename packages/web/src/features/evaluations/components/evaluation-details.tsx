@@ -8,20 +8,25 @@ import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import type { ErrorCode } from '@whetstone/core';
-import { METRICS, isFinished, type MetricName } from '../api/evaluation-types.ts';
+import { LABEL_METRICS, METRICS, isFinished, type MetricName } from '../api/evaluation-types.ts';
 import { useEvaluationStream } from '../api/use-evaluation-stream.ts';
 import { useEvaluation } from '../api/use-evaluations.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
+import { labelMetricsMessages } from '../label-metrics.i18n.ts';
 import { ColumnStatus } from './column-status.tsx';
+import { ConfusionMatrix } from './confusion-matrix.tsx';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
+import { LabelMetricsTable } from './label-metrics-table.tsx';
 import { MetricBars } from './metric-bars.tsx';
 import { MetricTable } from './metric-table.tsx';
+import { OverlapWarnings } from './overlap-warnings.tsx';
 import { SampleList } from './sample-list.tsx';
 import { TestSetName } from './test-set-name.tsx';
 
 /** An evaluation, live while it runs: columns' progress, the metric table and bars, then the samples. */
 export function EvaluationDetails({ id }: { id: string }) {
   const t = useT(evaluationsMessages);
+  const tl = useT(labelMetricsMessages);
   const f = useFormatters();
   const evaluation = useEvaluation(id);
   const running = evaluation.data !== undefined && !isFinished(evaluation.data.status);
@@ -44,7 +49,8 @@ export function EvaluationDetails({ id }: { id: string }) {
     );
   }
   const e = evaluation.data;
-  const metrics: MetricName[] = [...METRICS, ...(e.models.some((c) => c.label_accuracy) ? (['label_accuracy'] as const) : [])];
+  const labelled = (e.request as { labels?: unknown } | null)?.labels !== undefined || e.models.some((c) => c.label_accuracy);
+  const metrics: MetricName[] = [...METRICS, ...(labelled ? LABEL_METRICS : [])];
   return (
     <>
       <p className="small-text">
@@ -78,8 +84,28 @@ export function EvaluationDetails({ id }: { id: string }) {
         <ColumnStatus evaluation={e} />
       </Section>
       <Section title={t('metrics')} id="eval-metrics">
+        <OverlapWarnings evaluation={e} />
         <MetricTable evaluation={e} metrics={metrics} />
       </Section>
+      {labelled && (
+        <>
+          <Section title={tl('perLabel')} id="eval-labels">
+            <LabelMetricsTable evaluation={e} />
+          </Section>
+          <Section title={tl('confusion')} id="eval-confusion">
+            {e.models.some((c) => c.label_metrics) ? (
+              <>
+                <p className="muted small-text">{tl('confusionLegend')}</p>
+                <div className="confusion-grid">
+                  {e.models.map((c, i) => c.label_metrics && <ConfusionMatrix key={i} column={c} index={i} />)}
+                </div>
+              </>
+            ) : (
+              <p className="muted">{tl('labelsWait')}</p>
+            )}
+          </Section>
+        </>
+      )}
       <Section title={t('charts')} id="eval-charts">
         <MetricBars evaluation={e} metrics={metrics} />
       </Section>

@@ -3,6 +3,7 @@ import { useFormatters } from '../../../lib/use-formatters.ts';
 import { deltaOf, metricOf, type Evaluation, type MetricName } from '../api/evaluation-types.ts';
 import { evaluationsMessages, metricMessages } from '../evaluations.i18n.ts';
 import { Delta } from './delta.tsx';
+import { OverlapFlag } from './overlap-warnings.tsx';
 
 /** Metrics (rows) by model (columns), each with its delta against the baseline column. */
 export function MetricTable({ evaluation, metrics }: { evaluation: Evaluation; metrics: readonly MetricName[] }) {
@@ -21,6 +22,7 @@ export function MetricTable({ evaluation, metrics }: { evaluation: Evaluation; m
               <th scope="col" key={i} className="num">
                 <span translate="no">{c.label}</span>
                 {i === evaluation.baseline && <span className="muted small-text"> ({t('isBaseline')})</span>}
+                <OverlapFlag column={c} index={i} />
               </th>
             ))}
           </tr>
