@@ -17,6 +17,7 @@ const KeysPage = lazy(() => import('./routes/keys.tsx'));
 const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
 const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
 const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
+const ComparePage = lazy(() => import('./routes/compare.tsx'));
 
 function route(pathname: string): ReactNode {
   if (matchPath(patterns.overview, pathname)) return <OverviewPage />;
@@ -34,6 +35,7 @@ function route(pathname: string): ReactNode {
   if (matchPath(patterns.evaluations, pathname)) return <EvaluationsPage />;
   const evaluation = matchPath(patterns.evaluation, pathname);
   if (evaluation) return <EvaluationPage id={evaluation.id} />;
+  if (matchPath(patterns.compare, pathname)) return <ComparePage />;
   return <NotFoundPage />;
 }
 

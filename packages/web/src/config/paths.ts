@@ -11,6 +11,7 @@ export const patterns = {
   playground: '/playground',
   evaluations: '/evaluations',
   evaluation: '/evaluations/:id',
+  compare: '/compare',
 } as const;
 
 export const paths = {
@@ -25,4 +26,5 @@ export const paths = {
   playground: () => '/playground',
   evaluations: () => '/evaluations',
   evaluation: (id: string) => `/evaluations/${encodeURIComponent(id)}`,
+  compare: (jobIds: readonly string[] = []) => (jobIds.length ? `/compare?jobs=${jobIds.map(encodeURIComponent).join(',')}` : '/compare'),
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSelection, selectionSearch } from './compare-selection.ts';
+import { paths } from '../../../config/paths.ts';
+import { parseSelection } from './compare-selection.ts';
 
 describe('compare selection in the URL', () => {
   it('reads ids in order, without blanks or repeats', () => {
@@ -8,9 +9,9 @@ describe('compare selection in the URL', () => {
     expect(parseSelection('?other=1')).toEqual([]);
   });
 
-  it('writes what it reads back', () => {
-    expect(selectionSearch(['job_a', 'job b'])).toBe('?jobs=job_a,job%20b');
-    expect(parseSelection(selectionSearch(['job_a', 'job b']))).toEqual(['job_a', 'job b']);
-    expect(selectionSearch([])).toBe('');
+  it('reads back what paths.compare writes', () => {
+    expect(paths.compare(['job_a', 'job b'])).toBe('/compare?jobs=job_a,job%20b');
+    expect(parseSelection(paths.compare(['job_a', 'job b']).split('?')[1]!)).toEqual(['job_a', 'job b']);
+    expect(paths.compare([])).toBe('/compare');
   });
 });

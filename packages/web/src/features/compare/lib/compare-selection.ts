@@ -4,7 +4,3 @@ export function parseSelection(search: string): string[] {
   return [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
-/** The query string that holds a selection (empty for none), ids kept readable. */
-export function selectionSearch(ids: readonly string[]): string {
-  return ids.length ? `?jobs=${ids.map(encodeURIComponent).join(',')}` : '';
-}
