@@ -16,7 +16,7 @@ export function JobPicker({ jobs, selected, onToggle, statusBadge }: JobPickerPr
   const t = useT(compareMessages);
   return (
     <fieldset className="job-picker">
-      <legend>{t('pickJobs')}</legend>
+      <legend className="sr-only">{t('pickJobs')}</legend>
       <p className="muted small-text">{t('pickHint')}</p>
       <div className="job-picker-list">
         <table className="table">

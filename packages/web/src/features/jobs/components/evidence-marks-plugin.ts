@@ -26,6 +26,7 @@ export function evidenceMarksPlugin(state: () => MarksState, onDrawn: (drawn: nu
           const { ctx, bbox } = u;
           const px = uPlot.pxRatio;
           let drawn = 0;
+          const labelsAt = new Map<number, number>(); // items marked at one x: numbers stack down
           ctx.save();
           ctx.font = `${11 * px}px system-ui, sans-serif`;
           ctx.textAlign = 'center';
@@ -44,7 +45,9 @@ export function evidenceMarksPlugin(state: () => MarksState, onDrawn: (drawn: nu
             ctx.moveTo(x, bbox.top);
             ctx.lineTo(x, bbox.top + bbox.height);
             ctx.stroke();
-            ctx.fillText(String(m.item + 1), x + 8 * px, bbox.top + 2 * px);
+            const row = labelsAt.get(x) ?? 0;
+            labelsAt.set(x, row + 1);
+            ctx.fillText(String(m.item + 1), x + 8 * px, bbox.top + (2 + 13 * row) * px);
             drawn++;
           }
           ctx.restore();

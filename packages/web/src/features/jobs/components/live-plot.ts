@@ -48,7 +48,11 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
             if (key !== 'x') return;
             const xs = plot.data[0];
             const { min, max } = plot.scales.x!;
-            const now = xs.length > 1 && min !== undefined && max !== undefined && (min > xs[0]! || max < xs[xs.length - 1]!);
+            if (min === undefined || max === undefined) return;
+            const now = xs.length > 1 && (min > xs[0]! || max < xs[xs.length - 1]!);
+            // A new zoom, a zoom moved, or back to all steps: the other charts follow. A redraw
+            // with new points while not zoomed changes nothing here.
+            if (now || now !== zoomed) group.zoomed(plot, now ? { min, max } : null);
             if (now !== zoomed) {
               zoomed = now;
               onZoom?.(now);
