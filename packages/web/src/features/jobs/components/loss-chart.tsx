@@ -97,7 +97,9 @@ export function LossChart({ series, group, smoothing, onSmoothing, marks }: Loss
   useEffect(() => {
     marksRef.current = marks;
     if (figure.current) figure.current.dataset.highlight = marks.highlight === null ? '' : String(marks.highlight);
-    plot.current?.u.redraw(false, false);
+    // Redraw only the marks; a chart without points has no axes yet and draws them with its first points.
+    const u = plot.current?.u;
+    if (u && u.data[0].length > 0) u.redraw(false, true);
   }, [marks]);
 
   return (
