@@ -131,6 +131,23 @@ describe('job charts and compare runs in Chromium', () => {
     await c.close();
   });
 
+  it('job page opened before the first point: the charts wait, then draw the points as they stream in', async () => {
+    const { store, bus } = server.ctx;
+    store.insertJob(jobRow(home, 'job_live', { name: 'live', status: 'running', progress: { step: 0, total_steps: 10, epoch: 0, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
+    const c = await openConsole(browser, `${server.url}/jobs/job_live`);
+    await c.page.locator('figure.metric-chart[data-metric=tokens_per_sec] canvas').waitFor();
+    await c.page.locator('.diagnosis').waitFor();
+    for (let step = 1; step <= 3; step++) {
+      // As the scheduler does with a worker's progress event: store it, then publish it.
+      bus.publish('job_live', store.appendEvent('job_live', 'progress', { type: 'progress', step, total_steps: 10, epoch: step / 10, loss: 3 - step, learning_rate: 1e-4, grad_norm: 1, tokens_per_sec: 900 }));
+    }
+    await c.page.waitForFunction(() => (document.querySelector('figure.loss-chart') as HTMLElement).dataset.points === '3', null, { timeout: 30_000 });
+    expect(await figureData(c.page, 'figure.metric-chart[data-metric=learning_rate]', 'points')).toBe('3');
+    store.updateJob({ ...store.getJob('job_live')!, status: 'succeeded' });
+    expect(c.errors).toEqual([]);
+    await c.close();
+  });
+
   it('compare: empty state, both jobs overlaid, the differing settings first and highlighted; reload keeps the choice', async () => {
     const c = await openConsole(browser, `${server.url}/`);
     const { page } = c;

@@ -39,14 +39,21 @@ describe('JobSeries', () => {
     expect(s.counts).toEqual({ loss: 1, eval_loss: 1, learning_rate: 2, tokens_per_sec: 1 });
   });
 
-  it('tells listeners about each change', () => {
+  it('tells listeners once per task, however many points it added', async () => {
     const s = new JobSeries();
     let calls = 0;
     const off = s.subscribe(() => calls++);
-    s.add('loss', 1, 1);
-    off();
-    s.add('loss', 2, 1);
+    for (let step = 1; step <= 500; step++) s.add('loss', step, 1);
+    expect(calls).toBe(0);
+    await Promise.resolve();
     expect(calls).toBe(1);
-    expect(s.getVersion()).toBe(2);
+    s.add('loss', 501, 1);
+    await Promise.resolve();
+    expect(calls).toBe(2);
+    off();
+    s.add('loss', 502, 1);
+    await Promise.resolve();
+    expect(calls).toBe(2);
+    expect(s.getVersion()).toBe(502);
   });
 });
