@@ -75,7 +75,7 @@ describe('job charts and compare runs in Chromium', () => {
 
     // Smoothing: 0 draws the raw curve; a higher weight moves the smoothed line and the pixels.
     const slider = page.getByRole('slider', { name: 'Smoothing' });
-    const canvas = () => page.evaluate(() => document.querySelector('figure.loss-chart canvas')!.toDataURL());
+    const canvas = () => page.evaluate(() => document.querySelector<HTMLCanvasElement>('figure.loss-chart canvas')!.toDataURL());
     await slider.fill('0');
     await page.waitForFunction(() => (document.querySelector('figure.loss-chart') as HTMLElement).dataset.smoothing === '0');
     const rawLast = Number(await figureData(page, loss, 'smoothedLast'));
