@@ -49,7 +49,7 @@ export function MetricChart({ series, group, metric, label, stepLabel, color, fo
   }, [series, group, metric, label, stepLabel, color, format]);
 
   return (
-    <figure className="chart metric-chart" ref={figure} data-metric={metric} aria-label={label}>
+    <figure className="metric-chart" ref={figure} data-metric={metric} aria-label={label}>
       <div ref={box} className="chart-canvas small" />
     </figure>
   );
