@@ -21,6 +21,7 @@ const ConnectionsPage = lazy(() => import('./routes/connections.tsx'));
 const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
 const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
 const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
+const ComparePage = lazy(() => import('./routes/compare.tsx'));
 
 function route(pathname: string): ReactNode {
   if (matchPath(patterns.overview, pathname)) return <OverviewPage />;
@@ -42,6 +43,7 @@ function route(pathname: string): ReactNode {
   if (matchPath(patterns.evaluations, pathname)) return <EvaluationsPage />;
   const evaluation = matchPath(patterns.evaluation, pathname);
   if (evaluation) return <EvaluationPage id={evaluation.id} />;
+  if (matchPath(patterns.compare, pathname)) return <ComparePage />;
   return <NotFoundPage />;
 }
 

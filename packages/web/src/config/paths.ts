@@ -15,6 +15,7 @@ export const patterns = {
   playground: '/playground',
   evaluations: '/evaluations',
   evaluation: '/evaluations/:id',
+  compare: '/compare',
 } as const;
 
 export const paths = {
@@ -33,4 +34,5 @@ export const paths = {
   playground: () => '/playground',
   evaluations: () => '/evaluations',
   evaluation: (id: string) => `/evaluations/${encodeURIComponent(id)}`,
+  compare: (jobIds: readonly string[] = []) => (jobIds.length ? `/compare?jobs=${jobIds.map(encodeURIComponent).join(',')}` : '/compare'),
 };

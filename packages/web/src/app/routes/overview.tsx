@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import { paths } from '../../config/paths.ts';
+import { Link } from '../../lib/router.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { Section } from '../../components/section.tsx';
@@ -46,7 +48,15 @@ export default function OverviewPage() {
           <Section title={tqueue('queue')} id="queue">
             <JobQueue jobs={all} />
           </Section>
-          <Section title={tj('recentJobs')} id="recent-jobs">
+          <Section
+            title={tj('recentJobs')}
+            id="recent-jobs"
+            actions={
+              <Link className="button small" href={paths.compare()}>
+                {tj('compareRuns')}
+              </Link>
+            }
+          >
             <JobList jobs={recent} caption={tj('recentJobs')} empty={tj('noRecentJobs')} />
           </Section>
         </>

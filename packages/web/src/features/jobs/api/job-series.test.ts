@@ -11,7 +11,7 @@ describe('JobSeries', () => {
     expect(s.steps).toEqual([1, 2, 3, 4, 5]);
     expect(s.columns.loss).toEqual([3.5, 3, 2.5, 2, 0]);
     expect(s.columns.eval_loss).toEqual([null, 3.1, null, null, 2.0]);
-    expect(s.counts).toEqual({ loss: 5, eval_loss: 2 });
+    expect(s.counts).toEqual({ loss: 5, eval_loss: 2, learning_rate: 0, tokens_per_sec: 0 });
     expect(s.last('loss')).toEqual({ step: 5, value: 0 });
   });
 
@@ -25,14 +25,35 @@ describe('JobSeries', () => {
     expect(s.counts.loss).toBe(4);
   });
 
-  it('tells listeners about each change', () => {
+  it('keeps the learning rate and tokens/s on the same step column as the loss', () => {
+    const s = new JobSeries();
+    s.add('loss', 1, 2.5);
+    s.add('learning_rate', 1, 1e-4);
+    s.add('tokens_per_sec', 1, 900);
+    s.add('eval_loss', 2, 2.4);
+    s.add('learning_rate', 3, 5e-5);
+    expect(s.steps).toEqual([1, 2, 3]);
+    expect(s.columns.learning_rate).toEqual([1e-4, null, 5e-5]);
+    expect(s.columns.tokens_per_sec).toEqual([900, null, null]);
+    expect(s.columns.loss).toEqual([2.5, null, null]);
+    expect(s.counts).toEqual({ loss: 1, eval_loss: 1, learning_rate: 2, tokens_per_sec: 1 });
+  });
+
+  it('tells listeners once per task, however many points it added', async () => {
     const s = new JobSeries();
     let calls = 0;
     const off = s.subscribe(() => calls++);
-    s.add('loss', 1, 1);
-    off();
-    s.add('loss', 2, 1);
+    for (let step = 1; step <= 500; step++) s.add('loss', step, 1);
+    expect(calls).toBe(0);
+    await Promise.resolve();
     expect(calls).toBe(1);
-    expect(s.getVersion()).toBe(2);
+    s.add('loss', 501, 1);
+    await Promise.resolve();
+    expect(calls).toBe(2);
+    off();
+    s.add('loss', 502, 1);
+    await Promise.resolve();
+    expect(calls).toBe(2);
+    expect(s.getVersion()).toBe(502);
   });
 });

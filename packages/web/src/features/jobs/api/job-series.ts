@@ -1,23 +1,25 @@
-/** Which curves the chart draws, in uPlot's column order after the step column. */
-export const SERIES = ['loss', 'eval_loss'] as const;
+/** The curves the charts draw: loss and eval loss on the loss chart, the others under it. */
+export const SERIES = ['loss', 'eval_loss', 'learning_rate', 'tokens_per_sec'] as const;
 export type SeriesName = (typeof SERIES)[number];
 
 /**
  * A job's curves at full resolution: one row per step (x), a column per series, null where a
  * series has no point at that step (eval loss comes every eval_steps). Points only arrive,
  * and usually in step order, so a new step appends; a step seen before (a resumed run going
- * over its last steps again) replaces the old value. Listeners hear about every change; the
- * chart coalesces them into one redraw per frame.
+ * over its last steps again) replaces the old value. Listeners hear once per task about what
+ * changed in it; the charts coalesce that into one redraw per frame. All columns share the step
+ * column, so the charts under the loss chart line up with it and zoom with it.
  */
 export class JobSeries {
   readonly steps: number[] = [];
-  readonly columns: Record<SeriesName, (number | null)[]> = { loss: [], eval_loss: [] };
+  readonly columns: Record<SeriesName, (number | null)[]> = { loss: [], eval_loss: [], learning_rate: [], tokens_per_sec: [] };
   /** Points per series (rows with a value in that column). */
-  readonly counts: Record<SeriesName, number> = { loss: 0, eval_loss: 0 };
+  readonly counts: Record<SeriesName, number> = { loss: 0, eval_loss: 0, learning_rate: 0, tokens_per_sec: 0 };
   /** The last event sequence number applied: where a reconnect resumes. */
   lastSeq = 0;
   private listeners = new Set<() => void>();
   private version = 0;
+  private noticePending = false;
 
   add(name: SeriesName, step: number, value: number): void {
     const row = this.rowFor(step);
@@ -25,7 +27,15 @@ export class JobSeries {
     if (column[row] === null) this.counts[name]++;
     column[row] = value;
     this.version++;
-    this.listeners.forEach((l) => l());
+    // One notice per task, however many points it added (a replay brings thousands at once):
+    // listeners (the charts, the point count) then do their work once, not once per point.
+    if (!this.noticePending) {
+      this.noticePending = true;
+      queueMicrotask(() => {
+        this.noticePending = false;
+        this.listeners.forEach((l) => l());
+      });
+    }
   }
 
   /** The row of `step`, inserted in order when the step is new. */

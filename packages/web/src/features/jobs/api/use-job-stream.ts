@@ -11,8 +11,8 @@ const JOB_CHANGING = new Set(['status', 'started', 'plan', 'checkpoint', 'stoppe
 
 /**
  * Follow `GET /api/v1/jobs/:id/events`: every stored event first (the whole curve, also after a
- * reload), then live ones. Progress and eval events feed the job's curves, parsed with the
- * worker protocol's own schemas; the stream reconnects with Last-Event-ID on drops, and opens
+ * reload), then live ones. Progress events (loss, learning rate, tokens/s) and eval events feed
+ * the job's curves, parsed with the worker protocol's own schemas; the stream reconnects with Last-Event-ID on drops, and opens
  * again from where it stopped when a paused job is resumed (`active` turns true).
  */
 export function useJobStream(id: string, active: boolean): { series: JobSeries; state: StreamState } {
@@ -57,7 +57,12 @@ export function useJobStream(id: string, active: boolean): { series: JobSeries; 
         if (Number.isFinite(seq)) series.lastSeq = Math.max(series.lastSeq, seq);
         if (m.event === 'progress') {
           const p = ProgressEventSchema.safeParse(data);
-          if (p.success) series.add('loss', p.data.step, p.data.loss);
+          if (p.success) {
+            const { step, loss, learning_rate: lr, tokens_per_sec: tps } = p.data;
+            series.add('loss', step, loss);
+            series.add('learning_rate', step, lr);
+            if (tps !== null) series.add('tokens_per_sec', step, tps);
+          }
         } else if (m.event === 'eval') {
           const e = EvalEventSchema.safeParse(data);
           if (e.success) series.add('eval_loss', e.data.step, e.data.eval_loss);

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -10,6 +10,7 @@ import { useFormatters } from '../../../lib/use-formatters.ts';
 import { isActive, type Job } from '../api/job-types.ts';
 import { useJob } from '../api/use-job.ts';
 import { useResultModel } from '../api/use-result-model.ts';
+import { useJobDiagnosis } from '../api/use-job-diagnosis.ts';
 import { useJobStream } from '../api/use-job-stream.ts';
 import type { JobSeries } from '../api/job-series.ts';
 import type { StreamState } from '../../../lib/event-stream.ts';
@@ -21,8 +22,9 @@ import { JobProgressCell } from './job-progress-cell.tsx';
 import { JobStatusBadge } from './job-status-badge.tsx';
 import { LogTail } from './log-tail.tsx';
 
-// uPlot and the chart load after the page: the rest of the job shows at once.
-const LossChart = lazy(() => import('./loss-chart.tsx'));
+// uPlot and the charts load after the page: the rest of the job shows at once.
+const JobCharts = lazy(() => import('./job-charts.tsx'));
+const NO_EVIDENCE: never[] = [];
 
 /** One job: status and actions, live curves, the diagnosis and the log tail. */
 export function JobDetails({ id }: { id: string }) {
@@ -31,6 +33,9 @@ export function JobDetails({ id }: { id: string }) {
   const q = useJob(id);
   const job = q.data;
   const stream = useJobStream(id, isActive(job?.status));
+  // The panel asks for the same query; the charts mark its evidence.
+  const diagnosis = useJobDiagnosis(id, job?.progress.step ?? 0);
+  const [highlight, setHighlight] = useState<number | null>(null);
   useEffect(() => {
     if (job) document.title = `${t('jobTitle', { name: job.name })} · Whetstone`;
   }, [job, t]);
@@ -57,7 +62,7 @@ export function JobDetails({ id }: { id: string }) {
       <Section title={t('curves')} id="curves" actions={<StreamStatus state={stream.state} active={isActive(job.status)} />}>
         <SeriesSummary series={stream.series} />
         <Suspense fallback={<p className="muted chart-placeholder">{t('chartLoading')}</p>}>
-          <LossChart series={stream.series} />
+          <JobCharts series={stream.series} evidence={diagnosis.data?.evidence ?? NO_EVIDENCE} highlight={highlight} />
         </Suspense>
       </Section>
       <Section title={tc('title')} id="checkpoints">
@@ -65,7 +70,7 @@ export function JobDetails({ id }: { id: string }) {
       </Section>
       <div className="columns">
         <Section title={t('diagnosis')} id="diagnosis">
-          <DiagnosisPanel jobId={id} step={job.progress.step} />
+          <DiagnosisPanel jobId={id} step={job.progress.step} highlight={highlight} onHighlight={setHighlight} />
         </Section>
         <Section title={t('logs')} id="logs">
           <LogTail jobId={id} active={isActive(job.status)} />
