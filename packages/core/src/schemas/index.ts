@@ -12,3 +12,4 @@ export * from './connections.ts';
 export * from './job-plan.ts';
 export * from './job-queue.ts';
 export * from './settings.ts';
+export * from './label-list.ts';
