@@ -20,11 +20,7 @@ export const LabelListSchema = z
 /** A /v1 request's `labels`: a list overrides the deployment's default, `[]` turns it off, absent keeps it. */
 export const RequestLabelsSchema = z
   .array(Label)
-  .max(MAX_LABELS, { message: `give at most ${MAX_LABELS} labels` })
-  .describe(
-    `Whetstone extension: constrain the answer to one of these labels (at most ${MAX_LABELS} non-empty strings; decoding is restricted to their token sequences). ` +
-      "Absent: the deployment's default, if any; []: unconstrained. The official openai client sends it with extra_body.",
-  );
+  .max(MAX_LABELS, { message: `give at most ${MAX_LABELS} labels` });
 
 /** `list` or "model", with one plain message when neither fits (zod's own would say only "Invalid input"). */
 function listOrModel(list: z.ZodArray<typeof Label>) {
@@ -37,7 +33,10 @@ function listOrModel(list: z.ZodArray<typeof Label>) {
 }
 
 /** A request's `labels`: a list (or [] for none), or "model". */
-export const RequestLabelsOrModelSchema = listOrModel(RequestLabelsSchema);
+export const RequestLabelsOrModelSchema = listOrModel(RequestLabelsSchema).describe(
+  `Whetstone extension: constrain the answer to one of these labels (at most ${MAX_LABELS} non-empty strings; decoding is restricted to their token sequences), ` +
+    '"model" for the model\'s remembered label set, [] for free text; absent or null: the deployment\'s default. The official openai client sends it with extra_body.',
+);
 
 /** A deployment's default: a list, or "model" for the label set the fine-tuned model remembers from its training data. */
 export const DeploymentLabelsSchema = listOrModel(LabelListSchema)
