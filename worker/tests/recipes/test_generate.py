@@ -143,3 +143,19 @@ def test_bad_input_fails_with_the_line_named(gen_spec, run_worker, tmp_path):
     invalid = run_worker(spec, "generate")
     assert invalid.returncode == 2
     assert "input_path" in invalid.one("error")["message"] and invalid.one("error")["code"] == "WORKER_SPEC_INVALID"
+
+
+def test_labels_constrain_every_answer_greedy_and_sampled(gen_spec, run_worker, tmp_path):
+    labels = ["pos", "positive", "negative"]
+    for temperature in (0, 1.0):
+        spec = gen_spec(f"labels-{temperature}", labels=labels, batch_size=3,
+                        generation={"max_tokens": 1, "temperature": temperature, "top_p": 1, "top_k": 0, "repetition_penalty": 1, "seed": 3})
+        run = run_worker(spec, "generate")
+        assert run.returncode == 0, run.stderr[-2000:]
+        lines = read_lines(spec["output_path"])
+        assert len(lines) == len(QUESTIONS) + 1
+        assert all(line["prediction"] in labels for line in lines), [line["prediction"] for line in lines]
+        assert all(line["finish_reason"] == "stop" for line in lines)
+    free = gen_spec("free", batch_size=3)
+    assert run_worker(free, "generate").returncode == 0
+    assert any(line["prediction"] not in labels for line in read_lines(free["output_path"]))

@@ -13,10 +13,13 @@ position it has in the plain left-padded batch and greedy output stays token-ide
 
 import copy
 from dataclasses import dataclass
+from typing import Sequence
 
 import torch
 from transformers import DynamicCache, GenerationConfig, PreTrainedModel
 from transformers.cache_utils import DynamicLayer
+
+from .label_constraint import LabelTrie
 
 
 @dataclass
@@ -49,10 +52,12 @@ def encode_prefix(model: PreTrainedModel, ids: list[int]) -> SharedPrefix | None
 
 
 def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: GenerationConfig, pad_id: int,
-                   prefix: SharedPrefix | None = None) -> list[Completion]:
+                   prefix: SharedPrefix | None = None, labels: Sequence[LabelTrie] | None = None) -> list[Completion]:
     """Completions of `prompts` (token ids), in order; each stops at the first EOS id of `config`.
 
     With `prefix`, every prompt must start with `prefix.ids` and have at least one token after it.
+    With `labels` (one trie per prompt), each answer is one of its row's labels: transformers'
+    prefix_allowed_tokens_fn masks the logits before temperature, top-k and top-p.
     """
     head = prefix.ids if prefix is not None else []
     suffixes = [p[len(head):] for p in prompts]
@@ -68,6 +73,14 @@ def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: Gen
         input_ids[i, input_ids.shape[1] - len(s):] = torch.tensor(s, dtype=torch.long)
         attention[i, input_ids.shape[1] - len(s):] = 1
     extra = {}
+    if labels is not None:
+        start = input_ids.shape[1]
+
+        def allowed(row: int, ids: torch.Tensor) -> list[int]:
+            # None: the row has ended (EOS, then pads), and what follows is discarded.
+            return labels[row].allowed(ids[start:].tolist()) or labels[row].end_ids
+
+        extra["prefix_allowed_tokens_fn"] = allowed
     with torch.inference_mode():
         if prefix is not None:
             # generate() extends the cache in place: each batch gets its own copy, one row per prompt.

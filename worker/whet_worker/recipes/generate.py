@@ -13,6 +13,8 @@ Features
 - A prefix every prompt shares (the few-shot examples, a default system prompt), when at least
   MIN_SHARED_PREFIX tokens long, runs once: each batch decodes after a copy of its KV cache
   (`prefix_cache`, on by default; token-identical to the plain batches at temperature 0).
+- Answers constrained to a label set (`labels`): decoding follows the labels' token ids (as the
+  chat template writes an assistant turn), then ends, so every answer is exactly one label.
 - A row whose prompt plus max_tokens exceeds the context length gets an error in its output
   line; the other rows are generated.
 
@@ -38,6 +40,7 @@ from transformers import logging as hf_logging
 from transformers import set_seed
 
 from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch
+from ..components.label_constraint import LabelTrie, build_label_trie
 from ..components.device import inference_dtype, resolve_device, set_threads
 from ..components.weight_layout import ready_for_inference
 from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
@@ -78,6 +81,7 @@ class GenerateRecipe:
             repetition_penalty=self.gen["repetition_penalty"],
         )
         self.config = config
+        self.labels = self._label_tries(config)
         self.pad_id = config.pad_token_id
         self.context = getattr(self.model.config, "max_position_embeddings", None)
         self.prompts = [encode_prompt(r, self.tokenizer, self.spec["few_shot"], self.spec["few_shot_text"]) for r in self.rows]
@@ -106,7 +110,8 @@ class GenerateRecipe:
             if stop.requested:
                 raise StopRequested()
             batch = runnable[start:start + size]
-            for i, completion in zip(batch, generate_batch(self.model, [self.prompts[i] for i in batch], self.config, self.pad_id, prefix)):
+            labels = [self.labels[self.rows[i].messages is not None] for i in batch] if self.labels else None
+            for i, completion in zip(batch, generate_batch(self.model, [self.prompts[i] for i in batch], self.config, self.pad_id, prefix, labels)):
                 text = self.tokenizer.decode(completion.token_ids, skip_special_tokens=True)
                 results[i] = self._line(self.rows[i], self.prompts[i], text, len(completion.token_ids), completion.finish_reason)
                 prompt_tokens += len(self.prompts[i])
@@ -125,6 +130,17 @@ class GenerateRecipe:
         elapsed = time.monotonic() - started
         emit("generated", output_path=str(self.output), rows=len(self.rows), prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
              generate_runtime_s=round(elapsed, 3), tokens_per_sec=round(completion_tokens / elapsed, 2) if elapsed > 0 else None)
+
+    def _label_tries(self, config) -> dict[bool, LabelTrie] | None:
+        """One trie for chat rows (True) and one for raw rows (False); max_new_tokens fits the longest label and its end."""
+        if not self.spec.get("labels"):
+            return None
+        eos = config.eos_token_id
+        end_ids = set([eos] if isinstance(eos, int) else eos or [])  # the ids generate() stops at
+        tries = {chat: build_label_trie(self.tokenizer, self.spec["labels"], chat, end_ids) for chat in (True, False)}
+        config.max_new_tokens = max(config.max_new_tokens, *(t.depth + 1 for t in tries.values()))
+        emit("log", level="info", message=f"answers constrained to {len(self.spec['labels'])} labels")
+        return tries
 
     def _shared_prefix(self, runnable: list[int]) -> SharedPrefix | None:
         if not self.spec["prefix_cache"] or not runnable:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from ..components.label_constraint import LabelTries
 from ..errors import as_worker_error
 from .adapter_registry import AdapterRegistry
 from .batch_cache import BatchCache
@@ -30,6 +31,7 @@ class Engine:
         self.adapters = adapters
         self.tokenizer = tokenizer
         self.eos_ids = eos_ids
+        self.label_tries = LabelTries(tokenizer, eos_ids)
         self.max_batch_size = max_batch_size
         self.device = device
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -184,7 +186,7 @@ class Engine:
         self._retire_finished()
 
     def _sample(self, logits: torch.Tensor, generation: Generation) -> int:
-        token = sample_next(logits, generation.sampling, generation.seen_ids)
+        token = sample_next(logits, generation.sampling, generation.seen_ids, generation.allowed_ids)
         generation.accept(token, self.eos_ids)
         return token
 

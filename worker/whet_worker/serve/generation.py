@@ -11,6 +11,8 @@ from typing import Any
 
 from transformers import PreTrainedTokenizerBase
 
+from ..components.label_constraint import LabelTrie
+
 from .incremental_detokenizer import IncrementalDetokenizer
 from .sampler import SamplingParams
 from .stop_sequences import StopSequences
@@ -24,15 +26,16 @@ class Generation:
     sampling: SamplingParams
     detokenizer: IncrementalDetokenizer
     stops: StopSequences
+    labels: LabelTrie | None = None  # the answer must be one of these labels
     generated: list[int] = field(default_factory=list)
     lines: queue.Queue = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
     finished: bool = False
 
     @classmethod
-    def from_body(cls, body: dict[str, Any], ids: list[int], tokenizer: PreTrainedTokenizerBase) -> "Generation":
+    def from_body(cls, body: dict[str, Any], ids: list[int], tokenizer: PreTrainedTokenizerBase, labels: LabelTrie | None = None) -> "Generation":
         sampling = SamplingParams(body["temperature"], body["top_p"], body["top_k"], body["repetition_penalty"], body["seed"])
-        return cls(ids, body["adapter"], body["max_tokens"], sampling, IncrementalDetokenizer(tokenizer, ids), StopSequences(body["stop"]))
+        return cls(ids, body["adapter"], body["max_tokens"], sampling, IncrementalDetokenizer(tokenizer, ids), StopSequences(body["stop"]), labels)
 
     def start(self) -> None:
         self.lines.put({"type": "start", "prompt_tokens": len(self.prompt_ids)})
@@ -63,6 +66,11 @@ class Generation:
 
     def cancel(self) -> None:
         self.cancelled.set()
+
+    @property
+    def allowed_ids(self) -> list[int] | None:
+        """The token ids the next token must be one of; None = any."""
+        return self.labels.allowed(self.generated) if self.labels is not None else None
 
     @property
     def seen_ids(self) -> list[int]:

@@ -131,13 +131,16 @@ class _Handler(BaseHTTPRequestHandler):
         if body["adapter"] is not None and body["adapter"] not in engine.adapters.paths:
             raise WorkerError("ADAPTER_NOT_FOUND", f"No adapter named {body['adapter']!r} is loaded; loaded: {engine.adapters.names() or 'none'}")
         ids = prompt_ids(engine.tokenizer, body)
+        labels = engine.label_tries.get(body["labels"], chat=body.get("messages") is not None) if body.get("labels") else None
+        if labels is not None:  # room for the longest label and its end, whatever max_tokens says: the answer is always a whole label
+            body["max_tokens"] = max(body["max_tokens"], labels.depth + 1)
         limit = self.server.context_length
         if len(ids) + body["max_tokens"] > limit:
             raise WorkerError(
                 "CONTEXT_LENGTH_EXCEEDED",
                 f"The prompt has {len(ids)} tokens and max_tokens is {body['max_tokens']}: {len(ids) + body['max_tokens']} > the context length {limit}",
             )
-        generation = Generation.from_body(body, ids, engine.tokenizer)
+        generation = Generation.from_body(body, ids, engine.tokenizer, labels)
         engine.submit(generation)
         if body["stream"]:
             self._stream(generation)

@@ -2,7 +2,8 @@
 
 Rows are sampled one by one on the CPU with a per-request torch.Generator, so a request draws
 the same tokens whether it runs alone or in a batch. Order as in transformers: repetition
-penalty, temperature, top-k, top-p. Temperature 0 is greedy.
+penalty, temperature, top-k, top-p. Temperature 0 is greedy. A label
+constraint masks every other token first, so the filters and the draw see only allowed ones.
 """
 
 from dataclasses import dataclass, field
@@ -27,9 +28,15 @@ class SamplingParams:
             self.generator.manual_seed(self.seed)
 
 
-def sample_next(logits: torch.Tensor, params: SamplingParams, seen_ids: list[int]) -> int:
-    """`logits`: one row [vocab] (any device, any float dtype); `seen_ids`: prompt and generated ids."""
+def sample_next(logits: torch.Tensor, params: SamplingParams, seen_ids: list[int], allowed: list[int] | None = None) -> int:
+    """`logits`: one row [vocab] (any device, any float dtype); `seen_ids`: prompt and generated ids;
+    `allowed`: the only ids that may be picked (a label constraint), None = any."""
     scores = logits.detach().to("cpu", torch.float32).clone()
+    if allowed is not None:
+        keep = torch.tensor(allowed, dtype=torch.long)
+        masked = torch.full_like(scores, float("-inf"))
+        masked[keep] = scores[keep]
+        scores = masked
     if params.repetition_penalty != 1.0 and seen_ids:
         ids = torch.tensor(sorted(set(seen_ids)), dtype=torch.long)
         seen = scores[ids]

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { WhetError } from '@whetstone/core';
 import { readSse, type ApiClient } from '../client.ts';
+import { parseLabelsOption } from '../parse-labels.ts';
 
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -36,12 +37,13 @@ export function chatCommand(program: Command, api: () => ApiClient) {
     .option('--system <text>', 'a system prompt')
     .option('--temperature <t>', 'sampling temperature (0 = greedy)', (v) => Number(v), 0.7)
     .option('--max-tokens <n>', 'most tokens per answer', (v) => Number(v), 256)
+    .option('--labels <list>', 'answer with one of these labels: comma-separated, "model" (its remembered set) or "none" (off)', parseLabelsOption)
     .action(async (model: string, message: string | undefined, o) => {
       const client = api();
       const history: Message[] = o.system ? [{ role: 'system', content: o.system }] : [];
       const ask = async (content: string) => {
         history.push({ role: 'user', content });
-        const answer = await streamAnswer(client, { model, messages: history, temperature: o.temperature, max_tokens: o.maxTokens }, (s) => process.stdout.write(s));
+        const answer = await streamAnswer(client, { model, messages: history, temperature: o.temperature, max_tokens: o.maxTokens, labels: o.labels }, (s) => process.stdout.write(s));
         process.stdout.write('\n');
         history.push({ role: 'assistant', content: answer });
       };

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { BACKENDS, QUANTIZATIONS, type Deployment } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
+import { parseLabelsOption } from '../parse-labels.ts';
 import { print } from '../output.ts';
 
 const describe = (d: Deployment) =>
   `${d.name} (${d.id}): ${d.backend}${d.quantization === 'none' ? '' : ` ${d.quantization}`}, ${d.status}${d.error ? ` - ${d.error.code}: ${d.error.message}` : ''}\n` +
+  (d.labels ? `answers constrained to: ${d.labels.join(', ')} (a request's "labels" overrides; [] turns it off)\n` : '') +
   `call it: POST /v1/chat/completions {"model": "${d.name}", ...}`;
 
 /** `whet deploy MODEL` and `whet deployments list|show|stop|delete`. */
@@ -20,6 +22,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
     .option('--queue-size <n>', 'requests that may wait before 429', (v) => Number(v))
     .option('--max-concurrency <n>', 'requests decoded at once, batched together (default 16 torch, 4 llamacpp)', (v) => Number(v))
     .option('--timeout <seconds>', 'cancel a request after this long', (v) => Number(v))
+    .option('--labels <list>', 'constrain every answer to a label set: comma-separated, or "model" for the model\'s remembered set', parseLabelsOption)
     .option('--no-wait', 'return at once instead of waiting for the weights to load')
     .option('--json', 'print JSON')
     .action(async (model: string, o) => {
@@ -33,6 +36,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
         queue_size: o.queueSize,
         max_concurrency: o.maxConcurrency,
         timeout_s: o.timeout,
+        labels: o.labels,
       });
       while (o.wait && d.status === 'loading') {
         await new Promise((r) => setTimeout(r, 500));

@@ -89,6 +89,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--seed <n>', '', Number, 0)
     .option('--limit <n>', 'the first N rows only', Number)
     .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy, per-label precision/recall/F1, macro-F1 and a confusion matrix')
+    .option('--constrain-to-labels', "constrain the answers of every model and job column to --labels (each answer is a label)")
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')
@@ -100,7 +101,11 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         ...(o.data ? { dataset_id: o.data } : {}),
         ...(o.job ? { job_id: o.job } : {}),
         ...(o.fewShotData ? { few_shot_dataset_id: o.fewShotData } : {}),
-        models: String(o.models).split(',').filter(Boolean).map((m) => parseModelItem(m, { concurrency: o.concurrency })),
+        models: String(o.models)
+          .split(',')
+          .filter(Boolean)
+          .map((m) => parseModelItem(m, { concurrency: o.concurrency }))
+          .map((ref) => (o.constrainToLabels && ref.kind !== 'endpoint' ? { ...ref, constrain_to_labels: true } : ref)),
         baseline: o.baseline,
         generation: { max_tokens: o.maxTokens, temperature: o.temperature, top_p: o.topP, seed: o.seed },
         ...(o.limit ? { limit: o.limit } : {}),

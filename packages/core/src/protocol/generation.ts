@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelListSchema } from '../schemas/label-list.ts';
 
 /**
  * The generation-server protocol, version 1: `python -m whet_worker serve SPEC` <-> the
@@ -54,6 +55,7 @@ export const GenerateRequestSchema = z
     repetition_penalty: z.number().gt(0).default(1),
     seed: z.number().int().nullable().default(null),
     stop: z.array(z.string().min(1)).max(4).default([]),
+    labels: LabelListSchema.nullable().default(null).describe('The answer is exactly one of these labels (token-level constraint, then EOS); null = free text.'),
     stream: z.boolean().default(true),
   })
   .strict()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorBodySchema } from './entities.ts';
+import { DeploymentLabelsSchema, RequestLabelsOrModelSchema } from './label-list.ts';
 
 /**
  * The serving gateway's resources: deployments (a model, an optional adapter, a backend),
@@ -31,6 +32,7 @@ export const DeploymentCreateSchema = z
     queue_size: z.number().int().min(0).max(10_000).default(64).describe('Requests that may wait; beyond it the API answers 429.'),
     max_concurrency: z.number().int().min(1).max(256).optional().describe('Requests run at once, batched together (default: 4 for llamacpp, one llama.cpp sequence each; 16 for torch).'),
     timeout_s: z.number().positive().max(3600).default(300).describe('A request running longer is cancelled (504).'),
+    labels: DeploymentLabelsSchema.optional(),
   })
   .strict();
 export type DeploymentCreate = z.infer<typeof DeploymentCreateSchema>;
@@ -51,6 +53,7 @@ export const DeploymentSchema = z.object({
   queue_size: z.number().int(),
   max_concurrency: z.number().int(),
   timeout_s: z.number(),
+  labels: z.array(z.string()).nullable().optional().describe('Answers are constrained to these labels unless a request sends its own `labels` ([] = unconstrained); null = free text.'),
   created_at: z.string(),
   stopped_at: z.string().nullable(),
   /** Live numbers, in API answers only (not stored). */
@@ -102,6 +105,7 @@ const generationParams = {
   repetition_penalty: z.number().gt(0).default(1),
   seed: z.number().int().nullable().default(null),
   stop: z.array(z.string().min(1)).max(4).default([]),
+  labels: RequestLabelsOrModelSchema.optional().describe('Constrain the answer to these labels; "model": the model\'s remembered label set; []: unconstrained; absent: the deployment\'s default.'),
   stream: z.boolean().default(false).describe('Answer as Server-Sent Events while the models generate (see PlaygroundStreamEventSchema).'),
 };
 

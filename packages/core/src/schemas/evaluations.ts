@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+const constrainToLabels = z
+  .boolean()
+  .optional()
+  .describe("Constrain this column's answers to the evaluation's `labels` (decoding restricted to their token sequences), so every answer is a label.");
+
 /** One model column of an evaluation. */
 export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
   z
@@ -8,6 +13,7 @@ export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
       model_id: z.string().min(1).describe('A registered model by id or name: a base model, or a job result (adapter).'),
       label: z.string().min(1).max(100).optional(),
       few_shot: z.number().int().min(0).max(32).default(0).describe('k examples from the few-shot data put in the prompt (the prompting baseline).'),
+      constrain_to_labels: constrainToLabels,
     })
     .strict(),
   z
@@ -17,6 +23,7 @@ export const EvaluationModelRefSchema = z.discriminatedUnion('kind', [
       checkpoint_step: z.number().int().min(1).optional().describe('One of the job\'s checkpoints; absent = its final result.'),
       label: z.string().min(1).max(100).optional(),
       few_shot: z.number().int().min(0).max(32).default(0),
+      constrain_to_labels: constrainToLabels,
     })
     .strict(),
   z
@@ -63,6 +70,11 @@ export const EvaluationCreateSchema = z
   .superRefine((b, ctx) => {
     if (!b.dataset_id === !b.job_id) ctx.addIssue({ code: 'custom', message: 'give exactly one of "dataset_id" or "job_id"', path: ['dataset_id'] });
     if (b.baseline >= b.models.length) ctx.addIssue({ code: 'custom', message: `baseline ${b.baseline} is not an index of models (0..${b.models.length - 1})`, path: ['baseline'] });
+    b.models.forEach((m, i) => {
+      if ('constrain_to_labels' in m && m.constrain_to_labels && !b.labels) {
+        ctx.addIssue({ code: 'custom', message: 'constrain_to_labels needs the evaluation\'s "labels" (the label set to constrain to)', path: ['models', i, 'constrain_to_labels'] });
+      }
+    });
   })
   // The same rules in the JSON Schema (and so the OpenAPI document): one test set, and a baseline
   // below the number of models (spelled out for each of the at most 8 models).

@@ -13,3 +13,4 @@ export * from './job-plan.ts';
 export * from './job-queue.ts';
 export * from './settings.ts';
 export * from './label-set.ts';
+export * from './label-list.ts';

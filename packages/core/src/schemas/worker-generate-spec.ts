@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelListSchema } from './label-list.ts';
 
 const Message = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }).strict();
 
@@ -42,6 +43,7 @@ export const WorkerGenerateSpecSchema = z
       })
       .strict()
       .default({ max_tokens: 256, temperature: 0, top_p: 1, top_k: 0, repetition_penalty: 1, seed: 0 }),
+    labels: LabelListSchema.nullable().default(null).describe('Every answer is exactly one of these labels (decoding restricted to their token sequences); null = free text.'),
     batch_size: z.number().int().min(1).max(256).default(16).describe('Rows decoded together (left-padded); 1 = one at a time.'),
     device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
     threads: z.number().int().min(1).nullable().default(null).describe('torch threads; null = physical cores.'),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { WhetError, type GenerateLine } from '@whetstone/core';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
+import { labelsGrammar } from './label-grammar.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
 import { SequencePool } from './sequence-pool.ts';
@@ -11,6 +12,7 @@ type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
 type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
 type ChatWrapper = InstanceType<NodeLlamaCpp['ChatWrapper']>;
+type LlamaGrammar = Awaited<ReturnType<Llama['createGrammar']>>;
 
 /** Requests decoded at once when the deployment does not say (its max_concurrency). */
 export const DEFAULT_LLAMA_SEQUENCES = 4;
@@ -66,8 +68,21 @@ function loadLlama() {
  */
 export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend {
   const sequences = Math.max(1, opts.sequences ?? DEFAULT_LLAMA_SEQUENCES);
-  type Loaded = { lib: NodeLlamaCpp; model: LlamaModel; context: LlamaContext; chatWrapper: ChatWrapper; pool: SequencePool<LlamaSequence> };
+  type Loaded = { lib: NodeLlamaCpp; llama: Llama; model: LlamaModel; context: LlamaContext; chatWrapper: ChatWrapper; pool: SequencePool<LlamaSequence> };
   let loaded: Promise<Loaded> | null = null;
+  // A deployment sends the same label set with every request: its grammar is parsed once.
+  const grammars = new Map<string, Promise<LlamaGrammar>>();
+  const grammarFor = (llama: Llama, labels: string[]) => {
+    const key = JSON.stringify(labels);
+    let g = grammars.get(key);
+    if (!g) {
+      g = llama.createGrammar({ grammar: labelsGrammar(labels) });
+      g.catch(() => grammars.delete(key));
+      grammars.set(key, g);
+      if (grammars.size > 32) grammars.delete(grammars.keys().next().value!);
+    }
+    return g;
+  };
 
   const load = () => {
     loaded ??= (async () => {
@@ -84,7 +99,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         batching: { dispatchSchedule: 'nextCycle', itemPrioritizationStrategy: (o) => inSequenceOrder(o, context) },
       });
       const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
-      return { lib, model, context, chatWrapper: lib.resolveChatWrapper(model), pool };
+      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool };
     })().catch((e: unknown) => {
       loaded = null;
       throw e;
@@ -93,20 +108,23 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   };
 
   async function* stream(req: BackendRequest, signal: AbortSignal): AsyncGenerator<GenerateLine> {
-    const { lib, model, context, chatWrapper, pool } = await load();
+    const { lib, llama, model, context, chatWrapper, pool } = await load();
     signal.throwIfAborted();
+    const grammar = req.labels?.length ? await grammarFor(llama, req.labels) : undefined;
+    // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
+    const maxTokens = req.labels?.length ? Math.max(req.max_tokens, ...req.labels.map((l) => model.tokenize(l).length + 1)) : req.max_tokens;
     const history = req.messages ? toHistory(req.messages) : null;
     const prompt = history
       ? chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer)
       : [...(model.tokens.bos == null ? [] : [model.tokens.bos]), ...model.tokenize(req.prompt ?? '')];
     const promptTokens = prompt.length;
     const contextLength = context.contextSize;
-    if (promptTokens + req.max_tokens > contextLength) {
+    if (promptTokens + maxTokens > contextLength) {
       throw new WhetError(
         'CONTEXT_LENGTH_EXCEEDED',
-        `this model's maximum context length is ${contextLength} tokens, but ${promptTokens + req.max_tokens} were requested ` +
-          `(${promptTokens} in the prompt, ${req.max_tokens} for the completion)`,
-        { details: { prompt_tokens: promptTokens, max_tokens: req.max_tokens, context_length: contextLength } },
+        `this model's maximum context length is ${contextLength} tokens, but ${promptTokens + maxTokens} were requested ` +
+          `(${promptTokens} in the prompt, ${maxTokens} for the completion)`,
+        { details: { prompt_tokens: promptTokens, max_tokens: maxTokens, context_length: contextLength } },
       );
     }
     let sequence = await pool.acquire(prompt, signal);
@@ -125,7 +143,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       const common = {
         signal: stop.signal,
         stopOnAbortSignal: true,
-        maxTokens: req.max_tokens,
+        maxTokens,
+        grammar,
         temperature: req.temperature,
         topK: req.top_k,
         topP: req.top_p,

@@ -21,6 +21,7 @@ export function gatewayChat(gateway: Gateway, model: string, signal: AbortSignal
         repetition_penalty: 1,
         seed: null,
         stop: [],
+        labels: [], // drafting writes free text, whatever label default a deployment has
       },
       signal,
     );

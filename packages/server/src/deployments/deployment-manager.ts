@@ -14,6 +14,7 @@ import type { ExportStore } from '../store/export-store.ts';
 import type { Store } from '../store/store.ts';
 import { exportGguf } from './export-gguf.ts';
 import { findGguf } from './find-gguf.ts';
+import { labelsOfModel } from './model-labels.ts';
 import { RequestQueue } from './request-queue.ts';
 
 type GgufQuantization = (typeof GGUF_QUANTIZATIONS)[number];
@@ -63,6 +64,7 @@ export class DeploymentManager {
     if (this.store.getModel(name)) {
       throw new WhetError('CONFLICT', `"${name}" is already a model name, and /v1 clients call models and deployments by name`, { hint: 'Pick another "name".' });
     }
+    const labels = body.labels === 'model' ? labelsOfModel([resolved.adapter, resolved.model], resolved.baseName) : (body.labels ?? null);
     const deployment: Deployment = {
       id: newId('dep'),
       name,
@@ -78,6 +80,7 @@ export class DeploymentManager {
       queue_size: body.queue_size,
       max_concurrency: body.max_concurrency ?? (body.backend === 'llamacpp' ? DEFAULT_LLAMA_SEQUENCES : 16),
       timeout_s: body.timeout_s,
+      labels,
       created_at: nowIso(),
       stopped_at: null,
     };

@@ -2,6 +2,7 @@ import { WhetError, type GenerateLine, type Model } from '@whetstone/core';
 import type { BackendRequest, GenerationBackend } from '../backends/generation-backend.ts';
 import type { Store } from '../store/store.ts';
 import type { DeploymentManager } from './deployment-manager.ts';
+import { labelsOfModel } from './model-labels.ts';
 import type { ModelPool } from './model-pool.ts';
 import type { RequestQueue } from './request-queue.ts';
 
@@ -26,11 +27,21 @@ interface Target {
   adapter: string | null;
   timeoutS: number;
   contextLength: number | null;
+  /** A deployment's default label set (null: free text). */
+  labels: string[] | null;
+  /** Where `labels: "model"` looks for a remembered label set: the adapter first, then its base. */
+  models: (Model | undefined)[];
   /** On-demand models: fit the model into the memory budget before it loads (evict or 503). */
   admit?: () => Promise<void>;
 }
 
 /** A generation that has started: the prompt is counted and the lines after `start` follow. */
+/**
+ * A request as /v1 and the playground give it: `labels` absent or null keeps the target's
+ * default, [] turns it off, "model" asks for the model's remembered label set.
+ */
+export type GatewayRequest = Omit<BackendRequest, 'adapter' | 'labels'> & { labels?: string[] | 'model' | null };
+
 export interface OpenGeneration {
   model: string;
   promptTokens: number;
@@ -89,7 +100,8 @@ export class Gateway {
     if (live) {
       const d = live.deployment;
       const contextLength = d.backend === 'llamacpp' ? null : (this.store.getModel(d.model_id ?? '')?.context_length ?? null);
-      return { name: d.name, backend: live.backend, queue: live.queue, adapter: live.adapter, timeoutS: d.timeout_s, contextLength };
+      const models = [this.store.getModel(d.adapter_id ?? ''), this.store.getModel(d.model_id ?? '')];
+      return { name: d.name, backend: live.backend, queue: live.queue, adapter: live.adapter, timeoutS: d.timeout_s, contextLength, labels: d.labels ?? null, models };
     }
     const model = this.store.getModel(name);
     if (!model) {
@@ -99,11 +111,13 @@ export class Gateway {
       });
     }
     const pooled = this.pool.get(model);
-    return { name: model.name, ...pooled, timeoutS: MODEL_TIMEOUT_S };
+    const models = [model, model.base_model_id ? this.store.getModel(model.base_model_id) : undefined];
+    return { name: model.name, ...pooled, timeoutS: MODEL_TIMEOUT_S, labels: null, models };
   }
 
-  async open(name: string, request: Omit<BackendRequest, 'adapter'>, clientSignal: AbortSignal): Promise<OpenGeneration> {
+  async open(name: string, gatewayRequest: GatewayRequest, clientSignal: AbortSignal): Promise<OpenGeneration> {
     const target = this.resolve(name);
+    const request: Omit<BackendRequest, 'adapter'> = { ...gatewayRequest, labels: requestLabels(gatewayRequest.labels, target) };
     const timeout = AbortSignal.timeout(target.timeoutS * 1000);
     const signal = AbortSignal.any([clientSignal, timeout]);
     const timedOut = () => new WhetError('REQUEST_TIMEOUT', `the request to "${target.name}" ran longer than its timeout of ${target.timeoutS} s`);
@@ -174,4 +188,11 @@ export class Gateway {
   async close() {
     await Promise.all([this.deployments.close(), this.pool.close()]);
   }
+}
+
+/** The labels a request decodes with: its own list, none for [], the model's for "model", else the target's default. */
+function requestLabels(labels: GatewayRequest['labels'], target: Target): string[] | null {
+  if (labels === 'model') return labelsOfModel(target.models, target.name);
+  if (labels == null) return target.labels;
+  return labels.length ? labels : null;
 }

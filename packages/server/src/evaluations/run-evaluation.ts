@@ -140,6 +140,7 @@ async function workerColumn(
     few_shot: fewShot.map((t) => ({ role: t.role, content: t.content })),
     generation: { max_tokens: request.generation.max_tokens, temperature: request.generation.temperature, top_p: request.generation.top_p, top_k: 0, repetition_penalty: 1, seed: request.generation.seed },
     batch_size: request.batch_size,
+    labels: column.ref.constrain_to_labels && request.labels ? request.labels : null,
   });
   const specPath = join(dir, `column-${index}.spec.json`);
   writeFileSync(specPath, JSON.stringify(spec, null, 2));

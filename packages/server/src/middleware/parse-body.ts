@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { WhetError } from '@whetstone/core';
+import { LABELS_HINT, WhetError } from '@whetstone/core';
 
 /** Render every zod issue at once: "hyperparameters.learning_rate: Too small: expected number to be >0 (got 0)". */
 export function zodToWhetError(error: z.ZodError, body: unknown): WhetError {
@@ -16,7 +16,7 @@ export function zodToWhetError(error: z.ZodError, body: unknown): WhetError {
   return new WhetError(isHyper ? 'INVALID_HYPERPARAMETER' : 'INVALID_REQUEST', issues.map((i) => i.message).join('; '), {
     field: first || undefined,
     details: issues,
-    hint: removed ? RAW_ENDPOINT_HINT : undefined,
+    hint: removed ? RAW_ENDPOINT_HINT : first.split('.').includes('labels') ? LABELS_HINT : undefined,
   });
 }
 

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { isWhetError, WhetError } from '@whetstone/core';
-import type { BackendRequest } from '../backends/generation-backend.ts';
-import type { Gateway, OpenGeneration } from '../deployments/gateway.ts';
+import type { Gateway, GatewayRequest, OpenGeneration } from '../deployments/gateway.ts';
 
 export interface StartedGeneration {
   gen: OpenGeneration;
@@ -13,7 +12,7 @@ export interface StartedGeneration {
  * Open a generation tied to the HTTP request: when the client's connection closes, the
  * generation is aborted, which closes the backend request and frees its batch slot.
  */
-export async function startGeneration(c: Context, gateway: Gateway, model: string, request: Omit<BackendRequest, 'adapter'>): Promise<StartedGeneration> {
+export async function startGeneration(c: Context, gateway: Gateway, model: string, request: GatewayRequest): Promise<StartedGeneration> {
   const abort = new AbortController();
   const clientSignal = c.req.raw.signal;
   const onClientGone = () => abort.abort(new Error('the client closed the connection'));

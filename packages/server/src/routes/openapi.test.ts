@@ -28,6 +28,17 @@ describe('GET /api/v1/openapi.json', () => {
     expect(registered.size).toBeGreaterThan(40);
   });
 
+  it('lists the fields Whetstone adds to /v1 bodies: labels constrain the answer to a label set', async () => {
+    const doc = await json(await app.request('/api/v1/openapi.json'));
+    for (const path of ['/v1/chat/completions', '/v1/completions']) {
+      const labels = doc['x-whetstone-openai-extensions'][path].post.requestBody.labels;
+      expect(labels.description).toMatch(/extra_body/);
+      expect(JSON.stringify(labels)).toMatch(/"maxItems":200/);
+      expect(JSON.stringify(labels)).toMatch(/"const":"model"/);
+    }
+    expect(doc.paths['/api/v1/deployments'].post.requestBody.content['application/json'].schema.properties.labels).toBeDefined();
+  });
+
   it('describes the rules the handlers apply: exactly one of path/hub_id, dataset/datasets', async () => {
     const doc = await json(await app.request('/api/v1/openapi.json'));
     const body = (path: string) => doc.paths[path].post.requestBody.content['application/json'].schema;

@@ -33,6 +33,7 @@ import {
   ModelCreateSchema,
   ModelSchema,
   QaDatasetCreateSchema,
+  RequestLabelsOrModelSchema,
   QaDraftRequestSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -219,6 +220,19 @@ function errorStatuses(r: RouteDoc): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * /v1 is OpenAI's API, documented by OpenAI; what Whetstone adds to its request bodies is listed
+ * here (the official clients send these fields with `extra_body`).
+ */
+function openAiExtensions() {
+  const fields = {
+    labels: schema(RequestLabelsOrModelSchema),
+    top_k: { type: 'integer', minimum: 0, description: 'Sample from the k most likely tokens (0 = off), as in vLLM.' },
+    repetition_penalty: { type: 'number', exclusiveMinimum: 0, description: 'Divide the scores of tokens already seen (1 = off), as in vLLM.' },
+  };
+  return { '/v1/chat/completions': { post: { requestBody: fields } }, '/v1/completions': { post: { requestBody: fields } } };
+}
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorBody = { 'application/json': { schema: schema(ErrorResponseSchema) } };
@@ -260,6 +274,7 @@ export function openApiDocument() {
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
     security: [{ apiKey: [] }],
     paths,
+    'x-whetstone-openai-extensions': openAiExtensions(),
   };
 }
 

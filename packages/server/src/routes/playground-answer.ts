@@ -1,10 +1,10 @@
 import { WhetError, type PlaygroundAnswer, type PlaygroundChat } from '@whetstone/core';
-import type { BackendRequest } from '../backends/generation-backend.ts';
+import type { GatewayRequest } from '../deployments/gateway.ts';
 
 /** The generation a playground body asks for: its messages and sampling fields. */
-export function playgroundRequest(p: Omit<PlaygroundChat, 'model' | 'stream'>): Omit<BackendRequest, 'adapter'> {
-  const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop } = p;
-  return { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop };
+export function playgroundRequest(p: Omit<PlaygroundChat, 'model' | 'stream'>): GatewayRequest {
+  const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels } = p;
+  return { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels };
 }
 
 /** One model's answer, timed from `started` (performance.now()): latency, and speed where tokens were made. */

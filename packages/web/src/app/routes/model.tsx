@@ -3,6 +3,7 @@ import { Section } from '../../components/section.tsx';
 import { DeployForm } from '../../features/deployments/components/deploy-form.tsx';
 import { DeploymentList } from '../../features/deployments/components/deployment-list.tsx';
 import { deploymentsMessages } from '../../features/deployments/deployments.i18n.ts';
+import { rememberedLabels } from '../../features/deployments/lib/remembered-labels.ts';
 import { useModel } from '../../features/models/api/use-models.ts';
 import { ModelDelete, ModelFacts, ModelJobs, ModelNotFound } from '../../features/models/components/model-details.tsx';
 import { ModelEvaluations } from '../../features/models/components/model-evaluations.tsx';
@@ -23,7 +24,7 @@ export default function ModelPage({ id }: { id: string }) {
     <>
       <ModelFacts model={model} />
       <Section title={td('title')} id="deployments">
-        <DeployForm model={model.id} />
+        <DeployForm model={model.id} rememberedLabels={rememberedLabels(model)} />
         <DeploymentList modelId={model.id} manage />
       </Section>
       <Section title={te('title')} id="exports">

@@ -19,6 +19,8 @@ export interface DeploymentCreate {
   backend: 'torch' | 'llamacpp';
   name?: string;
   max_concurrency?: number;
+  /** Every answer is one of these labels ("model": the model's remembered set) unless a request says otherwise. */
+  labels?: string[] | 'model';
 }
 
 /** POST /deployments: the model loads in the background (status `loading`, then `ready`). */

@@ -3,14 +3,20 @@ import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import { useCreateDeployment, type DeploymentCreate } from '../api/use-deployments.ts';
 import { deploymentsMessages } from '../deployments.i18n.ts';
+import { splitLabels } from '../lib/remembered-labels.ts';
 
-/** Deploy a model: backend, the name clients call it by, how many requests run at once. */
-export function DeployForm({ model }: { model: string }) {
+/**
+ * Deploy a model: backend, the name clients call it by, how many requests run at once, and
+ * optionally a label set every answer is constrained to (the model's remembered one, or a list).
+ */
+export function DeployForm({ model, rememberedLabels = [] }: { model: string; rememberedLabels?: string[] }) {
   const t = useT(deploymentsMessages);
   const create = useCreateDeployment();
   const [backend, setBackend] = useState<DeploymentCreate['backend']>('torch');
   const [name, setName] = useState('');
   const [concurrency, setConcurrency] = useState('');
+  const [constrain, setConstrain] = useState<'none' | 'model' | 'list'>('none');
+  const [labelList, setLabelList] = useState('');
   const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -19,6 +25,7 @@ export function DeployForm({ model }: { model: string }) {
       backend,
       ...(name.trim() ? { name: name.trim() } : {}),
       ...(concurrency ? { max_concurrency: Number(concurrency) } : {}),
+      ...(constrain === 'model' ? { labels: 'model' as const } : constrain === 'list' ? { labels: splitLabels(labelList) } : {}),
     });
   };
   return (
@@ -51,6 +58,23 @@ export function DeployForm({ model }: { model: string }) {
           {t('maxConcurrencyHint')}
         </span>
       </div>
+      <div className="field">
+        <label htmlFor={`${id}-labels`}>{t('constrainLabels')}</label>
+        <select id={`${id}-labels`} value={constrain} onChange={(e) => setConstrain(e.target.value as typeof constrain)} aria-describedby={`${id}-labels-hint`}>
+          <option value="none">{t('constrainNone')}</option>
+          {rememberedLabels.length > 0 && <option value="model">{t('constrainModel', { labels: rememberedLabels.join(', ') })}</option>}
+          <option value="list">{t('constrainList')}</option>
+        </select>
+        <span id={`${id}-labels-hint`} className="small-text muted">
+          {t('constrainHint')}
+        </span>
+      </div>
+      {constrain === 'list' && (
+        <div className="field">
+          <label htmlFor={`${id}-label-list`}>{t('labelList')}</label>
+          <input id={`${id}-label-list`} value={labelList} onChange={(e) => setLabelList(e.target.value)} placeholder={t('labelListPlaceholder')} required />
+        </div>
+      )}
       <button type="submit" className="button primary" disabled={create.isPending}>
         {create.isPending ? t('deploying') : t('deploy')}
       </button>

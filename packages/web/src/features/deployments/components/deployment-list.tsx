@@ -43,7 +43,10 @@ export function DeploymentList({ modelId, manage = false }: { modelId?: string; 
         <tbody>
           {rows.map((d) => (
             <tr key={d.id} data-deployment-id={d.id} data-status={d.status}>
-              <td translate="no">{d.name}</td>
+              <td>
+                <span translate="no">{d.name}</span>
+                {d.labels?.length ? <div className="small-text muted">{t('labelsValue', { labels: d.labels.join(', ') })}</div> : null}
+              </td>
               <td translate="no">{d.backend}</td>
               <td>
                 <Badge tone={TONES[d.status]}>{ts(d.status)}</Badge>

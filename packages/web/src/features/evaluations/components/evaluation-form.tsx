@@ -59,6 +59,7 @@ export function EvaluationForm() {
   const checkpoints = [...new Set(columns.map((c) => c.source).filter((s) => parseCheckpointSource(s)))];
   const jobChoices = [...(jobs.data ?? []).map((j) => ({ id: j.id, name: j.name })), ...(prefill && !(jobs.data ?? []).some((j) => j.id === prefill.jobId) ? [{ id: prefill.jobId, name: prefill.jobId }] : [])];
 
+  const hasLabels = /[^\s,，]/.test(labels);
   const update = (key: number, patch: Partial<ColumnDraft>) => setColumns((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)));
   const remove = (index: number) => {
     setColumns((cs) => cs.filter((_, i) => i !== index));
@@ -149,6 +150,12 @@ export function EvaluationForm() {
               <label htmlFor={`${id}-label-${c.key}`}>{t('columnLabel')}</label>
               <input id={`${id}-label-${c.key}`} value={c.label} maxLength={100} onChange={(e) => update(c.key, { label: e.target.value })} />
             </div>
+            {hasLabels && !c.source.startsWith('endpoint:') && (
+              <label className="check">
+                <input type="checkbox" checked={!!c.constrain} onChange={(e) => update(c.key, { constrain: e.target.checked })} />
+                <span>{t('constrainToLabels')}</span>
+              </label>
+            )}
             <label className="check">
               <input type="radio" name={`${id}-baseline`} checked={baseline === i} onChange={() => setBaseline(i)} aria-label={t('baselineOf', { n: i + 1 })} />
               <span aria-hidden="true">{t('baseline')}</span>

@@ -66,3 +66,18 @@ describe('evaluationRequest', () => {
     expect([...evaluationRequest(form({ columns: [{ key: 1, source: 'model:m', fewShot: 2, label: '' }] })).problems]).toEqual(['needFewShotData']);
   });
 });
+
+describe('evaluationRequest with constrained columns', () => {
+  it('marks a model or checkpoint column constrain_to_labels when it is ticked and labels are given', () => {
+    const columns = [
+      { key: 1, source: 'model:m1', fewShot: 0, label: '', constrain: true },
+      { key: 2, source: 'checkpoint:job_1@40', fewShot: 0, label: '', constrain: true },
+      { key: 3, source: 'model:m1', fewShot: 0, label: 'free' },
+    ];
+    const { body } = evaluationRequest(form({ columns, labels: 'yes, no' }));
+    expect(body!.models.map((m) => ('constrain_to_labels' in m ? m.constrain_to_labels : undefined))).toEqual([true, true, undefined]);
+    expect(EvaluationCreateSchema.safeParse(body).success).toBe(true);
+    // Without labels the tick has nothing to constrain to and is left out.
+    expect(evaluationRequest(form({ columns })).body!.models.some((m) => 'constrain_to_labels' in m)).toBe(false);
+  });
+});

@@ -7,6 +7,8 @@ export interface ColumnDraft {
   source: string;
   fewShot: number;
   label: string;
+  /** Constrain this column's answers to the label set (model and checkpoint columns, with labels given). */
+  constrain?: boolean;
 }
 
 export type FormProblem = 'needSource' | 'needTestSet' | 'needFewShotData' | 'labelsTooFew';
@@ -46,9 +48,10 @@ export function evaluationRequest(v: EvaluationFormValues): { body: EvaluationCr
     const [kind, ...rest] = c.source.split(':');
     const ref = rest.join(':');
     const label = c.label.trim() || undefined;
+    const constrain = c.constrain && labels.length ? { constrain_to_labels: true } : {};
     const checkpoint = parseCheckpointSource(c.source);
-    if (checkpoint) return { kind: 'job', job_id: checkpoint.jobId, checkpoint_step: checkpoint.step, few_shot: c.fewShot, label };
-    return kind === 'endpoint' ? { kind: 'endpoint', connection: ref, few_shot: c.fewShot, label, timeout_s: 60, concurrency: 4 } : { kind: 'model', model_id: ref, few_shot: c.fewShot, label };
+    if (checkpoint) return { kind: 'job', job_id: checkpoint.jobId, checkpoint_step: checkpoint.step, few_shot: c.fewShot, label, ...constrain };
+    return kind === 'endpoint' ? { kind: 'endpoint', connection: ref, few_shot: c.fewShot, label, timeout_s: 60, concurrency: 4 } : { kind: 'model', model_id: ref, few_shot: c.fewShot, label, ...constrain };
   });
   const body: EvaluationCreateInput = {
     name: v.name.trim() || undefined,
