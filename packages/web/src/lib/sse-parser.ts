@@ -23,10 +23,14 @@ export class SseParser {
     this.buffer += text;
     const out: SseMessage[] = [];
     let start = 0;
+    // Scan from `start` in place: slicing the rest of the buffer for every line made a chunk of
+    // k lines cost k copies of it (a replay of 100,000 points arrives in a few big chunks).
+    const newline = /\r\n|\r|\n/g;
     for (;;) {
-      const nl = this.buffer.slice(start).search(/\r\n|\r|\n/);
-      if (nl < 0) break;
-      const end = start + nl;
+      newline.lastIndex = start;
+      const found = newline.exec(this.buffer);
+      if (!found) break;
+      const end = found.index;
       // A lone \r at the end of the buffer may be half of \r\n: wait for the next chunk.
       if (this.buffer[end] === '\r' && end + 1 === this.buffer.length) break;
       const line = this.buffer.slice(start, end);

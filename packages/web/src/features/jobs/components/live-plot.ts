@@ -2,6 +2,9 @@ import uPlot from 'uplot';
 import type { JobSeries } from '../api/job-series.ts';
 import type { ChartGroup } from './chart-group.ts';
 
+/** A costly redraw is followed by at least this many times its cost without one. */
+const REST_FACTOR = 3;
+
 /** The y axis width of every job chart, so the stacked charts' plots line up on the steps. */
 export const AXIS_SIZE = 70;
 
@@ -66,13 +69,32 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
   );
   const leave = group.add(u);
   onData?.(u);
+  // Redraws follow the points at most once a frame, and, when a redraw got costly (100,000
+  // points take milliseconds per series), no sooner than REST_FACTOR times its cost after the
+  // last one ended: the page keeps most of each frame for scrolling and input while points pour
+  // in, and the last points are always drawn.
   let frame = 0;
-  const refresh = () => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastCost = 0;
+  let lastEnd = 0;
+  const draw = () => {
     frame ||= requestAnimationFrame(() => {
       frame = 0;
+      const start = performance.now();
       u.setData(data(), !zoomed);
       onData?.(u);
+      lastEnd = performance.now();
+      lastCost = lastEnd - start;
     });
+  };
+  const refresh = () => {
+    if (frame || timer !== undefined) return;
+    const wait = lastEnd + lastCost * REST_FACTOR - performance.now();
+    if (wait <= 0) return draw();
+    timer = setTimeout(() => {
+      timer = undefined;
+      draw();
+    }, wait);
   };
   const off = series.subscribe(refresh);
   const resize = new ResizeObserver(() => u.setSize({ width: width(), height }));
@@ -83,6 +105,7 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
     destroy() {
       off();
       cancelAnimationFrame(frame);
+      clearTimeout(timer);
       resize.disconnect();
       leave();
       u.destroy();

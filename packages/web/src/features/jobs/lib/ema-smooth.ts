@@ -10,7 +10,7 @@ export function emaSmooth(values: readonly (number | null | undefined)[], weight
   const w = Math.min(Math.max(Number.isFinite(weight) ? weight : 0, 0), MAX_SMOOTHING);
   const out: (number | null)[] = new Array(values.length);
   let last = 0;
-  let n = 0;
+  let wn = 1; // weight^n, kept as a running product (a pow per point cost more than the rest)
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined || !Number.isFinite(v)) {
@@ -18,8 +18,8 @@ export function emaSmooth(values: readonly (number | null | undefined)[], weight
       continue;
     }
     last = last * w + (1 - w) * v;
-    n++;
-    out[i] = w === 0 ? v : last / (1 - Math.pow(w, n));
+    wn *= w;
+    out[i] = w === 0 ? v : last / (1 - wn);
   }
   return out;
 }
