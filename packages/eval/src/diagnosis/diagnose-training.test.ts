@@ -116,6 +116,19 @@ describe('diagnoseTraining on synthetic curves', () => {
     expect(d.evidence[0].values.best_step).toBe(100);
   });
 
+  it('an early-stopped run is not over-fitting: the eval loss turned, and the best model was kept', () => {
+    const points = curve(160, { loss: decay(3, 0.05, 60), evalLoss: (s) => 2 + 0.5 * ((s - 100) / 100) ** 2 });
+    expect(diagnoseTraining(points).verdict).toBe('overfitting'); // the same curve, had it not stopped
+    const stopped_early = { step: 160, best_step: 100, best_eval_loss: 2, patience: 3 };
+    const d = diagnoseTraining(points, { job: { status: 'succeeded', stopped_early } });
+    expect(DiagnosisSchema.parse(d)).toEqual(d);
+    expect(d.verdict).toBe('healthy');
+    expect(d.findings.map((f) => f.verdict)).toEqual(['healthy']);
+    const note = d.evidence.find((e) => e.message.startsWith('Early stopping'));
+    expect(note?.message).toBe('Early stopping ended the run at step 160: the eval loss had not improved for 3 evaluations, so the model of step 100 (eval loss 2) is the result.');
+    expect(note?.values).toEqual({ stopped_at_step: 160, best_step: 100, best_eval_loss: 2 });
+  });
+
   it('not over-fitting: one noisy eval point at the end', () => {
     const evalLoss = (s: number) => (s === 200 ? decay(3.1, 1.1, 60)(s) * 1.06 : decay(3.1, 1.1, 60)(s));
     expect(diagnoseTraining(curve(200, { loss: decay(3, 1, 60), evalLoss })).verdict).toBe('healthy');
