@@ -46,7 +46,7 @@ export const HyperparametersInputSchema = z
     warmup_ratio: orAuto(z.number().min(0).max(0.5)).describe('Fraction of the steps spent warming up linearly from 0 (used when warmup_steps is not set).'),
     warmup_steps: orAuto(z.number().int().min(0).max(1_000_000)).describe('Optimizer steps spent warming up linearly from 0; "auto": 5% of the planned updates, 10 to 100.'),
     early_stopping_patience: orAuto(z.number().int().min(0).max(1000)).describe(
-      'Stop once the eval loss has not improved for this many evaluations and keep the best checkpoint; 0 turns it off. "auto": 3 when there is validation data.',
+      'Stop once the eval loss has not improved for this many evaluations and keep the best checkpoint; 0 turns it off. "auto": 2 when there is validation data.',
     ),
     batch_size: orAuto(z.number().int().min(1).max(4096)).describe('Samples per device per step.'),
     gradient_accumulation_steps: orAuto(z.number().int().min(1).max(4096)),

@@ -56,16 +56,16 @@ describe('jobs that mix datasets', () => {
     expect(mix.seed).toBe(7);
     expect(mix.rows).toBe(48);
     expect(mix.duplicates_removed).toBe(5);
-    // 43 distinct rows: test round(4.3) = 4, validation 5% = 2 (auto), train 37
-    expect([mix.train, mix.validation, mix.test]).toEqual([37, 2, 4]);
+    // 43 distinct rows: test round(4.3) = 4, validation 10% = 4 (auto), train 35
+    expect([mix.train, mix.validation, mix.test]).toEqual([35, 4, 4]);
     expect(mix.validation_source).toBe('split');
-    expect(created.body.resolved.epochs.reason).toMatch(/37 training samples/);
+    expect(created.body.resolved.epochs.reason).toMatch(/35 training samples/);
 
     const dir = join(home, 'jobs', created.body.id, 'data');
     const train = lines(join(dir, 'train.jsonl'));
     const validation = lines(join(dir, 'validation.jsonl'));
     const test = lines(join(dir, 'test.jsonl'));
-    expect([train.length, validation.length, test.length]).toEqual([37, 2, 4]);
+    expect([train.length, validation.length, test.length]).toEqual([35, 4, 4]);
     const everything = [...train, ...validation, ...test];
     expect(new Set(everything).size).toBe(everything.length); // de-duplicated, no row in two splits
     expect(everything.filter((l) => l.includes('general')).length).toBe(8);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, type Job, type JobCreate, type JobDataMix, type Model, WhetError } from '@whetstone/core';
+import { type Dataset, type Job, type JobCreate, type JobDataMix, type Model, type ResolvedValue, WhetError } from '@whetstone/core';
 import { autoValidation } from '@whetstone/data';
 import type { AppContext } from '../context.ts';
 import { tokenP99ForJob } from '../datasets/dataset-token-stats.ts';
@@ -84,6 +84,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
       dataMix = await prepareJobData(join(jobDir(ctx.config.home, id), 'data'), sources, body, values.seed, validationPath);
       ({ values, resolved } = resolve(dataMix.train, dataMix.validation_source !== 'none')); // the rows de-duplication and splits left
     }
+    if (!prepared) resolved.validation_rows = describeValidation(dataset.rows, heldOut, validation);
     await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
     const cut = await findCutAnswers(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
     if (cut?.count) resolved.truncated_answers = describeCutAnswers(cut, values.max_seq_len, body.drop_truncated ?? false);
@@ -125,6 +126,17 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     ctx.store.appendEvent(id, 'status', { status: 'queued' });
   });
   return job;
+}
+
+/** The rows the eval loss is measured on, and why: early stopping and the diagnosis watch it. */
+function describeValidation(rows: number, heldOut: number, validation: Dataset | null): ResolvedValue {
+  if (validation) return { value: validation.rows, source: 'user', reason: `the validation dataset ${validation.name}` };
+  if (heldOut === 0) return { value: 0, source: 'auto', reason: `${rows} rows are too few to hold any out (20 or more keep a validation split)` };
+  return {
+    value: heldOut,
+    source: 'auto',
+    reason: `10% of the ${rows} rows (at least 4, at most 1,000) held out: their eval loss drives early stopping and the diagnosis`,
+  };
 }
 
 /**

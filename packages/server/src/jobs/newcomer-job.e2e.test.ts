@@ -32,7 +32,7 @@ describe("the newcomer's first job", () => {
     const created = await api.post('/jobs', { model: model.id, dataset: dataset.id, tuning: 'lora' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const job = created.body;
-    expect(job.hyperparameters).toMatchObject({ batch_size: 4, gradient_accumulation_steps: 1, warmup_steps: 10, early_stopping_patience: 3, lora_r: 16, lora_alpha: 32 });
+    expect(job.hyperparameters).toMatchObject({ batch_size: 4, gradient_accumulation_steps: 1, warmup_steps: 10, early_stopping_patience: 2, lora_r: 16, lora_alpha: 32 });
     expect(job.resolved.gradient_accumulation_steps.reason).toMatch(/^effective batch 4: 43 samples x 15 epochs/);
     const spec = JSON.parse(readFileSync(join(home, 'jobs', job.id, 'spec.json'), 'utf8'));
     expect(spec.data.validation_split).toBeGreaterThan(0);

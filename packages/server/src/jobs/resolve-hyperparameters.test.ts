@@ -77,12 +77,12 @@ describe('auto recipe: updates first, a validation signal and early stopping', (
 
   it("48 rows (the newcomer's demo data): batch 4, 165 updates, lr 5.4e-4, a 10-step warm-up, early stopping", () => {
     const r = resolve(43);
-    expect(picked(r)).toEqual({ epochs: 15, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 10, patience: 3 });
+    expect(picked(r)).toEqual({ epochs: 15, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 10, patience: 2 });
     expect(r.resolved.gradient_accumulation_steps!.reason).toBe(
       'effective batch 4: 43 samples x 15 epochs: effective batch 4 keeps at least 150 updates where the data allows (batch 4 to 32); 165 updates of 4 samples over the epochs',
     );
     expect(r.resolved.warmup_steps!.reason).toMatch(/^10 steps: 5% of 165 planned updates, at least 10 and at most 100 steps/);
-    expect(r.resolved.early_stopping_patience!.reason).toMatch(/^stop once the eval loss has not improved for 3 evaluations and keep the best checkpoint/);
+    expect(r.resolved.early_stopping_patience!.reason).toMatch(/^stop once the eval loss has not improved for 2 evaluations and keep the best checkpoint/);
     expect(r.values.lora_r).toBe(16);
     expect(r.values.lora_alpha).toBe(32);
     // A budget changes nothing here: the data already asks for the smallest batch.
@@ -91,21 +91,21 @@ describe('auto recipe: updates first, a validation signal and early stopping', (
 
   it('1,000 rows: effective batch 32 with lr x2 over 10 epochs; under a budget batch 4, no accumulation, lr 5.4e-4', () => {
     const r = resolve(900);
-    expect(picked(r)).toEqual({ epochs: 10.2, batch: 4, accumulation: 8, lr: 1e-3, warmup: 15, patience: 3 });
+    expect(picked(r)).toEqual({ epochs: 10.2, batch: 4, accumulation: 8, lr: 1e-3, warmup: 15, patience: 2 });
     expect(r.resolved.learning_rate!.reason).toMatch(/effective batch 32: x2.00 \(the square root of 32\/4, at most x2, capped at 0.001\)$/);
     expect(r.resolved.batch_size!.reason).toMatch(/296 updates of 32 samples over the epochs$/);
     const budgeted = resolve(900, { minutes: 10 });
     // The hand-tuned run of issue 16 (73.3% against auto's 59.3%): batch 4, no accumulation, lr 5e-4.
-    expect(picked(budgeted)).toEqual({ epochs: 10.2, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 100, patience: 3 });
+    expect(picked(budgeted)).toEqual({ epochs: 10.2, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 100, patience: 2 });
     expect(budgeted.resolved.gradient_accumulation_steps!.reason).toMatch(/a budget ends the run when its time or tokens run out, so updates are scarce: the smallest effective batch \(4\)/);
     expect(budgeted.resolved.learning_rate!.reason).toMatch(/at effective batch 4$/);
   });
 
   it('50k rows: 2 epochs of effective batch 32 (3,064 updates), a 100-step warm-up; under a budget batch 4', () => {
     const r = resolve(49_000);
-    expect(picked(r)).toEqual({ epochs: 2, batch: 4, accumulation: 8, lr: 1e-3, warmup: 100, patience: 3 });
+    expect(picked(r)).toEqual({ epochs: 2, batch: 4, accumulation: 8, lr: 1e-3, warmup: 100, patience: 2 });
     expect(r.resolved.warmup_steps!.reason).toMatch(/^100 steps: 5% of 3,064 planned updates/);
-    expect(picked(resolve(49_000, { minutes: 10 }))).toEqual({ epochs: 2, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 100, patience: 3 });
+    expect(picked(resolve(49_000, { minutes: 10 }))).toEqual({ epochs: 2, batch: 4, accumulation: 1, lr: 5.4e-4, warmup: 100, patience: 2 });
   });
 
   it('full tuning takes a lower rate, scaled the same way', () => {
@@ -123,13 +123,16 @@ describe('auto recipe: updates first, a validation signal and early stopping', (
     expect(ratio.resolved.warmup_steps!.reason).toMatch(/^warmup_ratio 0.1 is set in the request/);
   });
 
-  it('early stopping is off without validation data, or when checkpoints miss evaluations', () => {
+  it('early stopping is off without validation data, when checkpoints miss evaluations, or when max_steps is set', () => {
     const none = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 12, hasValidation: false });
     expect(none.values.early_stopping_patience).toBe(0);
     expect(none.resolved.early_stopping_patience!.reason).toMatch(/^off: no validation data/);
     const odd = resolveHyperparameters({ hyperparameters: { eval_steps: 10, save_steps: 15 }, tuning: 'lora', model, trainRows: 43, hasValidation: true });
     expect(odd.values.early_stopping_patience).toBe(0);
     expect(odd.resolved.early_stopping_patience!.reason).toMatch(/save_steps 15 is not a multiple of eval_steps 10/);
+    const steps = resolveHyperparameters({ hyperparameters: { max_steps: 400 }, tuning: 'lora', model, trainRows: 43, hasValidation: true });
+    expect(steps.values.early_stopping_patience).toBe(0);
+    expect(steps.resolved.early_stopping_patience!.reason).toMatch(/^off: max_steps 400 is set, so the run takes the steps asked for/);
     const given = resolveHyperparameters({ hyperparameters: { early_stopping_patience: 5, batch_size: 8 }, tuning: 'lora', model, trainRows: 43, hasValidation: true });
     expect(given.values.early_stopping_patience).toBe(5);
     expect(given.values.batch_size).toBe(8);

@@ -196,7 +196,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
       ? { value: null, reason: `warmup_ratio ${given.warmup_ratio} is set in the request: ${Math.round(given.warmup_ratio * 100)}% of the steps warm up` }
       : autoWarmupSteps(totalSteps),
   );
-  const early_stopping_patience = pick('early_stopping_patience', () => autoPatience(input.hasValidation ?? false, eval_steps, save_steps));
+  const early_stopping_patience = pick('early_stopping_patience', () => autoPatience(input.hasValidation ?? false, eval_steps, save_steps, max_steps));
   const lora_r = fromDefaults('lora_r') as number;
   const lora_alpha = pick('lora_alpha', () => ({ value: 2 * lora_r, reason: `2 x lora_r (${lora_r})` }));
 
@@ -228,14 +228,15 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
 }
 
 /**
- * Early stopping on by default wherever there is a validation signal: 3 evaluations (of about 10)
+ * Early stopping on by default wherever there is a validation signal: 2 evaluations (of about 10)
  * without a better eval loss end the run, and the best checkpoint is the result. It restores a
  * checkpoint saved at an evaluation, so checkpoints must fall on evaluations.
  */
-export const AUTO_PATIENCE = 3;
+export const AUTO_PATIENCE = 2;
 
-function autoPatience(hasValidation: boolean, evalSteps: number, saveSteps: number): { value: number; reason: string } {
+function autoPatience(hasValidation: boolean, evalSteps: number, saveSteps: number, maxSteps: number | null): { value: number; reason: string } {
   if (!hasValidation) return { value: 0, reason: 'off: no validation data to watch (20 rows or more get a validation split automatically)' };
+  if (maxSteps !== null) return { value: 0, reason: `off: max_steps ${maxSteps} is set, so the run takes the steps asked for (set early_stopping_patience to stop sooner)` };
   if (saveSteps % evalSteps !== 0) {
     return { value: 0, reason: `off: save_steps ${saveSteps} is not a multiple of eval_steps ${evalSteps}, so the best evaluation may have no checkpoint to keep` };
   }
