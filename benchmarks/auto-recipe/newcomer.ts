@@ -5,6 +5,8 @@
 // Env: NEWCOMER_RUNS (comma-separated: "auto", "old"; default "auto"): "old" is the defaults before
 // issue 16 (batch 4, no accumulation, lr 5.4e-4, warm-up 3%, 15 epochs, r8/alpha16, no validation
 // split, no early stopping), set explicitly so both are measured by the same code in the same run.
+// NEWCOMER_RECORD=path writes the auto run's metric series there (a diagnosis test fixture).
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { apiAt } from '../../test-support/api-client.ts';
@@ -64,6 +66,12 @@ export async function runNewcomer(): Promise<void> {
         load_average: +loadavg()[0].toFixed(1),
       };
       results.push(row);
+      if (process.env.NEWCOMER_RECORD && run === 'auto') {
+        // The real curve, for the diagnosis tests (packages/eval/src/diagnosis/fixtures).
+        const series = (await api.get(`/jobs/${job.id}/metrics?names=loss,eval_loss,grad_norm,learning_rate`)).body.data.map((p: any) => ({ step: p.step, name: p.name, value: p.value }));
+        const meta = { regime: 'newcomer', model: 'SmolLM2-135M-Instruct', data: 'demo/demo-chat.jsonl', recorded_with: 'benchmarks/auto-recipe/newcomer.ts', date: new Date().toISOString(), resolved: row.resolved, stopped_early: row.stopped_early };
+        writeFileSync(process.env.NEWCOMER_RECORD, `{"meta": ${JSON.stringify(meta)},\n"series": [\n${series.map((p: unknown) => JSON.stringify(p)).join(',\n')}\n]}\n`);
+      }
       console.log(`${run}: ${row.verdict} (${row.summary})`);
       console.log(`  ${row.updates} updates, ${row.epochs?.toFixed?.(2)} epochs, loss ${row.first_loss} -> ${row.final_train_loss}, eval ${JSON.stringify(row.eval_loss)}, ${row.wall_s} s`);
     }

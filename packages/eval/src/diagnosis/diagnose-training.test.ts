@@ -125,7 +125,10 @@ describe('diagnoseTraining on synthetic curves', () => {
     expect(d.verdict).toBe('healthy');
     expect(d.findings.map((f) => f.verdict)).toEqual(['healthy']);
     const note = d.evidence.find((e) => e.message.startsWith('Early stopping'));
-    expect(note?.message).toBe('Early stopping ended the run at step 160: the eval loss had not improved for 3 evaluations, so the model of step 100 (eval loss 2) is the result.');
+    expect(note?.message).toBe(
+      'Early stopping ended the run at step 160: the eval loss had not improved for 3 evaluations, so the model of step 100 (eval loss 2) is the result, and the steps up to it are what is judged here.',
+    );
+    expect(d.points.last_step).toBe(100);
     expect(note?.values).toEqual({ stopped_at_step: 160, best_step: 100, best_eval_loss: 2 });
   });
 

@@ -26,7 +26,11 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'paused']);
  * loss); a run that passes them all is healthy. Every finding is kept in `findings`.
  */
 export function diagnoseTraining(points: readonly MetricPointLike[], opts: DiagnoseOptions = {}): Diagnosis {
-  const series = metricSeries(points);
+  // An early-stopped run is judged up to the model it kept: the evaluations after it only confirmed
+  // that the eval loss had turned, and their steps (a memorised training set's tail) are thrown away.
+  const stoppedEarly = opts.job?.stopped_early ?? null;
+  const keptStep = stoppedEarly?.best_step ?? null;
+  const series = metricSeries(keptStep === null ? points : points.filter((p) => p.step <= keptStep));
   const get = (name: string): Series => series.get(name) ?? EMPTY_SERIES;
   const loss = get('loss');
   const evalLoss = get('eval_loss');
@@ -50,7 +54,6 @@ export function diagnoseTraining(points: readonly MetricPointLike[], opts: Diagn
   if (!early) {
     // Early stopping saw the eval loss turn and kept the best model: the rise after it is why the
     // run stopped, not a model that memorised.
-    const stoppedEarly = opts.job?.stopped_early ?? null;
     const overfitting = stoppedEarly ? undefined : checkOverfitting(loss, evalLoss);
     if (overfitting) findings.push(overfitting);
     const flat = loss.values.every(Number.isFinite) ? checkConvergence(loss, evalLoss, gradNorm, lr) : undefined;
@@ -118,7 +121,7 @@ function healthy(loss: Series, evalLoss: Series, gradNorm: Series, lr: Series, s
     const best = stoppedEarly.best_step;
     evidence.push({
       metric: 'eval_loss',
-      message: `Early stopping ended the run at step ${stoppedEarly.step}: the eval loss had not improved for ${stoppedEarly.patience} evaluations${best !== null ? `, so the model of step ${best}${stoppedEarly.best_eval_loss !== null ? ` (eval loss ${fmt(stoppedEarly.best_eval_loss)})` : ''} is the result` : ''}.`,
+      message: `Early stopping ended the run at step ${stoppedEarly.step}: the eval loss had not improved for ${stoppedEarly.patience} evaluations${best !== null ? `, so the model of step ${best}${stoppedEarly.best_eval_loss !== null ? ` (eval loss ${fmt(stoppedEarly.best_eval_loss)})` : ''} is the result, and the steps up to it are what is judged here` : ''}.`,
       steps: best !== null ? [best, stoppedEarly.step] : [stoppedEarly.step],
       values: { stopped_at_step: stoppedEarly.step, best_step: best, best_eval_loss: stoppedEarly.best_eval_loss },
     });

@@ -127,8 +127,8 @@ describe('job data mixes without training', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const m = r.body.data_mix;
     expect(m.sources).toEqual([{ dataset_id: business, name: 'business.jsonl', weight: 1, samples: null, available: 40, taken: 40, share: 1, repeated: false }]);
-    // 40 rows: test 25% = 10, validation auto 5% = 2, train 28
-    expect([m.train, m.validation, m.test]).toEqual([28, 2, 10]);
+    // 40 rows: test 25% = 10, validation auto 10% = 4, train 26
+    expect([m.train, m.validation, m.test]).toEqual([26, 4, 10]);
     const dir = join(home, 'jobs', r.body.id, 'data');
     expect(readdirSync(dir).sort()).toEqual(['test.jsonl', 'train.jsonl', 'validation.jsonl']);
     expect(m.paths.test).toBe(join(dir, 'test.jsonl'));
