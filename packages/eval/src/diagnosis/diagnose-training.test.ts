@@ -145,6 +145,18 @@ describe('diagnoseTraining on synthetic curves', () => {
     expect(diagnoseTraining(high).verdict).toBe('unstable');
   });
 
+  it("the newcomer's first job on the demo model (issue 16, recorded by benchmarks/auto-recipe newcomer): healthy", () => {
+    const file = JSON.parse(readFileSync(new URL('fixtures/recorded-newcomer-demo.json', import.meta.url), 'utf8'));
+    const stopped_early = file.meta.stopped_early;
+    expect(stopped_early).toMatchObject({ step: 85, best_step: 51 });
+    const d = diagnoseTraining(file.series, { job: { status: 'succeeded', stopped_early } });
+    expect(d.verdict).toBe('healthy');
+    expect(d.points.last_step).toBe(51);
+    // Judged whole, its memorised tail (loss ~0.002, grad norm 0.07 lifted to 1.3 by single batches)
+    // is no instability either; only the eval loss can tell memorising apart, and it did.
+    expect(diagnoseTraining(file.series).findings.map((f) => f.verdict)).not.toContain('unstable');
+  });
+
   it('not over-fitting: one noisy eval point at the end', () => {
     const evalLoss = (s: number) => (s === 200 ? decay(3.1, 1.1, 60)(s) * 1.06 : decay(3.1, 1.1, 60)(s));
     expect(diagnoseTraining(curve(200, { loss: decay(3, 1, 60), evalLoss })).verdict).toBe('healthy');
