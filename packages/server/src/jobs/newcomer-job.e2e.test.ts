@@ -6,6 +6,7 @@ import { apiAt } from '../../../../test-support/api-client.ts';
 import { REPO_ROOT } from '../../../../test-support/paths.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
 
 // Issue 16: the first job a newcomer makes (`whet train --model ... --data demo-chat --tuning lora`,
 // every other value "auto") on the demo data's 48 distinct chats, with the tiny model in place
@@ -44,7 +45,8 @@ describe("the newcomer's first job", () => {
     expect({ train: plan.train_samples, validation: plan.eval_samples }).toEqual({ train: 43, validation: 5 });
     expect(events.filter((e) => e.type === 'eval').length).toBeGreaterThanOrEqual(3);
     const result = events.find((e) => e.type === 'result');
-    // Early stopping ends it, or it ends within the planned 15 epochs (never more).
+    // Early stopping ends it, or it ends within the planned 15 epochs (never more; the tiny random
+    // model keeps improving on held-out rows and runs them all, the demo model stops at 7.7).
     expect(done.progress.epoch).toBeLessThanOrEqual(15.01);
     if (result.stopped_early) {
       expect(result.steps).toBe(result.stopped_early.step);
@@ -59,5 +61,31 @@ describe("the newcomer's first job", () => {
     const diagnosis = (await api.get(`/jobs/${job.id}/diagnosis`)).body;
     expect(['unstable', 'overfitting'], diagnosis.summary).not.toContain(diagnosis.verdict);
     expect(diagnosis.findings.map((f: { verdict: string }) => f.verdict)).not.toContain('overfitting');
+  });
+
+  it('an early stop is stored on the job with its reason, and the diagnosis does not call it over-fitting', { timeout: 480_000 }, async () => {
+    const model = (await api.post('/models', { path: ensureTinyModel(), name: 'tiny-2' })).body;
+    const rows = toyChatRows(48);
+    // The same questions with other answers: learning the training rows turns the eval loss up.
+    const contradicting = toyChatRows(8).map((r, i) => ({ messages: [r.messages[0]!, { ...r.messages[1]!, content: toyChatRows(8)[(i + 1) % 8]!.messages[1]!.content }] }));
+    const train = (await api.upload(writeJsonl(join(home, 'train.jsonl'), rows))).body;
+    const validation = (await api.upload(writeJsonl(join(home, 'validation.jsonl'), contradicting))).body;
+    const created = await api.post('/jobs', {
+      model: model.id,
+      dataset: train.id,
+      validation_dataset: validation.id,
+      tuning: 'lora',
+      hyperparameters: { epochs: 20, learning_rate: 5e-3, eval_steps: 4, save_steps: 4, early_stopping_patience: 2 },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const done = await api.waitFor(created.body.id, ['succeeded', 'failed'], 420_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const result = (await api.events(done.id)).find((e) => e.type === 'result');
+    expect(result.stopped_early, 'the eval loss never turned').toBeTruthy();
+    expect(done.resolved.stopped_early).toMatchObject({ source: 'worker', value: result.stopped_early });
+    expect(done.resolved.stopped_early.reason).toMatch(/^early stopping at step \d+ of \d+: the eval loss had not improved for 2 evaluations; the model of step \d+/);
+    const diagnosis = (await api.get(`/jobs/${done.id}/diagnosis`)).body;
+    expect(diagnosis.findings.map((f: { verdict: string }) => f.verdict)).not.toContain('overfitting');
+    expect(diagnosis.points.last_step).toBe(result.stopped_early.best_step);
   });
 });
