@@ -2,7 +2,8 @@
 // model prompted with 8 labelled examples (the prompting baseline) and zero-shot, against a job
 // with `hyperparameters: "auto"` and a budget of QUALITY_MINUTES (default 10) minutes, all scored
 // by label accuracy on the same held-out test rows through the platform's own evaluation API.
-// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated: zh-pos,en-afinn).
+// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated: zh-pos,en-afinn); AUTO_RECIPE_MODE=newcomer
+// runs the newcomer benchmark instead (newcomer.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -10,6 +11,12 @@ import { join } from 'node:path';
 import { apiAt } from '../../test-support/api-client.ts';
 import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
 import { tempHome, testServer } from '../../test-support/server.ts';
+
+if (process.env.AUTO_RECIPE_MODE === 'newcomer') {
+  // The newcomer's first job on the demo model and data, and our diagnosis of it (newcomer.ts).
+  await (await import('./newcomer.ts')).runNewcomer();
+  process.exit(0);
+}
 
 const MINUTES = Number(process.env.QUALITY_MINUTES ?? 10);
 const TASKS = (process.env.QUALITY_TASKS ?? 'zh-pos,en-afinn').split(',');

@@ -20,7 +20,7 @@ def _run(budget_seconds: float, step_seconds) -> tuple[int, float, float]:
     """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds)."""
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
     scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
-    planner = BudgetPlanner({"minutes": budget_seconds / 60}, 0.03, BudgetUsage(), has_eval=False, counts={})
+    planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=False, counts={})
     args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
     state, control = TrainerState(), TrainerControl()
     state.max_steps, state.num_input_tokens_seen = 100_000, 0

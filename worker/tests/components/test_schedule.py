@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from whet_worker.components.schedule import WarmupDecay, make_scheduler
+from whet_worker.components.schedule import WarmupDecay, make_scheduler, warmup_steps_for
 
 
 def test_warmup_then_cosine_to_the_floor():
@@ -57,7 +57,7 @@ def test_the_plan_survives_a_scheduler_state_round_trip():
 
 def test_a_budget_replan_during_warmup_resizes_the_warmup_and_ends_at_the_floor():
     schedule = WarmupDecay("cosine", warmup_steps=30, total_steps=1000, floor=0.1)
-    assert schedule.replan(total_steps=50, step=3, warmup_ratio=0.1)
+    assert schedule.replan(total_steps=50, step=3, warmup_steps=5)
     assert schedule.warmup_steps == 5
     assert schedule(5) == pytest.approx(1.0)
     assert schedule(50) == pytest.approx(0.1)
@@ -68,7 +68,18 @@ def test_a_budget_replan_during_warmup_resizes_the_warmup_and_ends_at_the_floor(
 def test_a_budget_replan_after_warmup_shortens_the_decay_without_a_jump():
     schedule = WarmupDecay("linear", warmup_steps=2, total_steps=100, floor=0.0)
     at = schedule(10)
-    assert schedule.replan(total_steps=20, step=10, warmup_ratio=0.1)
+    assert schedule.replan(total_steps=20, step=10, warmup_steps=2)
     assert schedule(10) == pytest.approx(at)
     assert schedule(20) == pytest.approx(0.0)
-    assert not schedule.replan(total_steps=20, step=12, warmup_ratio=0.1)
+    assert not schedule.replan(total_steps=20, step=12, warmup_steps=2)
+
+
+def test_warmup_in_steps_shrinks_with_a_shorter_budget_plan_down_to_its_floor():
+    hp = {"warmup_ratio": 0.03, "warmup_steps": 100}
+    assert warmup_steps_for(hp, 2295) == 100  # what the server planned for the epochs
+    assert warmup_steps_for(hp, 1000, planned_steps=2000) == 50  # a budget that fits half: half the warm-up
+    assert warmup_steps_for(hp, 170, planned_steps=2295) == 10  # never below the floor of 10 steps...
+    assert warmup_steps_for(hp, 24, planned_steps=2295) == 8  # ...nor more than a third of the run
+    assert warmup_steps_for({"warmup_ratio": 0.1, "warmup_steps": None}, 50) == 5  # no steps: the ratio
+    assert warmup_steps_for({"warmup_ratio": 0.1}, 50) == 5  # a job resolved before warmup_steps existed
+    assert warmup_steps_for({"warmup_ratio": 0.1, "warmup_steps": 0}, 50) == 0

@@ -21,6 +21,7 @@ from transformers import TrainerCallback
 from transformers.trainer_callback import ExportableState
 
 from ..events import emit
+from .schedule import warmup_steps_for
 
 MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm caches) is not among them
 EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps
@@ -54,12 +55,12 @@ class BudgetPlanner(TrainerCallback, ExportableState):
     save; BudgetUsage.read takes it back (restore_callback_states_from_checkpoint stays off).
     """
 
-    def __init__(self, budget: dict[str, Any], warmup_ratio: float, used: BudgetUsage, has_eval: bool, counts: dict[str, int]) -> None:
+    def __init__(self, budget: dict[str, Any], hp: dict[str, Any], used: BudgetUsage, has_eval: bool, counts: dict[str, int]) -> None:
         self.budget = budget
         self.counts = counts  # samples and parameters, repeated in every plan event
         self.limit = budget["minutes"] * 60.0 if "minutes" in budget else float(budget["tokens"])
         self.unit = "seconds" if "minutes" in budget else "tokens"
-        self.warmup_ratio = warmup_ratio
+        self.hp = hp  # the warm-up rule (warmup_steps or warmup_ratio) re-sizes the warm-up with each plan
         self.prior = used
         self.has_eval = has_eval
         self.cap = 0  # the steps the epochs ask for: a budget never adds steps
@@ -156,7 +157,7 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         if total == state.max_steps:
             return
         previous = state.max_steps
-        self.schedule.replan(total, state.global_step, self.warmup_ratio)
+        self.schedule.replan(total, state.global_step, warmup_steps_for(self.hp, total, self.cap))
         state.max_steps = total
         self._spread_evaluations(state)
         if total <= state.global_step:
@@ -181,7 +182,7 @@ class BudgetPlanner(TrainerCallback, ExportableState):
     def _finish_now(self, state, control, used: BudgetUsage) -> None:
         """Out of budget: this step is the last; evaluate and checkpoint it."""
         if state.max_steps != state.global_step:
-            self.schedule.replan(state.global_step, state.global_step, self.warmup_ratio)
+            self.schedule.replan(state.global_step, state.global_step, 0)
             state.max_steps = state.global_step
             emit("log", level="info", message=f"budget spent at step {state.global_step} ({used.seconds:.1f} s, {used.tokens} tokens): stopping here")
         control.should_training_stop = True

@@ -58,25 +58,45 @@ class WarmupDecay:
         return True
 
 
-    def replan(self, total_steps: int, step: int, warmup_ratio: float) -> bool:
+    def replan(self, total_steps: int, step: int, warmup_steps: int) -> bool:
         """End the schedule at `total_steps` (a budget's plan, longer or shorter than before).
 
-        Still warming up: the warmup is re-sized to `warmup_ratio` of the new total (never
-        ending before `step`), then the decay runs to the new total. Past warmup: like `extend`.
+        Still warming up: the warmup is re-sized to `warmup_steps` (warmup_steps_for the new
+        total, never ending before `step`), then the decay runs to the new total. Past warmup:
+        like `extend`.
         """
         total_steps = max(total_steps, step)
         if step < self.warmup_steps:
             if total_steps == self.total_steps:
                 return False
-            self.warmup_steps = max(math.ceil(warmup_ratio * total_steps), step)
+            self.warmup_steps = max(warmup_steps, step)
             self.anchor_step, self.anchor_progress = self.warmup_steps, 0.0
             self.total_steps = total_steps
             return True
         return self.extend(total_steps, step)
 
 
+WARMUP_MIN_STEPS = 10  # the server's floor (plan-updates.ts): a budget's shorter plan keeps it
+
+
+def warmup_steps_for(hp: dict[str, Any], total_steps: int, planned_steps: int | None = None) -> int:
+    """Warm-up steps for a run of `total_steps`.
+
+    `hp["warmup_steps"]` is the server's count for the steps the epochs plan (`planned_steps`);
+    a budget that fits fewer steps shortens it in proportion, down to the floor of 10 steps, and
+    a warm-up never takes more than a third of the run. Without it (warmup_ratio set by the user,
+    or a job resolved before warmup_steps existed): warmup_ratio x total_steps.
+    """
+    fixed = hp.get("warmup_steps")
+    if fixed is None:
+        return math.ceil(hp["warmup_ratio"] * total_steps)
+    if planned_steps and total_steps < planned_steps:
+        fixed = max(min(fixed, WARMUP_MIN_STEPS), math.ceil(fixed * total_steps / planned_steps))
+    return min(fixed, max(1, total_steps // 3)) if fixed > 0 else 0
+
+
 def make_scheduler(optimizer: Optimizer, hp: dict[str, Any], total_steps: int) -> LambdaLR:
-    warmup_steps = math.ceil(hp["warmup_ratio"] * total_steps)
+    warmup_steps = warmup_steps_for(hp, total_steps)
     return LambdaLR(optimizer, WarmupDecay(hp["lr_scheduler"], warmup_steps, total_steps, hp["lr_decay_ratio"]))
 
 

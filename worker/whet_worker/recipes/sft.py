@@ -13,6 +13,10 @@ Features
 - budget ({"minutes"} or {"tokens"}): the first steps are measured, the steps that fit are
   planned and re-planned, the schedule ends exactly there, evaluations and checkpoints are
   spread over the plan, and the result is the checkpoint with the lowest eval loss
+- early stopping (early_stopping_patience, with validation data): training ends once the eval
+  loss has not improved for that many evaluations, and the best checkpoint is the result; why
+  it stopped is logged and reported in the result event (`stopped_early`)
+- warm-up in steps (warmup_steps, else warmup_ratio of the steps); a budget re-sizes it
 - lr_search: a few steps at each candidate learning rate on a slice, the best by eval loss wins
 - checkpoints every save_steps in output_dir/checkpoints; resume continues the same data order
 - SIGTERM: checkpoint at the next step end, a `stopped` event, exit 0
@@ -47,6 +51,7 @@ from trl import SFTConfig, SFTTrainer
 from ..components.device import resolve_device, set_threads, training_dtype
 from ..components.budget import BudgetPlanner, BudgetUsage
 from ..components.divergence_guard import DivergenceGuard
+from ..components.early_stopping import EarlyStopping
 from ..components.lr_search import load_result, save_result, search_learning_rate, trial_data
 from ..components.model_loader import load_model, saved_dtype
 from ..components.report_events import ReportEvents
@@ -96,7 +101,10 @@ class SFTRecipe:
         callbacks = [DivergenceGuard()]
         if self.budget:
             # First: on a resume it restores the budget's plan, which the others then report and extend.
-            callbacks.append(BudgetPlanner(self.budget, self.hp["warmup_ratio"], budget_used, has_eval, self.report.counts))
+            callbacks.append(BudgetPlanner(self.budget, self.hp, budget_used, has_eval, self.report.counts))
+        self.early_stopping = EarlyStopping(self.hp["early_stopping_patience"]) if has_eval and self.hp.get("early_stopping_patience") else None
+        if self.early_stopping:
+            callbacks.append(self.early_stopping)
         callbacks += [self.report, StopOnSignal(self.stop), ExtendScheduleOnResume()]
         self.trainer = _ScheduledSFTTrainer(
             self.hp,
@@ -147,6 +155,8 @@ class SFTRecipe:
         budgeted = self.budget is not None and not trial
         # A budget spreads evaluations and checkpoints over its plan (BudgetPlanner) and keeps the best.
         eval_every = save_every = 10**9 if budgeted else None
+        # Early stopping restores the best checkpoint too (every evaluation saves one).
+        keep_best = has_eval and not trial and (budgeted or bool(hp.get("early_stopping_patience")))
         return SFTConfig(
             output_dir=str(output_dir),
             num_train_epochs=hp["epochs"],
@@ -168,8 +178,8 @@ class SFTRecipe:
             save_strategy="no" if trial else "steps",
             save_steps=save_every or hp["save_steps"],
             save_total_limit=hp["save_total_limit"],
-            load_best_model_at_end=budgeted and has_eval,
-            metric_for_best_model="eval_loss" if budgeted and has_eval else None,
+            load_best_model_at_end=keep_best,
+            metric_for_best_model="eval_loss" if keep_best else None,
             prediction_loss_only=True,
             use_cpu=not cuda,
             # TRL defaults to bf16 and gradient checkpointing: right on a GPU, slow or unsupported on CPU.
@@ -211,6 +221,7 @@ class SFTRecipe:
             best_step=_checkpoint_step(best) if best else None,
             best_eval_loss=state.best_metric if best else None,
             train_tokens=int(state.num_input_tokens_seen),
+            stopped_early=self.early_stopping.stopped_early if self.early_stopping else None,
         )
 
 

@@ -28,7 +28,7 @@ describe('whet train --dry-run', () => {
     const r = await whet('train', '--model', 'tiny', '--data', 'toy', '--epochs', 'auto', '--max-steps', '5', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^dry run: nothing was created/);
-    expect(r.stdout).toMatch(/epochs\s+15\s+auto\s+32 training samples/);
+    expect(r.stdout).toMatch(/epochs\s+15\s+auto\s+28 training samples/);
     expect(r.stdout).toMatch(/max_steps\s+5\s+user/);
     expect(r.stdout).toMatch(/^estimated duration: unknown \(no earlier run of tiny with lora on this server to measure speed from\)$/m);
     const budget = await whet('train', '--model', 'tiny', '--data', 'toy', '--budget-minutes', '12', '--dry-run');

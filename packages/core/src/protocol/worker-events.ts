@@ -93,6 +93,16 @@ export const StoppedEventSchema = z.looseObject({
   checkpoint: z.string().nullable(),
 });
 
+/** Early stopping ended the run: where, and the best step whose model is the result. */
+export const StoppedEarlySchema = z.looseObject({
+  step: z.number().int(),
+  best_step: z.number().int().nullable(),
+  best_eval_loss: nnum,
+  patience: z.number().int(),
+  planned_steps: z.number().int().optional(),
+});
+export type StoppedEarly = z.infer<typeof StoppedEarlySchema>;
+
 export const ResultEventSchema = z.looseObject({
   type: z.literal('result'),
   output_path: z.string().describe('The final adapter (lora) or full weights folder.'),
@@ -106,6 +116,7 @@ export const ResultEventSchema = z.looseObject({
   best_step: z.number().int().nullable().optional(),
   best_eval_loss: nnum.optional(),
   train_tokens: z.number().int().nullable().optional(),
+  stopped_early: StoppedEarlySchema.nullable().optional(),
 });
 
 /** `export` finished: what was written where. */

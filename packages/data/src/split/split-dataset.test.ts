@@ -34,12 +34,14 @@ describe('splitDataset', () => {
     expect(existsSync(join(tmp.dir, 'a', 'test.jsonl'))).toBe(false);
   });
 
-  it('picks a few percent automatically, capped, and none for tiny sets', async () => {
-    expect(autoValidation(10)).toBe(0);
-    expect(autoValidation(100)).toBe(5);
+  it('holds out 10% automatically, 4 to 1,000 rows, and none below 20 rows', async () => {
+    expect(autoValidation(19)).toBe(0);
+    expect(autoValidation(20)).toBe(4);
+    expect(autoValidation(48)).toBe(5);
+    expect(autoValidation(100)).toBe(10);
     expect(autoValidation(1_000_000)).toBe(1000);
     const r = await splitDataset(file, { seed: 1, outDir: join(tmp.dir, 'auto') });
-    expect(r.validation).toBe(50);
+    expect(r.validation).toBe(100);
   });
 
   it('removes exact or normalized duplicates first', async () => {

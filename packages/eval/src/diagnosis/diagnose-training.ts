@@ -1,4 +1,4 @@
-import type { Diagnosis, DiagnosisEvidence, DiagnosisFinding } from '@whetstone/core';
+import type { Diagnosis, DiagnosisEvidence, DiagnosisFinding, StoppedEarly } from '@whetstone/core';
 
 import { checkConvergence, lossTrend } from './check-convergence.ts';
 import { checkInstability } from './check-instability.ts';
@@ -12,7 +12,8 @@ export const MIN_PROGRESS = 0.1;
 
 export interface DiagnoseOptions {
   /** The job, when known: a TRAINING_DIVERGED error counts as evidence, and a job that is still running is judged on its progress. */
-  job?: { status?: string; error?: { code: string; message: string } | null; total_steps?: number | null };
+  /** `stopped_early`: the result event's report that early stopping ended the run. */
+  job?: { status?: string; error?: { code: string; message: string } | null; total_steps?: number | null; stopped_early?: StoppedEarly | null };
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'paused']);
@@ -25,7 +26,11 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'paused']);
  * loss); a run that passes them all is healthy. Every finding is kept in `findings`.
  */
 export function diagnoseTraining(points: readonly MetricPointLike[], opts: DiagnoseOptions = {}): Diagnosis {
-  const series = metricSeries(points);
+  // An early-stopped run is judged up to the model it kept: the evaluations after it only confirmed
+  // that the eval loss had turned, and their steps (a memorised training set's tail) are thrown away.
+  const stoppedEarly = opts.job?.stopped_early ?? null;
+  const keptStep = stoppedEarly?.best_step ?? null;
+  const series = metricSeries(keptStep === null ? points : points.filter((p) => p.step <= keptStep));
   const get = (name: string): Series => series.get(name) ?? EMPTY_SERIES;
   const loss = get('loss');
   const evalLoss = get('eval_loss');
@@ -47,11 +52,13 @@ export function diagnoseTraining(points: readonly MetricPointLike[], opts: Diagn
   const early = tooEarly(loss, lastStep, opts);
   if (early && !unstable) return result([early], counts);
   if (!early) {
-    const overfitting = checkOverfitting(loss, evalLoss);
+    // Early stopping saw the eval loss turn and kept the best model: the rise after it is why the
+    // run stopped, not a model that memorised.
+    const overfitting = stoppedEarly ? undefined : checkOverfitting(loss, evalLoss);
     if (overfitting) findings.push(overfitting);
     const flat = loss.values.every(Number.isFinite) ? checkConvergence(loss, evalLoss, gradNorm, lr) : undefined;
     if (flat) findings.push(flat);
-    if (findings.length === 0) findings.push(healthy(loss, evalLoss, gradNorm, lr));
+    if (findings.length === 0) findings.push(healthy(loss, evalLoss, gradNorm, lr, stoppedEarly));
   }
   return result(findings, counts);
 }
@@ -78,7 +85,7 @@ function tooEarly(loss: Series, lastStep: number, opts: DiagnoseOptions): Diagno
   return { verdict: 'too_early', evidence, advice };
 }
 
-function healthy(loss: Series, evalLoss: Series, gradNorm: Series, lr: Series): DiagnosisFinding {
+function healthy(loss: Series, evalLoss: Series, gradNorm: Series, lr: Series, stoppedEarly: StoppedEarly | null): DiagnosisFinding {
   const t = lossTrend(loss, lr);
   const evidence: DiagnosisEvidence[] = [
     {
@@ -110,7 +117,16 @@ function healthy(loss: Series, evalLoss: Series, gradNorm: Series, lr: Series): 
       values: { median_grad_norm: median(gradNorm.values), max_grad_norm: Math.max(...gradNorm.values) },
     });
   }
-  if (t.lateDrop > 0.05 || evalStillFalling) {
+  if (stoppedEarly) {
+    const best = stoppedEarly.best_step;
+    evidence.push({
+      metric: 'eval_loss',
+      message: `Early stopping ended the run at step ${stoppedEarly.step}: the eval loss had not improved for ${stoppedEarly.patience} evaluations${best !== null ? `, so the model of step ${best}${stoppedEarly.best_eval_loss !== null ? ` (eval loss ${fmt(stoppedEarly.best_eval_loss)})` : ''} is the result, and the steps up to it are what is judged here` : ''}.`,
+      steps: best !== null ? [best, stoppedEarly.step] : [stoppedEarly.step],
+      values: { stopped_at_step: stoppedEarly.step, best_step: best, best_eval_loss: stoppedEarly.best_eval_loss },
+    });
+    advice.push('The model stopped learning what carries over to held-out rows: more data (or more varied data) helps more than more epochs.');
+  } else if (t.lateDrop > 0.05 || evalStillFalling) {
     advice.push('The loss was still going down at the end: another epoch or two may improve the model further; watch the eval loss for a turn upwards.');
   } else {
     advice.push('The loss has levelled off: more epochs of the same data will add little.');

@@ -56,16 +56,16 @@ describe('jobs that mix datasets', () => {
     expect(mix.seed).toBe(7);
     expect(mix.rows).toBe(48);
     expect(mix.duplicates_removed).toBe(5);
-    // 43 distinct rows: test round(4.3) = 4, validation 5% = 2 (auto), train 37
-    expect([mix.train, mix.validation, mix.test]).toEqual([37, 2, 4]);
+    // 43 distinct rows: test round(4.3) = 4, validation 10% = 4 (auto), train 35
+    expect([mix.train, mix.validation, mix.test]).toEqual([35, 4, 4]);
     expect(mix.validation_source).toBe('split');
-    expect(created.body.resolved.epochs.reason).toMatch(/37 training samples/);
+    expect(created.body.resolved.epochs.reason).toMatch(/35 training samples/);
 
     const dir = join(home, 'jobs', created.body.id, 'data');
     const train = lines(join(dir, 'train.jsonl'));
     const validation = lines(join(dir, 'validation.jsonl'));
     const test = lines(join(dir, 'test.jsonl'));
-    expect([train.length, validation.length, test.length]).toEqual([37, 2, 4]);
+    expect([train.length, validation.length, test.length]).toEqual([35, 4, 4]);
     const everything = [...train, ...validation, ...test];
     expect(new Set(everything).size).toBe(everything.length); // de-duplicated, no row in two splits
     expect(everything.filter((l) => l.includes('general')).length).toBe(8);
@@ -127,8 +127,8 @@ describe('job data mixes without training', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const m = r.body.data_mix;
     expect(m.sources).toEqual([{ dataset_id: business, name: 'business.jsonl', weight: 1, samples: null, available: 40, taken: 40, share: 1, repeated: false }]);
-    // 40 rows: test 25% = 10, validation auto 5% = 2, train 28
-    expect([m.train, m.validation, m.test]).toEqual([28, 2, 10]);
+    // 40 rows: test 25% = 10, validation auto 10% = 4, train 26
+    expect([m.train, m.validation, m.test]).toEqual([26, 4, 10]);
     const dir = join(home, 'jobs', r.body.id, 'data');
     expect(readdirSync(dir).sort()).toEqual(['test.jsonl', 'train.jsonl', 'validation.jsonl']);
     expect(m.paths.test).toBe(join(dir, 'test.jsonl'));

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, type Job, type JobCreate, type JobDataMix, type LabelSet, type Model, WhetError } from '@whetstone/core';
+import { type Dataset, type Job, type JobCreate, type JobDataMix, type LabelSet, type Model, type ResolvedValue, WhetError } from '@whetstone/core';
+import { autoValidation } from '@whetstone/data';
 import type { AppContext } from '../context.ts';
 import { tokenP99ForJob } from '../datasets/dataset-token-stats.ts';
 import { checkSamePurpose, type JobDataSource, needsPreparedData, plannedTrainRows, prepareJobData } from '../datasets/prepare-job-data.ts';
@@ -54,16 +55,21 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
   const hp = body.hyperparameters;
   const autoSeqLen = hp === 'auto' || hp.max_seq_len === undefined || hp.max_seq_len === 'auto';
   const tokensP99 = autoSeqLen ? await tokenP99ForJob(ctx, sources.map((s) => s.dataset), model) : null;
-  const resolve = (trainRows: number) =>
+  const resolve = (trainRows: number, hasValidation: boolean) =>
     resolveHyperparameters({
       hyperparameters: body.hyperparameters,
       tuning: body.tuning,
       model,
       trainRows,
+      hasValidation,
       tokensP99,
       budget: body.budget,
     });
-  let { values, resolved } = resolve(prepared ? plannedTrainRows(sources, body) : dataset.rows);
+  // Unprepared data: the worker holds out autoValidationSplit's rows unless a validation set is given.
+  const heldOut = validation ? 0 : autoValidation(dataset.rows);
+  let { values, resolved } = prepared
+    ? resolve(plannedTrainRows(sources, body), validation !== null || body.validation_split !== 0)
+    : resolve(dataset.rows - heldOut, validation !== null || heldOut > 0);
   if (body.tuning === 'freeze' && model.num_layers && values.freeze_trainable_layers > model.num_layers) {
     throw new WhetError('INVALID_HYPERPARAMETER', `freeze_trainable_layers ${values.freeze_trainable_layers} is more than the ${model.num_layers} layers of ${model.name}`, {
       field: 'hyperparameters.freeze_trainable_layers',
@@ -78,8 +84,9 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     if (prepared) {
       const validationPath = validation ? datasetDataPath(ctx.config.home, validation.id) : null;
       ({ mix: dataMix, labelSet } = await prepareJobData(join(jobDir(ctx.config.home, id), 'data'), sources, body, values.seed, validationPath));
-      ({ values, resolved } = resolve(dataMix.train)); // the rows de-duplication left
+      ({ values, resolved } = resolve(dataMix.train, dataMix.validation_source !== 'none')); // the rows de-duplication and splits left
     }
+    if (!prepared) resolved.validation_rows = describeValidation(dataset.rows, heldOut, validation);
     await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
     const cut = await findCutAnswers(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
     if (cut?.count) resolved.truncated_answers = describeCutAnswers(cut, values.max_seq_len, body.drop_truncated ?? false);
@@ -124,8 +131,23 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
   return job;
 }
 
-/** Held out for evaluation when no validation set is given: a few percent, capped at 1,000 rows. */
+/** The rows the eval loss is measured on, and why: early stopping and the diagnosis watch it. */
+function describeValidation(rows: number, heldOut: number, validation: Dataset | null): ResolvedValue {
+  if (validation) return { value: validation.rows, source: 'user', reason: `the validation dataset ${validation.name}` };
+  if (heldOut === 0) return { value: 0, source: 'auto', reason: `${rows} rows are too few to hold any out (20 or more keep a validation split)` };
+  return {
+    value: heldOut,
+    source: 'auto',
+    reason: `10% of the ${rows} rows (at least 4, at most 1,000) held out: their eval loss drives early stopping and the diagnosis`,
+  };
+}
+
+/**
+ * The share the worker holds out when no validation set is given (autoValidation's rows). The
+ * worker takes ceil(rows x share), so the share sits a hair below count / rows: float rounding
+ * must not hold out one row more.
+ */
 export function autoValidationSplit(rows: number): number {
-  if (rows < 100) return 0;
-  return Math.min(0.05, 1000 / rows);
+  const count = autoValidation(rows);
+  return count === 0 ? 0 : (count - 0.5) / rows;
 }

@@ -41,7 +41,8 @@ export function estimateJob(ctx: AppContext, job: Job, body: JobCreate): JobEsti
   const perStep = num('batch_size', 1) * num('gradient_accumulation_steps', 1);
   const epochs = num('epochs', 1);
   const maxSeqLen = num('max_seq_len', 512);
-  const trainRows = job.data_mix?.train ?? ctx.store.getDataset(job.dataset_id)?.rows ?? 0;
+  const heldOut = typeof job.resolved.validation_rows?.value === 'number' && !job.validation_dataset_id ? job.resolved.validation_rows.value : 0;
+  const trainRows = job.data_mix?.train ?? Math.max(0, (ctx.store.getDataset(job.dataset_id)?.rows ?? 0) - heldOut);
   const maxSteps = typeof hp.max_steps === 'number' ? hp.max_steps : null;
   const epochSteps = Math.max(1, Math.ceil(Math.max(1, Math.ceil(trainRows / perStep)) * epochs));
   const plan: PlannedTraining = {

@@ -43,7 +43,7 @@ describe('fine-tuning jobs end to end', () => {
     const job = created.body;
     expect(['queued', 'validating', 'running']).toContain(job.status);
     expect(job.hyperparameters).toMatchObject({ max_steps: 8, learning_rate: 5e-3 });
-    expect(job.resolved.epochs.reason).toMatch(/32 training samples/);
+    expect(job.resolved.epochs.reason).toMatch(/28 training samples/); // 4 of 32 held out for validation
 
     const events = await api.events(job.id);
     const types = new Set(events.map((e) => e.type));

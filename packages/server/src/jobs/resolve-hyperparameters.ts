@@ -7,12 +7,15 @@ import {
   type ResolvedValue,
   WhetError,
 } from '@whetstone/core';
+import { autoWarmupSteps, planBatch, scaleLearningRate } from './plan-updates.ts';
 
 export interface ResolveInput {
   hyperparameters: 'auto' | HyperparametersInput;
   tuning: 'lora' | 'full' | 'freeze';
   model: Pick<Model, 'params' | 'context_length' | 'name'>;
   trainRows: number;
+  /** Whether the job has validation data (a validation set or a split): early stopping needs it. */
+  hasValidation?: boolean;
   /** Token statistics of the training data, when known (p99 of tokens per sample). */
   tokensP99?: number | null;
   /** The job's budget: the worker plans the steps that fit it, at most the steps of the epochs. */
@@ -48,7 +51,8 @@ export function autoEpochs(rows: number): number {
 }
 
 /**
- * Learning rate by tuning and model size. Published recipes for ~7B models use 2e-4 for LoRA
+ * Learning rate by tuning and model size, at effective batch 4 (see scaleLearningRate for larger
+ * batches). Published recipes for ~7B models use 2e-4 for LoRA
  * (QLoRA, LLaMA-Factory and Axolotl examples), 1e-5 to 2e-5 for full fine-tuning (Alpaca,
  * Vicuna) and in between for partial (freeze) tuning. Smaller models want larger steps: on this
  * project's demo model (135M) LoRA learned a classification task at 5e-4 and only its answer
@@ -56,9 +60,11 @@ export function autoEpochs(rows: number): number {
  * So the rate scales with (7B / params)^0.25 (x2.7 at 135M, x1 at 7B, x0.6 at 70B), within
  * [base / 4, cap].
  */
+export const LR_CAP = { lora: 1e-3, full: 1e-4, freeze: 2e-4 } as const;
+
 export function autoLearningRate(tuning: ResolveInput['tuning'], params: number | null): { value: number; reason: string } {
   const base = { lora: 2e-4, full: 1e-5, freeze: 5e-5 }[tuning];
-  const cap = { lora: 1e-3, full: 1e-4, freeze: 2e-4 }[tuning];
+  const cap = LR_CAP[tuning];
   const method = { lora: 'LoRA', full: 'full fine-tuning', freeze: 'freeze tuning (last layers)' }[tuning];
   if (!params) return { value: base, reason: `${method}: ${base} is the published default for 7B models (this model's size is unknown)` };
   const scale = Math.pow(7e9 / params, 0.25);
@@ -99,10 +105,10 @@ export function formatParams(n: number): string {
 const DEFAULTS = {
   lr_scheduler: ['cosine', 'cosine decay is the common default for fine-tuning'],
   lr_decay_ratio: [0.1, 'decay to 10% of the peak learning rate'],
-  warmup_ratio: [0.03, '3% of the steps warm up linearly'],
+  warmup_ratio: [0.03, 'used only when warmup_steps is null: 3% of the steps warm up linearly'],
   seed: [42, 'fixed seed so runs are reproducible'],
   save_total_limit: [3, 'keep the last 3 checkpoints'],
-  lora_r: [8, 'rank 8 is the common LoRA default'],
+  lora_r: [16, 'rank 16 (alpha 32): the rank of the best measured run on the demo model (benchmarks/auto-recipe) and of recent recipes; it costs little more than rank 8'],
   lora_dropout: [0.05, 'light dropout on the adapter'],
   lora_target: ['all-linear', 'LoRA on every linear layer learns more than attention-only'],
   freeze_trainable_layers: [2, 'train the last 2 decoder layers'],
@@ -129,12 +135,26 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const ctx = input.model.context_length;
 
   const epochs = pick('epochs', () => ({ value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${input.budget ? '; the budget may end training sooner' : ''}` }));
-  const learning_rate = pick('learning_rate', () => autoLearningRate(input.tuning, input.model.params));
-  const batch_size = pick('batch_size', () => ({ value: Math.max(1, Math.min(4, rows)), reason: 'batch 4 fits a CPU or a small GPU; on a GPU the worker halves it if memory runs out' }));
+  const givenBatch = typeof given.batch_size === 'number' ? given.batch_size : undefined;
+  const plan = planBatch({ trainRows: rows, epochs, budget: input.budget, givenBatch });
+  const batch_size = pick('batch_size', () => ({
+    value: plan.batch_size,
+    reason: `${plan.batch_size} samples a step fit a CPU or a small GPU (on a GPU the worker halves it if memory runs out); ${plan.reason}`,
+  }));
   const gradient_accumulation_steps = pick('gradient_accumulation_steps', () => {
-    const target = rows >= 1000 ? 16 : rows >= 200 ? 8 : batch_size;
-    const value = Math.max(1, Math.round(target / batch_size));
-    return { value, reason: `effective batch ${value * batch_size} for ${rows} samples (larger data, larger batches; small data keeps enough steps)` };
+    const effective = plan.batch_size * plan.gradient_accumulation_steps;
+    const value = Math.max(1, Math.round(effective / batch_size));
+    return { value, reason: `effective batch ${value * batch_size}: ${plan.reason}` };
+  });
+  const effectiveBatch = batch_size * gradient_accumulation_steps;
+  const learning_rate = pick('learning_rate', () => {
+    const bySize = autoLearningRate(input.tuning, input.model.params);
+    const scaled = scaleLearningRate(bySize.value, effectiveBatch, LR_CAP[input.tuning]);
+    if (scaled.factor === 1) return { value: scaled.value, reason: `${bySize.reason}; at effective batch ${effectiveBatch}` };
+    return {
+      value: scaled.value,
+      reason: `${bySize.reason}; effective batch ${effectiveBatch}: x${scaled.factor.toFixed(2)} (the square root of ${effectiveBatch}/4, at most x2${scaled.value === LR_CAP[input.tuning] ? `, capped at ${LR_CAP[input.tuning]}` : ''})`,
+    };
   });
   const max_seq_len = pick('max_seq_len', () => {
     const limit = ctx ?? 2048;
@@ -171,6 +191,12 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
     return { value, reason: `about 10 evaluations over ${totalSteps} planned steps` };
   });
   const save_steps = pick('save_steps', () => ({ value: eval_steps, reason: 'checkpoint at every evaluation' }));
+  const warmup_steps = pick('warmup_steps', () =>
+    typeof given.warmup_ratio === 'number'
+      ? { value: null, reason: `warmup_ratio ${given.warmup_ratio} is set in the request: ${Math.round(given.warmup_ratio * 100)}% of the steps warm up` }
+      : autoWarmupSteps(totalSteps),
+  );
+  const early_stopping_patience = pick('early_stopping_patience', () => autoPatience(input.hasValidation ?? false, eval_steps, save_steps, max_steps));
   const lora_r = fromDefaults('lora_r') as number;
   const lora_alpha = pick('lora_alpha', () => ({ value: 2 * lora_r, reason: `2 x lora_r (${lora_r})` }));
 
@@ -181,6 +207,8 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
     lr_scheduler: fromDefaults('lr_scheduler') as ResolvedHyperparameters['lr_scheduler'],
     lr_decay_ratio: fromDefaults('lr_decay_ratio') as number,
     warmup_ratio: fromDefaults('warmup_ratio') as number,
+    warmup_steps,
+    early_stopping_patience,
     batch_size,
     gradient_accumulation_steps,
     max_seq_len,
@@ -197,6 +225,25 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   };
   checkAgainstModel(values, input);
   return { values, resolved };
+}
+
+/**
+ * Early stopping on by default wherever there is a validation signal: 2 evaluations (of about 10)
+ * without a better eval loss end the run, and the best checkpoint is the result. It restores a
+ * checkpoint saved at an evaluation, so checkpoints must fall on evaluations.
+ */
+export const AUTO_PATIENCE = 2;
+
+function autoPatience(hasValidation: boolean, evalSteps: number, saveSteps: number, maxSteps: number | null): { value: number; reason: string } {
+  if (!hasValidation) return { value: 0, reason: 'off: no validation data to watch (20 rows or more get a validation split automatically)' };
+  if (maxSteps !== null) return { value: 0, reason: `off: max_steps ${maxSteps} is set, so the run takes the steps asked for (set early_stopping_patience to stop sooner)` };
+  if (saveSteps % evalSteps !== 0) {
+    return { value: 0, reason: `off: save_steps ${saveSteps} is not a multiple of eval_steps ${evalSteps}, so the best evaluation may have no checkpoint to keep` };
+  }
+  return {
+    value: AUTO_PATIENCE,
+    reason: `stop once the eval loss has not improved for ${AUTO_PATIENCE} evaluations and keep the best checkpoint, so small data is not memorised`,
+  };
 }
 
 /** Values that pass the schema but not this model. */

@@ -2,6 +2,7 @@ import type { Job, ResolvedValue, WorkerEvent } from '@whetstone/core';
 
 type PlanEvent = Extract<WorkerEvent, { type: 'plan' }>;
 type TrialEvent = Extract<WorkerEvent, { type: 'trial' }>;
+type ResultEvent = Extract<WorkerEvent, { type: 'result' }>;
 
 const minutes = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
@@ -31,4 +32,16 @@ export function resolvedFromTrial(job: Job, e: TrialEvent): Record<string, Resol
   if (trials.length < e.of || scored.length === 0) return resolved;
   const best = scored.reduce((a, b) => (b.eval_loss! < a.eval_loss! ? b : a));
   return { ...resolved, learning_rate: { value: best.learning_rate, source: 'worker', reason: `lr_search: the lowest eval loss of ${e.of} trials (${shown})` } };
+}
+
+/** Why a run ended before its planned steps, when early stopping ended it: shown with the other values. */
+export function resolvedFromResult(job: Job, e: ResultEvent): Record<string, ResolvedValue> {
+  const stop = e.stopped_early;
+  if (!stop) return job.resolved;
+  const best = stop.best_step !== null ? `; the model of step ${stop.best_step}${stop.best_eval_loss !== null ? ` (eval loss ${stop.best_eval_loss.toFixed(4)})` : ''} is the result` : '';
+  const planned = stop.planned_steps ? ` of ${stop.planned_steps}` : '';
+  return {
+    ...job.resolved,
+    stopped_early: { value: stop, source: 'worker', reason: `early stopping at step ${stop.step}${planned}: the eval loss had not improved for ${stop.patience} evaluations${best}` },
+  };
 }

@@ -7,7 +7,7 @@ import { latestCheckpoint } from './checkpoints.ts';
 import { jobDir } from './create-job.ts';
 import type { JobBus } from './job-bus.ts';
 import { registerJobOutput } from './register-job-output.ts';
-import { resolvedFromPlan, resolvedFromTrial } from './resolved-from-worker.ts';
+import { resolvedFromPlan, resolvedFromResult, resolvedFromTrial } from './resolved-from-worker.ts';
 import { processIdentity } from './process-identity.ts';
 import { clearWorkerRecord, isRecordedWorkerAlive, writeWorkerRecord } from './worker-record.ts';
 import { startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
@@ -219,6 +219,9 @@ export class Scheduler {
         this.update(jobId, { last_checkpoint: { step: e.step, path: e.path } });
         break;
       case 'result':
+        if (e.stopped_early) this.update(jobId, { resolved: resolvedFromResult(job, e) });
+        if (run) run.outcome = e;
+        break;
       case 'stopped':
       case 'error':
         if (run) run.outcome = e;

@@ -38,6 +38,15 @@ describe('GET /api/v1/jobs/:id/diagnosis', () => {
     expect(body.advice[0]).toMatch(/stop around step 24/);
   });
 
+  it("reads early stopping from the job's result event: the same curve, stopped at its best step, is no over-fitting", async () => {
+    insertJob('job_stopped', { status: 'succeeded' });
+    ctx.store.appendMetrics('job_stopped', recorded('overfitting'));
+    ctx.store.appendEvent('job_stopped', 'result', { type: 'result', steps: 180, stopped_early: { step: 180, best_step: 24, best_eval_loss: 2.1, patience: 2 } });
+    const { body } = await get('job_stopped');
+    expect(body.verdict).not.toBe('overfitting');
+    expect(body.evidence.map((e: { message: string }) => e.message).join(' ')).toMatch(/Early stopping ended the run at step 180: .* the model of step 24/);
+  });
+
   it.each([
     ['healthy', 'healthy'],
     ['not-converging', 'not_converging'],

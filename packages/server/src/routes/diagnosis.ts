@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { WhetError, type JobDiagnosis } from '@whetstone/core';
+import { StoppedEarlySchema, WhetError, type JobDiagnosis } from '@whetstone/core';
 import { diagnoseTraining } from '@whetstone/eval';
 import type { AppContext } from '../context.ts';
 
@@ -11,8 +11,11 @@ export function diagnosisRoutes(ctx: AppContext) {
     const id = c.req.param('id');
     const job = ctx.store.getJob(id);
     if (!job) throw new WhetError('JOB_NOT_FOUND', `no job with id "${id}"`);
+    // Early stopping, reported with the worker's result, explains an eval loss that rose at the end.
+    const result = ctx.store.listEvents(job.id, 0, ['result']).at(-1)?.data;
+    const stopped_early = StoppedEarlySchema.nullable().catch(null).parse(result?.stopped_early ?? null);
     const diagnosis = diagnoseTraining(ctx.store.listMetrics(job.id, SERIES), {
-      job: { status: job.status, error: job.error, total_steps: job.progress.total_steps },
+      job: { status: job.status, error: job.error, total_steps: job.progress.total_steps, stopped_early },
     });
     return c.json({ job_id: job.id, ...diagnosis } satisfies JobDiagnosis);
   });

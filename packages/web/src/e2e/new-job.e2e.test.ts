@@ -130,12 +130,13 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     // The dry run resolves every auto value, with its source and the server's reason.
     const row = (key: string) => page.locator(`#resolved tr[data-key="${key}"]`);
     await row('epochs').waitFor();
-    await expect(row('epochs').innerText()).resolves.toMatch(/Auto[\s\S]*32 training samples/);
+    await expect(row('epochs').innerText()).resolves.toMatch(/Auto[\s\S]*28 training samples/);
     await expect(row('learning_rate').innerText()).resolves.toMatch(/Auto[\s\S]*LoRA on a/);
     await expect(row('max_seq_len').innerText()).resolves.toMatch(/covers 99% of samples/);
-    await expect(row('lora_r').innerText()).resolves.toMatch(/rank 8/);
-    // 15 epochs over 32 samples, 4 a step
-    await expect(page.locator('.plan-summary').innerText()).resolves.toMatch(/120 optimizer steps of 4 samples each \(15 epochs over 32 samples\)/);
+    await expect(row('lora_r').innerText()).resolves.toMatch(/rank 16/);
+    await expect(row('validation_rows').innerText()).resolves.toMatch(/4[\s\S]*10% of the 32 rows/);
+    // 15 epochs over the 28 samples left after the validation split, 4 a step
+    await expect(page.locator('.plan-summary').innerText()).resolves.toMatch(/105 optimizer steps of 4 samples each \(15 epochs over 28 samples\)/);
 
     // A value the model cannot take: the server's reason shows under the field, then it is fixed.
     const seqLen = page.locator('[data-field=max_seq_len]');
@@ -205,7 +206,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await page.locator(`#resolved .effective-mix tr[data-mix-source="${animalsId}"] td[data-share="0.3333"]`).waitFor();
     await expect(source(datasetId).innerText()).resolves.toMatch(/colours\.jsonl\s+weight 1\s+32\s+32\s+66\.7%\s+No/);
     await expect(source(animalsId).innerText()).resolves.toMatch(/animals\.jsonl\s+weight 0\.5\s+40\s+16\s+33\.3%\s+No/);
-    await expect(page.locator('#resolved .effective-mix [data-splits]').innerText()).resolves.toMatch(/48 rows mixed, 0 duplicates removed: 46 to train on, 2 for validation, 0 for testing/);
+    await expect(page.locator('#resolved .effective-mix [data-splits]').innerText()).resolves.toMatch(/48 rows mixed, 0 duplicates removed: 43 to train on, 5 for validation, 0 for testing/);
 
     // A sample count: 50 animals from 40 rows repeats some.
     await mixRow(2).getByLabel('Amount given as').selectOption('samples');

@@ -15,6 +15,7 @@ import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
 import { PlanSummary } from './plan-summary.tsx';
+import { trainRows } from '../utils/planned-steps.ts';
 import { useSettled } from '../hooks/use-settled.ts';
 import { EffectiveMix } from './effective-mix.tsx';
 import { MixBuilder } from './mix-builder.tsx';
@@ -256,7 +257,7 @@ export function NewJobForm() {
           <div aria-busy={plan.isFetching} data-plan={plan.isFetching ? 'updating' : 'current'}>
             <p className="muted small-text">{t('resolvedIntro')}</p>
             {plan.data?.data_mix && <EffectiveMix mix={plan.data.data_mix} />}
-            <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? datasets.data.find((d) => d.id === chosen[0])?.rows ?? 0} />
+            <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? trainRows(datasets.data.find((d) => d.id === chosen[0])?.rows ?? 0, resolved)} />
             {plan.data && 'estimate' in plan.data && <DurationEstimate estimate={plan.data.estimate} />}
             <ResolvedValues resolved={resolved} tuning={form.tuning} />
           </div>

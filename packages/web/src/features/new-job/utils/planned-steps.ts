@@ -25,3 +25,9 @@ export function plannedSteps(resolved: Resolved, trainRows: number): StepPlan | 
   const perEpoch = Math.max(1, Math.ceil(trainRows / perStep));
   return { steps: Math.max(1, Math.ceil(perEpoch * epochs)), perStep, capped: false };
 }
+
+/** The rows a dataset trains on once the server held out its validation rows (`resolved.validation_rows`). */
+export function trainRows(datasetRows: number, resolved: Resolved): number {
+  const heldOut = resolved.validation_rows?.value;
+  return typeof heldOut === 'number' && datasetRows > heldOut ? datasetRows - heldOut : datasetRows;
+}
