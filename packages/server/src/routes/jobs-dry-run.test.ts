@@ -33,7 +33,7 @@ describe('POST /api/v1/jobs?dry_run=true and GET /api/v1/datasets/:id/rows', () 
     const r = await post('/api/v1/jobs?dry_run=true', { model: 'tiny', dataset: datasetId, tuning: 'lora', hyperparameters: { epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', max_steps: 5 } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ status: 'queued', tuning: 'lora', dataset_id: datasetId, hyperparameters: { max_steps: 5 } });
-    expect(r.body.resolved.epochs).toMatchObject({ source: 'auto', reason: expect.stringMatching(/45 training samples/) });
+    expect(r.body.resolved.epochs).toMatchObject({ source: 'auto', reason: expect.stringMatching(/40 training samples/) }); // 5 of 45 held out for validation
     expect(r.body.resolved.learning_rate).toMatchObject({ source: 'auto', reason: expect.stringMatching(/LoRA/) });
     // the tiny data is counted with the model's tokenizer: p99 decides max_seq_len
     expect(r.body.resolved.max_seq_len).toMatchObject({ source: 'auto', reason: expect.stringMatching(/covers 99% of samples/) });

@@ -126,5 +126,5 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     await expectAccessible(page);
     expect(c.errors).toEqual([]);
     await c.close();
-  });
+  }, 420_000); // the whole path trains, evaluates and serves on 2 shared cores
 });
