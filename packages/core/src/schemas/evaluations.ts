@@ -76,11 +76,20 @@ export const EvaluationCreateSchema = z
       }
     });
   })
-  // The same rules in the JSON Schema (and so the OpenAPI document): one test set, and a baseline
-  // below the number of models (spelled out for each of the at most 8 models).
+  // The same rules in the JSON Schema (and so the OpenAPI document): one test set, a baseline
+  // below the number of models (spelled out for each of the at most 8 models), and no column
+  // constrained to labels unless the evaluation gives them.
   .meta({
     oneOf: [{ required: ['dataset_id'] }, { required: ['job_id'] }],
     anyOf: Array.from({ length: 8 }, (_, k) => ({ properties: { baseline: { maximum: k }, models: { minItems: k + 1 } } })),
+    allOf: [
+      {
+        anyOf: [
+          { required: ['labels'] },
+          { properties: { models: { items: { not: { required: ['constrain_to_labels'], properties: { constrain_to_labels: { const: true } } } } } } },
+        ],
+      },
+    ],
   });
 export type EvaluationCreate = z.infer<typeof EvaluationCreateSchema>;
 export type EvaluationCreateInput = z.input<typeof EvaluationCreateSchema>;

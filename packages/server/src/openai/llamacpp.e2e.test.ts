@@ -204,14 +204,19 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
     const plain = await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify(body) });
     expect(plain.status).toBe(504);
     expect((await json(plain)).error).toMatchObject({ type: 'server_error', code: 'timeout', message: expect.stringContaining('timeout of 1 s') });
-    const t0 = Date.now();
-    const streamed = await (await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...body, stream: true }) })).text();
-    expect(Date.now() - t0).toBeLessThan(15_000); // 4000 tokens would take far longer
-    const events = streamed.split('\n\n').filter(Boolean);
-    expect(events.at(-1)).toBe('data: [DONE]');
-    expect(JSON.parse(events.at(-2)!.slice(6)).error).toMatchObject({ code: 'timeout', type: 'server_error' });
     // Sampled at temperature 1, a story can end on EOS before the second is up: such an answer
     // must have come in time; one of three tries running long enough is all but certain.
+    let last: { error?: unknown } = {};
+    for (let attempt = 0; attempt < 3 && !last.error; attempt++) {
+      const t0 = Date.now();
+      const streamed = await (await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...body, stream: true }) })).text();
+      expect(Date.now() - t0).toBeLessThan(15_000); // 4000 tokens would take far longer
+      const events = streamed.split('\n\n').filter(Boolean);
+      expect(events.at(-1)).toBe('data: [DONE]');
+      last = JSON.parse(events.at(-2)!.slice(6));
+      if (!last.error) expect(Date.now() - t0).toBeLessThan(2_000);
+    }
+    expect(last.error).toMatchObject({ code: 'timeout', type: 'server_error' });
     let sdk: unknown;
     for (let attempt = 0; attempt < 3 && !(sdk instanceof OpenAI.APIError); attempt++) {
       const started = Date.now();

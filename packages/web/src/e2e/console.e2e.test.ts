@@ -170,8 +170,11 @@ describe('web console in Chromium', () => {
     await c.page.getByRole('button', { name: 'Pause' }).click();
     await badge('Paused');
     const paused = await points();
+    // Resume with more epochs: the new total reaches the server, which extends the schedule.
+    await c.page.getByLabel('Epochs in all (optional)').fill('7');
     await c.page.getByRole('button', { name: 'Resume' }).click();
     await badge('Running');
+    expect((await api.get(`/jobs/${job.id}`)).body.resolved.epochs).toMatchObject({ value: 7, source: 'user' });
     await c.page.waitForFunction((n) => Number(document.querySelector('figure.chart')?.getAttribute('data-points')) > n, paused, { timeout: 90_000 });
 
     c.page.once('dialog', (d) => void d.accept());

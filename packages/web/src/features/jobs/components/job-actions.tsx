@@ -1,3 +1,4 @@
+import { useId, useState } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import type { Job } from '../api/job-types.ts';
@@ -6,11 +7,14 @@ import { jobsMessages } from '../jobs.i18n.ts';
 
 /**
  * Pause, resume and cancel, each shown when the job's state allows it (Resume stays for a
- * cancelled or failed job that has a checkpoint). A refusal shows beside the buttons.
+ * cancelled or failed job that has a checkpoint; it may take a new total of epochs, which
+ * extends the schedule). A refusal shows beside the buttons.
  */
 export function JobActions({ job }: { job: Job }) {
   const t = useT(jobsMessages);
   const action = useJobAction(job.id);
+  const epochsId = useId();
+  const [epochs, setEpochs] = useState('');
   const can: Record<JobAction, boolean> = {
     pause: job.status === 'running' || job.status === 'validating',
     resume: job.status === 'paused' || ((job.status === 'failed' || job.status === 'cancelled') && job.resumable),
@@ -18,7 +22,8 @@ export function JobActions({ job }: { job: Job }) {
   };
   const run = (a: JobAction) => {
     if (a === 'cancel' && !window.confirm(t('confirmCancel'))) return;
-    action.mutate(a);
+    const total = Number(epochs);
+    action.mutate({ action: a, epochs: a === 'resume' && epochs.trim() !== '' && total > 0 ? total : undefined });
   };
   return (
     <div className="job-actions">
@@ -31,6 +36,15 @@ export function JobActions({ job }: { job: Job }) {
             </button>
           ))}
       </div>
+      {can.resume && (
+        <div className="field resume-epochs">
+          <label htmlFor={epochsId}>{t('resumeEpochs')}</label>
+          <input id={epochsId} type="number" min={1} step="any" inputMode="decimal" value={epochs} onChange={(e) => setEpochs(e.target.value)} aria-describedby={`${epochsId}-hint`} />
+          <p id={`${epochsId}-hint`} className="muted small-text">
+            {t('resumeEpochsHint')}
+          </p>
+        </div>
+      )}
       {action.error && <ErrorMessage error={action.error} />}
     </div>
   );
