@@ -36,6 +36,10 @@ export interface LivePlot {
  */
 export function mountLivePlot({ el, height, opts, data, series, group, onData, onZoom }: LivePlotOptions): LivePlot {
   let zoomed = false;
+  // When the last redraw started (null once drawn), how long it took and when it ended.
+  let drawStart: number | null = null;
+  let lastCost = 0;
+  let lastEnd = 0;
   const width = () => Math.max(300, el.clientWidth);
   const u = new uPlot(
     {
@@ -62,6 +66,16 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
             }
           },
         ],
+        // uPlot draws in a microtask after setData: the redraw's cost is known only here.
+        draw: [
+          ...(opts.hooks?.draw ?? []),
+          () => {
+            if (drawStart === null) return;
+            lastEnd = performance.now();
+            lastCost = lastEnd - drawStart;
+            drawStart = null;
+          },
+        ],
       },
     },
     data(),
@@ -75,16 +89,12 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
   // in, and the last points are always drawn.
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastCost = 0;
-  let lastEnd = 0;
   const draw = () => {
     frame ||= requestAnimationFrame(() => {
       frame = 0;
-      const start = performance.now();
+      drawStart = performance.now();
       u.setData(data(), !zoomed);
       onData?.(u);
-      lastEnd = performance.now();
-      lastCost = lastEnd - start;
     });
   };
   const refresh = () => {
