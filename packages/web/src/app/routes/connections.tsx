@@ -1,16 +1,14 @@
-import { useEffect } from 'react';
 import { Section } from '../../components/section.tsx';
 import { ConnectionForm } from '../../features/connections/components/connection-form.tsx';
 import { ConnectionList } from '../../features/connections/components/connection-list.tsx';
 import { connectionsMessages } from '../../features/connections/connections.i18n.ts';
 import { useT } from '../../lib/i18n.tsx';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 /** Connections to outside OpenAI-compatible endpoints: list (never the keys), add, delete. Changes are for admins. */
 export default function ConnectionsPage() {
   const t = useT(connectionsMessages);
-  useEffect(() => {
-    document.title = `${t('title')} · Whetstone`;
-  }, [t]);
+  useDocumentTitle(t('title'));
   return (
     <>
       <h1>{t('title')}</h1>

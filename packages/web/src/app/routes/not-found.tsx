@@ -1,14 +1,12 @@
-import { useEffect } from 'react';
 import { paths } from '../../config/paths.ts';
 import { useT } from '../../lib/i18n.tsx';
 import { Link } from '../../lib/router.tsx';
 import { appMessages } from '../app.i18n.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 export function NotFoundPage() {
   const t = useT(appMessages);
-  useEffect(() => {
-    document.title = `${t('notFoundTitle')} · Whetstone`;
-  }, [t]);
+  useDocumentTitle(t('notFoundTitle'));
   return (
     <>
       <h1>{t('notFoundTitle')}</h1>

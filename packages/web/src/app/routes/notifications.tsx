@@ -1,16 +1,14 @@
-import { useEffect } from 'react';
 import { Section } from '../../components/section.tsx';
 import { BrowserNotificationsSwitch } from '../../features/notifications/components/browser-notifications-switch.tsx';
 import { WebhookForm } from '../../features/notifications/components/webhook-form.tsx';
 import { notificationsMessages } from '../../features/notifications/notifications.i18n.ts';
 import { useT } from '../../lib/i18n.tsx';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 /** Notifications: the job-end webhook (admins) and this browser's notifications (anyone). */
 export default function NotificationsPage() {
   const t = useT(notificationsMessages);
-  useEffect(() => {
-    document.title = `${t('title')} · Whetstone`;
-  }, [t]);
+  useDocumentTitle(t('title'));
   return (
     <>
       <h1>{t('title')}</h1>

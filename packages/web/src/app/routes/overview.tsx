@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { paths } from '../../config/paths.ts';
 import { Link } from '../../lib/router.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -16,6 +15,7 @@ import { QuickStart } from '../../features/overview/components/quick-start.tsx';
 import { quickStartMessages } from '../../features/overview/overview.i18n.ts';
 import { useT } from '../../lib/i18n.tsx';
 import { overviewMessages } from '../app.i18n.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 /** Overview: running and recent jobs with live progress, deployments, models; a quick start when empty. */
 export default function OverviewPage() {
@@ -24,9 +24,7 @@ export default function OverviewPage() {
   const tq = useT(quickStartMessages);
   const tqueue = useT(jobQueueMessages);
   const jobs = useJobs();
-  useEffect(() => {
-    document.title = `${t('title')} · Whetstone`;
-  }, [t]);
+  useDocumentTitle(t('title'));
   const all = jobs.data ?? [];
   const active = all.filter((j) => isActive(j.status) || j.status === 'paused');
   const recent = all.filter((j) => !active.includes(j)).slice(0, 10);

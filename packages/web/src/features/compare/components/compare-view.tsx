@@ -14,6 +14,7 @@ import { parseSelection } from '../lib/compare-selection.ts';
 import '../compare.css';
 import { HyperparameterTable } from './hyperparameter-table.tsx';
 import { JobPicker } from './job-picker.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 const RunsChart = lazy(() => import('./runs-chart.tsx'));
 
@@ -25,9 +26,7 @@ export function CompareView({ statusBadge }: { statusBadge: (status: JobStatus) 
   const t = useT(compareMessages);
   const [selected, setSelected] = useState(() => parseSelection(window.location.search));
   const jobs = useCompareJobs();
-  useEffect(() => {
-    document.title = `${t('title')} · Whetstone`;
-  }, [t]);
+  useDocumentTitle(t('title'));
   useEffect(() => {
     const url = paths.compare(selected);
     if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', url);

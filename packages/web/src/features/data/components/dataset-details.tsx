@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { Badge, type Tone } from '../../../components/badge.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
@@ -14,6 +14,7 @@ import { DatasetPreview } from './dataset-preview.tsx';
 import { DatasetStats } from './dataset-stats.tsx';
 import { ValidationReport } from './validation-report.tsx';
 import './dataset-details.css';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 const TONES: Record<Dataset['status'], Tone> = { processing: 'info', ready: 'success', invalid: 'danger' };
 
@@ -25,9 +26,7 @@ export function DatasetDetails({ id }: { id: string }) {
   const f = useFormatters();
   const q = useDataset(id);
   const d = q.data;
-  useEffect(() => {
-    document.title = `${d ? t('pageTitle', { name: d.name }) : t('heading')} · Whetstone`;
-  }, [d, t]);
+  useDocumentTitle(d ? t('pageTitle', { name: d.name }) : t('heading'));
 
   if (q.error) {
     const missing = q.error instanceof ApiError && q.error.code === 'DATASET_NOT_FOUND';

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -22,6 +21,7 @@ import { MetricTable } from './metric-table.tsx';
 import { OverlapWarnings } from './overlap-warnings.tsx';
 import { SampleList } from './sample-list.tsx';
 import { TestSetName } from './test-set-name.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 /** An evaluation, live while it runs: columns' progress, the metric table and bars, then the samples. */
 export function EvaluationDetails({ id }: { id: string }) {
@@ -32,9 +32,7 @@ export function EvaluationDetails({ id }: { id: string }) {
   const running = evaluation.data !== undefined && !isFinished(evaluation.data.status);
   const stream = useEvaluationStream(id, running);
   const name = evaluation.data?.name;
-  useEffect(() => {
-    document.title = `${name ? t('evaluationTitle', { name }) : t('evaluationHeading')} · Whetstone`;
-  }, [t, name]);
+  useDocumentTitle(name ? t('evaluationTitle', { name }) : t('evaluationHeading'));
 
   if (evaluation.isPending) return <Loading />;
   if (evaluation.error) {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -21,6 +21,7 @@ import { JobActions } from './job-actions.tsx';
 import { JobProgressCell } from './job-progress-cell.tsx';
 import { JobStatusBadge } from './job-status-badge.tsx';
 import { LogTail } from './log-tail.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 // uPlot and the charts load after the page: the rest of the job shows at once.
 const JobCharts = lazy(() => import('./job-charts.tsx'));
@@ -36,9 +37,7 @@ export function JobDetails({ id }: { id: string }) {
   // The panel asks for the same query; the charts mark its evidence.
   const diagnosis = useJobDiagnosis(id, job?.progress.step ?? 0);
   const [highlight, setHighlight] = useState<number | null>(null);
-  useEffect(() => {
-    if (job) document.title = `${t('jobTitle', { name: job.name })} · Whetstone`;
-  }, [job, t]);
+  useDocumentTitle(job ? t('jobTitle', { name: job.name }) : null);
 
   if (q.error) {
     const missing = q.error instanceof ApiError && q.error.code === 'JOB_NOT_FOUND';

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { paths } from '../../../config/paths.ts';
@@ -8,15 +8,14 @@ import { Link, navigate } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { useChatTemplate, useDeleteModel, useModelJobs, type Model } from '../api/use-models.ts';
 import { modelDetailsMessages, modelsMessages } from '../models.i18n.ts';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 /** The model's heading and facts: architecture, size, context length, chat template. */
 export function ModelFacts({ model }: { model: Model }) {
   const t = useT(modelDetailsMessages);
   const tm = useT(modelsMessages);
   const f = useFormatters();
-  useEffect(() => {
-    document.title = `${t('heading')} ${model.name} · Whetstone`;
-  }, [model.name, t]);
+  useDocumentTitle(`${t('heading')} ${model.name}`);
   const facts: [string, ReactNode][] = [
     [tm('kind'), tm(model.kind)],
     [tm('architecture'), <span translate="no">{model.architecture ?? '–'}</span>],
