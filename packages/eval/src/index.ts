@@ -9,7 +9,7 @@ export { accuracy, matchLabel, type AccuracyOptions, type AccuracyResult } from 
 export { labelReport } from './label-report.ts';
 export { labelScores, type LabelScores } from './label-scores.ts';
 export { confusionMatrix } from './confusion-matrix.ts';
-export { prepareLabelSet, type LabelSet } from './label-set.ts';
+export { prepareLabelSet, type PreparedLabels } from './label-set.ts';
 export { perplexity } from './perplexity.ts';
 export { sentenceBleu, type BleuSmoothing } from './bleu/sentence-bleu.ts';
 export { rougeChinese, type RougeScores, type RougeStat } from './rouge/rouge-chinese.ts';

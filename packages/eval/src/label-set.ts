@@ -3,7 +3,7 @@ import { WhetError } from '@whetstone/core';
 import { normalizeAnswer, type NormalizeOptions } from './exact-match.ts';
 
 /** A classification task's label set as answers are compared against it. */
-export interface LabelSet {
+export interface PreparedLabels {
   /** The labels as the user spelled them (first spelling of each), for display. */
   names: string[];
   /** The same labels normalized (normalizeAnswer), in the same order: what answers are matched to. */
@@ -14,7 +14,7 @@ export interface LabelSet {
  * Normalizes a label set (labels that normalize to nothing or to an earlier label are dropped)
  * and refuses references outside it, naming them, with INVALID_REQUEST on `labels`.
  */
-export function prepareLabelSet(labels: readonly string[], references: readonly string[], opts: NormalizeOptions = {}): LabelSet {
+export function prepareLabelSet(labels: readonly string[], references: readonly string[], opts: NormalizeOptions = {}): PreparedLabels {
   const names: string[] = [];
   const normalized: string[] = [];
   for (const label of labels) {

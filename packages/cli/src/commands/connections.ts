@@ -3,12 +3,8 @@ import { WhetError, type Connection } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
+import { readStdin } from '../read-stdin.ts';
 
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text.trim();
-}
 
 /**
  * `whet connections list|add|delete`: outside OpenAI-compatible endpoints that evaluations
@@ -36,7 +32,7 @@ export function connectionCommands(program: Command, api: () => ApiClient) {
       if (o.apiKeyStdin && o.apiKeyEnv) {
         throw new WhetError('INVALID_REQUEST', '--api-key-stdin and --api-key-env both give the key', { hint: 'Use one of them.' });
       }
-      const apiKey = o.apiKeyStdin ? await readStdin() : undefined;
+      const apiKey = o.apiKeyStdin ? (await readStdin('Pipe the key in: `printf %s "$KEY" | whet connections add ... --api-key-stdin`.')).trim() : undefined;
       if (o.apiKeyStdin && !apiKey) throw new WhetError('INVALID_REQUEST', '--api-key-stdin read an empty key', { hint: 'Pipe the key in: `printf %s "$KEY" | whet connections add ...`.' });
       const body = { name, base_url: o.baseUrl, model: o.model, api_key: apiKey, api_key_env: o.apiKeyEnv };
       print(await api().post<Connection>('/connections', body), o, (c) => `added connection ${c.name} (${c.id}) to ${c.base_url}${c.model ? `, model ${c.model}` : ''}, key: ${c.api_key_env ? `from ${c.api_key_env}` : c.key}`);

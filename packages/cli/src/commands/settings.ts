@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import { type Settings, WhetError } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { print } from '../output.ts';
+import { readStdin } from '../read-stdin.ts';
 
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text.trim();
-}
 
 const describe = (s: Settings) =>
   [`job-webhook-url     ${s.job_webhook_url ?? '(none)'}`, `job-webhook-secret  ${s.job_webhook_secret_set ? 'set (never shown)' : '(none: POSTs are not signed)'}`].join('\n');
@@ -42,7 +38,7 @@ export function settingsCommands(program: Command, api: () => ApiClient) {
         throw new WhetError('INVALID_REQUEST', `no setting named "${name}"`, { hint: 'Settings: job-webhook-url, job-webhook-secret (`whet settings show`).' });
       }
       if (o.secretStdin) {
-        const secret = await readStdin();
+        const secret = (await readStdin('Pipe it in: `printf %s "$SECRET" | whet settings set ... --secret-stdin`.')).trim();
         if (!secret) throw new WhetError('INVALID_REQUEST', '--secret-stdin read an empty secret', { hint: 'Pipe it in: `printf %s "$SECRET" | whet settings set ... --secret-stdin`.' });
         body.job_webhook_secret = secret;
       }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WhetError } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { print } from '../output.ts';
+import { readStdin } from '../read-stdin.ts';
 
 interface TokenCount {
   model: { id: string; name: string };
@@ -27,7 +27,7 @@ export function tokensCommand(program: Command, api: () => ApiClient) {
       const body: Record<string, unknown> = { model: o.model };
       if (o.chat) body.messages = JSON.parse(readFileSync(o.chat, 'utf8'));
       else {
-        body.text = o.file ? readFileSync(o.file, 'utf8') : words.length ? words.join(' ') : await readStdin();
+        body.text = o.file ? readFileSync(o.file, 'utf8') : words.length ? words.join(' ') : (await readStdin('Give the text as arguments, --file PATH, --chat PATH, or pipe it in.'));
         if (o.special) body.add_special_tokens = true;
         if (o.show) body.return_tokens = true;
       }
@@ -39,9 +39,3 @@ export function tokensCommand(program: Command, api: () => ApiClient) {
     });
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new WhetError('INVALID_REQUEST', 'no text to count', { hint: 'Give the text as arguments, --file PATH, --chat PATH, or pipe it in.' });
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

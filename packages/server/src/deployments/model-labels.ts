@@ -1,12 +1,8 @@
 import { MAX_LABELS, WhetError, type Model } from '@whetstone/core';
 
-/**
- * The label set a fine-tuned model remembers from its labelling data (`label_set.labels`, set
- * by data analysis when present), read loosely: older records and base models have none.
- */
+/** The label set a fine-tuned model remembers from its labelling data; older records and base models have none. */
 export function rememberedLabels(model: Model | undefined): string[] | null {
-  const set = (model as { label_set?: { labels?: { label?: unknown }[] } | null } | undefined)?.label_set;
-  const labels = (set?.labels ?? []).map((l) => l.label).filter((l): l is string => typeof l === 'string' && l.length > 0);
+  const labels = model?.label_set?.labels.map((l) => l.label) ?? [];
   return labels.length ? labels.slice(0, MAX_LABELS) : null;
 }
 

@@ -123,17 +123,18 @@ export class SqliteStore implements Store {
   }
   getJob(id: string): Job | undefined {
     const row = this.db.prepare('SELECT doc FROM jobs WHERE id = ?').get(id) as { doc: string } | undefined;
-    return row ? { ...(JSON.parse(row.doc) as Job), queue_position: queuePositions(this.db).get(id) ?? null } : undefined;
+    if (!row) return undefined;
+    const job = JSON.parse(row.doc) as Job;
+    // Only a queued job has a place: the scheduler reads running jobs on every progress event.
+    return { ...job, queue_position: job.status === 'queued' ? (queuePositions(this.db).get(id) ?? null) : null };
   }
   listJobs(filter: { status?: JobStatus[] } = {}): Job[] {
     const rows = filter.status?.length
       ? this.db.prepare(`SELECT doc FROM jobs WHERE status IN (${filter.status.map(() => '?').join(',')}) ORDER BY created_at, id`).all(...filter.status)
       : this.db.prepare('SELECT doc FROM jobs ORDER BY created_at, id').all();
-    const positions = queuePositions(this.db);
-    return (rows as { doc: string }[]).map((r) => {
-      const job = JSON.parse(r.doc) as Job;
-      return { ...job, queue_position: positions.get(job.id) ?? null };
-    });
+    const jobs = (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as Job);
+    const positions = jobs.some((j) => j.status === 'queued') ? queuePositions(this.db) : null;
+    return jobs.map((job) => ({ ...job, queue_position: positions?.get(job.id) ?? null }));
   }
   listQueue(): Job[] {
     const rows = this.db.prepare("SELECT doc FROM jobs WHERE status = 'queued' ORDER BY queue_order, created_at, id").all() as { doc: string }[];

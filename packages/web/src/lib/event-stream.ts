@@ -76,7 +76,6 @@ export function openEventStream(url: string, opts: EventStreamOptions): EventStr
       const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
       if (!retryable) endStatus = res.status;
       return retryable;
-      return true;
     }
     setState('open');
     delay = minRetry;

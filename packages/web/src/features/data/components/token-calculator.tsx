@@ -7,7 +7,7 @@ import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useStatsModels } from '../api/use-stats-models.ts';
 import { useTokenCount } from '../api/use-token-count.ts';
-import { useDebounced } from '../hooks/use-debounced.ts';
+import { useDebounced } from '../../../lib/use-debounced.ts';
 import { tokensMessages } from '../tokens.i18n.ts';
 import { tokenRequest, type TokenForm } from '../utils/token-request.ts';
 import { ChatMessagesEditor } from './chat-messages-editor.tsx';

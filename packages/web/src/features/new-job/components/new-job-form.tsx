@@ -16,7 +16,7 @@ import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
 import { PlanSummary } from './plan-summary.tsx';
 import { trainRows } from '../utils/planned-steps.ts';
-import { useSettled } from '../hooks/use-settled.ts';
+import { useDebounced } from '../../../lib/use-debounced.ts';
 import { EffectiveMix } from './effective-mix.tsx';
 import { MixBuilder } from './mix-builder.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
@@ -73,7 +73,7 @@ export function NewJobForm() {
   const body = useMemo(() => buildJobRequest({ ...form, model, dataset, sources }), [form, model, dataset, sources]);
   const chosen = form.mix ? sources.filter((s) => s.dataset !== '').map((s) => s.dataset) : dataset ? [dataset] : [];
   const ready = model !== '' && chosen.length > 0;
-  const planned = useSettled(body, 300);
+  const planned = useDebounced(body, 300);
   // Ready by the settled body too: for 300 ms after a choice it is still the one before it.
   const plan = useJobPlan(planned, ready && planned.model !== '' && Boolean(planned.dataset || planned.datasets?.length));
   const create = useCreateJob();
