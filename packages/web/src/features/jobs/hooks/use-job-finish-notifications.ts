@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { paths } from '../../../config/paths.ts';
 import { useBrowserNotifications } from '../../../lib/browser-notifications.ts';
-import { api, unwrap } from '../../../lib/api-client.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { navigate } from '../../../lib/router.tsx';
-import { isActive } from '../api/job-types.ts';
+import { isActive, jobKeys } from '../api/job-types.ts';
+import { fetchJobList } from '../api/use-jobs.ts';
 import { jobNotificationMessages } from '../job-notifications.i18n.ts';
 
 const POLL_MS = 4000;
@@ -22,8 +22,8 @@ export function useJobFinishNotifications() {
   const t = useT(jobNotificationMessages);
   const moving = useRef(new Set<string>());
   const jobs = useQuery({
-    queryKey: ['jobs', 'finish-watch'],
-    queryFn: async () => (await unwrap(api.jobs.$get({ query: {} }))).data,
+    queryKey: jobKeys.list(), // the overview's list: one cache entry, polled at the faster of the two
+    queryFn: fetchJobList,
     enabled: on,
     refetchInterval: POLL_MS,
     refetchIntervalInBackground: true, // the point is to hear about it in another tab

@@ -1,5 +1,5 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { SettingsPatch } from '@whetstone/core';
+import { useId, useState, type FormEvent } from 'react';
+import type { Settings, SettingsPatch } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { ApiError } from '../../../lib/api-error.ts';
@@ -9,20 +9,21 @@ import { notificationsMessages } from '../notifications.i18n.ts';
 
 /** The job webhook's URL and signing secret (admin). A refusal shows next to the field it names. */
 export function WebhookForm() {
-  const t = useT(notificationsMessages);
   const settings = useSettings();
-  const update = useUpdateSettings();
-  const [url, setUrl] = useState('');
-  const [secret, setSecret] = useState('');
-  const [saved, setSaved] = useState(false);
-  const id = useId();
   const loaded = settings.data;
-  useEffect(() => {
-    if (loaded) setUrl(loaded.job_webhook_url ?? '');
-  }, [loaded]);
+  const [saved, setSaved] = useState(false); // here: a save with a new URL remounts the fields
   if (settings.error) return <ErrorMessage error={settings.error} onRetry={() => void settings.refetch()} />;
   if (!loaded) return <Loading />;
+  // Keyed on the stored URL: a save starts from what was saved, a refetch never overwrites typing.
+  return <WebhookFields key={loaded.job_webhook_url ?? ''} loaded={loaded} saved={saved} setSaved={setSaved} />;
+}
 
+function WebhookFields({ loaded, saved, setSaved }: { loaded: Settings; saved: boolean; setSaved: (saved: boolean) => void }) {
+  const t = useT(notificationsMessages);
+  const update = useUpdateSettings();
+  const [url, setUrl] = useState(loaded.job_webhook_url ?? '');
+  const [secret, setSecret] = useState('');
+  const id = useId();
   const field = update.error instanceof ApiError ? update.error.field : undefined;
   const save = (patch: SettingsPatch) => {
     setSaved(false);
