@@ -70,18 +70,20 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   const sequences = Math.max(1, opts.sequences ?? DEFAULT_LLAMA_SEQUENCES);
   type Loaded = { lib: NodeLlamaCpp; llama: Llama; model: LlamaModel; context: LlamaContext; chatWrapper: ChatWrapper; pool: SequencePool<LlamaSequence> };
   let loaded: Promise<Loaded> | null = null;
-  // A deployment sends the same label set with every request: its grammar is parsed once.
-  const grammars = new Map<string, Promise<LlamaGrammar>>();
-  const grammarFor = (llama: Llama, labels: string[]) => {
+  // A deployment sends the same label set with every request: its grammar is parsed, and its
+  // labels tokenized, once.
+  type Constraint = { grammar: LlamaGrammar; longestLabelTokens: number };
+  const constraints = new Map<string, Promise<Constraint>>();
+  const constraintFor = (llama: Llama, model: LlamaModel, labels: string[]) => {
     const key = JSON.stringify(labels);
-    let g = grammars.get(key);
-    if (!g) {
-      g = llama.createGrammar({ grammar: labelsGrammar(labels) });
-      g.catch(() => grammars.delete(key));
-      grammars.set(key, g);
-      if (grammars.size > 32) grammars.delete(grammars.keys().next().value!);
+    let c = constraints.get(key);
+    if (!c) {
+      c = llama.createGrammar({ grammar: labelsGrammar(labels) }).then((grammar) => ({ grammar, longestLabelTokens: Math.max(...labels.map((l) => model.tokenize(l).length)) }));
+      c.catch(() => constraints.delete(key));
+      constraints.set(key, c);
+      if (constraints.size > 32) constraints.delete(constraints.keys().next().value!);
     }
-    return g;
+    return c;
   };
 
   const load = () => {
@@ -110,9 +112,10 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   async function* stream(req: BackendRequest, signal: AbortSignal): AsyncGenerator<GenerateLine> {
     const { lib, llama, model, context, chatWrapper, pool } = await load();
     signal.throwIfAborted();
-    const grammar = req.labels?.length ? await grammarFor(llama, req.labels) : undefined;
+    const constraint = req.labels?.length ? await constraintFor(llama, model, req.labels) : undefined;
+    const grammar = constraint?.grammar;
     // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
-    const maxTokens = req.labels?.length ? Math.max(req.max_tokens, ...req.labels.map((l) => model.tokenize(l).length + 1)) : req.max_tokens;
+    const maxTokens = constraint ? Math.max(req.max_tokens, constraint.longestLabelTokens + 1) : req.max_tokens;
     const history = req.messages ? toHistory(req.messages) : null;
     const prompt = history
       ? chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer)

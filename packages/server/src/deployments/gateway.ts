@@ -29,8 +29,8 @@ interface Target {
   contextLength: number | null;
   /** A deployment's default label set (null: free text). */
   labels: string[] | null;
-  /** Where `labels: "model"` looks for a remembered label set: the adapter first, then its base. */
-  models: (Model | undefined)[];
+  /** Where `labels: "model"` looks for a remembered label set: the adapter first, then its base (read only then). */
+  models: () => (Model | undefined)[];
   /** On-demand models: fit the model into the memory budget before it loads (evict or 503). */
   admit?: () => Promise<void>;
 }
@@ -100,7 +100,7 @@ export class Gateway {
     if (live) {
       const d = live.deployment;
       const contextLength = d.backend === 'llamacpp' ? null : (this.store.getModel(d.model_id ?? '')?.context_length ?? null);
-      const models = [this.store.getModel(d.adapter_id ?? ''), this.store.getModel(d.model_id ?? '')];
+      const models = () => [this.store.getModel(d.adapter_id ?? ''), this.store.getModel(d.model_id ?? '')];
       return { name: d.name, backend: live.backend, queue: live.queue, adapter: live.adapter, timeoutS: d.timeout_s, contextLength, labels: d.labels ?? null, models };
     }
     const model = this.store.getModel(name);
@@ -111,7 +111,7 @@ export class Gateway {
       });
     }
     const pooled = this.pool.get(model);
-    const models = [model, model.base_model_id ? this.store.getModel(model.base_model_id) : undefined];
+    const models = () => [model, model.base_model_id ? this.store.getModel(model.base_model_id) : undefined];
     return { name: model.name, ...pooled, timeoutS: MODEL_TIMEOUT_S, labels: null, models };
   }
 
@@ -192,7 +192,7 @@ export class Gateway {
 
 /** The labels a request decodes with: its own list, none for [], the model's for "model", else the target's default. */
 function requestLabels(labels: GatewayRequest['labels'], target: Target): string[] | null {
-  if (labels === 'model') return labelsOfModel(target.models, target.name);
+  if (labels === 'model') return labelsOfModel(target.models(), target.name);
   if (labels == null) return target.labels;
   return labels.length ? labels : null;
 }
