@@ -25,3 +25,20 @@ export function confusionMatrix(references: readonly string[], predictions: read
   });
   return matrix;
 }
+
+/**
+ * Label accuracy read off a confusion matrix (rows: references; columns: the labels, then
+ * "invalid"): correct is the diagonal, invalid the last column. The same figures `accuracy`
+ * gives with a label set, without mapping the answers a second time.
+ */
+export function accuracyOfConfusion(confusion: readonly (readonly number[])[]): { accuracy: number; correct: number; total: number; invalid: number } {
+  let correct = 0;
+  let total = 0;
+  let invalid = 0;
+  confusion.forEach((row, i) => {
+    correct += row[i] ?? 0;
+    invalid += row.at(-1) ?? 0;
+    for (const n of row) total += n;
+  });
+  return { accuracy: total === 0 ? 0 : (100 * correct) / total, correct, total, invalid };
+}

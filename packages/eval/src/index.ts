@@ -8,7 +8,7 @@ export { exactMatch, normalizeAnswer, type NormalizeOptions } from './exact-matc
 export { accuracy, matchLabel, type AccuracyOptions, type AccuracyResult } from './accuracy.ts';
 export { labelReport } from './label-report.ts';
 export { labelScores, type LabelScores } from './label-scores.ts';
-export { confusionMatrix } from './confusion-matrix.ts';
+export { accuracyOfConfusion, confusionMatrix } from './confusion-matrix.ts';
 export { prepareLabelSet, type PreparedLabels } from './label-set.ts';
 export { perplexity } from './perplexity.ts';
 export { sentenceBleu, type BleuSmoothing } from './bleu/sentence-bleu.ts';

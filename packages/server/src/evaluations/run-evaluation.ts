@@ -11,7 +11,7 @@ import {
   type EvaluationCreate,
   type EvaluationSample,
 } from '@whetstone/core';
-import { accuracy, labelReport, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
+import { accuracyOfConfusion, labelReport, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
 import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { startWorker } from '../jobs/worker-process.ts';
@@ -82,9 +82,9 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
       const scored = scorePairs(pairs);
       column.metrics = summarizeScores(scored);
       if (request.labels) {
-        const { accuracy: acc, correct, total, invalid } = accuracy(pairs.map((p) => p.prediction), pairs.map((p) => p.reference), { labels: request.labels });
-        column.label_accuracy = { accuracy: acc, correct, total, invalid };
+        // One mapping of the answers to labels: the accuracy is read off the report's confusion matrix.
         column.label_metrics = labelReport(pairs.map((p) => p.prediction), pairs.map((p) => p.reference), request.labels);
+        column.label_accuracy = accuracyOfConfusion(column.label_metrics.confusion);
       }
       column.failed_rows = out.rowErrors.filter(Boolean).length;
       column.tokens_per_sec = out.tokensPerSec;
