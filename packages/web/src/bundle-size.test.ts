@@ -32,5 +32,7 @@ describe('the built console', () => {
     const initial = scripts.map((s) => readFileSync(join(DIST, s), 'utf8')).join('\n');
     expect(initial).not.toContain('u-legend'); // uPlot
     expect(initial).not.toContain('resumed_from_step'); // the worker protocol schemas (zod + core)
+    // React's production build, even when the build ran inside a test (NODE_ENV=test).
+    expect(initial).not.toContain('jsxDEV');
   });
 });

@@ -148,6 +148,49 @@ describe('job charts and compare runs in Chromium', () => {
     await c.close();
   });
 
+  it('a 20,000-step run: drawn from a few rows per pixel with its one-step spike kept; a zoom is drawn again at its own resolution', async () => {
+    const { store } = server.ctx;
+    const steps = 20_000;
+    const spikeAt = 12_345;
+    store.insertJob(jobRow(home, 'job_long', { name: 'long', progress: { step: steps, total_steps: steps, epoch: 1, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
+    store.transaction(() => {
+      for (let step = 1; step <= steps; step++) {
+        const loss = step === spikeAt ? 9 : 2 * Math.exp(-step / 5000) + 0.2 * Math.abs(Math.sin(step * 12.9898));
+        store.appendEvent('job_long', 'progress', { type: 'progress', step, total_steps: steps, epoch: step / steps, loss, learning_rate: 1e-4, grad_norm: 1, tokens_per_sec: 900 });
+      }
+    });
+    const c = await openConsole(browser, `${server.url}/jobs/job_long`);
+    const { page } = c;
+    const loss = 'figure.loss-chart';
+    await page.waitForFunction((n) => (document.querySelector('figure.loss-chart') as HTMLElement | null)?.dataset.points === String(n), steps, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector('figure.loss-chart') as HTMLElement).dataset.drawn !== undefined);
+    const width = await page.locator(`${loss} canvas`).evaluate((el) => (el as HTMLCanvasElement).width);
+    const drawnAll = Number(await figureData(page, loss, 'drawn'));
+    // At most first, last, a gap and each curve's min and max per pixel column; far fewer than the points.
+    expect(drawnAll).toBeGreaterThan(width / 2);
+    expect(drawnAll).toBeLessThan(Math.min(steps, width * 9));
+    // The single spike still sets the top of the chart.
+    expect(Number(await figureData(page, loss, 'yMax'))).toBeGreaterThanOrEqual(9);
+
+    // Zoom into a few hundred steps: every step in view is drawn, plus an outline of the rest.
+    await page.locator(`${loss} .u-over`).scrollIntoViewIfNeeded();
+    const over = (await page.locator(`${loss} .u-over`).boundingBox())!;
+    await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.5 + 8, over.y + over.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (document.querySelector('figure.loss-chart') as HTMLElement).dataset.zoomed === 'true');
+    await page.waitForFunction((n) => Number((document.querySelector('figure.loss-chart') as HTMLElement).dataset.drawn) !== n, drawnAll);
+    const drawnZoom = Number(await figureData(page, loss, 'drawn'));
+    const inView = Math.round((8 / over.width) * steps);
+    expect(drawnZoom).toBeGreaterThanOrEqual(inView * 0.8);
+    expect(drawnZoom).toBeLessThan(inView * 1.2 + 2 * 32 * 9);
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await page.waitForFunction((n) => Number((document.querySelector('figure.loss-chart') as HTMLElement).dataset.drawn) === n, drawnAll);
+    expect(c.errors).toEqual([]);
+    await c.close();
+  });
+
   it('compare: empty state, both jobs overlaid, the differing settings first and highlighted; reload keeps the choice', async () => {
     const c = await openConsole(browser, `${server.url}/`);
     const { page } = c;

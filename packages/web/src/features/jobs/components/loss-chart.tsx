@@ -59,6 +59,9 @@ export function LossChart({ series, group, smoothing, onSmoothing, marks }: Loss
       },
       onData: (u) => {
         fig.dataset.points = String(series.counts.loss);
+        // What the canvas holds: the rows drawn (decimated to the pixels) and the top of the y axis.
+        fig.dataset.drawn = String(u.data[0].length);
+        fig.dataset.yMax = String(u.scales.y?.max ?? '');
         fig.dataset.evalPoints = String(series.counts.eval_loss);
         fig.dataset.smoothing = String(weight.current);
         const smoothed = u.data[2] as (number | null)[];

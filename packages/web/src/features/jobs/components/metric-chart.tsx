@@ -34,6 +34,9 @@ export function MetricChart({ series, group, metric, label, stepLabel, color, fo
       height: HEIGHT,
       series,
       group,
+      // A learning rate or a throughput is read at a glance: four redraws a second leave the
+      // frames to the loss chart while points pour in (the last points are always drawn).
+      minInterval: 250,
       data: (): uPlot.AlignedData => [series.steps, series.columns[metric]],
       onData: () => (fig.dataset.points = String(series.counts[metric])),
       onZoom: (z) => (fig.dataset.zoomed = String(z)),
