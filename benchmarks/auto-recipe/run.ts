@@ -19,10 +19,13 @@ if (process.env.AUTO_RECIPE_MODE === 'newcomer') {
 }
 
 const MINUTES = Number(process.env.QUALITY_MINUTES ?? 10);
-const TASKS = (process.env.QUALITY_TASKS ?? 'zh-pos,en-afinn').split(',');
+const TASKS = (process.env.QUALITY_TASKS ?? 'zh-review,zh-pos').split(',');
+// Plain TRL runs trained on the same rows for the same minutes (trl_baseline.py presets).
+const BASELINES = (process.env.QUALITY_BASELINES ?? 'usual').split(',').filter(Boolean);
 const LABELS: Record<string, string[]> = {
   'zh-pos': ['名词', '动词', '形容词', '副词', '地名', '人名'],
   'en-afinn': ['positive', 'negative'],
+  'zh-review': ['正面', '负面'],
 };
 const DEMO = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
 const OUT = join(REPO_ROOT, '.cache', 'quality');
@@ -59,6 +62,19 @@ try {
     if (job.status !== 'succeeded') throw new Error(`${task} job ${job.status}: ${JSON.stringify(job.error)}`);
     const jobSeconds = (performance.now() - t0) / 1000;
 
+    // The baselines a user would run instead: plain TRL, the same rows and minutes, scored below.
+    const trl: { label: string; model_id: string; run: Record<string, unknown> }[] = [];
+    for (const preset of BASELINES) {
+      const out = join(OUT, task, `trl-${preset}`);
+      const r = spawnSync(VENV_PYTHON, [join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'trl_baseline.py'), join(OUT, task, 'train.jsonl'), DEMO, out, '--preset', preset, '--minutes', String(MINUTES)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (r.status !== 0) throw new Error(`trl_baseline.py ${preset} failed: ${r.stderr.slice(-2000)}`);
+      const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      const registered = await api.post('/models', { path: join(out, 'merged'), name: `trl-${preset}-${task}` });
+      if (registered.status !== 201) throw new Error(`register trl-${preset}: ${JSON.stringify(registered.body)}`);
+      trl.push({ label: `plain TRL (${preset}), ${MINUTES} min`, model_id: registered.body.id, run });
+      console.log(`${task}: plain TRL ${preset}: ${JSON.stringify(run)}`);
+    }
+
     const evaluation = await api.post('/evaluations', {
       name: `quality ${task}`,
       dataset_id: test,
@@ -68,6 +84,7 @@ try {
         { kind: 'model', model_id: model.id, label: 'base, zero-shot' },
         { kind: 'model', model_id: model.id, few_shot: 8, label: 'base, 8-shot' },
         { kind: 'job', job_id: job.id, label: `auto, ${MINUTES} min` },
+        ...trl.map((b) => ({ kind: 'model', model_id: b.model_id, label: b.label })),
       ],
       baseline: 1,
       generation: { max_tokens: 16, temperature: 0, top_p: 1, seed: 0 },
@@ -82,10 +99,16 @@ try {
 
     const accuracy = Object.fromEntries(scored.models.map((m: any) => [m.label, m.label_accuracy]));
     const resolved = Object.fromEntries(Object.entries(job.resolved ?? {}).map(([k, v]: [string, any]) => [k, v?.value ?? v]));
+    const accuracies: Record<string, number | null> = Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.accuracy ?? null]));
+    // The goal of issue 16: auto at least 10 points above the better of few-shot and plain TRL.
+    const baselineBest = Math.max(...Object.entries(accuracies).filter(([k]) => k !== `auto, ${MINUTES} min` && k !== 'base, zero-shot').map(([, v]) => v ?? 0));
     const row = {
       task,
       test_rows: scored.dataset.rows,
-      accuracy: Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.accuracy ?? null])),
+      accuracy: accuracies,
+      auto_minus_best_baseline_points: +((accuracies[`auto, ${MINUTES} min`] ?? 0) - baselineBest).toFixed(1),
+      macro_f1: Object.fromEntries(scored.models.map((m: any) => [m.label, m.label_metrics?.macro_f1 ?? null])),
+      trl: trl.map((b) => b.run),
       invalid_answers: Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.invalid ?? null])),
       job: { steps: job.progress.step, total_steps: job.progress.total_steps, wall_s: Math.round(jobSeconds), load_average: +loadavg()[0].toFixed(1) },
       resolved: { learning_rate: resolved.learning_rate, epochs: resolved.epochs, max_seq_len: resolved.max_seq_len, batch_size: resolved.batch_size, max_steps: resolved.max_steps },

@@ -62,6 +62,7 @@ class EarlyStopping(TrainerCallback):
             level="info",
             message=(
                 f"early stopping at step {state.global_step} of {state.max_steps}: the eval loss has not improved for "
-                f"{since} evaluations (best {best:.4f} at step {best_step}); the model of step {best_step} is kept"
+                f"{since} evaluations (best {best:.4f} at step {best_step}, none 0.1% lower since); the checkpoint "
+                "with the lowest eval loss is kept"
             ),
         )

@@ -31,7 +31,7 @@ def build_sft_data(data: dict[str, Any], tokenizer: PreTrainedTokenizerBase, max
     if data["validation"] is not None:
         held_out = read_conversations(data["validation"])
     else:
-        conversations, held_out = hold_out(conversations, data["validation_split"], seed)
+        conversations, held_out = hold_out(conversations, data["validation_split"], seed, data.get("stratify_by"))
     template = choose_training_template(tokenizer)
     emit("log", level="info", message=f"assistant-only loss: {TEMPLATE_SOURCES[template.source]}")
 

@@ -209,6 +209,11 @@ class SFTRecipe:
         os.replace(partial, final)  # never a half-written final folder
         state = self.trainer.state
         best = state.best_model_checkpoint if self.trainer.args.load_best_model_at_end else None
+        stopped_early = self.early_stopping.stopped_early if self.early_stopping else None
+        if stopped_early and best:
+            # The model kept is the trainer's best checkpoint (any lower eval loss), which can be
+            # later than the best early stopping counted from (a 0.1% lower one).
+            stopped_early = {**stopped_early, "best_step": _checkpoint_step(best), "best_eval_loss": state.best_metric}
         emit(
             "result",
             output_path=str(final),
@@ -221,7 +226,7 @@ class SFTRecipe:
             best_step=_checkpoint_step(best) if best else None,
             best_eval_loss=state.best_metric if best else None,
             train_tokens=int(state.num_input_tokens_seen),
-            stopped_early=self.early_stopping.stopped_early if self.early_stopping else None,
+            stopped_early=stopped_early,
         )
 
 

@@ -24,6 +24,10 @@ export const WorkerSpecSchema = z
         validation: z.string().nullable(),
         validation_split: z.number().min(0).max(0.5).describe('Held out from train when validation is null.'),
         drop_truncated: z.boolean().optional().describe('Leave out samples whose answer max_seq_len would cut, instead of training on them truncated.'),
+        stratify_by: z
+          .array(z.string())
+          .optional()
+          .describe("The dataset's label set: validation_split then keeps each label's share of rows (answers outside the set form one more group)."),
       })
       .strict(),
     output_dir: z.string().describe('Checkpoints go to output_dir/checkpoints, the final adapter or weights to output_dir/final.'),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
@@ -63,6 +64,16 @@ describe('labelling datasets', () => {
     expect(Math.abs(train.negative - 70)).toBeLessThanOrEqual(1);
     expect(Math.abs(train.neutral - 7)).toBeLessThanOrEqual(1);
   });
+
+  it('asks the worker for a validation share kept per label when it holds one out itself', async () => {
+    const created = await api.post('/jobs', { model: 'tiny', dataset: datasetId, hyperparameters: { max_steps: 1, batch_size: 4, gradient_accumulation_steps: 1, lora_r: 4, max_seq_len: 64 } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 300_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const spec = JSON.parse(readFileSync(join(home, 'jobs', job.id, 'spec.json'), 'utf8'));
+    expect(spec.data.validation_split).toBeGreaterThan(0);
+    expect(spec.data.stratify_by).toEqual(['positive', 'negative', 'neutral']);
+  }, 320_000);
 
   it("registers the job's model with the labels it was trained on", async () => {
     const created = await api.post('/jobs', {

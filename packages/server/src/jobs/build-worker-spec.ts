@@ -37,6 +37,8 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
   const request = job.request as Pick<JobCreate, 'budget' | 'drop_truncated'>;
   if (request.budget) spec.budget = request.budget;
   if (request.drop_truncated) spec.data.drop_truncated = true;
+  // A labelling set held out by the worker: stratified, so every label is in the validation rows.
+  if (!mix && dataset?.label_set && spec.data.validation_split > 0) spec.data.stratify_by = dataset.label_set.labels.map((l) => l.label);
   const parsed = WorkerSpecSchema.parse(spec);
   const dir = jobDir(ctx.config.home, job.id);
   mkdirSync(job.output_dir, { recursive: true });

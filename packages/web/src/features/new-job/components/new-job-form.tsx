@@ -10,7 +10,7 @@ import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/u
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
 import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
-import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, TUNING_FIELDS, type AutoNumber, type FormField, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
+import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
@@ -242,6 +242,11 @@ export function NewJobForm() {
           {auto('epochs', t('epochs'))}
           {auto('learning_rate', t('learning_rate'))}
           {auto('max_seq_len', t('max_seq_len'))}
+        </div>
+        <div className="grid">
+          {SCHEDULE_FIELDS.map((k) => (
+            <div key={k}>{auto(k, t(k))}</div>
+          ))}
         </div>
         <div className="grid">
           <Optional id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />

@@ -26,12 +26,15 @@ describe('buildJobRequest', () => {
         learning_rate: { auto: false, value: '5e-5' },
         lora_r: { auto: false, value: '64' }, // not lora: left out
         freeze_trainable_layers: { auto: false, value: '4' },
+        warmup_steps: { auto: false, value: '20' },
+        early_stopping_patience: { auto: false, value: '0' },
         budget_minutes: '1.5',
         max_steps: '6',
       }),
     );
     expect(body).toMatchObject({ name: 'run 1', tuning: 'freeze', budget: { minutes: 1.5 } });
-    expect(body.hyperparameters).toEqual({ epochs: 3, learning_rate: 5e-5, max_seq_len: 'auto', freeze_trainable_layers: 4, max_steps: 6 });
+    // The schedule fields typed (0: early stopping off) are sent; those left on auto are not.
+    expect(body.hyperparameters).toEqual({ epochs: 3, learning_rate: 5e-5, max_seq_len: 'auto', freeze_trainable_layers: 4, warmup_steps: 20, early_stopping_patience: 0, max_steps: 6 });
     expect(JobCreateSchema.safeParse(body).success).toBe(true);
   });
 
@@ -78,11 +81,11 @@ describe('formFromRequest', () => {
       dataset: 'd1',
       method: 'sft',
       tuning: 'lora',
-      hyperparameters: { epochs: 3, learning_rate: 'auto', max_seq_len: 512, lora_r: 16, lora_alpha: 'auto', lora_dropout: 'auto', max_steps: 40 },
+      hyperparameters: { epochs: 3, learning_rate: 'auto', max_seq_len: 512, lora_r: 16, lora_alpha: 'auto', lora_dropout: 'auto', batch_size: 4, gradient_accumulation_steps: 2, max_steps: 40 },
       budget: { minutes: 10 },
     };
     const form = formFromRequest(request);
-    expect(form).toMatchObject({ model: 'm1', dataset: 'd1', tuning: 'lora', epochs: { auto: false, value: '3' }, learning_rate: { auto: true }, budget_minutes: '10', max_steps: '40' });
+    expect(form).toMatchObject({ model: 'm1', dataset: 'd1', tuning: 'lora', epochs: { auto: false, value: '3' }, learning_rate: { auto: true }, batch_size: { auto: false, value: '4' }, warmup_steps: { auto: true }, budget_minutes: '10', max_steps: '40' });
     expect(buildJobRequest(form)).toEqual(request);
   });
 

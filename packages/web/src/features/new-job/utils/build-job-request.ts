@@ -25,6 +25,10 @@ export interface NewJobForm {
   lora_alpha: AutoNumber;
   lora_dropout: AutoNumber;
   freeze_trainable_layers: AutoNumber;
+  batch_size: AutoNumber;
+  gradient_accumulation_steps: AutoNumber;
+  warmup_steps: AutoNumber;
+  early_stopping_patience: AutoNumber;
   /** Optional: minutes of training; empty for none. */
   budget_minutes: string;
   /** Optional: stop after this many steps; empty for none. */
@@ -48,6 +52,10 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     lora_alpha: AUTO,
     lora_dropout: AUTO,
     freeze_trainable_layers: AUTO,
+    batch_size: AUTO,
+    gradient_accumulation_steps: AUTO,
+    warmup_steps: AUTO,
+    early_stopping_patience: AUTO,
     budget_minutes: '',
     max_steps: '',
     ...init,
@@ -60,6 +68,9 @@ export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | '
   full: [],
   freeze: ['freeze_trainable_layers'],
 };
+
+/** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
+export const SCHEDULE_FIELDS = ['batch_size', 'gradient_accumulation_steps', 'warmup_steps', 'early_stopping_patience'] as const;
 
 /** Text as the number it spells; anything else goes to the server as typed, so its check names the field. */
 function numberOr(text: string): number | string {
@@ -83,6 +94,8 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   put('learning_rate', form.learning_rate);
   put('max_seq_len', form.max_seq_len);
   for (const k of TUNING_FIELDS[form.tuning]) put(k, form[k]);
+  // Left to the plan unless typed (absent is auto for these, and older requests stay the same).
+  for (const k of SCHEDULE_FIELDS) if (!form[k].auto) put(k, form[k]);
   if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
   const body: Record<string, unknown> = {
     model: form.model,
@@ -97,9 +110,8 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-export type FormField = 'name' | 'model' | 'dataset' | 'tuning' | 'epochs' | 'learning_rate' | 'max_seq_len' | 'lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers' | 'budget_minutes' | 'max_steps';
-
-const FORM_FIELDS: readonly FormField[] = ['name', 'model', 'dataset', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'budget_minutes', 'max_steps'];
+const FORM_FIELDS = ['name', 'model', 'dataset', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
 export function formFieldOf(path: string | undefined): FormField | null {
@@ -154,6 +166,7 @@ export function formFromRequest(request: unknown): NewJobForm {
     lora_alpha: given('lora_alpha'),
     lora_dropout: given('lora_dropout'),
     freeze_trainable_layers: given('freeze_trainable_layers'),
+    ...Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, given(k)])),
     budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
   });
