@@ -4,7 +4,7 @@
 // by label accuracy on the same held-out test rows through the platform's own evaluation API.
 // Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated: zh-pos,en-afinn); AUTO_RECIPE_MODE=newcomer
 // runs the newcomer benchmark instead (newcomer.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,19 @@ if (assembled.status !== 0) throw new Error(`quality_tasks.py failed: ${assemble
 console.log(assembled.stdout.trim());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A Python script's stdout, run without blocking: the server under test lives in this process. */
+function runPython(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(VENV_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}: ${err}`))));
+  });
+}
 const { home, cleanup } = tempHome('whet-quality-');
 const server = await testServer(home);
 const results: Record<string, unknown>[] = [];
@@ -66,9 +79,8 @@ try {
     const trl: { label: string; model_id: string; run: Record<string, unknown> }[] = [];
     for (const preset of BASELINES) {
       const out = join(OUT, task, `trl-${preset}`);
-      const r = spawnSync(VENV_PYTHON, [join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'trl_baseline.py'), join(OUT, task, 'train.jsonl'), DEMO, out, '--preset', preset, '--minutes', String(MINUTES)], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      if (r.status !== 0) throw new Error(`trl_baseline.py ${preset} failed: ${r.stderr.slice(-2000)}`);
-      const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      const stdout = await runPython([join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'trl_baseline.py'), join(OUT, task, 'train.jsonl'), DEMO, out, '--preset', preset, '--minutes', String(MINUTES)]);
+      const run = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
       const registered = await api.post('/models', { path: join(out, 'merged'), name: `trl-${preset}-${task}` });
       if (registered.status !== 201) throw new Error(`register trl-${preset}: ${JSON.stringify(registered.body)}`);
       trl.push({ label: `plain TRL (${preset}), ${MINUTES} min`, model_id: registered.body.id, run });
