@@ -30,6 +30,11 @@ describe('connections: no secret leaves the server', () => {
     return { status: res.status, body: await json(res) };
   };
   let testSet = '';
+  const held: (() => void)[] = [];
+  const answer = (res: import('node:http').ServerResponse) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Four.' }, finish_reason: 'stop' }] }));
+  };
 
   beforeAll(async () => {
     listener = createServer((req, res) => {
@@ -37,13 +42,13 @@ describe('connections: no secret leaves the server', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         received.push({ url: req.url ?? '', headers: req.headers, body });
+        if (req.url?.startsWith('/hold/')) return held.push(() => answer(res)); // answered when the test lets go
         if (req.url?.startsWith('/echo/')) {
           // A hostile endpoint: a huge error page that echoes the key and plants control characters.
           res.statusCode = 500;
           return res.end(`<html>\u001b[31mboom ${req.headers.authorization} ${'x'.repeat(5000)}</html>`);
         }
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Four.' }, finish_reason: 'stop' }] }));
+        answer(res);
       });
     });
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
@@ -125,6 +130,23 @@ describe('connections: no secret leaves the server', () => {
     expect(column.error!.message.length).toBeLessThan(400);
     expect(column.error!.message).not.toMatch(/[\u0000-\u001f]/);
     expect(JSON.stringify(column)).not.toContain(CONN_KEY);
+  });
+
+  it('refuses to delete a connection an evaluation still calls, listing it; deletes it once the evaluation is done', async () => {
+    expect((await call('POST', '/connections', { name: 'slow', base_url: `${outside}/hold/v1`, model: 'm' })).status).toBe(201);
+    const e = await call('POST', '/evaluations', { dataset_id: testSet, models: [{ kind: 'endpoint', connection: 'slow' }] });
+    expect(e.status, JSON.stringify(e.body)).toBe(201);
+    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(held).toHaveLength(1); // the evaluation is waiting on the endpoint
+    const refused = await call('DELETE', '/connections/slow');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'IN_USE', details: { users: [{ kind: 'evaluation', id: e.body.id, status: 'running' }] } });
+    expect(refused.body.error.message).toContain(`evaluation ${e.body.id} (running)`);
+    expect((await call('GET', '/connections/slow')).status).toBe(200);
+    held.shift()!();
+    await evaluationService(ctx).idle();
+    expect(((await call('GET', `/evaluations/${e.body.id}`)).body as Evaluation).models[0]!.status).toBe('succeeded');
+    expect((await call('DELETE', '/connections/slow')).body).toMatchObject({ deleted: true });
   });
 
   it('refuses an unknown connection before anything is queued, and leaves connections to admins', async () => {

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import { ConnectionCreateSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
+import { evaluationService } from '../evaluations/evaluation-service.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 
 /**
  * Connections to outside OpenAI-compatible endpoints. Members list them to pick one by name;
  * creating and deleting is for admins (middleware/require-role.ts). No answer carries a key.
+ * A connection that a queued or running evaluation will still call cannot be deleted (409
+ * IN_USE listing them): the evaluation would otherwise fail midway on a missing connection.
  */
 export function connectionRoutes(ctx: AppContext) {
   const getOr404 = (ref: string) => {
@@ -19,6 +22,17 @@ export function connectionRoutes(ctx: AppContext) {
     .get('/connections/:id', (c) => c.json(getOr404(c.req.param('id'))))
     .delete('/connections/:id', (c) => {
       const conn = getOr404(c.req.param('id'));
+      const users = evaluationService(ctx)
+        .evaluations.list()
+        .filter((e) => e.status === 'queued' || e.status === 'running')
+        .filter((e) => e.models.some((m) => m.ref.kind === 'endpoint' && (m.ref.connection === conn.id || m.ref.connection === conn.name)))
+        .map((e) => ({ kind: 'evaluation' as const, id: e.id, status: e.status }));
+      if (users.length) {
+        throw new WhetError('IN_USE', `connection ${conn.name} is in use by ${users.map((u) => `evaluation ${u.id} (${u.status})`).join(', ')}`, {
+          details: { users },
+          hint: 'Wait until those evaluations finish (GET /api/v1/evaluations/{id}), then delete the connection again.',
+        });
+      }
       ctx.connections.delete(conn.id);
       return c.json({ id: conn.id, deleted: true });
     });

@@ -186,7 +186,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/connections', summary: 'List connections to outside OpenAI-compatible endpoints (never their keys)', response: list(ConnectionSchema) },
   { method: 'post', path: '/connections', summary: 'Create a connection (admin): evaluations and QA drafting name it; its key is stored and never returned', body: ConnectionCreateSchema, response: ConnectionSchema, status: 201 },
   { method: 'get', path: '/connections/{id}', summary: 'Get a connection by id or name', response: ConnectionSchema },
-  { method: 'delete', path: '/connections/{id}', summary: 'Delete a connection (admin)', response: deleted },
+  { method: 'delete', path: '/connections/{id}', summary: 'Delete a connection (admin); 409 IN_USE listing the queued or running evaluations that still call it', response: deleted, errors: [409] },
   { method: 'get', path: '/settings', summary: 'Run-time settings (admin): the job-end webhook URL, and whether its signing secret is set (never the secret)', response: SettingsSchema },
   { method: 'patch', path: '/settings', summary: 'Change settings (admin): job_webhook_url (http/https; null removes it) gets a signed JSON POST {event: "job.finished", job, console_url} when a job succeeds, fails or is cancelled; job_webhook_secret signs it (X-Whet-Signature: sha256=<hex HMAC-SHA256 of the body>)', body: SettingsPatchSchema, response: SettingsSchema },
   { method: 'post', path: '/playground/chat', summary: 'Chat with any model or deployment (one answer, with latency and tokens/s; with "stream": true, Server-Sent Events as in PlaygroundStreamEventSchema)', body: PlaygroundChatSchema, response: PlaygroundAnswerSchema, streams: true, errors: [503] },

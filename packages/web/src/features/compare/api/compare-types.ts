@@ -8,6 +8,5 @@ export type CompareJob = Ok<Awaited<ReturnType<(typeof api.jobs)['$get']>>>['dat
 export const isMoving = (status: JobStatus) => status === 'queued' || status === 'validating' || status === 'running';
 
 export const compareKeys = {
-  jobs: () => ['compare', 'jobs'] as const,
   metrics: (id: string) => ['compare', 'metrics', id] as const,
 };

@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ConnectionCreate } from '@whetstone/core';
 import { api, unwrap } from '../../../lib/api-client.ts';
+import { listQueries } from '../../../lib/shared-queries.ts';
 
-const connectionKeys = { list: () => ['connections', 'list'] as const };
+const connectionKeys = { list: () => listQueries.connections.queryKey };
 
 /** Every connection (members may list them; the key itself is never in the answer). */
 export function useConnections() {
-  return useQuery({ queryKey: connectionKeys.list(), queryFn: async () => (await unwrap(api.connections.$get())).data });
+  return useQuery(listQueries.connections);
 }
 
 /** Add a connection (admins only: others get FORBIDDEN). */

@@ -1,18 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Ok } from '../../../lib/api-client.ts';
+import { listQueries } from '../../../lib/shared-queries.ts';
 
 export type Dataset = Ok<Awaited<ReturnType<(typeof api.datasets)[':id']['$get']>>>;
 
 export const datasetKeys = {
-  list: () => ['datasets', 'list'] as const,
+  list: () => listQueries.datasets.queryKey,
   detail: (id: string) => ['datasets', 'detail', id] as const,
 };
 
 /** Every dataset, newest first; refreshed while one is still being checked. */
 export function useDatasets() {
   return useQuery({
-    queryKey: datasetKeys.list(),
-    queryFn: async () => [...(await unwrap(api.datasets.$get())).data].sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    ...listQueries.datasets,
     refetchInterval: (q) => (q.state.data?.some((d) => d.status === 'processing') ? 2000 : false),
   });
 }

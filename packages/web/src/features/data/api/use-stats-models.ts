@@ -1,10 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../../lib/api-client.ts';
+import { listQueries, withoutAdapters } from '../../../lib/shared-queries.ts';
 
 /** The registered models that can count tokens (base models: adapters share their base's tokenizer). */
 export function useStatsModels() {
-  return useQuery({
-    queryKey: ['data', 'stats-models'],
-    queryFn: async () => (await unwrap(api.models.$get())).data.filter((m) => m.kind !== 'adapter'),
-  });
+  return useQuery({ ...listQueries.models, select: withoutAdapters });
 }

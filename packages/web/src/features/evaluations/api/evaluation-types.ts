@@ -21,7 +21,6 @@ export const evaluationKeys = {
   list: () => ['evaluations', 'list'] as const,
   detail: (id: string) => ['evaluations', 'detail', id] as const,
   samples: (id: string, q: object) => ['evaluations', 'samples', id, q] as const,
-  options: (what: string) => ['evaluations', 'options', what] as const,
 };
 
 /** A column's value of a metric (0-100), or null when it has none yet. */

@@ -1,5 +1,6 @@
 import type { JobStatus } from '@whetstone/core';
 import type { api, Ok } from '../../../lib/api-client.ts';
+import { detailQueries, listQueries } from '../../../lib/shared-queries.ts';
 
 /** A job as `GET /api/v1/jobs/:id` answers it (typed from the server's route). */
 export type Job = Ok<Awaited<ReturnType<(typeof api.jobs)[':id']['$get']>>>;
@@ -13,8 +14,8 @@ export const isActive = (status: JobStatus | undefined) => status !== undefined 
 
 export const jobKeys = {
   all: ['jobs'] as const,
-  list: () => ['jobs', 'list'] as const,
-  detail: (id: string) => ['jobs', 'detail', id] as const,
+  list: () => listQueries.jobs.queryKey,
+  detail: (id: string) => detailQueries.job(id).queryKey,
   diagnosis: (id: string) => ['jobs', 'diagnosis', id] as const,
   logs: (id: string) => ['jobs', 'logs', id] as const,
   checkpoints: (id: string) => ['jobs', 'checkpoints', id] as const,

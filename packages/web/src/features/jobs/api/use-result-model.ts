@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../../lib/api-client.ts';
+import { detailQueries } from '../../../lib/shared-queries.ts';
 
 /** The model a job produced (its name for the link to it); idle until the job has one. */
 export function useResultModel(id: string | null) {
   return useQuery({
-    queryKey: ['models', 'detail', id ?? ''], // the models page's key: one cache entry per model
+    ...detailQueries.model(id ?? ''),
     enabled: id !== null,
-    queryFn: () => unwrap(api.models[':id'].$get({ param: { id: id! } })),
   });
 }

@@ -4,8 +4,8 @@ import { paths } from '../../../config/paths.ts';
 import { useBrowserNotifications } from '../../../lib/browser-notifications.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { navigate } from '../../../lib/router.tsx';
-import { isActive, jobKeys } from '../api/job-types.ts';
-import { fetchJobList } from '../api/use-jobs.ts';
+import { listQueries } from '../../../lib/shared-queries.ts';
+import { isActive } from '../api/job-types.ts';
 import { jobNotificationMessages } from '../job-notifications.i18n.ts';
 
 const POLL_MS = 4000;
@@ -22,8 +22,7 @@ export function useJobFinishNotifications() {
   const t = useT(jobNotificationMessages);
   const moving = useRef(new Set<string>());
   const jobs = useQuery({
-    queryKey: jobKeys.list(), // the overview's list: one cache entry, polled at the faster of the two
-    queryFn: fetchJobList,
+    ...listQueries.jobs, // the overview's list: one cache entry, polled at the faster of the two
     enabled: on,
     refetchInterval: POLL_MS,
     refetchIntervalInBackground: true, // the point is to hear about it in another tab

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Ok } from '../../../lib/api-client.ts';
+import { detailQueries, listQueries } from '../../../lib/shared-queries.ts';
 
 export type Model = Ok<Awaited<ReturnType<(typeof api.models)['$get']>>>['data'][number];
 
 export const modelKeys = {
-  list: () => ['models', 'list'] as const,
-  detail: (id: string) => ['models', 'detail', id] as const,
+  list: () => listQueries.models.queryKey,
+  detail: (id: string) => detailQueries.model(id).queryKey,
   jobs: (id: string) => ['models', 'jobs', id] as const,
   evaluations: (id: string) => ['models', 'evaluations', id] as const,
   chatTemplate: (id: string) => ['models', 'chat-template', id] as const,
@@ -14,18 +15,14 @@ export const modelKeys = {
 /** Every registered model: base models, and the adapters and weights jobs produced. */
 export function useModels() {
   return useQuery({
-    queryKey: modelKeys.list(),
-    queryFn: async () => (await unwrap(api.models.$get())).data,
+    ...listQueries.models,
     refetchInterval: 30_000,
   });
 }
 
 /** One model by id or name. */
 export function useModel(id: string) {
-  return useQuery({
-    queryKey: modelKeys.detail(id),
-    queryFn: () => unwrap(api.models[':id'].$get({ param: { id } })),
-  });
+  return useQuery(detailQueries.model(id));
 }
 
 /** The jobs that trained on a model or produced it (GET /jobs, filtered here). */

@@ -1,21 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api-client.ts';
+import { detailQueries, listQueries, readyDatasets, withoutAdapters } from '../../../lib/shared-queries.ts';
+
+const trainableDatasets = (datasets: Parameters<typeof readyDatasets>[0]) => readyDatasets(datasets).filter((d) => d.purpose === 'sft' && d.rows > 0);
 
 /** Models a job can train from: base models and full weights (an adapter trains from its base). */
 export function useTrainableModels() {
-  return useQuery({
-    queryKey: ['new-job', 'models'],
-    queryFn: async () => (await unwrap(api.models.$get())).data.filter((m) => m.kind !== 'adapter'),
-  });
+  return useQuery({ ...listQueries.models, select: withoutAdapters });
 }
 
 /** Datasets a fine-tune can use: ready, with supervised (chat) rows; newest first. */
 export function useTrainableDatasets() {
-  return useQuery({
-    queryKey: ['new-job', 'datasets'],
-    queryFn: async () =>
-      (await unwrap(api.datasets.$get())).data.filter((d) => d.status === 'ready' && d.purpose === 'sft' && d.rows > 0).sort((a, b) => b.created_at.localeCompare(a.created_at)),
-  });
+  return useQuery({ ...listQueries.datasets, select: trainableDatasets });
 }
 
 /** Whether the data fits the model: its token lengths with the model's tokenizer (202 "counting" is asked again). */
@@ -31,8 +27,7 @@ export function useDataFit(dataset: string, model: string) {
 /** The job a new form is cloned from (`?from=<job id>`); off when there is none. */
 export function useSourceJob(id: string | null) {
   return useQuery({
-    queryKey: ['new-job', 'from', id],
-    queryFn: () => unwrap(api.jobs[':id'].$get({ param: { id: id! } })),
+    ...detailQueries.job(id ?? ''),
     enabled: id !== null,
     staleTime: Infinity,
   });
