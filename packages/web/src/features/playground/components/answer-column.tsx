@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { useT } from '../../../lib/i18n.tsx';
@@ -16,7 +17,7 @@ const STATUS_BADGE: Record<Column['status'], string> = {
  * One model's answer to one prompt: the text as it streams in, then its latency (time to first
  * token, total) and speed; a failure shows here, with the server's hint, beside the other answer.
  */
-export function AnswerColumn({ column, showModel }: { column: Column; showModel: boolean }) {
+export const AnswerColumn = memo(function AnswerColumn({ column, showModel }: { column: Column; showModel: boolean }) {
   const t = useT(playgroundMessages);
   const ts = useT(columnStatusMessages);
   const f = useFormatters();
@@ -65,4 +66,4 @@ export function AnswerColumn({ column, showModel }: { column: Column; showModel:
       </dl>
     </article>
   );
-}
+});

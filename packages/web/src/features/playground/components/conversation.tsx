@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useT } from '../../../lib/i18n.tsx';
 import type { Turn } from '../api/playground-session.ts';
 import { playgroundMessages } from '../playground.i18n.ts';
@@ -10,20 +11,31 @@ export function Conversation({ turns }: { turns: Turn[] }) {
   return (
     <ol className="pg-turns">
       {turns.map((turn) => (
-        <li key={turn.id} className="pg-turn" data-mode={turn.mode}>
-          <div className="pg-prompt">
-            <span className="pg-role">{t('you')}</span>
-            <div className="pg-text" translate="no">
-              {turn.prompt}
-            </div>
-          </div>
-          <div className={turn.columns.length > 1 ? 'pg-columns' : undefined}>
-            {turn.columns.map((c, i) => (
-              <AnswerColumn key={i} column={c} showModel />
-            ))}
-          </div>
-        </li>
+        <TurnItem key={turn.id} turn={turn} />
       ))}
     </ol>
   );
 }
+
+/**
+ * One prompt and its answers. Memoised: the session keeps every other turn's object as it was
+ * while one streams, so a token re-renders its own turn, not the whole conversation.
+ */
+const TurnItem = memo(function TurnItem({ turn }: { turn: Turn }) {
+  const t = useT(playgroundMessages);
+  return (
+    <li className="pg-turn" data-mode={turn.mode}>
+      <div className="pg-prompt">
+        <span className="pg-role">{t('you')}</span>
+        <div className="pg-text" translate="no">
+          {turn.prompt}
+        </div>
+      </div>
+      <div className={turn.columns.length > 1 ? 'pg-columns' : undefined}>
+        {turn.columns.map((c, i) => (
+          <AnswerColumn key={i} column={c} showModel />
+        ))}
+      </div>
+    </li>
+  );
+});
