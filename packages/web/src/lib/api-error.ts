@@ -45,6 +45,14 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(res.status, e.code as ErrorCode, e.message ?? '', { hint: e.hint, line: e.line, field: e.field, details: e.details });
 }
 
+/**
+ * An error the server stored on a resource (a failed job, export, deployment or evaluation
+ * column: `{code, message, hint}`), as an ApiError so ErrorMessage shows it like any other.
+ */
+export function storedError(e: { code: string; message: string; hint?: string; line?: number; field?: string; details?: unknown }): ApiError {
+  return new ApiError(0, e.code as ErrorCode, e.message, { hint: e.hint, line: e.line, field: e.field, details: e.details });
+}
+
 /** A fetch that threw (server down, network gone) becomes NETWORK. */
 export function networkError(cause: unknown): ApiError {
   return new ApiError(0, 'NETWORK', cause instanceof Error ? cause.message : String(cause));

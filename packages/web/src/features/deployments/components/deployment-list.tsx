@@ -2,7 +2,7 @@ import type { DeploymentStatus } from '@whetstone/core';
 import { Badge, type Tone } from '../../../components/badge.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
-import { ApiError } from '../../../lib/api-error.ts';
+import { storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { useDeploymentAction, useDeployments, type Deployment } from '../api/use-deployments.ts';
 import { deploymentStatusMessages, deploymentsMessages } from '../deployments.i18n.ts';
@@ -50,7 +50,7 @@ export function DeploymentList({ modelId, manage = false }: { modelId?: string; 
               <td translate="no">{d.backend}</td>
               <td>
                 <Badge tone={TONES[d.status]}>{ts(d.status)}</Badge>
-                {d.error && <ErrorMessage error={new ApiError(0, d.error.code as never, d.error.message, { hint: d.error.hint })} />}
+                {d.error && <ErrorMessage error={storedError(d.error)} />}
               </td>
               <td>
                 <code translate="no">{d.endpoint}</code>

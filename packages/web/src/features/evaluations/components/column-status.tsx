@@ -1,9 +1,8 @@
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
-import { ApiError } from '../../../lib/api-error.ts';
+import { storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
-import type { ErrorCode } from '@whetstone/core';
 import type { Evaluation } from '../api/evaluation-types.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
@@ -34,7 +33,7 @@ export function ColumnStatus({ evaluation }: { evaluation: Evaluation }) {
             <td>
               <span translate="no">{c.label}</span>
               {i === evaluation.baseline && <span className="muted small-text"> ({t('isBaseline')})</span>}
-              {c.error && <ErrorMessage error={new ApiError(0, c.error.code as ErrorCode, c.error.message, { hint: c.error.hint })} />}
+              {c.error && <ErrorMessage error={storedError(c.error)} />}
             </td>
             <td>
               <EvaluationStatusBadge status={c.status} />

@@ -2,11 +2,10 @@ import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
 import { paths } from '../../../config/paths.ts';
-import { ApiError } from '../../../lib/api-error.ts';
+import { ApiError, storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
-import type { ErrorCode } from '@whetstone/core';
 import { LABEL_METRICS, METRICS, isFinished, type MetricName } from '../api/evaluation-types.ts';
 import { useEvaluationStream } from '../api/use-evaluation-stream.ts';
 import { useEvaluation } from '../api/use-evaluations.ts';
@@ -77,7 +76,7 @@ export function EvaluationDetails({ id }: { id: string }) {
           <dd>{f.dateTime(e.created_at)}</dd>
         </div>
       </dl>
-      {e.error && <ErrorMessage error={new ApiError(0, e.error.code as ErrorCode, e.error.message, { hint: e.error.hint })} />}
+      {e.error && <ErrorMessage error={storedError(e.error)} />}
       <Section title={t('models')} id="eval-columns">
         <ColumnStatus evaluation={e} />
       </Section>

@@ -3,7 +3,7 @@ import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
 import { paths } from '../../../config/paths.ts';
-import { ApiError } from '../../../lib/api-error.ts';
+import { ApiError, storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
@@ -56,7 +56,7 @@ export function JobDetails({ id }: { id: string }) {
           {t('clone')}
         </Link>
       </div>
-      {job.error && <ErrorMessage error={new ApiError(0, job.error.code as never, job.error.message, { hint: job.error.hint })} />}
+      {job.error && <ErrorMessage error={storedError(job.error)} />}
       <JobFacts job={job} />
       <Section title={t('curves')} id="curves" actions={<StreamStatus state={stream.state} active={isActive(job.status)} />}>
         <SeriesSummary series={stream.series} />

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { apiFetch } from '../../../lib/api-fetch.ts';
-import { ApiError, errorFromResponse, networkError } from '../../../lib/api-error.ts';
+import { errorFromResponse, networkError, storedError } from '../../../lib/api-error.ts';
 import { getApiKey } from '../../../lib/api-key.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
@@ -91,7 +91,7 @@ function ExportList({ modelId }: { modelId: string }) {
             <td>
               <Badge tone={TONES[e.status]}>{t(e.status)}</Badge>
               {e.status === 'running' && <ProgressBar value={0} max={null} label={t('running')} />}
-              {e.error && <ErrorMessage error={new ApiError(0, e.error.code as never, e.error.message, { hint: e.error.hint })} />}
+              {e.error && <ErrorMessage error={storedError(e.error)} />}
             </td>
             <td className="num" translate="no">
               {e.size_bytes === null ? '–' : f.bytes(e.size_bytes)}

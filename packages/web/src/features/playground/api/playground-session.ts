@@ -1,5 +1,5 @@
 import type { PlaygroundStreamEvent } from '@whetstone/core';
-import { ApiError } from '../../../lib/api-error.ts';
+import { ApiError, storedError } from '../../../lib/api-error.ts';
 
 export type ColumnStatus = 'waiting' | 'streaming' | 'done' | 'error' | 'stopped';
 
@@ -82,7 +82,7 @@ function applyEvent(c: Column, e: PlaygroundStreamEvent, elapsedMs: number): Col
       if (e.type === 'done') return { ...ended, status: 'done' };
       const body = e.error;
       const error = body
-        ? new ApiError(0, body.code as ApiError['code'], body.message, { hint: body.hint, line: body.line, field: body.field, details: body.details })
+        ? storedError(body)
         : new ApiError(0, 'INTERNAL', '');
       return { ...ended, status: 'error', error };
     }
