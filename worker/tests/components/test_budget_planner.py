@@ -16,11 +16,14 @@ class _Loader:
         return 1000
 
 
-def _run(budget_seconds: float, step_seconds) -> tuple[int, float, float]:
-    """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds)."""
+def _run(budget_seconds: float, step_seconds, eval_seconds: float | None = None, evaluated: list[int] | None = None) -> tuple[int, float, float]:
+    """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds).
+
+    With `eval_seconds`, each evaluation the planner asks for takes that long and its step is appended to `evaluated`."""
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
     scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
-    planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=False, counts={})
+    has_eval = eval_seconds is not None
+    planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=has_eval, counts={})
     args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
     state, control = TrainerState(), TrainerControl()
     state.max_steps, state.num_input_tokens_seen = 100_000, 0
@@ -35,6 +38,9 @@ def _run(budget_seconds: float, step_seconds) -> tuple[int, float, float]:
         logged = scheduler.lr_lambdas[0](state.global_step)
         control.should_evaluate = control.should_save = False
         planner.on_step_end(args, state, control)
+        if has_eval and control.should_evaluate:
+            time.sleep(eval_seconds)
+            evaluated.append(state.global_step)
     return state.global_step, logged, time.perf_counter() - started
 
 
@@ -51,3 +57,25 @@ def test_steps_that_slow_down_thirtyfold_still_end_on_time_with_the_schedule_dec
     steps, multiplier, seconds = _run(3.0, lambda step: 0.01 if step < 8 else 0.3)
     assert abs(seconds - 3.0) < 0.3
     assert multiplier < FLOOR + 0.05, f"the run ended at step {steps} with the learning rate still at {multiplier:.2f} of its peak"
+
+
+def test_cheap_evaluations_are_five_spread_over_the_plan_and_the_last_step_has_one():
+    evaluated: list[int] = []
+    steps, _, seconds = _run(3.0, lambda step: 0.01, eval_seconds=0.001, evaluated=evaluated)
+    assert abs(seconds - 3.0) < 0.3
+    assert evaluated[-1] == steps
+    # A re-plan never bunches them up: the ones before the last are about a fifth of the run apart.
+    assert 4 <= len(evaluated) <= 6, evaluated
+    gaps = [b - a for a, b in zip([0] + evaluated, evaluated)]
+    assert min(gaps[:-1]) >= steps / 5 * 0.7, evaluated
+
+
+def test_costly_evaluations_become_fewer_so_the_updates_keep_most_of_a_time_budget():
+    # Each evaluation costs 15% of the budget: five would take most of it. After the first is
+    # timed, two remain planned (midway and last), and the steps fill the rest.
+    evaluated: list[int] = []
+    steps, multiplier, seconds = _run(3.0, lambda step: 0.01, eval_seconds=0.45, evaluated=evaluated)
+    assert abs(seconds - 3.0) < 0.4
+    assert len(evaluated) == 2, evaluated
+    assert evaluated[-1] == steps
+    assert abs(multiplier - FLOOR) < 0.02

@@ -3,7 +3,10 @@
 The plan is the number of optimizer steps that fits what is left of the budget, capped by the
 epochs the spec asks for. The learning-rate schedule is re-planned to end exactly there (warmup
 and decay included), evaluation and checkpoints are spread over it, and the trainer stops at
-its last step. Time counts only while this process trains: model loading and the time a job
+its last step. Evaluations are spaced from the last one (a re-plan that shortens the run does not
+bunch them up), the last step always has one, and under a time budget they may take about a
+tenth of it: once the first is timed, costly ones become fewer (at least two: midway and last),
+since on a small model under a deadline the updates are what runs short. Time counts only while this process trains: model loading and the time a job
 spends paused are not spent, since what was used is saved with every checkpoint and a resume
 starts from it. It is saved inside the checkpoint's trainer_state.json (transformers'
 ExportableState), the file whose presence makes a checkpoint count: a worker killed while
@@ -24,7 +27,10 @@ from ..events import emit
 from .schedule import warmup_steps_for
 
 MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm caches) is not among them
-EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps
+EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps, at most
+MIN_EVALUATIONS = 2  # midway and at the last step, however costly
+EVAL_SHARE = 0.1  # of a time budget, what evaluating and checkpointing may take
+NEVER = 10**9  # the trainer's own every-N-steps evaluation, off: this planner decides
 LEGACY_USAGE_FILE = "budget.json"  # where checkpoints saved before the budget moved into trainer_state.json keep it
 
 
@@ -64,6 +70,7 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         self.prior = used
         self.has_eval = has_eval
         self.cap = 0  # the steps the epochs ask for: a budget never adds steps
+        self.evaluations = EVALUATIONS  # how many the plan spreads; fewer once they prove costly
         self.seconds_per_step: float | None = None
         self._trainer_state = None  # set when training begins; the trainer asks for state() before that too
 
@@ -94,6 +101,8 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         self._planned_at: int | None = None
         self._window: tuple[float, int] | None = None  # (training seconds, steps done) where the pace window starts
         self._recent_per_step: float | None = None  # seconds per step over the latest window
+        self._last_pause = state.global_step  # the step of the latest evaluation and checkpoint
+        self._paused = 0  # evaluations and checkpoints made in this run
         if self.prior.planned_steps:
             state.max_steps = min(self.cap, max(self.prior.planned_steps, state.global_step))
         self._spread_evaluations(state)
@@ -114,8 +123,10 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         done = state.global_step - self._start_step
         if self._spent(used) >= self.limit:
             self._finish_now(state, control, used)
-        elif done >= MEASURED_STEPS + 1 and self._due(state):
-            self._plan(state, control, used, done)
+        else:
+            if done >= MEASURED_STEPS + 1 and self._due(state):
+                self._plan(state, control, used, done)
+            self._pause_if_due(state, control)
         self._pending_overhead = bool(control.should_evaluate or control.should_save)
         self._last_end = time.perf_counter()
 
@@ -148,7 +159,10 @@ class BudgetPlanner(TrainerCallback, ExportableState):
             # Keep time for the evaluations and checkpoints still to come, the last one included,
             # at what each has cost so far (nothing is reserved before the first one is timed).
             per_pause = self._overhead / self._pauses if self._pauses else 0.0
-            steps_left = (left - per_pause * max(1, EVALUATIONS + 1 - self._pauses)) / per_step
+            if per_pause > 0:
+                affordable = math.floor(EVAL_SHARE * self.limit / per_pause)
+                self.evaluations = min(EVALUATIONS, max(MIN_EVALUATIONS, affordable))
+            steps_left = (left - per_pause * self._pauses_left()) / per_step
         else:
             per_step = (state.num_input_tokens_seen - self._tokens_at_start) / done
             self.seconds_per_step = (used.seconds - self.prior.seconds - self._overhead) / done
@@ -176,8 +190,24 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         )
 
     def _spread_evaluations(self, state) -> None:
-        every = max(1, math.ceil(state.max_steps / EVALUATIONS))
-        state.eval_steps = state.save_steps = every
+        # The trainer would evaluate at every multiple of eval_steps, which moves with each
+        # re-plan; _pause_if_due spaces them from the last one instead.
+        state.eval_steps = state.save_steps = NEVER
+
+    def _pauses_left(self) -> int:
+        """Evaluations and checkpoints still to come, the one at the last step included."""
+        return max(1, self.evaluations - self._paused)
+
+    def _pause_if_due(self, state, control) -> None:
+        """Evaluate and checkpoint when the steps left since the last time, shared among the
+        pauses still to come, are due; and always at the last step."""
+        every = max(1, math.ceil((state.max_steps - self._last_pause) / self._pauses_left()))
+        due = state.global_step >= state.max_steps or state.global_step - self._last_pause >= every
+        control.should_evaluate = self.has_eval and due
+        control.should_save = due
+        if due:
+            self._last_pause = state.global_step
+            self._paused += 1
 
     def _finish_now(self, state, control, used: BudgetUsage) -> None:
         """Out of budget: this step is the last; evaluate and checkpoint it."""
@@ -188,3 +218,5 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         control.should_training_stop = True
         control.should_evaluate = self.has_eval
         control.should_save = True
+        self._last_pause = state.global_step
+        self._paused += 1
