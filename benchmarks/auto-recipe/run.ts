@@ -1,8 +1,10 @@
-// The quality benchmark (issue 10): two real labelled tasks (quality_tasks.py), on each the demo
-// model prompted with 8 labelled examples (the prompting baseline) and zero-shot, against a job
-// with `hyperparameters: "auto"` and a budget of QUALITY_MINUTES (default 10) minutes, all scored
-// by label accuracy on the same held-out test rows through the platform's own evaluation API.
-// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated: zh-pos,en-afinn); AUTO_RECIPE_MODE=newcomer
+// The quality benchmark (issues 10 and 16): real labelled tasks (quality_tasks.py), on each the
+// demo model zero-shot and prompted with 8 labelled examples, a job with `hyperparameters: "auto"`
+// and a budget of QUALITY_MINUTES (default 10) minutes, and plain TRL LoRA runs of the same minutes
+// (trl_baseline.py presets), all scored by label accuracy on the same held-out test rows in one
+// evaluation through the platform's own API.
+// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated, default zh-review,zh-pos; en-afinn too),
+// QUALITY_BASELINES (TRL presets, default usual,tuned; empty for none); AUTO_RECIPE_MODE=newcomer
 // runs the newcomer benchmark instead (newcomer.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +23,7 @@ if (process.env.AUTO_RECIPE_MODE === 'newcomer') {
 const MINUTES = Number(process.env.QUALITY_MINUTES ?? 10);
 const TASKS = (process.env.QUALITY_TASKS ?? 'zh-review,zh-pos').split(',');
 // Plain TRL runs trained on the same rows for the same minutes (trl_baseline.py presets).
-const BASELINES = (process.env.QUALITY_BASELINES ?? 'usual').split(',').filter(Boolean);
+const BASELINES = (process.env.QUALITY_BASELINES ?? 'usual,tuned').split(',').filter(Boolean);
 const LABELS: Record<string, string[]> = {
   'zh-pos': ['名词', '动词', '形容词', '副词', '地名', '人名'],
   'en-afinn': ['positive', 'negative'],
