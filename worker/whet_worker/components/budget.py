@@ -6,7 +6,8 @@ and decay included), evaluation and checkpoints are spread over it, and the trai
 its last step. Evaluations are spaced from the last one (a re-plan that shortens the run does not
 bunch them up), the last step always has one, and under a time budget they may take about a
 tenth of it: once the first is timed, costly ones become fewer (at least two: midway and last),
-since on a small model under a deadline the updates are what runs short. Time counts only while this process trains: model loading and the time a job
+since on a small model under a deadline the updates are what runs short (the recipe turns the
+trainer's own every-N-steps rule off). Time counts only while this process trains: model loading and the time a job
 spends paused are not spent, since what was used is saved with every checkpoint and a resume
 starts from it. It is saved inside the checkpoint's trainer_state.json (transformers'
 ExportableState), the file whose presence makes a checkpoint count: a worker killed while
@@ -30,7 +31,6 @@ MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm ca
 EVALUATIONS = 5  # evaluations (and checkpoints) spread over the planned steps, at most
 MIN_EVALUATIONS = 2  # midway and at the last step, however costly
 EVAL_SHARE = 0.1  # of a time budget, what evaluating and checkpointing may take
-NEVER = 10**9  # the trainer's own every-N-steps evaluation, off: this planner decides
 LEGACY_USAGE_FILE = "budget.json"  # where checkpoints saved before the budget moved into trainer_state.json keep it
 
 
@@ -105,7 +105,6 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         self._paused = 0  # evaluations and checkpoints made in this run
         if self.prior.planned_steps:
             state.max_steps = min(self.cap, max(self.prior.planned_steps, state.global_step))
-        self._spread_evaluations(state)
         self._clock = time.perf_counter()
         self._trainer_state = state
         # A state resumed from a checkpoint saved without this callback lacks its entry, which the
@@ -173,7 +172,6 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         previous = state.max_steps
         self.schedule.replan(total, state.global_step, warmup_steps_for(self.hp, total, self.cap))
         state.max_steps = total
-        self._spread_evaluations(state)
         if total <= state.global_step:
             self._finish_now(state, control, used)
         emit(
@@ -189,11 +187,6 @@ class BudgetPlanner(TrainerCallback, ExportableState):
             **self.counts,
         )
 
-    def _spread_evaluations(self, state) -> None:
-        # The trainer would evaluate at every multiple of eval_steps, which moves with each
-        # re-plan; _pause_if_due spaces them from the last one instead.
-        state.eval_steps = state.save_steps = NEVER
-
     def _pauses_left(self) -> int:
         """Evaluations and checkpoints still to come, the one at the last step included."""
         return max(1, self.evaluations - self._paused)
@@ -203,11 +196,15 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         pauses still to come, are due; and always at the last step."""
         every = max(1, math.ceil((state.max_steps - self._last_pause) / self._pauses_left()))
         due = state.global_step >= state.max_steps or state.global_step - self._last_pause >= every
-        control.should_evaluate = self.has_eval and due
-        control.should_save = due
+        control.should_evaluate = control.should_save = False
         if due:
-            self._last_pause = state.global_step
-            self._paused += 1
+            self._pause(state, control)
+
+    def _pause(self, state, control) -> None:
+        control.should_evaluate = self.has_eval
+        control.should_save = True
+        self._last_pause = state.global_step
+        self._paused += 1
 
     def _finish_now(self, state, control, used: BudgetUsage) -> None:
         """Out of budget: this step is the last; evaluate and checkpoint it."""
@@ -216,7 +213,4 @@ class BudgetPlanner(TrainerCallback, ExportableState):
             state.max_steps = state.global_step
             emit("log", level="info", message=f"budget spent at step {state.global_step} ({used.seconds:.1f} s, {used.tokens} tokens): stopping here")
         control.should_training_stop = True
-        control.should_evaluate = self.has_eval
-        control.should_save = True
-        self._last_pause = state.global_step
-        self._paused += 1
+        self._pause(state, control)

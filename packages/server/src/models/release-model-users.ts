@@ -2,7 +2,8 @@ import { TERMINAL_STATUSES, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import type { ModelUser } from './find-model-users.ts';
 
-const listed = (users: ModelUser[]) => users.map((u) => `${u.kind} ${u.id} (${u.status})`).join(', ');
+/** `deployment dep_1 (ready), evaluation eval_2 (running)`: the users an IN_USE message names. */
+export const listed = (users: ModelUser[]) => users.map((u) => `${u.kind} ${u.id} (${u.status})`).join(', ');
 
 /**
  * Clear the way to delete `what` (e.g. `model tiny`): with users and no force, 409 IN_USE

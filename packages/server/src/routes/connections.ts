@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { ConnectionCreateSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { evaluationService } from '../evaluations/evaluation-service.ts';
+import type { ModelUser } from '../models/find-model-users.ts';
+import { listed } from '../models/release-model-users.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
 
 /**
@@ -26,9 +28,9 @@ export function connectionRoutes(ctx: AppContext) {
         .evaluations.list()
         .filter((e) => e.status === 'queued' || e.status === 'running')
         .filter((e) => e.models.some((m) => m.ref.kind === 'endpoint' && (m.ref.connection === conn.id || m.ref.connection === conn.name)))
-        .map((e) => ({ kind: 'evaluation' as const, id: e.id, status: e.status }));
+        .map((e): ModelUser => ({ kind: 'evaluation', id: e.id, status: e.status }));
       if (users.length) {
-        throw new WhetError('IN_USE', `connection ${conn.name} is in use by ${users.map((u) => `evaluation ${u.id} (${u.status})`).join(', ')}`, {
+        throw new WhetError('IN_USE', `connection ${conn.name} is in use by ${listed(users)}`, {
           details: { users },
           hint: 'Wait until those evaluations finish (GET /api/v1/evaluations/{id}), then delete the connection again.',
         });

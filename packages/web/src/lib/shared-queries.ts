@@ -1,20 +1,19 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api, unwrap } from './api-client.ts';
 
-/**
- * The queries several features read: the lists of models, datasets, jobs and connections, and one
- * model or job. One query key and one
- * fetcher each, so a page that narrows a list (the models a job can train from, the datasets that
- * are ready) does it with `select` on the same cache entry: one request where there were up to
- * six, and a change invalidated once (`['models']`, `['jobs']`, ...) is fresh everywhere. Each
- * feature's own key table (modelKeys.list, jobKeys.list, ...) points here.
- */
 const newestFirst = <T extends { created_at: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => b.created_at.localeCompare(a.created_at));
 
 const fetchModels = async () => (await unwrap(api.models.$get())).data;
 const fetchDatasets = async () => newestFirst((await unwrap(api.datasets.$get())).data);
 const fetchJobs = async () => newestFirst((await unwrap(api.jobs.$get({ query: {} }))).data);
 
+/**
+ * The queries several features read: the lists of models, datasets, jobs and connections, and one
+ * model or job. One query key and one fetcher each, so a page that narrows a list (the models a
+ * job can train from, the datasets that are ready) does it with `select` on the same cache entry:
+ * one request where there were up to six, and a change invalidated once (`['models']`,
+ * `['jobs']`, ...) is fresh everywhere. Each feature's own key table (modelKeys.list, ...) points here.
+ */
 export const listQueries = {
   models: queryOptions({ queryKey: ['models', 'list'] as const, queryFn: fetchModels }),
   datasets: queryOptions({ queryKey: ['datasets', 'list'] as const, queryFn: fetchDatasets }),

@@ -1,3 +1,5 @@
+import { bisect } from '../lib/bisect.ts';
+
 /** The curves the charts draw: loss and eval loss on the loss chart, the others under it. */
 export const SERIES = ['loss', 'eval_loss', 'learning_rate', 'tokens_per_sec'] as const;
 export type SeriesName = (typeof SERIES)[number];
@@ -46,13 +48,7 @@ export class JobSeries {
       for (const name of SERIES) this.columns[name].push(null);
       return n;
     }
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.steps[mid]! < step) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = bisect(this.steps, step); // < n: the last step is above `step`
     if (this.steps[lo] === step) return lo;
     this.steps.splice(lo, 0, step);
     for (const name of SERIES) this.columns[name].splice(lo, 0, null);

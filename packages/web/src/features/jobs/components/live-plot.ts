@@ -43,8 +43,7 @@ type Range = { min: number; max: number };
  * resizes with its box.
  */
 export function mountLivePlot({ el, height, opts, data, series, group, onData, onZoom, minInterval = 0 }: LivePlotOptions): LivePlot {
-  let zoomed = false;
-  // The steps the drawn rows were decimated for (null: all of them).
+  // The steps in view, which the drawn rows were decimated for (null: all of them, not zoomed).
   let view: Range | null = null;
   // When the last redraw started (null once drawn), how long it took and when it ended.
   let drawStart: number | null = null;
@@ -58,11 +57,10 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
     return pickRows(full, m4Rows(full, pixels, view)) as uPlot.AlignedData;
   };
   let plot: uPlot | undefined;
-  // Redraws follow the points at most once a frame (taking turns with the group's other
-  // charts), and, when a redraw got costly (a slow
-  // machine, a wide screen), no sooner than REST_FACTOR times its cost after the
-  // last one ended: the page keeps most of each frame for scrolling and input while points pour
-  // in, and the last points are always drawn.
+  // Redraws follow the points at most once a frame (taking turns with the group's other charts),
+  // and, when a redraw got costly (a slow machine, a wide screen), no sooner than REST_FACTOR
+  // times its cost after the last one ended: the page keeps most of each frame for scrolling and
+  // input while points pour in, and the last points are always drawn.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const token = {};
   function draw() {
@@ -109,12 +107,10 @@ export function mountLivePlot({ el, height, opts, data, series, group, onData, o
             // A new zoom, a zoom moved, or back to all steps: the other charts follow, and the
             // rows are decimated again for the new view. A redraw with new points changes nothing here.
             if (sameRange(range, view)) return;
+            const wasZoomed = view !== null;
             view = range;
             group.zoomed(self, range);
-            if (now !== zoomed) {
-              zoomed = now;
-              onZoom?.(now);
-            }
+            if (now !== wasZoomed) onZoom?.(now);
             draw();
           },
         ],

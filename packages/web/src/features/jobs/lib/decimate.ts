@@ -1,3 +1,5 @@
+import { bisect } from './bisect.ts';
+
 /** Columns sharing one x column, as uPlot takes them: x first, then one column per curve. */
 export type Columns = readonly ArrayLike<number | null | undefined>[];
 
@@ -26,8 +28,8 @@ export function m4Rows(columns: Columns, buckets: number, window: { min: number;
   const hi = window ? Math.min(window.max, last) : last;
   const out: number[] = [];
   // Row ranges: the rows before the window, inside it, after it; each with its own buckets.
-  const start = window ? lowerBound(xs, lo) : 0;
-  const end = window ? upperBound(xs, hi) : n;
+  const start = window ? bisect(xs, lo) : 0;
+  const end = window ? bisect(xs, hi, true) : n;
   if (start > 0) bucketRows(columns, 0, start, first, lo, OUTSIDE_BUCKETS, out);
   bucketRows(columns, start, end, lo, hi, Math.max(1, Math.floor(buckets)), out);
   if (end < n) bucketRows(columns, end, n, hi, last, OUTSIDE_BUCKETS, out);
@@ -91,28 +93,4 @@ function bucketRows(columns: Columns, from: number, to: number, x0: number, x1: 
     }
   }
   flush(to);
-}
-
-/** The first row whose x is at least `x`. */
-function lowerBound(xs: ArrayLike<number | null | undefined>, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((xs[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first row whose x is above `x`. */
-function upperBound(xs: ArrayLike<number | null | undefined>, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((xs[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
