@@ -142,6 +142,9 @@ describe('job charts and compare runs in Chromium', () => {
       bus.publish('job_live', store.appendEvent('job_live', 'progress', { type: 'progress', step, total_steps: 10, epoch: step / 10, loss: 3 - step, learning_rate: 1e-4, grad_norm: 1, tokens_per_sec: 900 }));
     }
     await c.page.waitForFunction(() => (document.querySelector('figure.loss-chart') as HTMLElement).dataset.points === '3', null, { timeout: 30_000 });
+    // The charts take turns and the learning-rate chart redraws at most 4 times a second while
+    // points stream: its last points follow within a quarter second, not in the same frame.
+    await c.page.waitForFunction(() => (document.querySelector('figure.metric-chart[data-metric=learning_rate]') as HTMLElement).dataset.points === '3', null, { timeout: 5_000 }).catch(() => undefined);
     expect(await figureData(c.page, 'figure.metric-chart[data-metric=learning_rate]', 'points')).toBe('3');
     store.updateJob({ ...store.getJob('job_live')!, status: 'succeeded' });
     expect(c.errors).toEqual([]);
