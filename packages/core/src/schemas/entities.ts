@@ -125,7 +125,7 @@ export const JobCreateSchema = z
     validation_split: z
       .union([z.literal('auto'), z.number().min(0).max(0.5)])
       .optional()
-      .describe('Share of the training data held out for validation when no validation_dataset is given; "auto" (default): about 5%, at most 1,000 rows, none for tiny sets.'),
+      .describe('Share of the training data held out for validation when no validation_dataset is given; "auto" (default): 10% (at least 4, at most 1,000 rows) from 20 rows up, none below; 0: no validation, so no early stopping.'),
     test_split: z.number().min(0).max(0.5).optional().describe('Share held out as a test set for evaluation (never trained on); stored with the job.'),
     dedup: z.enum(['exact', 'normalized']).optional().describe('Drop repeated samples before splitting: "exact" rows, or "normalized" (case, width, spacing, punctuation ignored).'),
     method: z.enum(METHODS).default('sft'),
