@@ -65,6 +65,8 @@ export const EvalEventSchema = z.looseObject({
   step: z.number().int(),
   epoch: nnum,
   eval_loss: num,
+  /** pretrain: exp(eval_loss), the held-out perplexity per token. */
+  perplexity: nnum.optional(),
 });
 
 export const CheckpointEventSchema = z.looseObject({
@@ -117,6 +119,8 @@ export const ResultEventSchema = z.looseObject({
   best_eval_loss: nnum.optional(),
   train_tokens: z.number().int().nullable().optional(),
   stopped_early: StoppedEarlySchema.nullable().optional(),
+  /** pretrain: held-out perplexity before training (step 0) and of the result model. */
+  perplexity: z.looseObject({ before: nnum, after: nnum }).nullable().optional(),
 });
 
 /** `export` finished: what was written where. */

@@ -5,7 +5,8 @@ const orAuto = <T extends z.ZodTypeAny>(s: T) => z.union([s, auto]);
 
 export const LR_SCHEDULERS = ['cosine', 'linear', 'constant'] as const;
 export const TUNINGS = ['lora', 'full', 'freeze'] as const;
-export const METHODS = ['sft'] as const;
+/** sft: instruction chats, the loss on answers; pretrain: continued pre-training on raw text, every token a target. */
+export const METHODS = ['sft', 'pretrain'] as const;
 
 /** `"all-linear"` or explicit module names such as `["q_proj","v_proj"]`. */
 export const LoraTargetSchema = z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]);

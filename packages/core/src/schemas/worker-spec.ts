@@ -20,7 +20,7 @@ export const WorkerSpecSchema = z
       .strict(),
     data: z
       .object({
-        train: z.string().describe('JSONL in the internal conversation form.'),
+        train: z.string().describe('JSONL: the internal conversation form (sft), or {"text"} rows (pretrain).'),
         validation: z.string().nullable(),
         validation_split: z.number().min(0).max(0.5).describe('Held out from train when validation is null.'),
         drop_truncated: z.boolean().optional().describe('Leave out samples whose answer max_seq_len would cut, instead of training on them truncated.'),
