@@ -14,7 +14,7 @@ export function describeJob(j: Job): string {
   const lines = [
     `${j.id}  ${j.name}`,
     `status     ${j.status}${j.resumable ? ' (resumable)' : ''}`,
-    `model      ${j.model_id}   ${mixed > 1 ? `datasets: a mix of ${mixed} (below)` : `dataset ${j.dataset_id}`}   tuning ${j.tuning}`,
+    `model      ${j.model_id}   ${mixed > 1 ? `datasets: a mix of ${mixed} (below)` : `dataset ${j.dataset_id}`}   ${j.method} / ${j.tuning}`,
     `progress   step ${p.step}/${p.total_steps ?? '?'}  loss ${p.loss?.toFixed(4) ?? '--'}  eval_loss ${p.eval_loss?.toFixed(4) ?? '--'}  ETA ${duration(p.eta_seconds)}`,
   ];
   if (j.data_mix) lines.push(...describeDataMix(j.data_mix));

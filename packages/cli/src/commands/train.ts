@@ -50,6 +50,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--validation-split <split>', 'share of the training data held out for validation when no --validation-data: "auto" (10%, 4 to 1,000 rows, none below 20) or a fraction up to 0.5 (0: none)')
     .option('--test-split <split>', 'share held out as a test set for evaluation, never trained on (a fraction up to 0.5)')
     .option('--dedup <kind>', 'drop repeated samples before splitting: exact or normalized')
+    .option('--method <method>', 'sft (instruction chats) or pretrain (continued pre-training on raw text)', 'sft')
     .option('--tuning <tuning>', 'lora, full or freeze', 'lora')
     .option('--epochs <n>', 'number or "auto"', numOrAuto)
     .option('--lr <rate>', 'learning rate or "auto"', numOrAuto)
@@ -77,7 +78,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
       const body = {
         model: o.model,
         ...data,
-        method: 'sft',
+        method: o.method,
         tuning: o.tuning,
         hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : 'auto',
         ...(o.name ? { name: o.name } : {}),

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   DATASET_INVALID: { status: 400, hint: 'Fix the lines listed in `errors` and upload again.' },
   DATASET_NOT_READY: { status: 409, hint: 'Wait until the dataset status is "ready"; fix and re-upload an "invalid" one.' },
   DATASET_FORMAT_UNKNOWN: { status: 400, hint: 'Use JSONL with alpaca (instruction/output), sharegpt (conversations) or OpenAI chat (messages) rows.' },
+  DATASET_METHOD_MISMATCH: { status: 400, hint: 'Pick the method that trains on this kind of data (sft: instruction chats; pretrain: raw text), or a dataset of the kind the method needs.' },
   DATASET_IN_USE: { status: 409, hint: 'Delete or wait for the jobs that use this dataset first.' },
   DATASET_EMPTY_AFTER_TRUNCATION: { status: 400, hint: 'Raise max_seq_len, or shorten the prompts: every sample\'s answer falls beyond max_seq_len.' },
   ENDPOINT_FAILED: { status: 502, hint: 'Check the endpoint: its base URL (usually ending in /v1), API key and model name; it must answer OpenAI\'s POST /chat/completions.' },

@@ -7,8 +7,10 @@ import { tokenP99ForJob } from '../datasets/dataset-token-stats.ts';
 import { checkSamePurpose, type JobDataSource, needsPreparedData, plannedTrainRows, prepareJobData } from '../datasets/prepare-job-data.ts';
 import { newId, nowIso } from '../ids.ts';
 import { checkAnswersFit } from './check-truncation.ts';
+import { checkPurposeFitsMethod } from './check-purpose.ts';
+import { pretrainBlocks } from './pretrain-blocks.ts';
 import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
-import { resolveHyperparameters } from './resolve-hyperparameters.ts';
+import { pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
 export const datasetDataPath = (home: string, id: string) => join(home, 'datasets', id, 'data.jsonl');
@@ -49,18 +51,24 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     return { dataset: d, entry, path: datasetDataPath(ctx.config.home, d.id) };
   });
   checkSamePurpose(sources);
+  checkPurposeFitsMethod(sources[0]!.dataset, body.method, body.dataset ? 'dataset' : 'datasets.0.id');
   const prepared = needsPreparedData(body);
   const dataset = sources[0]!.dataset;
   const validation = body.validation_dataset ? readyDataset(ctx, body.validation_dataset, 'validation_dataset') : null;
+  if (validation) checkPurposeFitsMethod(validation, body.method, 'validation_dataset');
+  const pretrain = body.method === 'pretrain';
   const hp = body.hyperparameters;
   const autoSeqLen = hp === 'auto' || hp.max_seq_len === undefined || hp.max_seq_len === 'auto';
-  const tokensP99 = autoSeqLen ? await tokenP99ForJob(ctx, sources.map((s) => s.dataset), model) : null;
+  const tokensP99 = autoSeqLen && !pretrain ? await tokenP99ForJob(ctx, sources.map((s) => s.dataset), model) : null;
+  // Continued pre-training trains on packed blocks of text: the schedule counts blocks, not documents.
+  const blocks = pretrain ? await pretrainBlocks(ctx, sources.map((s) => s.dataset), model, pretrainBlockSize(hp, model.context_length)) : null;
   const resolve = (trainRows: number, hasValidation: boolean) =>
     resolveHyperparameters({
       hyperparameters: body.hyperparameters,
+      method: body.method,
       tuning: body.tuning,
       model,
-      trainRows,
+      trainRows: blocks ? Math.max(1, Math.round(trainRows * blocks.perDocument)) : trainRows,
       hasValidation,
       tokensP99,
       budget: body.budget,
@@ -87,9 +95,13 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
       ({ values, resolved } = resolve(dataMix.train, dataMix.validation_source !== 'none')); // the rows de-duplication and splits left
     }
     if (!prepared) resolved.validation_rows = describeValidation(dataset.rows, heldOut, validation);
-    await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
-    const cut = await findCutAnswers(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
-    if (cut?.count) resolved.truncated_answers = describeCutAnswers(cut, values.max_seq_len, body.drop_truncated ?? false);
+    if (blocks) resolved.train_blocks = describeBlocks(blocks, values.max_seq_len, resolved.epochs?.value);
+    else {
+      // Answers cut by max_seq_len: chats only (raw text is packed into blocks, nothing is cut).
+      await checkAnswersFit(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
+      const cut = await findCutAnswers(dataMix?.paths.train ?? datasetDataPath(ctx.config.home, dataset.id), model.path, values.max_seq_len);
+      if (cut?.count) resolved.truncated_answers = describeCutAnswers(cut, values.max_seq_len, body.drop_truncated ?? false);
+    }
   } catch (e) {
     rmSync(jobDir(ctx.config.home, id), { recursive: true, force: true });
     throw e;
@@ -130,6 +142,22 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
   });
   return job;
 }
+
+/** How much text continued pre-training has: blocks of max_seq_len tokens, counted or estimated. */
+function describeBlocks(b: { tokens: number; perDocument: number; counted: boolean }, blockSize: number, epochs: unknown): ResolvedValue {
+  const total = Math.max(1, Math.floor(b.tokens / blockSize));
+  const how = b.counted ? `${b.tokens.toLocaleString('en-US')} tokens counted with the model's tokenizer` : `about ${b.tokens.toLocaleString('en-US')} tokens estimated from the file size (not counted yet)`;
+  const passes = typeof epochs === 'number' ? `, ${epochs} passes` : '';
+  // Below ~50 blocks, continued pre-training barely moves a model: say so and offer the QA path.
+  const little =
+    total < TOO_LITTLE_TEXT_BLOCKS
+      ? `. That is little text for continued pre-training to change the model (${TOO_LITTLE_TEXT_BLOCKS}+ blocks help); with this little domain text, drafting question-answer pairs from the documents (POST /api/v1/datasets/qa-drafts, the console's data page) and training with method "sft" usually teaches more`
+      : '';
+  return { value: total, source: 'auto', reason: `${how}, an end-of-document token after each document: ${total} blocks of ${blockSize} tokens a pass${passes}${little}` };
+}
+
+/** Fewer blocks than this: too little raw text for continued pre-training to help much. */
+export const TOO_LITTLE_TEXT_BLOCKS = 50;
 
 /** The rows the eval loss is measured on, and why: early stopping and the diagnosis watch it. */
 function describeValidation(rows: number, heldOut: number, validation: Dataset | null): ResolvedValue {

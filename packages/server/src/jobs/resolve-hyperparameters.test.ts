@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoEpochs, autoLearningRate, resolveHyperparameters } from './resolve-hyperparameters.ts';
+import { autoEpochs, autoLearningRate, autoPretrainEpochs, pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
 
 const model = { name: 'm', params: 135_000_000, context_length: 2048 };
 
@@ -137,5 +137,30 @@ describe('auto recipe: updates first, a validation signal and early stopping', (
     expect(given.values.early_stopping_patience).toBe(5);
     expect(given.values.batch_size).toBe(8);
     expect(given.values.gradient_accumulation_steps).toBe(1); // effective 4 asked, batch 8 given: no accumulation
+  });
+});
+
+describe('auto recipe: continued pre-training', () => {
+  it('passes over the text 3 times up to 1,000 blocks and once from 100,000, in blocks of 1024 within the context', () => {
+    expect(autoPretrainEpochs(40)).toBe(3);
+    expect(autoPretrainEpochs(1000)).toBe(3);
+    expect(autoPretrainEpochs(10_000)).toBe(2);
+    expect(autoPretrainEpochs(100_000)).toBe(1);
+    expect(autoPretrainEpochs(5_000_000)).toBe(1);
+    expect(pretrainBlockSize('auto', 2048)).toBe(1024);
+    expect(pretrainBlockSize('auto', 512)).toBe(512);
+    expect(pretrainBlockSize({ max_seq_len: 256 }, 2048)).toBe(256);
+
+    const r = resolveHyperparameters({ hyperparameters: 'auto', method: 'pretrain', tuning: 'lora', model, trainRows: 10_000, hasValidation: true, tokensP99: 80 });
+    expect(r.values.epochs).toBe(2);
+    expect(r.resolved.epochs!.reason).toMatch(/about 10000 blocks of text.*Muennighoff/);
+    // The block size, not the samples' p99 (documents are packed, nothing is cut).
+    expect(r.values.max_seq_len).toBe(1024);
+    expect(r.resolved.max_seq_len!.reason).toMatch(/packed into blocks of 1024 tokens/);
+    expect(r.values.early_stopping_patience).toBe(2);
+    // The same request as sft plans by rows and the p99.
+    const sft = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 10_000, hasValidation: true, tokensP99: 80 });
+    expect(sft.values.max_seq_len).toBe(128);
+    expect(sft.values.epochs).toBe(2);
   });
 });

@@ -11,8 +11,11 @@ import { autoWarmupSteps, planBatch, scaleLearningRate } from './plan-updates.ts
 
 export interface ResolveInput {
   hyperparameters: 'auto' | HyperparametersInput;
+  /** sft (default) or pretrain: continued pre-training plans in blocks of max_seq_len tokens. */
+  method?: 'sft' | 'pretrain';
   tuning: 'lora' | 'full' | 'freeze';
   model: Pick<Model, 'params' | 'context_length' | 'name'>;
+  /** Training samples: rows for sft, blocks of max_seq_len tokens for pretrain. */
   trainRows: number;
   /** Whether the job has validation data (a validation set or a split): early stopping needs it. */
   hasValidation?: boolean;
@@ -48,6 +51,24 @@ export function autoEpochs(rows: number): number {
     }
   }
   return 2;
+}
+
+/**
+ * Continued pre-training repeats a domain's text a few times at most: up to ~4 epochs of repeated
+ * data train nearly as well as new data and more return little (Muennighoff et al. 2023, "Scaling
+ * Data-Constrained Language Models"). 3 passes over up to 1,000 blocks, 1 from 100,000 blocks
+ * (log scale between); early stopping on held-out perplexity ends sooner where it stops improving.
+ */
+export function autoPretrainEpochs(blocks: number): number {
+  if (blocks <= 1000) return 3;
+  if (blocks >= 100_000) return 1;
+  return Math.round((3 - Math.log10(blocks / 1000)) * 10) / 10;
+}
+
+/** The block size of continued pre-training: HF run_clm's 1024 tokens, within the model's context. */
+export function pretrainBlockSize(hyperparameters: ResolveInput['hyperparameters'], contextLength: number | null): number {
+  const given = hyperparameters === 'auto' ? undefined : hyperparameters.max_seq_len;
+  return typeof given === 'number' ? given : Math.min(contextLength ?? 2048, 1024);
 }
 
 /**
@@ -134,7 +155,16 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const rows = input.trainRows;
   const ctx = input.model.context_length;
 
-  const epochs = pick('epochs', () => ({ value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${input.budget ? '; the budget may end training sooner' : ''}` }));
+  const pretrain = input.method === 'pretrain';
+  const budgetNote = input.budget ? '; the budget may end training sooner' : '';
+  const epochs = pick('epochs', () =>
+    pretrain
+      ? {
+          value: autoPretrainEpochs(rows),
+          reason: `about ${rows} blocks of text: continued pre-training passes over a domain's text 3 times at up to 1,000 blocks, once from 100,000 (log scale); repeats beyond ~4 return little (Muennighoff et al. 2023)${budgetNote}`,
+        }
+      : { value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${budgetNote}` },
+  );
   const givenBatch = typeof given.batch_size === 'number' ? given.batch_size : undefined;
   const plan = planBatch({ trainRows: rows, epochs, budget: input.budget, givenBatch });
   const batch_size = pick('batch_size', () => ({
@@ -158,6 +188,10 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   });
   const max_seq_len = pick('max_seq_len', () => {
     const limit = ctx ?? 2048;
+    if (pretrain) {
+      const value = pretrainBlockSize('auto', ctx);
+      return { value, reason: `documents are packed into blocks of ${value} tokens (HF run_clm's 1024, within the model's context ${limit}), an end-of-document token between them` };
+    }
     if (input.tokensP99) {
       const value = Math.min(limit, Math.max(64, Math.ceil(input.tokensP99 / 64) * 64));
       return { value, reason: `covers 99% of samples (p99 = ${input.tokensP99} tokens), within the model's context ${limit}` };

@@ -34,14 +34,24 @@ export function resolvedFromTrial(job: Job, e: TrialEvent): Record<string, Resol
   return { ...resolved, learning_rate: { value: best.learning_rate, source: 'worker', reason: `lr_search: the lowest eval loss of ${e.of} trials (${shown})` } };
 }
 
-/** Why a run ended before its planned steps, when early stopping ended it: shown with the other values. */
+/**
+ * What the result event adds to the values shown: why a run ended before its planned steps, when
+ * early stopping ended it, and continued pre-training's held-out perplexity before and after.
+ */
 export function resolvedFromResult(job: Job, e: ResultEvent): Record<string, ResolvedValue> {
+  const withPerplexity = e.perplexity ? { ...job.resolved, perplexity: describePerplexity(e.perplexity) } : job.resolved;
   const stop = e.stopped_early;
-  if (!stop) return job.resolved;
+  if (!stop) return withPerplexity;
   const best = stop.best_step !== null ? `; the model of step ${stop.best_step}${stop.best_eval_loss !== null ? ` (eval loss ${stop.best_eval_loss.toFixed(4)})` : ''} is the result` : '';
   const planned = stop.planned_steps ? ` of ${stop.planned_steps}` : '';
   return {
-    ...job.resolved,
+    ...withPerplexity,
     stopped_early: { value: stop, source: 'worker', reason: `early stopping at step ${stop.step}${planned}: the eval loss had not improved for ${stop.patience} evaluations${best}` },
   };
+}
+
+function describePerplexity(p: { before: number | null; after: number | null }): ResolvedValue {
+  const fmt = (v: number | null) => (v === null ? 'unknown' : v.toFixed(2));
+  const change = p.before && p.after !== null ? ` (${p.after <= p.before ? '' : '+'}${(((p.after - p.before) / p.before) * 100).toFixed(1)}%)` : '';
+  return { value: p, source: 'worker', reason: `held-out perplexity ${fmt(p.before)} before training, ${fmt(p.after)} after${change}: lower means the model predicts the domain's text better` };
 }

@@ -212,14 +212,17 @@ export class Scheduler {
         break;
       }
       case 'eval':
-        store.appendMetrics(jobId, [{ step: e.step, name: 'eval_loss', value: e.eval_loss }]);
+        store.appendMetrics(jobId, [
+          { step: e.step, name: 'eval_loss', value: e.eval_loss },
+          ...(typeof e.perplexity === 'number' ? [{ step: e.step, name: 'eval_perplexity', value: e.perplexity }] : []),
+        ]);
         this.update(jobId, { progress: { ...job.progress, eval_loss: e.eval_loss } });
         break;
       case 'checkpoint':
         this.update(jobId, { last_checkpoint: { step: e.step, path: e.path } });
         break;
       case 'result':
-        if (e.stopped_early) this.update(jobId, { resolved: resolvedFromResult(job, e) });
+        if (e.stopped_early || e.perplexity) this.update(jobId, { resolved: resolvedFromResult(job, e) });
         if (run) run.outcome = e;
         break;
       case 'stopped':

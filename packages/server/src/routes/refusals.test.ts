@@ -97,6 +97,26 @@ describe('the API refuses bad input clearly', () => {
     expect(r.body.error.message).toMatch(/8/);
   });
 
+  it('refuses a dataset the method cannot train on, naming what it holds and what the method needs', async () => {
+    const text = await upload('notes.txt', 'Whetstone keeps data on your machines.\n\nIt trains small specialist models.\n');
+    expect(text.body).toMatchObject({ status: 'ready', purpose: 'pretrain' });
+    const pairs = await upload('pairs.jsonl', JSON.stringify({ prompt: 'Hi?', chosen: 'Hello!', rejected: 'Go away.' }) + '\n');
+    expect(pairs.body).toMatchObject({ status: 'ready', purpose: 'preference' });
+
+    const sftOnText = await postJob({ model: modelId, dataset: text.body.id });
+    expectError(sftOnText, 400, 'DATASET_METHOD_MISMATCH');
+    expect(sftOnText.body.error).toMatchObject({ field: 'dataset', message: expect.stringMatching(/raw text.*"sft" trains on instruction chats/) });
+    expect(sftOnText.body.error.hint).toMatch(/pretrain/);
+    const pretrainOnChats = await postJob({ model: modelId, dataset: datasetId, method: 'pretrain' });
+    expectError(pretrainOnChats, 400, 'DATASET_METHOD_MISMATCH');
+    expect(pretrainOnChats.body.error.message).toMatch(/instruction chats.*"pretrain" trains on raw text/);
+    expectError(await postJob({ model: modelId, dataset: pairs.body.id }), 400, 'DATASET_METHOD_MISMATCH');
+    // A validation set of the wrong kind is named too.
+    const badValidation = await postJob({ model: modelId, dataset: datasetId, validation_dataset: text.body.id });
+    expectError(badValidation, 400, 'DATASET_METHOD_MISMATCH');
+    expect(badValidation.body.error.field).toBe('validation_dataset');
+  });
+
   it('refuses malformed JSON and an empty body', async () => {
     expectError(await postJob('{"model": '), 400, 'INVALID_JSON');
     expectError(await postJob(''), 400, 'INVALID_JSON');

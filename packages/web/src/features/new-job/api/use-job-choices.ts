@@ -1,17 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api, unwrap } from '../../../lib/api-client.ts';
 import { detailQueries, listQueries, readyDatasets, withoutAdapters } from '../../../lib/shared-queries.ts';
-
-const trainableDatasets = (datasets: Parameters<typeof readyDatasets>[0]) => readyDatasets(datasets).filter((d) => d.purpose === 'sft' && d.rows > 0);
+import { type Method, PURPOSE_OF_METHOD } from '../utils/build-job-request.ts';
 
 /** Models a job can train from: base models and full weights (an adapter trains from its base). */
 export function useTrainableModels() {
   return useQuery({ ...listQueries.models, select: withoutAdapters });
 }
 
-/** Datasets a fine-tune can use: ready, with supervised (chat) rows; newest first. */
-export function useTrainableDatasets() {
-  return useQuery({ ...listQueries.datasets, select: trainableDatasets });
+/** Datasets the method can train on: ready, with rows of its kind (chats for sft, raw text for pretrain); newest first. */
+export function useTrainableDatasets(method: Method) {
+  const purpose = PURPOSE_OF_METHOD[method];
+  const select = useCallback((all: Parameters<typeof readyDatasets>[0]) => readyDatasets(all).filter((d) => d.purpose === purpose && d.rows > 0), [purpose]);
+  return useQuery({ ...listQueries.datasets, select });
 }
 
 /** Whether the data fits the model: its token lengths with the model's tokenizer (202 "counting" is asked again). */

@@ -10,7 +10,7 @@ import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/u
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
 import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
-import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
+import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type Method, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
@@ -23,6 +23,7 @@ import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
 
 const TUNINGS: Tuning[] = ['lora', 'full', 'freeze'];
+const METHODS: Method[] = ['sft', 'pretrain'];
 
 const DRAFT_KEY = 'whet.newJobDraft';
 
@@ -63,8 +64,8 @@ function saveDraft(form: NewJobForm | null) {
 export function NewJobForm() {
   const t = useT(newJobMessages);
   const models = useTrainableModels();
-  const datasets = useTrainableDatasets();
   const [form, setForm] = useState<NewJobForm>(initialForm);
+  const datasets = useTrainableDatasets(form.method);
   // A draft's or link's choice only while it is still on offer (a model deleted since, a dataset not ready).
   const model = models.data?.some((m) => m.id === form.model) ? form.model : (models.data?.[0]?.id ?? '');
   const offered = (id: string) => (datasets.data?.some((d) => d.id === id) ? id : '');
@@ -196,7 +197,7 @@ export function NewJobForm() {
             )}
             <div id={`${ids.dataset}-fit`} className="fits">
               {[...new Set(chosen)].map((id) => (
-                <DataFit key={id} dataset={id} model={model} maxSeqLen={seqLen} label={form.mix ? nameOf(id) : undefined} />
+                <DataFit key={id} dataset={id} model={model} maxSeqLen={form.method === 'pretrain' ? null : seqLen} label={form.mix ? nameOf(id) : undefined} />
               ))}
               {resolved?.truncated_answers && (
                 <p className="truncation" data-truncated={(resolved.truncated_answers.value as { count?: number }).count}>
@@ -216,9 +217,17 @@ export function NewJobForm() {
       <Section title={t('methodTuning')} id="tuning">
         <div className="field">
           <label htmlFor={ids.method}>{t('method')}</label>
-          <select id={ids.method} name="method" value="sft" onChange={() => undefined}>
-            <option value="sft">{t('sft')}</option>
+          <select id={ids.method} name="method" value={form.method} onChange={(e) => set('method', e.target.value as Method)} aria-describedby={describedBy('method', `${ids.method}-help`)}>
+            {METHODS.map((k) => (
+              <option key={k} value={k}>
+                {t(k)}
+              </option>
+            ))}
           </select>
+          <p id={`${ids.method}-help`} className="muted small-text">
+            {t(form.method === 'pretrain' ? 'pretrainHelp' : 'sftHelp')}
+          </p>
+          {fieldError('method')}
         </div>
         <fieldset aria-describedby={`${ids.method}-tuning-help`}>
           <legend>{t('tuning')}</legend>

@@ -15,6 +15,15 @@ describe('buildJobRequest', () => {
     expect(JobCreateSchema.safeParse(body).success).toBe(true);
   });
 
+  it('sends the method chosen, and a clone keeps it', () => {
+    const body = buildJobRequest(emptyForm({ model: 'm1', dataset: 'd1', method: 'pretrain' }));
+    expect(body.method).toBe('pretrain');
+    expect(JobCreateSchema.safeParse(body).success).toBe(true);
+    expect(formFromRequest(body).method).toBe('pretrain');
+    expect(formFromRequest({ ...body, method: 'nonsense' }).method).toBe('sft');
+    expect(formFieldOf('method')).toBe('method');
+  });
+
   it('sends numbers typed, the freeze layers for freeze, the budget, max_steps and a trimmed name', () => {
     const body = buildJobRequest(
       emptyForm({

@@ -1,7 +1,11 @@
-import type { JobCreate, TUNINGS } from '@whetstone/core';
+import type { JobCreate, METHODS, TUNINGS } from '@whetstone/core';
 import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
+export type Method = (typeof METHODS)[number];
+
+/** The dataset purpose (from its format at upload) each method trains on: the form offers only those. */
+export const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain' };
 
 /** A number field that may be left to the server: `auto` true, or the text typed. */
 export interface AutoNumber {
@@ -17,6 +21,7 @@ export interface NewJobForm {
   /** Train on a mix of `sources` rather than the one `dataset`. */
   mix: boolean;
   sources: MixSource[];
+  method: Method;
   tuning: Tuning;
   epochs: AutoNumber;
   learning_rate: AutoNumber;
@@ -44,6 +49,7 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     dataset: '',
     mix: false,
     sources: [newMixSource(), newMixSource()],
+    method: 'sft',
     tuning: 'lora',
     epochs: AUTO,
     learning_rate: AUTO,
@@ -100,7 +106,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   const body: Record<string, unknown> = {
     model: form.model,
     ...(form.mix ? { datasets: buildMixEntries(form.sources).datasets } : { dataset: form.dataset }),
-    method: 'sft',
+    method: form.method,
     tuning: form.tuning,
     hyperparameters: hp,
   };
@@ -110,7 +116,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -143,7 +149,7 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 }
 
 /**
- * The form for a request a job was created with (cloning a job): its model, dataset, tuning,
+ * The form for a request a job was created with (cloning a job): its model, dataset, method, tuning,
  * each number as given ("auto" or absent stays auto), the budget in minutes and max_steps. A mix
  * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
@@ -154,10 +160,12 @@ export function formFromRequest(request: unknown): NewJobForm {
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
   const tuning = r.tuning === 'full' || r.tuning === 'freeze' ? r.tuning : 'lora';
+  const method = r.method === 'pretrain' ? 'pretrain' : 'sft';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
     dataset: typeof r.dataset === 'string' ? r.dataset : (sources[0]?.dataset ?? ''),
     ...(sources.length > 0 ? { mix: true, sources } : {}),
+    method,
     tuning,
     epochs: given('epochs'),
     learning_rate: given('learning_rate'),

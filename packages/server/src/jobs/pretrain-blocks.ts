@@ -1,0 +1,48 @@
+import type { Dataset, Model } from '@whetstone/core';
+import type { AppContext } from '../context.ts';
+import { cachedStats, countedTokenStats } from '../datasets/dataset-token-stats.ts';
+import { modelTokenizerDir } from '../datasets/model-tokenizer-dir.ts';
+import { join } from 'node:path';
+import { statSync } from 'node:fs';
+
+/** Raw text files up to this size are counted while a job is created; larger ones from the cache or estimated. */
+const COUNT_ON_CREATE_BYTES = 4 << 20;
+/** Bytes of UTF-8 per token when nothing was counted: ~4 for English, ~1.5-3 for Chinese; a rough middle. */
+const BYTES_PER_TOKEN = 3;
+
+export interface PretrainBlocks {
+  /** Blocks of `blockSize` tokens per document, on average: turns document counts into training samples. */
+  perDocument: number;
+  tokens: number;
+  counted: boolean;
+}
+
+/**
+ * Continued pre-training trains on blocks of max_seq_len tokens packed from the documents (an
+ * end-of-document token after each), so the schedule is planned in blocks, not rows: from the
+ * tokens counted with the model's tokenizer, or estimated from the file size for a large file
+ * not counted yet (the worker's own count then decides the steps).
+ */
+export async function pretrainBlocks(ctx: AppContext, datasets: Dataset[], model: Model, blockSize: number): Promise<PretrainBlocks> {
+  let tokens = 0;
+  let documents = 0;
+  let counted = true;
+  for (const d of datasets) {
+    const stats = countedTokenStats(ctx, d.id, model) ?? (d.size_bytes <= COUNT_ON_CREATE_BYTES ? await countNow(ctx, d, model) : null);
+    documents += d.rows;
+    if (stats?.tokens) tokens += stats.tokens.total + d.rows; // + the end-of-document tokens
+    else {
+      counted = false;
+      tokens += Math.ceil(statSync(join(ctx.config.home, 'datasets', d.id, 'data.jsonl')).size / BYTES_PER_TOKEN);
+    }
+  }
+  return { perDocument: tokens / blockSize / Math.max(1, documents), tokens, counted };
+}
+
+async function countNow(ctx: AppContext, d: Dataset, model: Model) {
+  try {
+    return await cachedStats(join(ctx.config.home, 'datasets', d.id), model.id, join(modelTokenizerDir(ctx, model.id).dir, 'tokenizer.json'));
+  } catch {
+    return null; // no tokenizer file: estimated from the size
+  }
+}
