@@ -4,7 +4,20 @@ const auto = z.literal('auto');
 const orAuto = <T extends z.ZodTypeAny>(s: T) => z.union([s, auto]);
 
 export const LR_SCHEDULERS = ['cosine', 'linear', 'constant'] as const;
-export const TUNINGS = ['lora', 'full', 'freeze'] as const;
+/**
+ * lora / dora (weight-decomposed LoRA) / qlora (LoRA on a 4-bit base, CUDA only): PEFT adapters;
+ * full: every weight; freeze: the last N layers or the layers named; ptuning (a prompt encoder)
+ * and prefix (prefix tuning): trained virtual tokens, the model untouched.
+ */
+export const TUNINGS = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'] as const;
+export type Tuning = (typeof TUNINGS)[number];
+/** Tunings that train LoRA adapters (their lora_* fields apply). */
+export const LORA_TUNINGS: readonly Tuning[] = ['lora', 'dora', 'qlora'];
+/** Tunings that train virtual tokens (num_virtual_tokens applies); their output cannot be merged. */
+export const PROMPT_TUNINGS: readonly Tuning[] = ['ptuning', 'prefix'];
+
+/** Layers to train in freeze tuning: decoder layer indices (23) or module name patterns ("layers.23", "mlp"). */
+export const FreezeLayersSchema = z.array(z.union([z.number().int().min(0), z.string().min(1)])).min(1).max(1024);
 /** sft: instruction chats, the loss on answers; pretrain: continued pre-training on raw text, every token a target. */
 export const METHODS = ['sft', 'pretrain'] as const;
 
@@ -61,6 +74,11 @@ export const HyperparametersInputSchema = z
     lora_dropout: orAuto(z.number().min(0).max(0.9)),
     lora_target: orAuto(LoraTargetSchema),
     freeze_trainable_layers: orAuto(z.number().int().min(1).max(1024)).describe('freeze tuning: how many of the last decoder layers train.'),
+    freeze_layers: FreezeLayersSchema.describe(
+      'freeze tuning: train exactly these decoder layers (indices such as 23) or modules whose name contains a pattern (such as "layers.23" or "mlp"), instead of the last freeze_trainable_layers.',
+    ),
+    use_rslora: z.boolean().describe('lora, dora, qlora: rank-stabilised scaling (alpha / sqrt(r) instead of alpha / r), steadier at high ranks.'),
+    num_virtual_tokens: orAuto(z.number().int().min(1).max(512)).describe('ptuning, prefix: how many virtual tokens are trained; "auto": 20.'),
     lr_search: z
       .union([z.boolean(), LrSearchInputSchema])
       .describe('Try a few learning rates on a slice of the data first, pick by eval loss, continue with the winner.'),
@@ -92,6 +110,9 @@ export const ResolvedHyperparametersSchema = z
     lora_dropout: z.number().min(0).max(0.9),
     lora_target: LoraTargetSchema,
     freeze_trainable_layers: z.number().int().min(1),
+    freeze_layers: FreezeLayersSchema.nullable().optional().describe('null or absent: the last freeze_trainable_layers layers.'),
+    use_rslora: z.boolean().optional(),
+    num_virtual_tokens: z.number().int().min(1).optional(),
     lr_search: LrSearchSchema.nullable().optional().describe('Learning-rate trials before training; null or absent: none.'),
   })
   .strict();
