@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WhetError, type Export, type ExportCreate, type Model } from '@whetstone/core';
+import { adapterPeftType, isPromptLearningAdapter } from '../models/adapter-type.ts';
 import type { AppContext } from '../context.ts';
 import { runWorkerExport } from '../deployments/export-gguf.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -98,6 +99,12 @@ export class ExportService {
       if (!base) {
         throw new WhetError('MODEL_NOT_FOUND', `adapter "${model.name}" was trained on model ${model.base_model_id}, which is no longer registered`, {
           hint: 'Register the base model again (POST /api/v1/models), or export the adapter alone with format "peft".',
+        });
+      }
+      if (format !== 'peft' && isPromptLearningAdapter(model.path)) {
+        throw new WhetError('INVALID_REQUEST', `"${model.name}" is a ${adapterPeftType(model.path)} adapter: it trains virtual tokens that are fed to the model with every prompt, not weights, so there is nothing to merge into "${format}" weights`, {
+          field: 'format',
+          hint: 'Export it as "peft" (the adapter alone) and serve it with the torch backend, which loads it on its base model; or train with tuning "lora" or "dora" for merged and GGUF exports.',
         });
       }
       return { basePath: base.path, adapterPath: model.path };

@@ -8,6 +8,7 @@ import { checkSamePurpose, type JobDataSource, needsPreparedData, plannedTrainRo
 import { newId, nowIso } from '../ids.ts';
 import { checkAnswersFit } from './check-truncation.ts';
 import { checkPurposeFitsMethod } from './check-purpose.ts';
+import { checkQloraAvailable } from './check-qlora.ts';
 import { pretrainBlocks } from './pretrain-blocks.ts';
 import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
 import { pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
@@ -51,6 +52,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
     return { dataset: d, entry, path: datasetDataPath(ctx.config.home, d.id) };
   });
   checkSamePurpose(sources);
+  if (body.tuning === 'qlora') checkQloraAvailable(ctx.config.python);
   checkPurposeFitsMethod(sources[0]!.dataset, body.method, body.dataset ? 'dataset' : 'datasets.0.id');
   const prepared = needsPreparedData(body);
   const dataset = sources[0]!.dataset;

@@ -164,3 +164,30 @@ describe('auto recipe: continued pre-training', () => {
     expect(sft.values.epochs).toBe(2);
   });
 });
+
+describe('auto recipe: every tuning', () => {
+  it('DoRA and QLoRA learn at LoRA\'s rate; P-tuning and prefix tuning at their guides\' rates, whatever the model size', () => {
+    const rate = (tuning: Parameters<typeof autoLearningRate>[0], params: number) => autoLearningRate(tuning, params).value;
+    expect(rate('dora', 135e6)).toBe(rate('lora', 135e6));
+    expect(rate('qlora', 7e9)).toBeCloseTo(2e-4, 10);
+    expect(rate('ptuning', 135e6)).toBe(1e-3);
+    expect(rate('ptuning', 70e9)).toBe(1e-3);
+    expect(rate('prefix', 135e6)).toBe(1e-2);
+    expect(autoLearningRate('prefix', 135e6).reason).toMatch(/does not scale with model size/);
+  });
+
+  it('resolves only the chosen tuning\'s own fields: use_rslora for the LoRA family, virtual tokens for prompt learning, freeze_layers when given', () => {
+    const dora = resolveHyperparameters({ hyperparameters: { use_rslora: true }, tuning: 'dora', model, trainRows: 100 });
+    expect(dora.values).toMatchObject({ use_rslora: true });
+    expect(dora.values.num_virtual_tokens).toBeUndefined();
+    const lora = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 100 });
+    expect(lora.values.use_rslora).toBe(false);
+    expect(lora.resolved.use_rslora!.reason).toMatch(/^off: scaling alpha \/ r/);
+    const prefix = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'prefix', model, trainRows: 100 });
+    expect(prefix.values.num_virtual_tokens).toBe(20);
+    expect(prefix.values.use_rslora).toBeUndefined();
+    const freeze = resolveHyperparameters({ hyperparameters: { freeze_layers: [28, 'layers.29'] }, tuning: 'freeze', model: { ...model, num_layers: 30 }, trainRows: 100 });
+    expect(freeze.values.freeze_layers).toEqual([28, 'layers.29']);
+    expect(() => resolveHyperparameters({ hyperparameters: { freeze_layers: [30] }, tuning: 'freeze', model: { ...model, num_layers: 30 }, trainRows: 100 })).toThrow(/layer 30, but m has layers 0 to 29/);
+  });
+});

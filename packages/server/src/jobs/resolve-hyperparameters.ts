@@ -5,6 +5,9 @@ import {
   type Model,
   type ResolvedHyperparameters,
   type ResolvedValue,
+  type Tuning,
+  LORA_TUNINGS,
+  PROMPT_TUNINGS,
   WhetError,
 } from '@whetstone/core';
 import { autoWarmupSteps, planBatch, scaleLearningRate } from './plan-updates.ts';
@@ -13,8 +16,8 @@ export interface ResolveInput {
   hyperparameters: 'auto' | HyperparametersInput;
   /** sft (default) or pretrain: continued pre-training plans in blocks of max_seq_len tokens. */
   method?: 'sft' | 'pretrain';
-  tuning: 'lora' | 'full' | 'freeze';
-  model: Pick<Model, 'params' | 'context_length' | 'name'>;
+  tuning: Tuning;
+  model: Pick<Model, 'params' | 'context_length' | 'name'> & Partial<Pick<Model, 'num_layers'>>;
   /** Training samples: rows for sft, blocks of max_seq_len tokens for pretrain. */
   trainRows: number;
   /** Whether the job has validation data (a validation set or a split): early stopping needs it. */
@@ -81,12 +84,28 @@ export function pretrainBlockSize(hyperparameters: ResolveInput['hyperparameters
  * So the rate scales with (7B / params)^0.25 (x2.7 at 135M, x1 at 7B, x0.6 at 70B), within
  * [base / 4, cap].
  */
-export const LR_CAP = { lora: 1e-3, full: 1e-4, freeze: 2e-4 } as const;
+export const LR_CAP: Record<Tuning, number> = { lora: 1e-3, dora: 1e-3, qlora: 1e-3, full: 1e-4, freeze: 2e-4, ptuning: 1e-2, prefix: 3e-2 };
 
-export function autoLearningRate(tuning: ResolveInput['tuning'], params: number | null): { value: number; reason: string } {
-  const base = { lora: 2e-4, full: 1e-5, freeze: 5e-5 }[tuning];
+/** The published rate for ~7B models by tuning, and how to name it. */
+const LR_BASE: Record<Tuning, { base: number; name: string }> = {
+  lora: { base: 2e-4, name: 'LoRA' },
+  dora: { base: 2e-4, name: 'DoRA (LoRA\'s rate, as in the DoRA paper)' },
+  qlora: { base: 2e-4, name: 'QLoRA' },
+  full: { base: 1e-5, name: 'full fine-tuning' },
+  freeze: { base: 5e-5, name: 'freeze tuning (last layers)' },
+  ptuning: { base: 1e-3, name: 'P-tuning' },
+  prefix: { base: 1e-2, name: 'prefix tuning' },
+};
+
+export function autoLearningRate(tuning: Tuning, params: number | null): { value: number; reason: string } {
+  const { base, name: method } = LR_BASE[tuning];
   const cap = LR_CAP[tuning];
-  const method = { lora: 'LoRA', full: 'full fine-tuning', freeze: 'freeze tuning (last layers)' }[tuning];
+  if (PROMPT_TUNINGS.includes(tuning)) {
+    // Virtual tokens are new parameters trained from scratch, not a step on pretrained weights:
+    // their rate does not shrink with model width.
+    const guide = tuning === 'prefix' ? "PEFT's prefix-tuning guide for causal LMs" : "PEFT's P-tuning guide";
+    return { value: base, reason: `${method}: ${base}, the rate of ${guide}; the virtual tokens train from scratch, so the rate does not scale with model size` };
+  }
   if (!params) return { value: base, reason: `${method}: ${base} is the published default for 7B models (this model's size is unknown)` };
   const scale = Math.pow(7e9 / params, 0.25);
   const raw = Math.min(cap, Math.max(base / 4, base * scale));
@@ -233,6 +252,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const early_stopping_patience = pick('early_stopping_patience', () => autoPatience(input.hasValidation ?? false, eval_steps, save_steps, max_steps));
   const lora_r = fromDefaults('lora_r') as number;
   const lora_alpha = pick('lora_alpha', () => ({ value: 2 * lora_r, reason: `2 x lora_r (${lora_r})` }));
+  const tuningOnly = resolveTuningFields(given, input.tuning, resolved);
 
   const values: ResolvedHyperparameters = {
     epochs,
@@ -255,6 +275,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
     lora_dropout: fromDefaults('lora_dropout') as number,
     lora_target: fromDefaults('lora_target') as ResolvedHyperparameters['lora_target'],
     freeze_trainable_layers: fromDefaults('freeze_trainable_layers') as number,
+    ...tuningOnly,
     lr_search,
   };
   checkAgainstModel(values, input);
@@ -280,8 +301,39 @@ function autoPatience(hasValidation: boolean, evalSteps: number, saveSteps: numb
   };
 }
 
+/** The fields only some tunings take, resolved for the chosen one (the others are left out). */
+function resolveTuningFields(given: HyperparametersInput, tuning: Tuning, resolved: Record<string, ResolvedValue>): Partial<ResolvedHyperparameters> {
+  const out: Partial<ResolvedHyperparameters> = {};
+  if (LORA_TUNINGS.includes(tuning)) {
+    out.use_rslora = given.use_rslora ?? false;
+    resolved.use_rslora = given.use_rslora === undefined
+      ? { value: false, source: 'default', reason: 'off: scaling alpha / r, as LoRA does (true scales alpha / sqrt(r), steadier at ranks of 64 and more)' }
+      : { value: given.use_rslora, source: 'user', reason: 'set in the request' };
+  }
+  if (PROMPT_TUNINGS.includes(tuning)) {
+    const n = given.num_virtual_tokens;
+    out.num_virtual_tokens = typeof n === 'number' ? n : 20;
+    resolved.num_virtual_tokens = typeof n === 'number'
+      ? { value: n, source: 'user', reason: 'set in the request' }
+      : { value: 20, source: n === 'auto' ? 'auto' : 'default', reason: "20 virtual tokens, as PEFT's P-tuning and prefix-tuning guides use" };
+  }
+  if (tuning === 'freeze' && given.freeze_layers) {
+    out.freeze_layers = given.freeze_layers;
+    resolved.freeze_layers = { value: given.freeze_layers, source: 'user', reason: 'set in the request: exactly these layers train (freeze_trainable_layers is not used)' };
+  }
+  return out;
+}
+
 /** Values that pass the schema but not this model. */
 function checkAgainstModel(v: ResolvedHyperparameters, input: ResolveInput) {
+  const layers = input.model.num_layers;
+  const beyond = layers ? (v.freeze_layers ?? []).filter((l): l is number => typeof l === 'number' && l >= layers) : [];
+  if (beyond.length) {
+    throw new WhetError('INVALID_HYPERPARAMETER', `freeze_layers names layer ${beyond.join(', ')}, but ${input.model.name} has layers 0 to ${layers! - 1}`, {
+      field: 'hyperparameters.freeze_layers',
+      hint: `Use layer indices 0 to ${layers! - 1}, or module name patterns such as "layers.${layers! - 1}".`,
+    });
+  }
   const ctx = input.model.context_length;
   if (ctx && v.max_seq_len > ctx) {
     throw new WhetError('INVALID_HYPERPARAMETER', `max_seq_len ${v.max_seq_len} is above the context length of ${input.model.name} (${ctx})`, {

@@ -117,6 +117,19 @@ describe('the API refuses bad input clearly', () => {
     expect(badValidation.body.error.field).toBe('validation_dataset');
   });
 
+  it('refuses QLoRA on a machine without CUDA, naming the tunings that work here', async () => {
+    const r = await postJob({ model: modelId, dataset: datasetId, tuning: 'qlora' });
+    expectError(r, 400, 'CUDA_UNAVAILABLE');
+    expect(r.body.error).toMatchObject({ field: 'tuning', message: expect.stringMatching(/qlora.*bitsandbytes.*NVIDIA GPU/) });
+    expect(r.body.error.hint).toMatch(/"lora" or "dora"/);
+  });
+
+  it('refuses freeze_layers beyond the model, naming the layers it has', async () => {
+    const r = await postJob({ model: modelId, dataset: datasetId, tuning: 'freeze', hyperparameters: { freeze_layers: [0, 99] } });
+    expectError(r, 400, 'INVALID_HYPERPARAMETER');
+    expect(r.body.error).toMatchObject({ field: 'hyperparameters.freeze_layers', message: expect.stringMatching(/layer 99.*has layers 0 to \d+/) });
+  });
+
   it('refuses malformed JSON and an empty body', async () => {
     expectError(await postJob('{"model": '), 400, 'INVALID_JSON');
     expectError(await postJob(''), 400, 'INVALID_JSON');

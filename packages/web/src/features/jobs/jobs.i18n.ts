@@ -155,8 +155,16 @@ export const jobsMessages = defineMessages({
 });
 
 export const tuningMessages = defineMessages({
-  en: { lora: 'LoRA', full: 'Full fine-tuning', freeze: 'Freeze (last layers trained)' } satisfies Record<Tuning, string>,
-  zh: { lora: 'LoRA 低秩适配', full: '全参数微调', freeze: '冻结微调（只训练最后几层）' },
+  en: {
+    lora: 'LoRA',
+    dora: 'DoRA',
+    qlora: 'QLoRA (4-bit base)',
+    full: 'Full fine-tuning',
+    freeze: 'Freeze (last layers trained)',
+    ptuning: 'P-tuning',
+    prefix: 'Prefix tuning',
+  } satisfies Record<Tuning, string>,
+  zh: { lora: 'LoRA 低秩适配', dora: 'DoRA 权重分解低秩适配', qlora: 'QLoRA（4 位量化基座）', full: '全参数微调', freeze: '冻结微调（只训练最后几层）', ptuning: 'P-tuning 提示微调', prefix: 'Prefix-Tuning 前缀微调' },
 });
 
 /** The job page's checkpoints section. */

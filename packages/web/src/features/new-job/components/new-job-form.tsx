@@ -22,7 +22,7 @@ import { MixBuilder } from './mix-builder.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
 
-const TUNINGS: Tuning[] = ['lora', 'full', 'freeze'];
+const TUNINGS: Tuning[] = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'];
 const METHODS: Method[] = ['sft', 'pretrain'];
 
 const DRAFT_KEY = 'whet.newJobDraft';

@@ -6,7 +6,17 @@ import type { Tuning } from '../utils/build-job-request.ts';
 
 /** The settings people look for first; the rest follow in the server's order. */
 const FIRST = ['epochs', 'learning_rate', 'max_seq_len', 'max_steps', 'budget', 'batch_size', 'gradient_accumulation_steps'];
-const ONLY_FOR: Record<string, Tuning> = { lora_r: 'lora', lora_alpha: 'lora', lora_dropout: 'lora', lora_target: 'lora', freeze_trainable_layers: 'freeze' };
+const LORA: Tuning[] = ['lora', 'dora', 'qlora'];
+const ONLY_FOR: Record<string, Tuning[]> = {
+  lora_r: LORA,
+  lora_alpha: LORA,
+  lora_dropout: LORA,
+  lora_target: LORA,
+  use_rslora: LORA,
+  freeze_trainable_layers: ['freeze'],
+  freeze_layers: ['freeze'],
+  num_virtual_tokens: ['ptuning', 'prefix'],
+};
 
 /** Every value the job will use, with where it came from and the server's reason. */
 export function ResolvedValues({ resolved, tuning }: { resolved: Record<string, ResolvedValue>; tuning: Tuning }) {
@@ -14,7 +24,7 @@ export function ResolvedValues({ resolved, tuning }: { resolved: Record<string, 
   const ts = useT(sourceMessages);
   const f = useFormatters();
   const keys = Object.keys(resolved)
-    .filter((k) => !ONLY_FOR[k] || ONLY_FOR[k] === tuning)
+    .filter((k) => !ONLY_FOR[k] || ONLY_FOR[k].includes(tuning))
     .sort((a, b) => rank(a) - rank(b));
   const show = (v: unknown) => {
     if (v === null || v === undefined) return '–';

@@ -30,6 +30,7 @@ export interface NewJobForm {
   lora_alpha: AutoNumber;
   lora_dropout: AutoNumber;
   freeze_trainable_layers: AutoNumber;
+  num_virtual_tokens: AutoNumber;
   batch_size: AutoNumber;
   gradient_accumulation_steps: AutoNumber;
   warmup_steps: AutoNumber;
@@ -58,6 +59,7 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     lora_alpha: AUTO,
     lora_dropout: AUTO,
     freeze_trainable_layers: AUTO,
+    num_virtual_tokens: AUTO,
     batch_size: AUTO,
     gradient_accumulation_steps: AUTO,
     warmup_steps: AUTO,
@@ -68,11 +70,17 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
   };
 }
 
+const TUNING_NAMES = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'] as const satisfies readonly Tuning[];
+
 /** Which hyperparameters each tuning takes besides the common ones. */
-export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers')[]> = {
+export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers' | 'num_virtual_tokens')[]> = {
   lora: ['lora_r', 'lora_alpha', 'lora_dropout'],
+  dora: ['lora_r', 'lora_alpha', 'lora_dropout'],
+  qlora: ['lora_r', 'lora_alpha', 'lora_dropout'],
   full: [],
   freeze: ['freeze_trainable_layers'],
+  ptuning: ['num_virtual_tokens'],
+  prefix: ['num_virtual_tokens'],
 };
 
 /** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
@@ -116,7 +124,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -159,7 +167,7 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
-  const tuning = r.tuning === 'full' || r.tuning === 'freeze' ? r.tuning : 'lora';
+  const tuning = (TUNING_NAMES as readonly unknown[]).includes(r.tuning) ? (r.tuning as Tuning) : 'lora';
   const method = r.method === 'pretrain' ? 'pretrain' : 'sft';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
@@ -174,6 +182,7 @@ export function formFromRequest(request: unknown): NewJobForm {
     lora_alpha: given('lora_alpha'),
     lora_dropout: given('lora_dropout'),
     freeze_trainable_layers: given('freeze_trainable_layers'),
+    num_virtual_tokens: given('num_virtual_tokens'),
     ...Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, given(k)])),
     budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
