@@ -5,6 +5,7 @@ import type { GenerationBackend } from '../backends/generation-backend.ts';
 import { createBackend } from '../backends/create-backend.ts';
 import { DEFAULT_LLAMA_SEQUENCES } from '../backends/llamacpp-backend.ts';
 import { checkVllmAvailable } from '../backends/vllm-backend.ts';
+import { adapterPeftType, isPromptLearningAdapter } from '../models/adapter-type.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId, nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
@@ -219,6 +220,13 @@ export class DeploymentManager {
     }
 
     const { model, adapter } = this.resolveModelAndAdapter(body);
+    if (adapter && body.backend !== 'torch' && isPromptLearningAdapter(adapter.path)) {
+      // llama.cpp needs merged GGUF weights and vLLM serves LoRA only: virtual tokens fit neither.
+      throw new WhetError('INVALID_REQUEST', `"${adapter.name}" is a ${adapterPeftType(adapter.path)} adapter (trained virtual tokens), which the ${body.backend} backend cannot serve`, {
+        field: 'backend',
+        hint: 'Deploy it with backend "torch", which loads it on its base model through PEFT.',
+      });
+    }
     if (body.backend === 'llamacpp') return { weightsPath: this.ggufFor(model, adapter, body.quantization), model, adapter, baseName: adapter?.name ?? model.name };
     if (body.backend === 'torch' && body.quantization !== 'none') {
       throw new WhetError('INVALID_REQUEST', `the torch backend serves the weights as stored; quantization "${body.quantization}" is for llamacpp (GGUF) or vllm`, {
