@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
   let api: ReturnType<typeof apiAt>;
   let datasetId: string;
   let animalsId: string;
+  let text: { id: string; purpose: string };
 
   beforeAll(async () => {
     (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
@@ -36,6 +38,9 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     const a = await api.upload(writeJsonl(join(home, 'animals.jsonl'), animals));
     expect(a.status).toBe(201);
     animalsId = a.body.id;
+    writeFileSync(join(home, 'manual.txt'), 'Check the pump every morning.\n\nLog a worn valve and call the shift lead.\n');
+    text = (await api.upload(join(home, 'manual.txt'))).body;
+    expect(text.purpose).toBe('pretrain');
   });
   afterAll(async () => {
     await browser?.close();
@@ -123,9 +128,24 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await page.getByRole('radio', { name: 'Freeze (last layers trained)' }).check();
     await page.locator('[data-field=freeze_trainable_layers]').waitFor();
     expect(await page.locator('[data-field=lora_r]').count()).toBe(0);
-    await page.getByRole('radio', { name: 'LoRA' }).check();
+    await page.getByRole('radio', { name: 'Prefix tuning' }).check();
+    await page.locator('[data-field=num_virtual_tokens]').waitFor();
+    expect(await page.locator('[data-field=lora_r]').count()).toBe(0);
+    await page.getByRole('radio', { name: 'DoRA' }).check();
+    await page.locator('[data-field=lora_r]').waitFor();
+    expect(await page.locator('[data-field=num_virtual_tokens]').count()).toBe(0);
+    await page.getByRole('radio', { name: 'LoRA', exact: true }).check();
     await page.locator('[data-field=lora_r]').waitFor();
     expect(await page.locator('[data-field=freeze_trainable_layers]').count()).toBe(0);
+
+    // Continued pre-training offers only raw-text datasets; sft only chats.
+    await page.getByLabel('Training method').selectOption('pretrain');
+    await page.getByText(/documents are packed into blocks and every token is a target/).waitFor();
+    const offered = () => page.getByLabel('Training data').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    await expect.poll(offered).toEqual([text.id]);
+    await page.getByLabel('Training method').selectOption('sft');
+    await expect.poll(async () => (await offered()).includes(text.id)).toBe(false);
+    await page.getByLabel('Training data').selectOption(datasetId);
 
     // The dry run resolves every auto value, with its source and the server's reason.
     const row = (key: string) => page.locator(`#resolved tr[data-key="${key}"]`);
@@ -182,7 +202,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'Settings copied from job' }).waitFor();
     expect(await page.getByLabel('Stop after steps (optional)').inputValue()).toBe('6');
     expect(await page.getByLabel('Training data').inputValue()).toBe(datasetId);
-    expect(await page.getByRole('radio', { name: 'LoRA' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'LoRA', exact: true }).isChecked()).toBe(true);
     expect(new URL(page.url()).search).toBe('');
     expect(unexpected(c.errors)).toEqual([]);
     await c.close();
