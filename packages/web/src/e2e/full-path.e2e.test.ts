@@ -56,7 +56,7 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     // 2. The form, carried from the dataset page: LoRA, a run long enough to watch.
     await page.getByRole('link', { name: 'Fine-tune on this data' }).click();
     await page.getByRole('heading', { level: 1, name: 'New fine-tune' }).waitFor();
-    await page.getByRole('radio', { name: 'LoRA' }).check();
+    await page.getByRole('radio', { name: 'LoRA', exact: true }).check();
     await page.getByLabel('Stop after steps (optional)').fill('80');
     await page.locator('.plan-summary[data-steps="80"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Launch fine-tune' }).click();
