@@ -51,7 +51,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--test-split <split>', 'share held out as a test set for evaluation, never trained on (a fraction up to 0.5)')
     .option('--dedup <kind>', 'drop repeated samples before splitting: exact or normalized')
     .option('--method <method>', 'sft (instruction chats) or pretrain (continued pre-training on raw text)', 'sft')
-    .option('--tuning <tuning>', 'lora, full or freeze', 'lora')
+    .option('--tuning <tuning>', 'lora, dora, qlora (NVIDIA GPU), full, freeze, ptuning or prefix', 'lora')
     .option('--epochs <n>', 'number or "auto"', numOrAuto)
     .option('--lr <rate>', 'learning rate or "auto"', numOrAuto)
     .option('--batch-size <n>', 'samples per step', numOrAuto)
