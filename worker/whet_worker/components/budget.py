@@ -111,6 +111,12 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         # trainer's save looks up by name.
         state.stateful_callbacks.setdefault(type(self).__name__, self.state())
 
+    def on_evaluate(self, args, state, control, **kwargs):
+        if self._trainer_state is not None and self._last_end is None:
+            # An evaluation before the first step (eval_on_start) is a pause, not step time.
+            self._overhead += time.perf_counter() - self._clock
+            self._pauses += 1
+
     def on_step_begin(self, args, state, control, **kwargs):
         if self._last_end is not None and self._pending_overhead:
             self._overhead += time.perf_counter() - self._last_end

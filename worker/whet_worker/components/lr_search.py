@@ -83,6 +83,25 @@ def search_learning_rate(
     return SearchResult(best.learning_rate, trials, time.perf_counter() - started)
 
 
+def choose_learning_rate(
+    search: dict[str, Any],
+    train: Dataset,
+    evaluation: Dataset | None,
+    seed: int,
+    run_trial: Callable[[float, int, Dataset, Dataset, Path], tuple[float | None, float | None]],
+    output_dir: Path,
+) -> tuple[float, float]:
+    """(the trials' winner, the seconds they took); on a resume, the rate a previous attempt chose and 0 s."""
+    previous = load_result(output_dir)
+    if previous is not None:
+        emit("log", level="info", message=f"lr_search: reusing learning rate {previous.learning_rate:g} chosen before")
+        return previous.learning_rate, 0.0
+    trial_train, scored = trial_data(train, evaluation, search["train_fraction"], seed)
+    result = search_learning_rate(search, trial_train, scored, run_trial, output_dir / "trials")
+    save_result(result, output_dir)
+    return result.learning_rate, result.seconds
+
+
 def save_result(result: SearchResult, output_dir: Path) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     body = {"learning_rate": result.learning_rate, "seconds": result.seconds, "trials": [asdict(t) for t in result.trials]}

@@ -10,6 +10,7 @@ from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_N
 from ..errors import WorkerError
 from ..events import emit
 from .chat_template import CHATML_TEMPLATE
+from .device import training_dtype
 
 
 def saved_dtype(path: str) -> torch.dtype:
@@ -22,6 +23,13 @@ def saved_dtype(path: str) -> torch.dtype:
     name = (config.get("dtype") or config.get("torch_dtype")) if isinstance(config, dict) else None
     dtype = getattr(torch, name, None) if isinstance(name, str) else None
     return dtype if isinstance(dtype, torch.dtype) and dtype.is_floating_point else torch.float32
+
+
+def load_training_model(model: dict, tuning: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """The spec's model (`{path, chat_template}`) in the dtype `tuning` trains it in on `device`."""
+    bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
+    dtype = training_dtype(device, saved_dtype(model["path"]), tuning, bf16)
+    return load_model(model["path"], model["chat_template"], dtype)
 
 
 def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:

@@ -1,4 +1,7 @@
-"""Report training as protocol events: plan (and its first measured estimate), progress, eval, checkpoint."""
+"""Report training as protocol events: plan (and its first measured estimate), progress, eval, checkpoint.
+
+With `report_perplexity` (pre-training), every eval event also carries exp(eval_loss).
+"""
 
 import math
 import time
@@ -6,13 +9,22 @@ import time
 from transformers import TrainerCallback
 
 from ..events import emit
+from .perplexity import perplexity
 from .stop_on_signal import checkpoint_path
 
 MEASURED_STEPS = 3
 
 
 class ReportEvents(TrainerCallback):
-    def __init__(self, train_samples: int, eval_samples: int, trainable_params: int, total_params: int, estimate: bool = True) -> None:
+    def __init__(
+        self,
+        train_samples: int,
+        eval_samples: int,
+        trainable_params: int,
+        total_params: int,
+        estimate: bool = True,
+        report_perplexity: bool = False,
+    ) -> None:
         self.counts = dict(
             train_samples=train_samples,
             eval_samples=eval_samples,
@@ -21,6 +33,7 @@ class ReportEvents(TrainerCallback):
         )
         self.last_loss: float | None = None
         self.estimate = estimate  # False when a BudgetPlanner reports the plans
+        self.report_perplexity = report_perplexity
         self._measure_from: tuple[float, int] | None = None
         self._clock = 0.0
         self._tokens = 0
@@ -72,8 +85,11 @@ class ReportEvents(TrainerCallback):
         )
 
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-        if metrics and "eval_loss" in metrics:
-            emit("eval", step=state.global_step, epoch=state.epoch, eval_loss=metrics["eval_loss"])
+        if not metrics or "eval_loss" not in metrics:
+            return
+        loss = metrics["eval_loss"]
+        extra = {"perplexity": perplexity(loss)} if self.report_perplexity else {}
+        emit("eval", step=state.global_step, epoch=state.epoch, eval_loss=loss, **extra)
 
     def on_save(self, args, state, control, **kwargs):
         emit("checkpoint", step=state.global_step, path=checkpoint_path(args, state))

@@ -1,9 +1,9 @@
 """Learning-rate schedule: linear warmup, then cosine or linear decay to a floor, or constant.
 
-A resume may add epochs or steps. The schedule then re-plans its decay to end at the new
-total, continuing from the learning rate it had reached: no jump, no second warmup, never a
-silent no-op. Its plan lives in the scheduler's state (scheduler.pt in each checkpoint), so
-a resume knows the original warmup.
+Trainers run it through OwnScheduleMixin. A resume may add epochs or steps. The schedule then
+re-plans its decay to end at the new total, continuing from the learning rate it had reached:
+no jump, no second warmup, never a silent no-op. Its plan lives in the scheduler's state
+(scheduler.pt in each checkpoint), so a resume knows the original warmup.
 """
 
 import math
@@ -98,6 +98,21 @@ def warmup_steps_for(hp: dict[str, Any], total_steps: int, planned_steps: int | 
 def make_scheduler(optimizer: Optimizer, hp: dict[str, Any], total_steps: int) -> LambdaLR:
     warmup_steps = warmup_steps_for(hp, total_steps)
     return LambdaLR(optimizer, WarmupDecay(hp["lr_scheduler"], warmup_steps, total_steps, hp["lr_decay_ratio"]))
+
+
+class OwnScheduleMixin:
+    """Put before a Trainer class (`class T(OwnScheduleMixin, Trainer)`): the trainer then runs
+    make_scheduler's schedule for `hp`, which a resume or a budget can re-plan, instead of its own."""
+
+    def __init__(self, hp: dict[str, Any], **trainer_kwargs) -> None:
+        self.schedule_hp = hp
+        super().__init__(**trainer_kwargs)
+
+    def create_scheduler(self, num_training_steps: int, optimizer=None):
+        if self.lr_scheduler is None:
+            self.lr_scheduler = make_scheduler(optimizer or self.optimizer, self.schedule_hp, num_training_steps)
+            self._created_lr_scheduler = True
+        return self.lr_scheduler
 
 
 class ExtendScheduleOnResume(TrainerCallback):

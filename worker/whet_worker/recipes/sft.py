@@ -37,9 +37,7 @@ Raises (as WorkerError)
 - OUT_OF_MEMORY: torch ran out of memory (mapped in whet_worker.errors)
 """
 
-import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +46,19 @@ from datasets import disable_progress_bars as disable_dataset_progress_bars
 from transformers import PrinterCallback, logging as hf_logging
 from trl import SFTConfig, SFTTrainer
 
-from ..components.device import resolve_device, set_threads, training_dtype
-from ..components.budget import BudgetPlanner, BudgetUsage
-from ..components.divergence_guard import DivergenceGuard
-from ..components.early_stopping import EarlyStopping
-from ..components.lr_search import load_result, save_result, search_learning_rate, trial_data
-from ..components.model_loader import load_model, saved_dtype
+from ..components.budget import BudgetUsage
+from ..components.checkpoints import checkpoint_step
+from ..components.device import resolve_device, set_threads
+from ..components.lr_search import choose_learning_rate
+from ..components.model_loader import load_training_model
 from ..components.report_events import ReportEvents
-from ..components.schedule import ExtendScheduleOnResume, make_scheduler
+from ..components.schedule import OwnScheduleMixin
 from ..components.sft_data import build_sft_data
-from ..components.stop_on_signal import StopOnSignal
 from ..components.target_token_loss import supports_target_token_loss, target_token_loss
+from ..components.training_args import training_args
+from ..components.training_callbacks import training_callbacks
+from ..components.training_result import result_fields, save_final_model
 from ..components.tuning import apply_tuning
-from ..errors import WorkerError
 from ..events import emit
 from ..graceful_stop import GracefulStop
 
@@ -76,7 +74,7 @@ class SFTRecipe:
         self.device = resolve_device(spec["device"])
         self.threads = set_threads(spec["threads"])
         self.resume_from = spec["resume_from_checkpoint"]
-        resumed_from_step = _checkpoint_step(self.resume_from) if self.resume_from else None
+        resumed_from_step = checkpoint_step(self.resume_from) if self.resume_from else None
         if resumed_from_step is not None:
             stop.step, stop.checkpoint = resumed_from_step, self.resume_from
         emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads)
@@ -87,7 +85,10 @@ class SFTRecipe:
         data = build_sft_data(self.spec["data"], self.tokenizer, self.hp["max_seq_len"], self.hp["seed"])
         budget_used = BudgetUsage.read(self.resume_from)
         if self.hp.get("lr_search"):
-            budget_used.seconds += self._search_learning_rate(data)
+            self.hp["learning_rate"], seconds = choose_learning_rate(
+                self.hp["lr_search"], data.train, data.eval, self.hp["seed"], self._run_trial, self.output_dir
+            )
+            budget_used.seconds += seconds
         torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before
         self.tuned = apply_tuning(model, self.spec["tuning"], self.hp)
         has_eval = data.eval is not None
@@ -98,14 +99,7 @@ class SFTRecipe:
             total_params=self.tuned.total_params,
             estimate=self.budget is None,
         )
-        callbacks = [DivergenceGuard()]
-        if self.budget:
-            # First: on a resume it restores the budget's plan, which the others then report and extend.
-            callbacks.append(BudgetPlanner(self.budget, self.hp, budget_used, has_eval, self.report.counts))
-        self.early_stopping = EarlyStopping(self.hp["early_stopping_patience"]) if has_eval and self.hp.get("early_stopping_patience") else None
-        if self.early_stopping:
-            callbacks.append(self.early_stopping)
-        callbacks += [self.report, StopOnSignal(self.stop), ExtendScheduleOnResume()]
+        callbacks, self.early_stopping = training_callbacks(self.hp, self.budget, budget_used, has_eval, self.report, self.stop)
         self.trainer = _ScheduledSFTTrainer(
             self.hp,
             model=self.tuned.model,
@@ -118,27 +112,10 @@ class SFTRecipe:
         self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
     def _fresh_model(self):
-        path = self.spec["model"]["path"]
-        bf16 = self.device == "cuda" and torch.cuda.is_bf16_supported()
-        dtype = training_dtype(self.device, saved_dtype(path), self.spec["tuning"], bf16)
-        return load_model(path, self.spec["model"]["chat_template"], dtype)
-
-    def _search_learning_rate(self, data) -> float:
-        """Set hp["learning_rate"] to the trials' winner (or the one a previous attempt chose); return the seconds spent."""
-        previous = load_result(self.output_dir)
-        if previous is not None:
-            self.hp["learning_rate"] = previous.learning_rate
-            emit("log", level="info", message=f"lr_search: reusing learning rate {previous.learning_rate:g} chosen before")
-            return 0.0
-        search = self.hp["lr_search"]
-        train, scored = trial_data(data.train, data.eval, search["train_fraction"], self.hp["seed"])
-        result = search_learning_rate(search, train, scored, self._run_trial, self.output_dir / "trials")
-        save_result(result, self.output_dir)
-        self.hp["learning_rate"] = result.learning_rate
-        return result.seconds
+        return load_training_model(self.spec["model"], self.spec["tuning"], self.device)
 
     def _run_trial(self, learning_rate: float, steps: int, train, scored, work_dir: Path):
-        """One trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
+        """One lr_search trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
         model, _ = self._fresh_model()
         torch.manual_seed(self.hp["seed"])
         tuned = apply_tuning(model, self.spec["tuning"], self.hp)
@@ -151,45 +128,18 @@ class SFTRecipe:
         return output.training_loss, eval_loss
 
     def _training_args(self, hp: dict[str, Any], output_dir: Path, has_eval: bool, trial: bool = False) -> SFTConfig:
-        cuda = self.device == "cuda"
-        budgeted = self.budget is not None and not trial
-        # A budget spreads evaluations and checkpoints over its plan (BudgetPlanner) and keeps the best.
-        eval_every = save_every = 10**9 if budgeted else None
-        # Early stopping restores the best checkpoint too (every evaluation saves one).
-        keep_best = has_eval and not trial and (budgeted or bool(hp.get("early_stopping_patience")))
-        return SFTConfig(
-            output_dir=str(output_dir),
-            num_train_epochs=hp["epochs"],
-            max_steps=hp["max_steps"] or -1,
-            per_device_train_batch_size=hp["batch_size"],
-            per_device_eval_batch_size=hp["batch_size"],
-            gradient_accumulation_steps=hp["gradient_accumulation_steps"],
-            learning_rate=hp["learning_rate"],  # the schedule itself is make_scheduler's
+        return training_args(
+            SFTConfig,
+            hp,
+            output_dir,
+            device=self.device,
+            has_eval=has_eval,
+            budgeted=self.budget is not None and not trial,
+            trial=trial,
             max_length=hp["max_seq_len"],
-            seed=hp["seed"],
-            data_seed=hp["seed"],
             # Similar lengths in one batch waste less compute on padding (1.6x tokens/s on CPU).
             train_sampling_strategy="group_by_length",
             include_num_input_tokens_seen="non_padding",
-            logging_steps=1,
-            logging_nan_inf_filter=False,  # DivergenceGuard must see a NaN loss
-            eval_strategy="steps" if has_eval else "no",
-            eval_steps=eval_every or hp["eval_steps"],
-            save_strategy="no" if trial else "steps",
-            save_steps=save_every or hp["save_steps"],
-            save_total_limit=hp["save_total_limit"],
-            load_best_model_at_end=keep_best,
-            metric_for_best_model="eval_loss" if keep_best else None,
-            prediction_loss_only=True,
-            use_cpu=not cuda,
-            # TRL defaults to bf16 and gradient checkpointing: right on a GPU, slow or unsupported on CPU.
-            bf16=cuda and torch.cuda.is_bf16_supported(),
-            activation_checkpointing=cuda,
-            auto_find_batch_size=cuda,  # halve the batch on a CUDA out-of-memory error and retry
-            dataloader_num_workers=0,
-            report_to="none",
-            disable_tqdm=True,
-            log_level="warning",
         )
 
     def train(self) -> None:
@@ -200,43 +150,16 @@ class SFTRecipe:
         if self.stop.requested:
             emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
             return
-        final = self.output_dir / "final"
-        partial = self.output_dir / "final.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        self.trainer.model.save_pretrained(partial)  # a PEFT model saves its adapter only
-        self.tokenizer.save_pretrained(partial)
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(partial, final)  # never a half-written final folder
-        state = self.trainer.state
-        best = state.best_model_checkpoint if self.trainer.args.load_best_model_at_end else None
-        stopped_early = self.early_stopping.stopped_early if self.early_stopping else None
-        if stopped_early and best:
-            # The model kept is the trainer's best checkpoint (any lower eval loss), which can be
-            # later than the best early stopping counted from (a 0.1% lower one).
-            stopped_early = {**stopped_early, "best_step": _checkpoint_step(best), "best_eval_loss": state.best_metric}
-        emit(
-            "result",
-            output_path=str(final),
-            kind=self.tuned.kind,
-            steps=state.global_step,
-            final_loss=self.report.last_loss,
-            train_runtime_s=self.output.metrics["train_runtime"],
-            trainable_params=self.tuned.trainable_params,
-            total_params=self.tuned.total_params,
-            best_step=_checkpoint_step(best) if best else None,
-            best_eval_loss=state.best_metric if best else None,
-            train_tokens=int(state.num_input_tokens_seen),
-            stopped_early=stopped_early,
-        )
+        final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
+        emit("result", **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final))
 
 
-class _ScheduledSFTTrainer(SFTTrainer):
+class _ScheduledSFTTrainer(OwnScheduleMixin, SFTTrainer):
     """SFTTrainer with our schedule (components/schedule.py), which a resume can extend, and the
     loss on target tokens only (components/target_token_loss.py) where the model allows it."""
 
     def __init__(self, hp: dict[str, Any], **kwargs) -> None:
-        self.schedule_hp = hp
-        super().__init__(**kwargs)
+        super().__init__(hp, **kwargs)
         self.target_only = supports_target_token_loss(self.model)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -249,19 +172,6 @@ class _ScheduledSFTTrainer(SFTTrainer):
         mode = "train" if model.training else "eval"
         self._metrics[mode]["mean_token_accuracy"].append(result.correct / max(result.targets, 1))
         return (loss, None) if return_outputs else loss
-
-    def create_scheduler(self, num_training_steps: int, optimizer=None):
-        if self.lr_scheduler is None:
-            self.lr_scheduler = make_scheduler(optimizer or self.optimizer, self.schedule_hp, num_training_steps)
-            self._created_lr_scheduler = True
-        return self.lr_scheduler
-
-
-def _checkpoint_step(path: str) -> int:
-    state = Path(path) / "trainer_state.json"
-    if not state.is_file():
-        raise WorkerError("JOB_NOT_RESUMABLE", f"{path} is not a checkpoint folder (no trainer_state.json)")
-    return int(json.loads(state.read_text(encoding="utf-8"))["global_step"])
 
 
 def main(spec: dict[str, Any], stop: GracefulStop) -> int:
