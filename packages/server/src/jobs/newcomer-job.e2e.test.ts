@@ -84,6 +84,8 @@ describe("the newcomer's first job", () => {
     expect(result.stopped_early, 'the eval loss never turned').toBeTruthy();
     expect(done.resolved.stopped_early).toMatchObject({ source: 'worker', value: result.stopped_early });
     expect(done.resolved.stopped_early.reason).toMatch(/^early stopping at step \d+ of \d+: the eval loss had not improved for 2 evaluations; the model of step \d+/);
+    // The progress shows the steps the run took, not the plan it stopped short of.
+    expect(done.progress).toMatchObject({ step: result.steps, total_steps: result.steps });
     const diagnosis = (await api.get(`/jobs/${done.id}/diagnosis`)).body;
     expect(diagnosis.findings.map((f: { verdict: string }) => f.verdict)).not.toContain('overfitting');
     expect(diagnosis.points.last_step).toBe(result.stopped_early.best_step);
