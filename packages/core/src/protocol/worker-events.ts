@@ -58,7 +58,23 @@ export const ProgressEventSchema = z.looseObject({
   tokens_per_sec: nnum,
   /** Non-padding training tokens so far. */
   tokens_seen: z.number().int().optional(),
+  /** dpo, orpo: the step's preference metrics. */
+  preference: z.lazy(() => PreferenceMetricsSchema).nullable().optional(),
 });
+
+/**
+ * Preference learning's signals (TRL's rewards/*): the implicit rewards of the chosen and the
+ * rejected answers (beta x the policy's log-probability ratio to the reference; ORPO: beta x the
+ * answer's average log-probability), their mean margin, and the share of pairs whose chosen
+ * answer is rewarded above the rejected one (preference accuracy, 0 to 1).
+ */
+export const PreferenceMetricsSchema = z.looseObject({
+  chosen: num,
+  rejected: num,
+  margin: num,
+  accuracy: num,
+});
+export type PreferenceMetrics = z.infer<typeof PreferenceMetricsSchema>;
 
 export const EvalEventSchema = z.looseObject({
   type: z.literal('eval'),
@@ -67,6 +83,8 @@ export const EvalEventSchema = z.looseObject({
   eval_loss: num,
   /** pretrain: exp(eval_loss), the held-out perplexity per token. */
   perplexity: nnum.optional(),
+  /** dpo, orpo: the preference metrics on the held-out pairs. */
+  preference: z.lazy(() => PreferenceMetricsSchema).nullable().optional(),
 });
 
 export const CheckpointEventSchema = z.looseObject({

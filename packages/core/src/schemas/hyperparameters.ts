@@ -18,8 +18,14 @@ export const PROMPT_TUNINGS: readonly Tuning[] = ['ptuning', 'prefix'];
 
 /** Layers to train in freeze tuning: decoder layer indices (23) or module name patterns ("layers.23", "mlp"). */
 export const FreezeLayersSchema = z.array(z.union([z.number().int().min(0), z.string().min(1)])).min(1).max(1024);
-/** sft: instruction chats, the loss on answers; pretrain: continued pre-training on raw text, every token a target. */
-export const METHODS = ['sft', 'pretrain'] as const;
+/**
+ * sft: instruction chats, the loss on answers; pretrain: continued pre-training on raw text, every
+ * token a target; dpo: preference pairs against a frozen reference (the base, adapter disabled);
+ * orpo: preference pairs without a reference (SFT loss plus an odds-ratio penalty).
+ */
+export const METHODS = ['sft', 'pretrain', 'dpo', 'orpo'] as const;
+export type Method = (typeof METHODS)[number];
+export const DPO_LOSS_TYPES = ['sigmoid', 'ipo'] as const;
 
 /** `"all-linear"` or explicit module names such as `["q_proj","v_proj"]`. */
 export const LoraTargetSchema = z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]);
@@ -79,6 +85,9 @@ export const HyperparametersInputSchema = z
     ),
     use_rslora: z.boolean().describe('lora, dora, qlora: rank-stabilised scaling (alpha / sqrt(r) instead of alpha / r), steadier at high ranks.'),
     num_virtual_tokens: orAuto(z.number().int().min(1).max(512)).describe('ptuning, prefix: how many virtual tokens are trained; "auto": 20.'),
+    beta: orAuto(z.number().positive().max(10)).describe('dpo: how far the model may move from the reference (higher: closer); "auto": 0.1, TRL\'s default.'),
+    loss_type: orAuto(z.enum(DPO_LOSS_TYPES)).describe('dpo: "sigmoid" (the DPO paper) or "ipo" (IPO, steadier when the pairs are near-deterministic).'),
+    orpo_lambda: orAuto(z.number().positive().max(10)).describe('orpo: the weight of the odds-ratio term beside the SFT loss; "auto": 0.1, as the ORPO paper and TRL.'),
     lr_search: z
       .union([z.boolean(), LrSearchInputSchema])
       .describe('Try a few learning rates on a slice of the data first, pick by eval loss, continue with the winner.'),
@@ -113,6 +122,9 @@ export const ResolvedHyperparametersSchema = z
     freeze_layers: FreezeLayersSchema.nullable().optional().describe('null or absent: the last freeze_trainable_layers layers.'),
     use_rslora: z.boolean().optional(),
     num_virtual_tokens: z.number().int().min(1).optional(),
+    beta: z.number().positive().optional(),
+    loss_type: z.enum(DPO_LOSS_TYPES).optional(),
+    orpo_lambda: z.number().positive().optional(),
     lr_search: LrSearchSchema.nullable().optional().describe('Learning-rate trials before training; null or absent: none.'),
   })
   .strict();
