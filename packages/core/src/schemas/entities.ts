@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BudgetSchema, HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
 import { MessageSchema } from './conversation.ts';
 import { exactlyOneOf } from './exactly-one-of.ts';
+import { refuseFieldsThatDoNotApply } from './field-applies.ts';
 import { LabelSetSchema } from './label-set.ts';
 
 export const ErrorBodySchema = z.object({
@@ -135,7 +136,8 @@ export const JobCreateSchema = z
     drop_truncated: z.boolean().optional().describe('Drop the samples whose answer max_seq_len would cut (default: keep them truncated and report their lines).'),
   })
   .strict()
-  .apply(exactlyOneOf, ['dataset', 'datasets'] as const);
+  .apply(exactlyOneOf, ['dataset', 'datasets'] as const)
+  .superRefine(refuseFieldsThatDoNotApply);
 export type JobCreate = z.infer<typeof JobCreateSchema>;
 
 export const JobResumeSchema = z

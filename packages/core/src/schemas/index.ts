@@ -1,4 +1,5 @@
 export * from './hyperparameters.ts';
+export * from './field-applies.ts';
 export * from './conversation.ts';
 export * from './entities.ts';
 export * from './worker-spec.ts';

@@ -3,7 +3,7 @@ import { type Dataset, type JobCreate, WhetError } from '@whetstone/core';
 type Method = JobCreate['method'];
 
 /** The dataset purpose (set at upload from its format) each training method reads. */
-const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain' };
+const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain', dpo: 'preference', orpo: 'preference' };
 
 const KIND: Record<string, string> = {
   sft: 'instruction chats (alpaca, sharegpt or OpenAI messages)',
@@ -14,7 +14,7 @@ const KIND: Record<string, string> = {
 const METHOD_FOR: Record<string, string> = {
   sft: 'method "sft"',
   pretrain: 'method "pretrain" (continued pre-training)',
-  preference: 'preference learning (DPO/ORPO, not available yet)',
+  preference: 'method "dpo" or "orpo" (preference learning)',
 };
 
 /**

@@ -191,3 +191,22 @@ describe('auto recipe: every tuning', () => {
     expect(() => resolveHyperparameters({ hyperparameters: { freeze_layers: [30] }, tuning: 'freeze', model: { ...model, num_layers: 30 }, trainRows: 100 })).toThrow(/layer 30, but m has layers 0 to 29/);
   });
 });
+
+describe('auto recipe: preference learning', () => {
+  it('DPO learns far slower than SFT, with beta 0.1 and the sigmoid loss; ORPO a little faster, with lambda 0.1; both over 1 to 3 epochs', () => {
+    const dpo = resolveHyperparameters({ hyperparameters: 'auto', method: 'dpo', tuning: 'lora', model, trainRows: 500, budget: { minutes: 10 } });
+    expect(dpo.values).toMatchObject({ beta: 0.1, loss_type: 'sigmoid', epochs: 3 });
+    expect(dpo.values.orpo_lambda).toBeUndefined();
+    const sft = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 500, budget: { minutes: 10 } });
+    expect(dpo.values.learning_rate).toBeCloseTo(1.3e-5, 6); // 5e-6 at 7B, x2.7 at 135M
+    expect(dpo.values.learning_rate).toBeLessThan(sft.values.learning_rate / 10);
+    expect(dpo.resolved.learning_rate!.reason).toMatch(/^DPO with LoRA on a 135M model: 0.000005 is typical for 7B/);
+    expect(dpo.resolved.epochs!.reason).toMatch(/500 preference pairs/);
+    const full = resolveHyperparameters({ hyperparameters: 'auto', method: 'dpo', tuning: 'full', model, trainRows: 500, budget: { minutes: 10 } });
+    expect(full.values.learning_rate).toBeLessThan(dpo.values.learning_rate);
+    const orpo = resolveHyperparameters({ hyperparameters: { loss_type: 'auto' }, method: 'orpo', tuning: 'lora', model, trainRows: 20_000 });
+    expect(orpo.values).toMatchObject({ orpo_lambda: 0.1, epochs: 1 });
+    expect(orpo.values.beta).toBeUndefined();
+    expect(orpo.values.learning_rate).toBeGreaterThan(dpo.values.learning_rate);
+  });
+});

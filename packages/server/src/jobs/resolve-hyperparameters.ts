@@ -4,6 +4,7 @@ import {
   type LrSearch,
   type Model,
   type ResolvedHyperparameters,
+  type Method,
   type ResolvedValue,
   type Tuning,
   LORA_TUNINGS,
@@ -14,8 +15,8 @@ import { autoWarmupSteps, planBatch, scaleLearningRate } from './plan-updates.ts
 
 export interface ResolveInput {
   hyperparameters: 'auto' | HyperparametersInput;
-  /** sft (default) or pretrain: continued pre-training plans in blocks of max_seq_len tokens. */
-  method?: 'sft' | 'pretrain';
+  /** sft (default); pretrain plans in blocks of max_seq_len tokens; dpo and orpo in preference pairs. */
+  method?: Method;
   tuning: Tuning;
   model: Pick<Model, 'params' | 'context_length' | 'name'> & Partial<Pick<Model, 'num_layers'>>;
   /** Training samples: rows for sft, blocks of max_seq_len tokens for pretrain. */
@@ -97,9 +98,28 @@ const LR_BASE: Record<Tuning, { base: number; name: string }> = {
   prefix: { base: 1e-2, name: 'prefix tuning' },
 };
 
-export function autoLearningRate(tuning: Tuning, params: number | null): { value: number; reason: string } {
-  const { base, name: method } = LR_BASE[tuning];
-  const cap = LR_CAP[tuning];
+/**
+ * Preference learning moves a model far less than SFT: published DPO recipes use 5e-7 for full
+ * fine-tuning (Zephyr-7B) and 5e-6 with LoRA (the alignment handbook's QLoRA recipe); ORPO, which
+ * also carries the SFT loss, 5e-6 full (the ORPO paper's Mistral-7B) and 8e-6 with LoRA (TRL's
+ * ORPO example rate). Freeze sits between. Scaled with model size like the SFT rates.
+ */
+const PREFERENCE_LR: Record<'dpo' | 'orpo', Record<'adapter' | 'full' | 'freeze', number>> = {
+  dpo: { adapter: 5e-6, full: 5e-7, freeze: 2e-6 },
+  orpo: { adapter: 8e-6, full: 5e-6, freeze: 6e-6 },
+};
+
+function rateBase(tuning: Tuning, method: Method): { base: number; name: string; cap: number } {
+  if ((method === 'dpo' || method === 'orpo') && !PROMPT_TUNINGS.includes(tuning)) {
+    const family = tuning === 'full' || tuning === 'freeze' ? tuning : 'adapter';
+    const base = PREFERENCE_LR[method][family];
+    return { base, name: `${method.toUpperCase()} with ${LR_BASE[tuning].name}`, cap: base * 4 };
+  }
+  return { ...LR_BASE[tuning], cap: LR_CAP[tuning] };
+}
+
+export function autoLearningRate(tuning: Tuning, params: number | null, forMethod: Method = 'sft'): { value: number; reason: string } {
+  const { base, name: method, cap } = rateBase(tuning, forMethod);
   if (PROMPT_TUNINGS.includes(tuning)) {
     // Virtual tokens are new parameters trained from scratch, not a step on pretrained weights:
     // their rate does not shrink with model width.
@@ -174,16 +194,25 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const rows = input.trainRows;
   const ctx = input.model.context_length;
 
-  const pretrain = input.method === 'pretrain';
+  const method = input.method ?? 'sft';
+  const pretrain = method === 'pretrain';
+  const preference = method === 'dpo' || method === 'orpo';
   const budgetNote = input.budget ? '; the budget may end training sooner' : '';
-  const epochs = pick('epochs', () =>
-    pretrain
-      ? {
-          value: autoPretrainEpochs(rows),
-          reason: `about ${rows} blocks of text: continued pre-training passes over a domain's text 3 times at up to 1,000 blocks, once from 100,000 (log scale); repeats beyond ~4 return little (Muennighoff et al. 2023)${budgetNote}`,
-        }
-      : { value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${budgetNote}` },
-  );
+  const epochs = pick('epochs', () => {
+    if (pretrain) {
+      return {
+        value: autoPretrainEpochs(rows),
+        reason: `about ${rows} blocks of text: continued pre-training passes over a domain's text 3 times at up to 1,000 blocks, once from 100,000 (log scale); repeats beyond ~4 return little (Muennighoff et al. 2023)${budgetNote}`,
+      };
+    }
+    if (preference) {
+      return {
+        value: autoPreferenceEpochs(rows),
+        reason: `${rows} preference pairs: preference learning over-fits its pairs quickly, so 3 passes up to 1,000 pairs and 1 from 10,000 (log scale), as published DPO recipes run 1 to 3 epochs${budgetNote}`,
+      };
+    }
+    return { value: autoEpochs(rows), reason: `${rows} training samples: the field's table gives ~15 epochs at 100 samples, 10 at 1,000, 2 at 10,000+ (log scale)${budgetNote}` };
+  });
   const givenBatch = typeof given.batch_size === 'number' ? given.batch_size : undefined;
   const plan = planBatch({ trainRows: rows, epochs, budget: input.budget, givenBatch });
   const batch_size = pick('batch_size', () => ({
@@ -197,12 +226,13 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   });
   const effectiveBatch = batch_size * gradient_accumulation_steps;
   const learning_rate = pick('learning_rate', () => {
-    const bySize = autoLearningRate(input.tuning, input.model.params);
-    const scaled = scaleLearningRate(bySize.value, effectiveBatch, LR_CAP[input.tuning]);
+    const bySize = autoLearningRate(input.tuning, input.model.params, method);
+    const cap = rateBase(input.tuning, method).cap;
+    const scaled = scaleLearningRate(bySize.value, effectiveBatch, cap);
     if (scaled.factor === 1) return { value: scaled.value, reason: `${bySize.reason}; at effective batch ${effectiveBatch}` };
     return {
       value: scaled.value,
-      reason: `${bySize.reason}; effective batch ${effectiveBatch}: x${scaled.factor.toFixed(2)} (the square root of ${effectiveBatch}/4, at most x2${scaled.value === LR_CAP[input.tuning] ? `, capped at ${LR_CAP[input.tuning]}` : ''})`,
+      reason: `${bySize.reason}; effective batch ${effectiveBatch}: x${scaled.factor.toFixed(2)} (the square root of ${effectiveBatch}/4, at most x2${scaled.value === cap ? `, capped at ${cap}` : ''})`,
     };
   });
   const max_seq_len = pick('max_seq_len', () => {
@@ -253,6 +283,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const lora_r = fromDefaults('lora_r') as number;
   const lora_alpha = pick('lora_alpha', () => ({ value: 2 * lora_r, reason: `2 x lora_r (${lora_r})` }));
   const tuningOnly = resolveTuningFields(given, input.tuning, resolved);
+  const methodOnly = resolveMethodFields(given, method, resolved);
 
   const values: ResolvedHyperparameters = {
     epochs,
@@ -276,6 +307,7 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
     lora_target: fromDefaults('lora_target') as ResolvedHyperparameters['lora_target'],
     freeze_trainable_layers: fromDefaults('freeze_trainable_layers') as number,
     ...tuningOnly,
+    ...methodOnly,
     lr_search,
   };
   checkAgainstModel(values, input);
@@ -299,6 +331,30 @@ function autoPatience(hasValidation: boolean, evalSteps: number, saveSteps: numb
     value: AUTO_PATIENCE,
     reason: `stop once the eval loss has not improved for ${AUTO_PATIENCE} evaluations and keep the best checkpoint, so small data is not memorised`,
   };
+}
+
+/** Preference pairs: 3 passes up to 1,000 pairs, 1 from 10,000, log scale between. */
+export function autoPreferenceEpochs(pairs: number): number {
+  if (pairs <= 1000) return 3;
+  if (pairs >= 10_000) return 1;
+  return Math.round((3 - 2 * Math.log10(pairs / 1000)) * 10) / 10;
+}
+
+/** The fields only dpo or orpo take, resolved for the chosen method. */
+function resolveMethodFields(given: HyperparametersInput, method: Method, resolved: Record<string, ResolvedValue>): Partial<ResolvedHyperparameters> {
+  const out: Partial<ResolvedHyperparameters> = {};
+  const put = <K extends 'beta' | 'loss_type' | 'orpo_lambda'>(key: K, auto: NonNullable<ResolvedHyperparameters[K]>, reason: string) => {
+    const v = given[key];
+    const value = (v === undefined || v === 'auto' ? auto : v) as NonNullable<ResolvedHyperparameters[K]>;
+    out[key] = value;
+    resolved[key] = v === undefined || v === 'auto' ? { value, source: v === 'auto' ? 'auto' : 'default', reason } : { value, source: 'user', reason: 'set in the request' };
+  };
+  if (method === 'dpo') {
+    put('beta', 0.1, '0.1, the DPO paper\'s and TRL\'s default: higher keeps the model closer to the reference');
+    put('loss_type', 'sigmoid', 'the DPO paper\'s loss ("ipo" is steadier when one answer of every pair is plainly better)');
+  }
+  if (method === 'orpo') put('orpo_lambda', 0.1, '0.1, the ORPO paper\'s and TRL\'s weight of the odds-ratio term beside the SFT loss');
+  return out;
 }
 
 /** The fields only some tunings take, resolved for the chosen one (the others are left out). */

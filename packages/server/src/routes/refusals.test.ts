@@ -117,6 +117,19 @@ describe('the API refuses bad input clearly', () => {
     expect(badValidation.body.error.field).toBe('validation_dataset');
   });
 
+  it('refuses a hyperparameter the method or tuning never reads, instead of ignoring it', async () => {
+    const r = await postJob({ model: modelId, dataset: datasetId, tuning: 'full', hyperparameters: { lora_r: 8, beta: 0.2, epochs: 1 } });
+    expectError(r, 400, 'INVALID_HYPERPARAMETER');
+    const messages = (r.body.error.details as { path: string; message: string }[]).map((d) => d.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^hyperparameters\.lora_r: lora_r applies to tuning "lora", "dora", "qlora", not "full": leave it out/),
+        expect.stringMatching(/^hyperparameters\.beta: beta applies to method "dpo", not "sft"/),
+      ]),
+    );
+    expect(messages).toHaveLength(2); // epochs applies to every method and tuning
+  });
+
   it('refuses QLoRA on a machine without CUDA, naming the tunings that work here', async () => {
     const r = await postJob({ model: modelId, dataset: datasetId, tuning: 'qlora' });
     expectError(r, 400, 'CUDA_UNAVAILABLE');

@@ -19,6 +19,9 @@ import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 const TONES: Record<Dataset['status'], Tone> = { processing: 'info', ready: 'success', invalid: 'danger' };
 
 /** One dataset: its facts, the validation report, a paged preview and token statistics per model. */
+/** The method a dataset's rows train (preference pairs: DPO, the usual choice after SFT). */
+const METHOD_OF_PURPOSE: Record<string, string> = { sft: 'sft', pretrain: 'pretrain', preference: 'dpo' };
+
 export function DatasetDetails({ id }: { id: string }) {
   const t = useT(datasetDetailMessages);
   const td = useT(dataMessages);
@@ -58,8 +61,8 @@ export function DatasetDetails({ id }: { id: string }) {
         <h1>
           {t('heading')} <span translate="no">{d.name}</span>
         </h1>
-        {d.status === 'ready' && d.purpose === 'sft' && (
-          <Link className="button primary" href={`${paths.newJob()}?dataset=${encodeURIComponent(d.id)}`}>
+        {d.status === 'ready' && METHOD_OF_PURPOSE[d.purpose] && (
+          <Link className="button primary" href={`${paths.newJob()}?dataset=${encodeURIComponent(d.id)}&method=${METHOD_OF_PURPOSE[d.purpose]}`}>
             {t('fineTune')}
           </Link>
         )}

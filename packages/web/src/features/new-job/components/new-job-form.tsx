@@ -10,7 +10,7 @@ import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/u
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
 import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
-import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type Method, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
+import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, METHOD_FIELDS, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type Method, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
@@ -23,7 +23,7 @@ import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
 
 const TUNINGS: Tuning[] = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'];
-const METHODS: Method[] = ['sft', 'pretrain'];
+const METHODS: Method[] = ['sft', 'pretrain', 'dpo', 'orpo'];
 
 const DRAFT_KEY = 'whet.newJobDraft';
 
@@ -42,7 +42,8 @@ function initialForm(): NewJobForm {
   }
   const form = emptyForm(draft);
   const mix = q.get('mix') === '1' ? { mix: true, sources: form.mix ? form.sources : [newMixSource(q.get('dataset') ?? form.dataset), newMixSource()] } : {};
-  return { ...form, dataset: q.get('dataset') ?? form.dataset, model: q.get('model') ?? form.model, ...mix };
+  const method = METHODS.find((m) => m === q.get('method')) ?? form.method;
+  return { ...form, dataset: q.get('dataset') ?? form.dataset, model: q.get('model') ?? form.model, method, ...mix };
 }
 
 function saveDraft(form: NewJobForm | null) {
@@ -225,9 +226,10 @@ export function NewJobForm() {
             ))}
           </select>
           <p id={`${ids.method}-help`} className="muted small-text">
-            {t(form.method === 'pretrain' ? 'pretrainHelp' : 'sftHelp')}
+            {t(`${form.method}Help`)}
           </p>
           {fieldError('method')}
+          {METHOD_FIELDS[form.method].length > 0 && <div className="grid">{METHOD_FIELDS[form.method].map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
         </div>
         <fieldset aria-describedby={`${ids.method}-tuning-help`}>
           <legend>{t('tuning')}</legend>

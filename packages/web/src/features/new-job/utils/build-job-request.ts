@@ -5,7 +5,7 @@ export type Tuning = (typeof TUNINGS)[number];
 export type Method = (typeof METHODS)[number];
 
 /** The dataset purpose (from its format at upload) each method trains on: the form offers only those. */
-export const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain' };
+export const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain', dpo: 'preference', orpo: 'preference' };
 
 /** A number field that may be left to the server: `auto` true, or the text typed. */
 export interface AutoNumber {
@@ -31,6 +31,8 @@ export interface NewJobForm {
   lora_dropout: AutoNumber;
   freeze_trainable_layers: AutoNumber;
   num_virtual_tokens: AutoNumber;
+  beta: AutoNumber;
+  orpo_lambda: AutoNumber;
   batch_size: AutoNumber;
   gradient_accumulation_steps: AutoNumber;
   warmup_steps: AutoNumber;
@@ -60,6 +62,8 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     lora_dropout: AUTO,
     freeze_trainable_layers: AUTO,
     num_virtual_tokens: AUTO,
+    beta: AUTO,
+    orpo_lambda: AUTO,
     batch_size: AUTO,
     gradient_accumulation_steps: AUTO,
     warmup_steps: AUTO,
@@ -82,6 +86,9 @@ export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | '
   ptuning: ['num_virtual_tokens'],
   prefix: ['num_virtual_tokens'],
 };
+
+/** Which hyperparameters each method takes besides the common ones. */
+export const METHOD_FIELDS: Record<Method, readonly ('beta' | 'orpo_lambda')[]> = { sft: [], pretrain: [], dpo: ['beta'], orpo: ['orpo_lambda'] };
 
 /** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
 export const SCHEDULE_FIELDS = ['batch_size', 'gradient_accumulation_steps', 'warmup_steps', 'early_stopping_patience'] as const;
@@ -108,6 +115,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   put('learning_rate', form.learning_rate);
   put('max_seq_len', form.max_seq_len);
   for (const k of TUNING_FIELDS[form.tuning]) put(k, form[k]);
+  for (const k of METHOD_FIELDS[form.method]) put(k, form[k]);
   // Left to the plan unless typed (absent is auto for these, and older requests stay the same).
   for (const k of SCHEDULE_FIELDS) if (!form[k].auto) put(k, form[k]);
   if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
@@ -124,7 +132,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -168,7 +176,7 @@ export function formFromRequest(request: unknown): NewJobForm {
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
   const tuning = (TUNING_NAMES as readonly unknown[]).includes(r.tuning) ? (r.tuning as Tuning) : 'lora';
-  const method = r.method === 'pretrain' ? 'pretrain' : 'sft';
+  const method = (['sft', 'pretrain', 'dpo', 'orpo'] as const).find((m) => m === r.method) ?? 'sft';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
     dataset: typeof r.dataset === 'string' ? r.dataset : (sources[0]?.dataset ?? ''),
@@ -183,6 +191,8 @@ export function formFromRequest(request: unknown): NewJobForm {
     lora_dropout: given('lora_dropout'),
     freeze_trainable_layers: given('freeze_trainable_layers'),
     num_virtual_tokens: given('num_virtual_tokens'),
+    beta: given('beta'),
+    orpo_lambda: given('orpo_lambda'),
     ...Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, given(k)])),
     budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
