@@ -68,7 +68,7 @@ export function jobCommands(program: Command, api: () => ApiClient) {
     });
   jobs
     .command('diagnose <id>')
-    .description('Judge the training curves: unstable, overfitting, not_converging, healthy or too_early, with evidence and advice')
+    .description('Judge the training curves: unstable, overfitting, rewards_falling, not_converging, healthy or too_early, with evidence and advice')
     .option('--json', 'print JSON')
     .action(async (id: string, o) =>
       print(await api().get<JobDiagnosis>(`/jobs/${id}/diagnosis`), o, (d) =>

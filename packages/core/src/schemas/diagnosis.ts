@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /** What the training curves say about a job, worst first: `GET /api/v1/jobs/:id/diagnosis`. */
-export const DiagnosisVerdictSchema = z.enum(['unstable', 'overfitting', 'not_converging', 'healthy', 'too_early']);
+export const DiagnosisVerdictSchema = z.enum(['unstable', 'overfitting', 'rewards_falling', 'not_converging', 'healthy', 'too_early']);
 export type DiagnosisVerdict = z.infer<typeof DiagnosisVerdictSchema>;
 
 /** One observation behind a verdict, in plain words with the numbers it rests on. */
 export const DiagnosisEvidenceSchema = z.object({
-  metric: z.enum(['loss', 'eval_loss', 'grad_norm', 'learning_rate', 'job']),
+  metric: z.enum(['loss', 'eval_loss', 'grad_norm', 'learning_rate', 'job', 'reward_margin', 'rewards_chosen', 'rewards_rejected', 'preference_accuracy']),
   message: z.string(),
   /** The steps it is about (a spike, the best eval step...). */
   steps: z.array(z.number().int()),

@@ -216,3 +216,36 @@ describe('diagnoseTraining on synthetic curves', () => {
     expect(diagnoseTraining(points).verdict).toBe('unstable');
   });
 });
+
+describe('preference learning (dpo, orpo)', () => {
+  /** A DPO-like run: the loss from log 2, and the rewards TRL logs, each a function of the step. */
+  function dpo(f: { chosen: (s: number) => number; rejected: (s: number) => number; loss?: (s: number) => number }): MetricPointLike[] {
+    const base = curve(200, { loss: f.loss ?? ((s) => 0.693 * Math.exp(-s / 150)), lr: () => 1e-5 });
+    for (let s = 5; s <= 200; s += 5) {
+      const c = f.chosen(s);
+      const r = f.rejected(s);
+      base.push({ step: s, name: 'rewards_chosen', value: c }, { step: s, name: 'rewards_rejected', value: r });
+      base.push({ step: s, name: 'reward_margin', value: c - r }, { step: s, name: 'preference_accuracy', value: c - r > 0.1 ? 0.95 : 0.5 });
+    }
+    return base;
+  }
+
+  it('a margin that opens up with the chosen reward held is healthy', () => {
+    const d = diagnoseTraining(dpo({ chosen: (s) => 0.1 * (s / 200), rejected: (s) => -2 * (s / 200) }));
+    expect(DiagnosisSchema.parse(d).verdict).toBe('healthy');
+  });
+
+  it('a flat margin is "not converging", said with the rewards, even when the loss moves a little', () => {
+    const d = diagnoseTraining(dpo({ chosen: () => 0.01, rejected: () => 0.005 }));
+    expect(d.verdict).toBe('not_converging');
+    expect(d.evidence[0]).toMatchObject({ metric: 'reward_margin', message: expect.stringMatching(/^The reward margin between chosen and rejected answers stayed flat: 0\.005 at step 5, 0\.005 at step 200, with a preference accuracy of 50%/) });
+    expect(d.advice[0]).toMatch(/a tenth of the SFT rate/);
+  });
+
+  it('both rewards falling is "rewards falling", even while the margin grows', () => {
+    const d = diagnoseTraining(dpo({ chosen: (s) => -3 * (s / 200), rejected: (s) => -6 * (s / 200) }));
+    expect(d.verdict).toBe('rewards_falling');
+    expect(d.summary).toMatch(/^Rewards falling\. The chosen answers' reward fell from -0\.\d+ to -2\.\d+ while the rejected answers' fell/);
+    expect(d.advice.join(' ')).toMatch(/raise beta/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Diagnosis, DiagnosisEvidence, DiagnosisFinding, StoppedEarly } from '@whetstone/core';
 
+import { checkPreference } from './check-preference.ts';
 import { checkConvergence, lossTrend } from './check-convergence.ts';
 import { checkInstability } from './check-instability.ts';
 import { checkOverfitting } from './check-overfitting.ts';
@@ -56,7 +57,11 @@ export function diagnoseTraining(points: readonly MetricPointLike[], opts: Diagn
     // run stopped, not a model that memorised.
     const overfitting = stoppedEarly ? undefined : checkOverfitting(loss, evalLoss);
     if (overfitting) findings.push(overfitting);
-    const flat = loss.values.every(Number.isFinite) ? checkConvergence(loss, evalLoss, gradNorm, lr) : undefined;
+    // Preference learning is judged by its rewards: its loss starts at log 2 and may barely move.
+    const preference = checkPreference(get('reward_margin'), get('rewards_chosen'), get('rewards_rejected'), get('preference_accuracy'));
+    findings.push(...preference.filter((f) => f.verdict === 'rewards_falling'));
+    const flatPreference = preference.find((f) => f.verdict === 'not_converging');
+    const flat = flatPreference ?? (loss.values.every(Number.isFinite) && !series.has('reward_margin') ? checkConvergence(loss, evalLoss, gradNorm, lr) : undefined);
     if (flat) findings.push(flat);
     if (findings.length === 0) findings.push(healthy(loss, evalLoss, gradNorm, lr, stoppedEarly));
   }
@@ -138,6 +143,7 @@ function healthy(loss: Series, evalLoss: Series, gradNorm: Series, lr: Series, s
 const SUMMARY: Record<Diagnosis['verdict'], string> = {
   unstable: 'Unstable',
   overfitting: 'Over-fitting',
+  rewards_falling: 'Rewards falling',
   not_converging: 'Not converging',
   healthy: 'Healthy',
   too_early: 'Too early to tell',

@@ -1,4 +1,4 @@
-import { type ErrorBody, errorBody, type Job, type JobResume, type JobStatus, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
+import { type ErrorBody, errorBody, type Job, type JobResume, type JobStatus, type PreferenceMetrics, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
 import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
@@ -196,6 +196,7 @@ export class Scheduler {
           { step: e.step, name: 'learning_rate', value: e.learning_rate },
           ...(e.grad_norm !== null ? [{ step: e.step, name: 'grad_norm', value: e.grad_norm }] : []),
           ...(e.tokens_per_sec !== null ? [{ step: e.step, name: 'tokens_per_sec', value: e.tokens_per_sec }] : []),
+          ...preferenceMetrics(e.step, e.preference, ''),
         ]);
         this.update(jobId, {
           progress: {
@@ -215,6 +216,7 @@ export class Scheduler {
         store.appendMetrics(jobId, [
           { step: e.step, name: 'eval_loss', value: e.eval_loss },
           ...(typeof e.perplexity === 'number' ? [{ step: e.step, name: 'eval_perplexity', value: e.perplexity }] : []),
+          ...preferenceMetrics(e.step, e.preference, 'eval_'),
         ]);
         this.update(jobId, { progress: { ...job.progress, eval_loss: e.eval_loss } });
         break;
@@ -404,4 +406,15 @@ function signal(pid: number, sig: NodeJS.Signals) {
   } catch {
     /* exited meanwhile */
   }
+}
+
+/** dpo and orpo: the rewards of chosen and rejected answers, their margin and the preference accuracy, as metrics (charted like the loss). */
+function preferenceMetrics(step: number, p: PreferenceMetrics | null | undefined, prefix: '' | 'eval_') {
+  if (!p) return [];
+  return [
+    { step, name: `${prefix}rewards_chosen`, value: p.chosen },
+    { step, name: `${prefix}rewards_rejected`, value: p.rejected },
+    { step, name: `${prefix}reward_margin`, value: p.margin },
+    { step, name: `${prefix}preference_accuracy`, value: p.accuracy },
+  ];
 }

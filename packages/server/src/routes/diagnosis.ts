@@ -3,7 +3,7 @@ import { StoppedEarlySchema, WhetError, type JobDiagnosis } from '@whetstone/cor
 import { diagnoseTraining } from '@whetstone/eval';
 import type { AppContext } from '../context.ts';
 
-const SERIES = ['loss', 'eval_loss', 'grad_norm', 'learning_rate'];
+const SERIES = ['loss', 'eval_loss', 'grad_norm', 'learning_rate', 'reward_margin', 'rewards_chosen', 'rewards_rejected', 'preference_accuracy'];
 
 /** A job's training diagnosis: a verdict on its metric series, with evidence and advice. */
 export function diagnosisRoutes(ctx: AppContext) {

@@ -21,6 +21,8 @@ export const verdictMessages = defineMessages({
     overfitting_text: 'The training loss still falls while the eval loss rises: the model memorises the training data. Use the best checkpoint, fewer epochs or more data.',
     unstable: 'Unstable',
     unstable_text: 'The loss jumps or spikes: training is unstable. A lower learning rate or gradient clipping usually helps.',
+    rewards_falling: 'Rewards falling',
+    rewards_falling_text: 'Preference learning lowers the chosen answers\' likelihood too and only pushes the rejected ones down faster, which often degrades answers. A lower learning rate, a higher beta or ORPO usually helps.',
   } satisfies Record<DiagnosisVerdict | `${DiagnosisVerdict}_text`, string>,
   zh: {
     healthy: '健康',
@@ -33,6 +35,8 @@ export const verdictMessages = defineMessages({
     overfitting_text: '训练损失仍在下降而验证损失上升：模型在死记训练数据。请使用最佳检查点、减少训练轮数或增加数据。',
     unstable: '不稳定',
     unstable_text: '损失跳动或出现尖峰：训练不稳定。通常降低学习率或使用梯度裁剪会有帮助。',
+    rewards_falling: '奖励双降',
+    rewards_falling_text: '偏好学习把被选回答的概率也压低了，只是被拒回答降得更快，这常会让回答变差。通常降低学习率、提高 beta 或改用 ORPO 会有帮助。',
   },
 });
 

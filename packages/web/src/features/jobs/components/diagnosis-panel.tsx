@@ -6,7 +6,7 @@ import { useT } from '../../../lib/i18n.tsx';
 import { useJobDiagnosis } from '../api/use-job-diagnosis.ts';
 import { jobsMessages, verdictMessages } from '../jobs.i18n.ts';
 
-const TONES: Record<DiagnosisVerdict, Tone> = { healthy: 'success', too_early: 'neutral', not_converging: 'warning', overfitting: 'warning', unstable: 'danger' };
+const TONES: Record<DiagnosisVerdict, Tone> = { healthy: 'success', too_early: 'neutral', not_converging: 'warning', overfitting: 'warning', rewards_falling: 'warning', unstable: 'danger' };
 
 export interface DiagnosisPanelProps {
   jobId: string;
