@@ -11,7 +11,7 @@ describe('JobSeries', () => {
     expect(s.steps).toEqual([1, 2, 3, 4, 5]);
     expect(s.columns.loss).toEqual([3.5, 3, 2.5, 2, 0]);
     expect(s.columns.eval_loss).toEqual([null, 3.1, null, null, 2.0]);
-    expect(s.counts).toEqual({ loss: 5, eval_loss: 2, learning_rate: 0, tokens_per_sec: 0 });
+    expect(s.counts).toMatchObject({ loss: 5, eval_loss: 2, learning_rate: 0, tokens_per_sec: 0, reward_margin: 0 });
     expect(s.last('loss')).toEqual({ step: 5, value: 0 });
   });
 
@@ -36,7 +36,11 @@ describe('JobSeries', () => {
     expect(s.columns.learning_rate).toEqual([1e-4, null, 5e-5]);
     expect(s.columns.tokens_per_sec).toEqual([900, null, null]);
     expect(s.columns.loss).toEqual([2.5, null, null]);
-    expect(s.counts).toEqual({ loss: 1, eval_loss: 1, learning_rate: 2, tokens_per_sec: 1 });
+    expect(s.counts).toMatchObject({ loss: 1, eval_loss: 1, learning_rate: 2, tokens_per_sec: 1 });
+    // The preference and perplexity columns run along the same steps, empty for an SFT job.
+    expect(s.columns.reward_margin).toEqual([null, null, null]);
+    s.add('eval_perplexity', 2, 11.5);
+    expect(s.columns.eval_perplexity).toEqual([null, 11.5, null]);
   });
 
   it('tells listeners once per task, however many points it added', async () => {

@@ -1,7 +1,10 @@
 import { bisect } from '../lib/bisect.ts';
 
-/** The curves the charts draw: loss and eval loss on the loss chart, the others under it. */
-export const SERIES = ['loss', 'eval_loss', 'learning_rate', 'tokens_per_sec'] as const;
+/**
+ * The curves the charts draw: loss and eval loss on the loss chart, the others under it (the
+ * preference ones for dpo and orpo, the held-out perplexity for pretrain).
+ */
+export const SERIES = ['loss', 'eval_loss', 'learning_rate', 'tokens_per_sec', 'reward_margin', 'preference_accuracy', 'eval_perplexity'] as const;
 export type SeriesName = (typeof SERIES)[number];
 
 /**
@@ -14,9 +17,9 @@ export type SeriesName = (typeof SERIES)[number];
  */
 export class JobSeries {
   readonly steps: number[] = [];
-  readonly columns: Record<SeriesName, (number | null)[]> = { loss: [], eval_loss: [], learning_rate: [], tokens_per_sec: [] };
+  readonly columns = Object.fromEntries(SERIES.map((n) => [n, []])) as unknown as Record<SeriesName, (number | null)[]>;
   /** Points per series (rows with a value in that column). */
-  readonly counts: Record<SeriesName, number> = { loss: 0, eval_loss: 0, learning_rate: 0, tokens_per_sec: 0 };
+  readonly counts = Object.fromEntries(SERIES.map((n) => [n, 0])) as Record<SeriesName, number>;
   /** The last event sequence number applied: where a reconnect resumes. */
   lastSeq = 0;
   private listeners = new Set<() => void>();

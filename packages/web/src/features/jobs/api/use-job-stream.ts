@@ -62,10 +62,18 @@ export function useJobStream(id: string, active: boolean): { series: JobSeries; 
             series.add('loss', step, loss);
             series.add('learning_rate', step, lr);
             if (tps !== null) series.add('tokens_per_sec', step, tps);
+            const pref = p.data.preference;
+            if (pref) {
+              series.add('reward_margin', step, pref.margin);
+              series.add('preference_accuracy', step, pref.accuracy);
+            }
           }
         } else if (m.event === 'eval') {
           const e = EvalEventSchema.safeParse(data);
-          if (e.success) series.add('eval_loss', e.data.step, e.data.eval_loss);
+          if (e.success) {
+            series.add('eval_loss', e.data.step, e.data.eval_loss);
+            if (typeof e.data.perplexity === 'number') series.add('eval_perplexity', e.data.step, e.data.perplexity);
+          }
         }
         if (JOB_CHANGING.has(m.event)) refreshJob();
       },

@@ -61,7 +61,7 @@ export function JobDetails({ id }: { id: string }) {
       <Section title={t('curves')} id="curves" actions={<StreamStatus state={stream.state} active={isActive(job.status)} />}>
         <SeriesSummary series={stream.series} />
         <Suspense fallback={<p className="muted chart-placeholder">{t('chartLoading')}</p>}>
-          <JobCharts series={stream.series} evidence={diagnosis.data?.evidence ?? NO_EVIDENCE} highlight={highlight} />
+          <JobCharts series={stream.series} method={job.method} evidence={diagnosis.data?.evidence ?? NO_EVIDENCE} highlight={highlight} />
         </Suspense>
       </Section>
       <Section title={tc('title')} id="checkpoints">

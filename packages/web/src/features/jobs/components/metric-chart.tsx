@@ -9,7 +9,7 @@ const HEIGHT = 150;
 export interface MetricChartProps {
   series: JobSeries;
   group: ChartGroup;
-  metric: Extract<SeriesName, 'learning_rate' | 'tokens_per_sec'>;
+  metric: Exclude<SeriesName, 'loss' | 'eval_loss'>;
   label: string;
   stepLabel: string;
   color: string;
