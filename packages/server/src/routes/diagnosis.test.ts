@@ -81,6 +81,6 @@ describe('GET /api/v1/jobs/:id/diagnosis', () => {
     expect(missing.body.error).toMatchObject({ code: 'JOB_NOT_FOUND', message: 'no job with id "job_nope"' });
     const doc = await json(await app.request('/api/v1/openapi.json'));
     const op = doc.paths['/api/v1/jobs/{id}/diagnosis'].get;
-    expect(op.responses['200'].content['application/json'].schema.properties.verdict.enum).toEqual(['unstable', 'overfitting', 'not_converging', 'healthy', 'too_early']);
+    expect(op.responses['200'].content['application/json'].schema.properties.verdict.enum).toEqual(['unstable', 'overfitting', 'rewards_falling', 'not_converging', 'healthy', 'too_early']);
   });
 });
