@@ -58,6 +58,9 @@ class ORPOTrainer(Trainer):
             "data_collator", DataCollatorForPreference(pad_token_id=tokenizer.pad_token_id, max_length=max_length, truncation_mode="keep_start")
         )
         disable_dropout_in_model(model)  # as TRL's preference trainers do (disable_dropout); LoRA dropout stays
+        if is_peft_model(model) and kwargs["args"].activation_checkpointing:
+            # Frozen embeddings give checkpointed layers no input that needs a gradient: as SFTTrainer and DPOTrainer do.
+            model.enable_input_require_grads()
         super().__init__(**kwargs)
         self.orpo_lambda = orpo_lambda
         add_fused_lm_head(model.get_base_model() if is_peft_model(model) else model)

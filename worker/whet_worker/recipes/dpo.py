@@ -69,7 +69,9 @@ class DPORecipe(PreferenceRecipe):
         self.reference: PreTrainedModel | None = None  # full and freeze only; loaded once, trials share it
 
     def describe(self) -> str:
-        return f"dpo: beta {self.hp.get('beta', DEFAULT_BETA):g}, loss {self.hp.get('loss_type', DEFAULT_LOSS_TYPE)}"
+        copies = self.spec["tuning"] in ("full", "freeze")  # the tunings apply_tuning gives kind "full"
+        reference = "a frozen copy of the model (its weights in memory twice)" if copies else "the base model (the adapter disabled)"
+        return f"dpo: beta {self.hp.get('beta', DEFAULT_BETA):g}, loss {self.hp.get('loss_type', DEFAULT_LOSS_TYPE)}, reference: {reference}"
 
     def method_args(self, hp: dict[str, Any]) -> dict[str, Any]:
         return dict(
