@@ -163,10 +163,10 @@ def test_held_out_preference_accuracy_rises_and_every_event_carries_it(method, m
     final = Path(result["output_path"])
     assert (final / "adapter_model.safetensors").is_file() and not (final / "ref").exists()
     if method == "dpo":
-        _loads_and_generates(final, run.one("started"))
+        _loads_and_generates(final)
 
 
-def _loads_and_generates(final: Path, _started) -> None:
+def _loads_and_generates(final: Path) -> None:
     """The final folder is an ordinary PEFT adapter on the base model, with the tokenizer and its template."""
     config = json.loads((final / "adapter_config.json").read_text())
     base = AutoModelForCausalLM.from_pretrained(config["base_model_name_or_path"])
@@ -180,9 +180,14 @@ def _loads_and_generates(final: Path, _started) -> None:
     assert out.shape[1] > prompt["input_ids"].shape[1]
 
 
-def test_full_tuning_dpo_trains_against_a_frozen_copy(make_spec, run_worker, tmp_path):
-    run = run_worker(preference_spec(make_spec, tmp_path, "dpo", "full", validation=False, tuning="full", max_steps=4, learning_rate=1e-3))
+def test_full_tuning_dpo_trains_against_a_frozen_copy_after_an_lr_search(make_spec, run_worker, tmp_path):
+    search = {"candidates": [1e-5, 1e-3], "steps": 2, "train_fraction": 0.5}
+    run = run_worker(preference_spec(make_spec, tmp_path, "dpo", "full", validation=False, tuning="full", max_steps=4, lr_search=search))
     assert run.returncode == 0, run.stderr[-3000:]
+    trials = run.of("trial")
+    assert [t["learning_rate"] for t in trials] == [1e-5, 1e-3] and all(t["eval_loss"] is not None for t in trials)
+    assert trials[1]["eval_loss"] < trials[0]["eval_loss"]  # scored by the DPO loss on pairs the trials never train on
+    assert run.of("progress")[-1]["learning_rate"] < 1e-3 <= max(p["learning_rate"] for p in run.of("progress"))
     result = run.one("result")
     assert result["kind"] == "full" and result["steps"] == 4
     assert (Path(result["output_path"]) / "model.safetensors").is_file()

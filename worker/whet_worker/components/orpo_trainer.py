@@ -54,9 +54,8 @@ class ORPOTrainer(Trainer):
 
     def __init__(self, *, orpo_lambda: float, max_length: int, **kwargs) -> None:
         model, tokenizer = kwargs["model"], kwargs["processing_class"]
-        kwargs.setdefault(
-            "data_collator", DataCollatorForPreference(pad_token_id=tokenizer.pad_token_id, max_length=max_length, truncation_mode="keep_start")
-        )
+        collator = DataCollatorForPreference(pad_token_id=tokenizer.pad_token_id, max_length=max_length, truncation_mode="keep_start")
+        kwargs.setdefault("data_collator", collator)
         disable_dropout_in_model(model)  # as TRL's preference trainers do (disable_dropout); LoRA dropout stays
         if is_peft_model(model) and kwargs["args"].activation_checkpointing:
             # Frozen embeddings give checkpointed layers no input that needs a gradient: as SFTTrainer and DPOTrainer do.

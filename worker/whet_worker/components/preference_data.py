@@ -93,8 +93,12 @@ def _parse_pair(line: str) -> tuple[dict[str, Any], str | None]:
     for key in ("chosen", "rejected"):
         if not _is_turn(row.get(key), {"assistant"}):
             return {}, f'`{key}` must be an assistant turn: {{"role": "assistant", "content": "..."}}'
-    turn = lambda m: {"role": m["role"], "content": m["content"]}  # noqa: E731
-    return {"messages": [turn(m) for m in messages], "chosen": turn(row["chosen"]), "rejected": turn(row["rejected"])}, None
+    return {"messages": [_turn(m) for m in messages], "chosen": _turn(row["chosen"]), "rejected": _turn(row["rejected"])}, None
+
+
+def _turn(message: dict[str, Any]) -> dict[str, str]:
+    """Role and content only: every turn then has the same fields in the Arrow table TRL reads."""
+    return {"role": message["role"], "content": message["content"]}
 
 
 def _is_turn(message: Any, roles: set[str]) -> bool:
@@ -146,7 +150,8 @@ def tokenize_pairs(
 
 
 def _ids(tokenizer: PreTrainedTokenizerBase, messages: list[dict[str, str]], add_generation_prompt: bool = False) -> list[int]:
-    return tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, add_generation_prompt=add_generation_prompt)["input_ids"]
+    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, add_generation_prompt=add_generation_prompt)
+    return encoded["input_ids"]
 
 
 def build_preference_data(data: dict[str, Any], tokenizer: PreTrainedTokenizerBase, max_seq_len: int, seed: int) -> PreferenceData:
@@ -178,11 +183,12 @@ def _report(name: str, split: TokenizedPairs, max_seq_len: int) -> None:
         )
     dropped = split.prompt_too_long + split.cut_dropped
     if dropped:
+        cut = f", {split.cut_dropped} had an answer cut (drop_truncated)" if split.cut_dropped else ""
         emit(
             "log",
             level="warning",
             message=f"dropped {dropped} of {split.total} {name} pairs: {split.prompt_too_long} have a prompt that fills "
-            f"max_seq_len={max_seq_len} on its own" + (f", {split.cut_dropped} had an answer cut (drop_truncated)" if split.cut_dropped else ""),
+            f"max_seq_len={max_seq_len} on its own{cut}",
         )
 
 

@@ -17,7 +17,12 @@ from .stop_on_signal import checkpoint_path
 
 MEASURED_STEPS = 3
 # The preference event field's names and the trainers' log keys (DPOTrainer and our ORPO trainer log the same).
-PREFERENCE_KEYS = {"chosen": "rewards/chosen", "rejected": "rewards/rejected", "margin": "rewards/margins", "accuracy": "rewards/accuracies"}
+PREFERENCE_KEYS = {
+    "chosen": "rewards/chosen",
+    "rejected": "rewards/rejected",
+    "margin": "rewards/margins",
+    "accuracy": "rewards/accuracies",
+}
 
 
 def preference_metrics(logs: dict, prefix: str = "") -> dict[str, float] | None:

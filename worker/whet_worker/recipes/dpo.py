@@ -71,7 +71,8 @@ class DPORecipe(PreferenceRecipe):
     def describe(self) -> str:
         copies = self.spec["tuning"] in ("full", "freeze")  # the tunings apply_tuning gives kind "full"
         reference = "a frozen copy of the model (its weights in memory twice)" if copies else "the base model (the adapter disabled)"
-        return f"dpo: beta {self.hp.get('beta', DEFAULT_BETA):g}, loss {self.hp.get('loss_type', DEFAULT_LOSS_TYPE)}, reference: {reference}"
+        beta, loss_type = self.hp.get("beta", DEFAULT_BETA), self.hp.get("loss_type", DEFAULT_LOSS_TYPE)
+        return f"dpo: beta {beta:g}, loss {loss_type}, reference: {reference}"
 
     def method_args(self, hp: dict[str, Any]) -> dict[str, Any]:
         return dict(
