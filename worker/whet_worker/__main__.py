@@ -14,7 +14,12 @@ from .graceful_stop import GracefulStop, StopRequested
 from .spec import load_schema, load_spec
 
 COMMANDS = ("train", "generate", "serve", "export")
-RECIPES = {"sft": "whet_worker.recipes.sft", "pretrain": "whet_worker.recipes.pretrain"}
+RECIPES = {
+    "sft": "whet_worker.recipes.sft",
+    "pretrain": "whet_worker.recipes.pretrain",
+    "dpo": "whet_worker.recipes.dpo",
+    "orpo": "whet_worker.recipes.orpo",
+}
 # Commands other than train: (the JSON Schema their spec must match, the recipe module).
 COMMAND_RECIPES = {
     "serve": ("worker_serve_spec.schema.json", "whet_worker.recipes.serve"),

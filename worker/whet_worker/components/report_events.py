@@ -1,6 +1,9 @@
 """Report training as protocol events: plan (and its first measured estimate), progress, eval, checkpoint.
 
-With `report_perplexity` (pre-training), every eval event also carries exp(eval_loss).
+With `report_perplexity` (pre-training), every eval event also carries exp(eval_loss). With
+`report_preference` (dpo, orpo), every progress and eval event carries `preference`: TRL's
+rewards/chosen, rewards/rejected, rewards/margins and rewards/accuracies of the step (eval: their
+eval_ versions over the held-out pairs), or null when the logs lack one or it is not finite.
 """
 
 import math
@@ -13,6 +16,21 @@ from .perplexity import perplexity
 from .stop_on_signal import checkpoint_path
 
 MEASURED_STEPS = 3
+# The preference event field's names and the trainers' log keys (DPOTrainer and our ORPO trainer log the same).
+PREFERENCE_KEYS = {
+    "chosen": "rewards/chosen",
+    "rejected": "rewards/rejected",
+    "margin": "rewards/margins",
+    "accuracy": "rewards/accuracies",
+}
+
+
+def preference_metrics(logs: dict, prefix: str = "") -> dict[str, float] | None:
+    """The preference field from a log dict (`prefix` "eval_" for an evaluation's), None when incomplete."""
+    values = {name: logs.get(prefix + key) for name, key in PREFERENCE_KEYS.items()}
+    if any(not isinstance(v, (int, float)) or not math.isfinite(v) for v in values.values()):
+        return None
+    return {name: float(v) for name, v in values.items()}
 
 
 class ReportEvents(TrainerCallback):
@@ -24,6 +42,7 @@ class ReportEvents(TrainerCallback):
         total_params: int,
         estimate: bool = True,
         report_perplexity: bool = False,
+        report_preference: bool = False,
     ) -> None:
         self.counts = dict(
             train_samples=train_samples,
@@ -34,6 +53,7 @@ class ReportEvents(TrainerCallback):
         self.last_loss: float | None = None
         self.estimate = estimate  # False when a BudgetPlanner reports the plans
         self.report_perplexity = report_perplexity
+        self.report_preference = report_preference
         self._measure_from: tuple[float, int] | None = None
         self._clock = 0.0
         self._tokens = 0
@@ -72,6 +92,7 @@ class ReportEvents(TrainerCallback):
         tokens_per_sec = (state.num_input_tokens_seen - self._tokens) / (now - self._clock) if now > self._clock else None
         self._clock, self._tokens = now, state.num_input_tokens_seen
         self.last_loss = logs["loss"]
+        extra = {"preference": preference_metrics(logs)} if self.report_preference else {}
         emit(
             "progress",
             step=state.global_step,
@@ -82,6 +103,7 @@ class ReportEvents(TrainerCallback):
             grad_norm=logs.get("grad_norm"),
             tokens_per_sec=tokens_per_sec,
             tokens_seen=int(state.num_input_tokens_seen),
+            **extra,
         )
 
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
@@ -89,6 +111,8 @@ class ReportEvents(TrainerCallback):
             return
         loss = metrics["eval_loss"]
         extra = {"perplexity": perplexity(loss)} if self.report_perplexity else {}
+        if self.report_preference:
+            extra["preference"] = preference_metrics(metrics, prefix="eval_")
         emit("eval", step=state.global_step, epoch=state.epoch, eval_loss=loss, **extra)
 
     def on_save(self, args, state, control, **kwargs):
