@@ -79,3 +79,34 @@ def test_costly_evaluations_become_fewer_so_the_updates_keep_most_of_a_time_budg
     assert len(evaluated) == 2, evaluated
     assert evaluated[-1] == steps
     assert abs(multiplier - FLOOR) < 0.02
+
+
+def test_a_plan_extended_at_the_old_plans_last_step_keeps_training():
+    """The Trainer's flow callback runs before ours and stops at max_steps: a re-plan made at the
+    old plan's last step (that step turned out cheaper) must undo that stop, or the run ends a
+    step short of its own plan, without the final evaluation and checkpoint (seen on an ORPO run
+    with a token budget)."""
+    from transformers.trainer_callback import DefaultFlowCallback
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
+    # 400 tokens a step: planned after 4 steps for 22 in all, re-planned every 2 steps.
+    planner = BudgetPlanner({"tokens": 8_800}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=False, counts={})
+    flow = DefaultFlowCallback()
+    args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True, logging_steps=1)
+    state, control = TrainerState(), TrainerControl()
+    state.max_steps, state.num_input_tokens_seen = 100_000, 0
+    planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
+    extended_at_end = False
+    while state.global_step < state.max_steps and not control.should_training_stop:
+        planner.on_step_begin(args, state, control)
+        state.global_step += 1
+        planned = state.max_steps
+        # The planned last step is a short one: 300 tokens of the budget are left after it.
+        state.num_input_tokens_seen += 100 if state.global_step == planned else 400
+        control.should_evaluate = control.should_save = False
+        flow.on_step_end(args, state, control)
+        planner.on_step_end(args, state, control)
+        extended_at_end |= state.global_step == planned and state.max_steps > planned
+    assert extended_at_end, "the scenario never extended a plan at its last step"
+    assert state.global_step == state.max_steps, f"stopped at step {state.global_step} of a plan of {state.max_steps}"

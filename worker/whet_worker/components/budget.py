@@ -180,6 +180,10 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         state.max_steps = total
         if total <= state.global_step:
             self._finish_now(state, control, used)
+        else:
+            # The trainer's own flow callback runs first and stops at the old plan's last step:
+            # a plan extended right there must keep the run going, or it ends a step short.
+            control.should_training_stop = False
         emit(
             "plan",
             reason="budget",
