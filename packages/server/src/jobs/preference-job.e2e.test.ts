@@ -16,7 +16,7 @@ function pairs(n: number, offset = 0) {
 }
 
 // Issue 17: preference learning through the job API with the real worker on the tiny model:
-// DPO and ORPO train on an uploaded preference set, their rewards are stored as metrics and
+// DPO trains on an uploaded preference set, their rewards are stored as metrics and
 // charted, the diagnosis reads them, and the result is a model like any other.
 describe('preference learning (methods "dpo" and "orpo")', () => {
   const { home, cleanup } = tempHome();
@@ -38,7 +38,16 @@ describe('preference learning (methods "dpo" and "orpo")', () => {
     cleanup();
   });
 
-  for (const method of ['dpo', 'orpo'] as const) {
+  // ORPO takes the same path through the server (the worker's tests train it); here its job is
+  // checked as created, and DPO runs end to end.
+  it('orpo: a job resolves lambda 0.1 and a rate above DPO\'s', async () => {
+    const plan = await api.post('/jobs?dry_run=true', { model: modelId, dataset: datasetId, method: 'orpo' });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    expect(plan.body.hyperparameters.orpo_lambda).toBe(0.1);
+    expect(plan.body.resolved.learning_rate.reason).toMatch(/^ORPO with LoRA/);
+  });
+
+  for (const method of ['dpo'] as const) {
     it(`${method}: trains, stores the rewards and preference accuracy, and its result answers`, { timeout: 300_000 }, async () => {
       const created = await api.post('/jobs', {
         model: modelId,
