@@ -121,7 +121,7 @@ class SFTRecipe:
         path = self.spec["model"]["path"]
         bf16 = self.device == "cuda" and torch.cuda.is_bf16_supported()
         dtype = training_dtype(self.device, saved_dtype(path), self.spec["tuning"], bf16)
-        return load_model(path, self.spec["model"]["chat_template"], dtype)
+        return load_model(path, self.spec["model"]["chat_template"], dtype, tuning=self.spec["tuning"])
 
     def _search_learning_rate(self, data) -> float:
         """Set hp["learning_rate"] to the trials' winner (or the one a previous attempt chose); return the seconds spent."""
