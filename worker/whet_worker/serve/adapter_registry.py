@@ -2,7 +2,7 @@
 
 LoRA (and DoRA) adapters: the base is wrapped in a PeftModel when the first one loads; from
 then on every forward passes `adapter_names` (one per row, "__base__" for the plain model), so
-rows with different adapters, or none, share one batch.
+rows with different adapters, or none, share one batch (DoRA's rows too: dora_batches.py).
 
 Prompt-learning adapters (ptuning, prefix) change no layer: each is kept as its virtual tokens'
 KV cache (components/virtual_prefix.py). A row using one starts its cache with that prefix
@@ -19,6 +19,7 @@ from transformers import PreTrainedModel
 
 from ..components.virtual_prefix import VirtualPrefix, is_prompt_learning, load_virtual_prefix
 from ..errors import WorkerError
+from .dora_batches import allow_dora_in_mixed_batches
 
 BASE = "__base__"
 
@@ -51,6 +52,7 @@ class AdapterRegistry:
                 self.model = PeftModel.from_pretrained(self.model, path, adapter_name=name, is_trainable=False)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise WorkerError("ADAPTER_INVALID", f"Cannot load the adapter {path} as {name!r}: {str(exc)[:400]}") from exc
+        allow_dora_in_mixed_batches(self.model)
         self.model.eval()
         self.paths[name] = path
 
