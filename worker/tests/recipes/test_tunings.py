@@ -36,7 +36,7 @@ class Trained:
         spec = load_spec(str(write_spec(spec, Path(spec["output_dir"]).with_suffix(".json"))))  # the worker's schema check
         recipe = SFTRecipe(spec, GracefulStop())
         recipe.setup()
-        model = recipe.trainer.model
+        self.model = model = recipe.trainer.model
         self.trainable = {n for n, p in model.named_parameters() if p.requires_grad}
         self.tuned = recipe.tuned
         self.target_token_loss = recipe.trainer.target_only
@@ -48,6 +48,7 @@ class Trained:
         self.after = {n: t.detach().clone() for n, t in model.state_dict().items()}
         self.changed = {n for n in self.before if not torch.equal(self.before[n], self.after[n])}
         self.output = Path(spec["output_dir"]) / "final"
+        self.last_checkpoint = Path(spec["output_dir"]) / "checkpoints" / f"checkpoint-{recipe.trainer.state.global_step}"
 
 
 def _toy_loss(trainer) -> float:
@@ -145,6 +146,22 @@ def test_ptuning_trains_its_prompt_encoder_only_with_trls_loss(trained):
     config = json.loads((run.output / "adapter_config.json").read_text())
     assert config["peft_type"] == "P_TUNING" and config["num_virtual_tokens"] == 8 and config["encoder_hidden_size"] == 64
     assert load_file(run.output / "adapter_model.safetensors")["prompt_embeddings"].shape == (8, 64)
+
+
+def test_a_ptuning_checkpoint_loads_back_into_a_training_model_exactly(trained):
+    """What the trainer does on a resume or to restore the best checkpoint. PEFT saves only the
+    encoder's output; loaded alone it would be run through the MLP again (ptuning_state.py)."""
+    run = trained("ptuning")
+    model, ids = run.model.eval(), torch.tensor([[5, 6, 7, 8, 9]])
+    with torch.no_grad():
+        expected = model(input_ids=ids).logits
+        for param in model.prompt_encoder.parameters():
+            param.add_(0.5)  # the load must restore every weight of the encoder
+        assert not torch.equal(model(input_ids=ids).logits, expected)
+    assert (run.last_checkpoint / "ptuning_encoder.safetensors").is_file()
+    model.load_adapter(str(run.last_checkpoint), "default")
+    with torch.no_grad():
+        torch.testing.assert_close(model(input_ids=ids).logits, expected, atol=0, rtol=0)
 
 
 def test_prefix_trains_its_prefix_only_with_trls_loss(trained):
@@ -342,12 +359,13 @@ def test_a_prompt_learning_adapter_cannot_merge_and_says_why(tuning, fmt, traine
     assert peft.returncode == 0 and (tmp_path / "out" / "adapter_config.json").is_file()
 
 
-def test_a_dora_resume_continues_at_the_checkpoint_step(make_spec, run_worker, tmp_path):
-    hp = dict(max_steps=8, save_steps=4, lora_dropout=0.1, learning_rate=1e-2)  # dropout: the RNG state must resume too
-    straight = run_worker(make_spec({"tuning": "dora", "output_dir": str(tmp_path / "straight")}, **hp))
+@pytest.mark.parametrize("tuning", ["dora", "ptuning"])
+def test_a_resume_continues_at_the_checkpoint_step(tuning, make_spec, run_worker, tmp_path):
+    hp = dict(max_steps=8, save_steps=4, lora_dropout=0.1, learning_rate=1e-2, num_virtual_tokens=4)  # dropout: the RNG state must resume too
+    straight = run_worker(make_spec({"tuning": tuning, "output_dir": str(tmp_path / "straight")}, **hp))
     assert straight.returncode == 0, straight.stderr[-3000:]
     checkpoint = tmp_path / "straight" / "checkpoints" / "checkpoint-4"
-    resumed = run_worker(make_spec({"tuning": "dora", "output_dir": str(tmp_path / "resumed"), "resume_from_checkpoint": str(checkpoint)}, **hp))
+    resumed = run_worker(make_spec({"tuning": tuning, "output_dir": str(tmp_path / "resumed"), "resume_from_checkpoint": str(checkpoint)}, **hp))
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert resumed.one("started")["resumed_from_step"] == 4
     expected = {e["step"]: e["loss"] for e in straight.of("progress")}

@@ -14,7 +14,9 @@ Adapters (kind "adapter": the result is a PEFT adapter folder, the base is froze
   (frozen base, norms in fp32, input gradients for checkpointing), then LoRA.
 - `ptuning`: P-tuning: num_virtual_tokens virtual token embeddings, produced by a small trained
   prompt encoder (an MLP over learned inputs), put before every sequence's embeddings. The
-  model itself is untouched; the adapter is tiny and cannot be merged into weights.
+  model itself is untouched; the adapter is tiny and cannot be merged into weights. Checkpoints
+  also keep the encoder's own weights, which PEFT does not save (ptuning_state.py): without
+  them a resume or a best-checkpoint restore would run the MLP twice.
 - `prefix`: prefix tuning: trained keys and values for num_virtual_tokens virtual positions in
   every attention layer (a KV cache prefix). Untouched model, tiny adapter, no merge.
   Prompt learning changes the sequence the model sees, so its loss is SFTTrainer's own
@@ -41,6 +43,7 @@ from ..events import emit
 from .fast_dropout import use_fast_lora_dropout
 from .freeze import apply_freeze
 from .fused_lora import use_fused_lora
+from .ptuning_state import keep_prompt_encoder_state
 from .quantization import parameter_count
 
 LORA_TUNINGS = ("lora", "dora", "qlora")
@@ -107,7 +110,9 @@ def with_prompt_learning(model: PreTrainedModel, tuning: str, hp: dict[str, Any]
     else:
         config = PrefixTuningConfig(task_type="CAUSAL_LM", num_virtual_tokens=virtual)
     model = get_peft_model(model, config)
-    if tuning == "prefix":
+    if tuning == "ptuning":
+        keep_prompt_encoder_state(model)  # PEFT saves the encoder's output only; a resume needs its weights
+    else:
         _keep_prefix_cache(model)
     return model
 
