@@ -82,7 +82,8 @@ def apply_tuning(model: PreTrainedModel, tuning: str, hp: dict[str, Any]) -> Tun
 
 def with_lora(model: PreTrainedModel, tuning: str, hp: dict[str, Any]) -> nn.Module:
     if tuning == "qlora":
-        # Non-reentrant checkpointing needs no input-gradient hook; the trainer turns it on (CUDA).
+        # Freezes the base, casts its norms to fp32, and turns on non-reentrant activation
+        # checkpointing (no input-gradient hook needed), as the trainer does on CUDA anyway.
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True, gradient_checkpointing_kwargs={"use_reentrant": False})
     model = get_peft_model(model, lora_config(hp, dora=tuning == "dora"))
     use_fast_lora_dropout(model)  # also for the layers PEFT's own forward runs (DoRA, ...)
@@ -122,8 +123,9 @@ def _keep_prefix_cache(model: nn.Module) -> None:
 
     The prefix reaches the model as a KV cache, and transformers' checkpointed layers drop the
     cache while training (they would write it twice on the backward replay): the prefix would
-    silently do nothing and nothing would learn. Prefix tuning trains few parameters, so
-    activation memory without checkpointing is what LoRA without it would take.
+    silently do nothing and nothing would learn. The cost is activation memory, as for LoRA
+    without checkpointing; on an out-of-memory error the trainer halves the batch
+    (auto_find_batch_size, CUDA).
     """
 
     def keep_cache(*args, **kwargs) -> None:
