@@ -1,4 +1,5 @@
-"""Which dtype training loads a model folder in: its own half precision for LoRA on CUDA, fp32 otherwise."""
+"""Which dtype training loads a model folder in: its own half precision for frozen bases (LoRA, DoRA,
+ptuning, prefix) on CUDA, fp32 otherwise; QLoRA only on CUDA."""
 
 import json
 
@@ -7,6 +8,7 @@ import torch
 
 from whet_worker.components.device import training_dtype
 from whet_worker.components.model_loader import saved_dtype
+from whet_worker.errors import WorkerError
 
 BF16, FP16, FP32 = torch.bfloat16, torch.float16, torch.float32
 
@@ -20,12 +22,22 @@ BF16, FP16, FP32 = torch.bfloat16, torch.float16, torch.float32
         ("cuda", BF16, "lora", False, FP32),  # no bf16 on this GPU, and bf16 -> fp16 may overflow
         ("cuda", BF16, "full", True, FP32),  # trained weights keep fp32 for the optimizer's updates
         ("cuda", BF16, "freeze", True, FP32),
+        ("cuda", BF16, "dora", True, BF16),  # frozen bases, like LoRA: what trains stays fp32 in PEFT
+        ("cuda", FP16, "ptuning", True, FP16),
+        ("cuda", BF16, "prefix", False, FP32),
+        ("cpu", BF16, "dora", True, FP32),
         ("cpu", BF16, "lora", True, FP32),  # bf16 matmuls are slow or missing on CPUs
         ("cpu", FP16, "lora", False, FP32),
     ],
 )
 def test_training_dtype(device, saved, tuning, bf16_supported, expected):
     assert training_dtype(device, saved, tuning, bf16_supported) == expected
+
+
+def test_qlora_has_no_dtype_without_cuda():
+    with pytest.raises(WorkerError) as error:
+        training_dtype("cpu", BF16, "qlora", False)
+    assert error.value.code == "CUDA_UNAVAILABLE" and "bitsandbytes" in error.value.message
 
 
 def test_saved_dtype_reads_the_folders_config(tiny_model, tiny_bf16_model, tmp_path):

@@ -9,6 +9,10 @@ keeps its KV cache, and each batch then starts from a copy of it, expanded to th
 row's own tokens are left-padded after the prefix ([prefix, pads, suffix]): the mask hides the
 pads in the middle and position ids still come from its running sum, so every token sits at the
 position it has in the plain left-padded batch and greedy output stays token-identical.
+
+A prompt-learning adapter (ptuning, prefix) runs the same way: its virtual tokens are a KV
+cache prefix (components/virtual_prefix.py) that the shared prefix starts with (`virtual`
+cached positions that are no tokens), and the rows decode after it on the plain base model.
 """
 
 import copy
@@ -20,6 +24,7 @@ from transformers import DynamicCache, GenerationConfig, PreTrainedModel
 from transformers.cache_utils import DynamicLayer
 
 from .label_constraint import LabelTrie
+from .virtual_prefix import VirtualPrefix
 
 
 @dataclass
@@ -30,25 +35,43 @@ class Completion:
 
 @dataclass
 class SharedPrefix:
-    """Token ids every prompt of a run starts with, and their KV cache for a batch of one."""
+    """Token ids every prompt of a run starts with, and their KV cache for a batch of one.
+
+    `virtual`: cached positions before `ids` that hold no token (a prompt-learning adapter's
+    virtual tokens); the cache covers virtual + len(ids) positions.
+    """
 
     ids: list[int]
     cache: DynamicCache
+    virtual: int = 0
 
 
-def encode_prefix(model: PreTrainedModel, ids: list[int]) -> SharedPrefix | None:
-    """Run `ids` through the model once and keep the cache (one forward pass, batch of one).
+def encode_prefix(model: PreTrainedModel, ids: list[int], after: VirtualPrefix | None = None) -> SharedPrefix | None:
+    """Run `ids` through the model once and keep the cache (one forward pass, batch of one);
+    with `after`, the ids follow that adapter's virtual tokens.
 
     None when the model's cache is not plain full attention in every layer (sliding windows,
     recurrent or linear-attention states): pads in the middle would reach those states, so such
     models decode in plain batches.
     """
-    cache = DynamicCache(config=model.config)
+    device = model.device
+    if after is None:
+        cache, extra = DynamicCache(config=model.config), {}
+    else:
+        n = after.length
+        cache = after.cache(model.config)
+        extra = {"attention_mask": torch.ones(1, n + len(ids), dtype=torch.long, device=device),
+                 "position_ids": torch.arange(n, n + len(ids), device=device)[None]}
     with torch.inference_mode():
-        model(input_ids=torch.tensor([ids], dtype=torch.long, device=model.device), cache=cache, use_cache=True)
+        model(input_ids=torch.tensor([ids], dtype=torch.long, device=device), cache=cache, use_cache=True, **extra)
     if not cache.layers or any(type(layer) is not DynamicLayer for layer in cache.layers):
         return None
-    return SharedPrefix(list(ids), cache)
+    return SharedPrefix(list(ids), cache, after.length if after is not None else 0)
+
+
+def virtual_prefix_only(model: PreTrainedModel, virtual: VirtualPrefix) -> SharedPrefix:
+    """A shared prefix of the adapter's virtual tokens alone, for prompts that share no tokens."""
+    return SharedPrefix([], virtual.cache(model.config), virtual.length)
 
 
 def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: GenerationConfig, pad_id: int,
@@ -60,15 +83,21 @@ def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: Gen
     prefix_allowed_tokens_fn masks the logits before temperature, top-k and top-p.
     """
     head = prefix.ids if prefix is not None else []
+    virtual = prefix.virtual if prefix is not None else 0
     suffixes = [p[len(head):] for p in prompts]
     if prefix is not None and any(p[: len(head)] != head or not s for p, s in zip(prompts, suffixes)):
         raise ValueError("every prompt must start with the shared prefix and have a token after it")
     width = max(len(s) for s in suffixes)
+    cached = virtual + len(head)
     device = model.device
-    input_ids = torch.full((len(prompts), len(head) + width), pad_id, dtype=torch.long)
-    attention = torch.zeros((len(prompts), len(head) + width), dtype=torch.long)
-    input_ids[:, : len(head)] = torch.tensor(head, dtype=torch.long)
-    attention[:, : len(head)] = 1
+    input_ids = torch.full((len(prompts), cached + width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(prompts), cached + width), dtype=torch.long)
+    # Virtual positions hold no token and are never fed (the cache has them); each row's own first
+    # token stands in, so what reads the ids (the repetition penalty) sees only the row's tokens.
+    for i, p in enumerate(prompts):
+        input_ids[i, :virtual] = p[0]
+    input_ids[:, virtual:cached] = torch.tensor(head, dtype=torch.long)
+    attention[:, :cached] = 1
     for i, s in enumerate(suffixes):
         input_ids[i, input_ids.shape[1] - len(s):] = torch.tensor(s, dtype=torch.long)
         attention[i, input_ids.shape[1] - len(s):] = 1

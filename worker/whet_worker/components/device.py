@@ -5,6 +5,7 @@ import os
 import torch
 
 from ..errors import WorkerError
+from .quantization import check_qlora_available
 
 
 def resolve_device(requested: str) -> str:
@@ -24,18 +25,33 @@ def inference_dtype(requested: str, device: str) -> torch.dtype:
     return torch.float32
 
 
+# Tunings whose base weights stay frozen: the base may load in its own half precision on CUDA.
+FROZEN_BASE_TUNINGS = ("lora", "dora", "ptuning", "prefix")
+
+
 def training_dtype(device: str, saved: torch.dtype, tuning: str, bf16_supported: bool) -> torch.dtype:
     """The dtype training loads the weights in; `saved` is the folder's own (model_loader.saved_dtype).
 
-    CUDA + LoRA: the folder's half precision, so a 7B bf16 model takes 14 GB rather than 28. The
-    base is frozen; PEFT keeps the adapters in fp32 and the trainer's autocast runs the matmuls.
-    A bf16 folder on a GPU without bf16 loads in fp32 (bf16 -> fp16 could overflow).
+    CUDA + LoRA or DoRA: the folder's half precision, so a 7B bf16 model takes 14 GB rather than
+    28. The base is frozen; PEFT keeps the adapters (and DoRA's magnitude vectors) in fp32 and
+    the trainer's autocast runs the matmuls. A bf16 folder on a GPU without bf16 loads in fp32
+    (bf16 -> fp16 could overflow).
+    CUDA + ptuning or prefix: the same, for the same reason: the base is frozen and only passes
+    activations and gradients, as under LoRA. What trains (the prompt encoder, the prefix) is
+    built by PEFT in fp32 and stays there, for the optimizer; PEFT casts its output (virtual
+    token embeddings, prefix keys/values) to the base's dtype.
+    CUDA + QLoRA: the 4-bit weights compute in bf16 (fp16 on a GPU without bf16); this is the
+    dtype of the layers left unquantized and of bitsandbytes' matmuls. QLoRA anywhere but on a
+    CUDA GPU with bitsandbytes raises CUDA_UNAVAILABLE here, before any weight loads.
     CUDA + full or freeze tuning: fp32, since trained weights need fp32 for the optimizer's small
     updates (bf16 keeps 8 bits of mantissa and drops them); autocast still computes in bf16.
     CPU: fp32 whatever the folder holds, as for inference: bf16 matmuls are slow or unsupported
     on many CPUs.
     """
-    if device != "cuda" or tuning != "lora":
+    if tuning == "qlora":
+        check_qlora_available(device)
+        return torch.bfloat16 if bf16_supported else torch.float16
+    if device != "cuda" or tuning not in FROZEN_BASE_TUNINGS:
         return torch.float32
     if saved == torch.bfloat16:
         return torch.bfloat16 if bf16_supported else torch.float32

@@ -11,6 +11,7 @@ from ..errors import WorkerError
 from ..events import emit
 from .chat_template import CHATML_TEMPLATE
 from .device import training_dtype
+from .quantization import check_qlora_available, four_bit_config
 
 
 def saved_dtype(path: str) -> torch.dtype:
@@ -26,14 +27,23 @@ def saved_dtype(path: str) -> torch.dtype:
 
 
 def load_training_model(model: dict, tuning: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """The spec's model (`{path, chat_template}`) in the dtype `tuning` trains it in on `device`."""
+    """The spec's model (`{path, chat_template}`) in the dtype `tuning` trains it in on `device`
+    (4-bit for qlora)."""
     bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
     dtype = training_dtype(device, saved_dtype(model["path"]), tuning, bf16)
-    return load_model(model["path"], model["chat_template"], dtype)
+    return load_model(model["path"], model["chat_template"], dtype, tuning=tuning)
 
 
-def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Raise MODEL_PATH_INVALID when the folder cannot load, MODEL_UNSUPPORTED when it is no causal LM."""
+def load_model(path: str, chat_template: str | None, dtype: torch.dtype, tuning: str | None = None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Raise MODEL_PATH_INVALID when the folder cannot load, MODEL_UNSUPPORTED when it is no causal LM.
+
+    `tuning` "qlora" loads the linear weights in 4-bit NF4 (components/quantization.py) onto the
+    current CUDA GPU, computing in `dtype`; CUDA_UNAVAILABLE where that cannot run.
+    """
+    quantization = {}
+    if tuning == "qlora":
+        check_qlora_available("cuda" if torch.cuda.is_available() else "cpu")
+        quantization = {"quantization_config": four_bit_config(dtype)}
     folder = Path(path)
     if not (folder / "config.json").is_file():
         raise WorkerError("MODEL_PATH_INVALID", f"{path} holds no config.json (is it a Hugging Face model folder?)")
@@ -45,7 +55,7 @@ def load_model(path: str, chat_template: str | None, dtype: torch.dtype) -> tupl
         raise WorkerError("MODEL_UNSUPPORTED", f"{path} is a {config.model_type!r} model, which has no causal-LM class")
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype, **quantization)
     except (OSError, ValueError) as exc:
         raise WorkerError("MODEL_PATH_INVALID", f"Cannot load the model in {path}: {exc}") from exc
     # The template is saved with the final weights, so inference formats chats as training did.

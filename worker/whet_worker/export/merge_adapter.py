@@ -7,6 +7,7 @@ from peft import PeftModel
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from ..components.model_loader import load_model
+from ..components.virtual_prefix import adapter_type, is_prompt_learning
 from ..errors import WorkerError
 
 
@@ -19,19 +20,42 @@ def load_merged(model_path: str, adapter_path: str | None, dtype: torch.dtype = 
     The tokenizer (and so the chat template) comes from the adapter folder when training saved
     one there, so the export formats chats as training did.
 
-    Raises ADAPTER_INVALID when the adapter folder cannot load onto this base.
+    LoRA and DoRA adapters merge (DoRA: magnitude x direction of W + B·A, folded by PEFT).
+
+    Raises ADAPTER_INVALID when the adapter folder cannot load onto this base, EXPORT_UNSUPPORTED
+    for a ptuning or prefix adapter (check_mergeable).
     """
+    if adapter_path is not None:
+        check_adapter_folder(adapter_path)
+        check_mergeable(adapter_path)
     model, tokenizer = load_model(model_path, None, dtype)
     if adapter_path is None:
         return model, tokenizer
-    check_adapter_folder(adapter_path)
-    if (Path(adapter_path) / "tokenizer_config.json").is_file():
-        tokenizer = AutoTokenizer.from_pretrained(adapter_path, local_files_only=True)
+    tokenizer = adapter_tokenizer(adapter_path, tokenizer)
     try:
         peft_model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise WorkerError("ADAPTER_INVALID", f"Cannot load the adapter {adapter_path} onto {model_path}: {exc}") from exc
     return peft_model.merge_and_unload(), tokenizer
+
+
+def adapter_tokenizer(adapter_path: str, tokenizer: PreTrainedTokenizerBase) -> PreTrainedTokenizerBase:
+    """The tokenizer training saved beside the adapter (with its chat template), else `tokenizer`."""
+    if (Path(adapter_path) / "tokenizer_config.json").is_file():
+        return AutoTokenizer.from_pretrained(adapter_path, local_files_only=True)
+    return tokenizer
+
+
+def check_mergeable(adapter_path: str, what: str = "a merged model") -> None:
+    """Raise EXPORT_UNSUPPORTED for a prompt-learning adapter: its virtual tokens are no weights to fold in."""
+    peft_type = adapter_type(adapter_path)
+    if is_prompt_learning(adapter_path):
+        tuning = {"P_TUNING": "ptuning", "PREFIX_TUNING": "prefix"}.get(peft_type, peft_type)
+        raise WorkerError(
+            "EXPORT_UNSUPPORTED",
+            f"{adapter_path} is a {tuning} adapter: it trains virtual tokens that run before every prompt, not weights, so it cannot be merged into {what}.",
+            'Export it as "peft" (the adapter folder as it is), or serve the base model with this adapter on the torch backend, which runs the virtual tokens.',
+        )
 
 
 def check_adapter_folder(adapter_path: str) -> None:

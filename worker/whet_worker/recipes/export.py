@@ -7,6 +7,7 @@ Formats
   when training saved them): loads unchanged in PEFT and in vLLM's LoRA support.
 - `merged`: base + adapter folded into one Hugging Face folder: safetensors, config,
   tokenizer, chat template, and a generation config whose EOS is the tokenizer's end of turn.
+  LoRA, DoRA (and QLoRA, whose adapter is LoRA) merge; ptuning and prefix adapters cannot.
 - `gguf`: one llama.cpp file of the (merged) weights, llama and qwen2 architectures, at f16,
   q8_0 (INT8) or q4_0 / q4_1 (4-bit), all quantized by the `gguf` package's own numpy code.
 - merged and gguf load the base in its own dtype (bf16 stays bf16: a 7B merge needs ~14 GB, not
@@ -18,7 +19,9 @@ Raises (as WorkerError)
 - INVALID_REQUEST: quantization given for a non-gguf format, or peft without an adapter
 - MODEL_PATH_INVALID / MODEL_UNSUPPORTED: the base folder cannot load as a causal LM
 - ADAPTER_INVALID: the adapter folder is no PEFT adapter or does not fit the base
-- EXPORT_UNSUPPORTED: gguf of an architecture, rope scaling or tokenizer we cannot convert
+- EXPORT_UNSUPPORTED: gguf of an architecture, rope scaling or tokenizer we cannot convert;
+  merged or gguf of a ptuning/prefix adapter (virtual tokens are not weights: export it as
+  "peft", or serve it with the torch backend), refused before anything loads
 - EXPORT_FAILED: the output cannot be written (disk full, permissions)
 """
 
@@ -33,7 +36,7 @@ from ..errors import WorkerError
 from ..events import emit
 from ..export.gguf_writer import write_gguf
 from ..components.model_loader import saved_dtype
-from ..export.merge_adapter import check_adapter_folder, generation_config_for, load_merged
+from ..export.merge_adapter import check_adapter_folder, check_mergeable, generation_config_for, load_merged
 from ..graceful_stop import GracefulStop
 
 
@@ -51,6 +54,8 @@ class ExportRecipe:
             raise WorkerError("INVALID_REQUEST", 'format "peft" exports an adapter, but the spec has adapter: null')
         if self.adapter is not None:
             check_adapter_folder(self.adapter)
+            if self.format != "peft":
+                check_mergeable(self.adapter, "a merged model" if self.format == "merged" else "a GGUF file")
 
     def export(self) -> None:
         started = time.monotonic()

@@ -6,6 +6,9 @@ Features
 - Prompts from a JSONL file: chat rows ({"messages": [...]}, formatted with the model's chat
   template and its generation prompt) or raw rows ({"prompt": "..."}).
 - A base model, or base + PEFT adapter (a job's result or one of its checkpoints), merged.
+  A ptuning or prefix adapter cannot merge (virtual tokens are not weights): its virtual
+  tokens become a KV cache prefix every batch decodes after (components/virtual_prefix.py),
+  which a shared few-shot prefix then extends.
 - Few-shot prompting: example turns put before every chat row (or text before every raw row),
   the baseline that fine-tuning is compared with.
 - Batched decoding, left-padded, rows sorted by length so a batch pads little; greedy
@@ -39,14 +42,15 @@ import torch
 from transformers import logging as hf_logging
 from transformers import set_seed
 
-from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch
+from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch, virtual_prefix_only
 from ..components.label_constraint import LabelTrie, build_label_trie
 from ..components.device import inference_dtype, resolve_device, set_threads
 from ..components.weight_layout import ready_for_inference
 from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
+from ..components.virtual_prefix import VirtualPrefix, is_prompt_learning, load_virtual_prefix
 from ..errors import WorkerError
 from ..events import emit
-from ..export.merge_adapter import check_adapter_folder, generation_config_for, load_merged
+from ..export.merge_adapter import adapter_tokenizer, check_adapter_folder, generation_config_for, load_merged
 from ..graceful_stop import GracefulStop, StopRequested
 
 # Below this, copying the cache per batch costs about what it saves.
@@ -66,10 +70,17 @@ class GenerateRecipe:
 
     def setup(self) -> None:
         threads = set_threads(self.spec["threads"])
-        self.model, self.tokenizer = load_merged(self.spec["model"]["path"], self.spec["adapter"])
+        adapter = self.spec["adapter"]
+        virtual = is_prompt_learning(adapter)
+        self.model, self.tokenizer = load_merged(self.spec["model"]["path"], None if virtual else adapter)
+        if virtual:
+            self.tokenizer = adapter_tokenizer(adapter, self.tokenizer)
         if self.spec["model"]["chat_template"] is not None:
             self.tokenizer.chat_template = self.spec["model"]["chat_template"]
         ready_for_inference(self.model, self.device, inference_dtype(self.spec["dtype"], self.device))
+        self.virtual: VirtualPrefix | None = load_virtual_prefix(self.model, adapter) if virtual else None
+        if self.virtual is not None:
+            emit("log", level="info", message=f"{adapter} is a prompt-learning adapter: its {self.virtual.length} virtual tokens run before every prompt")
         config = generation_config_for(self.model, self.tokenizer)
         sample = self.gen["temperature"] > 0
         config.update(
@@ -84,6 +95,8 @@ class GenerateRecipe:
         self.labels = self._label_tries(config)
         self.pad_id = config.pad_token_id
         self.context = getattr(self.model.config, "max_position_embeddings", None)
+        if self.context is not None and self.virtual is not None:
+            self.context -= self.virtual.length  # the virtual tokens take the first positions
         self.prompts = [encode_prompt(r, self.tokenizer, self.spec["few_shot"], self.spec["few_shot_text"]) for r in self.rows]
         emit("log", level="info", message=f"generating {len(self.rows)} rows on {self.device} ({threads} threads), batch {self.spec['batch_size']}")
 
@@ -143,16 +156,19 @@ class GenerateRecipe:
         return tries
 
     def _shared_prefix(self, runnable: list[int]) -> SharedPrefix | None:
-        if not self.spec["prefix_cache"] or not runnable:
+        if not runnable:
             return None
+        only_virtual = virtual_prefix_only(self.model, self.virtual) if self.virtual is not None else None
+        if not self.spec["prefix_cache"]:
+            return only_virtual
         n = shared_prefix_length([self.prompts[i] for i in runnable])
         if n < MIN_SHARED_PREFIX:
-            return None
-        prefix = encode_prefix(self.model, self.prompts[runnable[0]][:n])
+            return only_virtual
+        prefix = encode_prefix(self.model, self.prompts[runnable[0]][:n], self.virtual)
         if prefix is None:
             emit("log", level="info", message=f"the prompts share a prefix of {n} tokens, but this model's cache is not plain attention: plain batches")
-        else:
-            emit("log", level="info", message=f"the {len(runnable)} prompts share a prefix of {n} tokens: computed once, each batch decodes after it")
+            return only_virtual
+        emit("log", level="info", message=f"the {len(runnable)} prompts share a prefix of {n} tokens: computed once, each batch decodes after it")
         return prefix
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""The generation server: one base model, any number of LoRA adapters, HTTP on loopback
+"""The generation server: one base model, any number of adapters, HTTP on loopback
 (spec.command == "serve"; protocol in core/src/protocol/generation.ts).
 
     python -m whet_worker serve SPEC_PATH
@@ -9,7 +9,9 @@ Features
   parameters and seed, so temperature 0 answers match the same request run alone
 - streaming NDJSON deltas, detokenized incrementally; stop sequences; max_tokens; the
   model's chat template with add_generation_prompt (or the spec's override)
-- adapters loaded at start from the spec and later by POST /adapters, unloaded by DELETE
+- adapters loaded at start from the spec and later by POST /adapters, unloaded by DELETE:
+  LoRA and DoRA (PEFT, per row), ptuning and prefix (their virtual tokens as a KV cache prefix
+  the row starts with, then the plain base: serve/adapter_registry.py)
 - a client that disconnects cancels its generation; SIGTERM stops accepting, fails what is
   in flight with an error line and exits 0
 - every request needs `Authorization: Bearer $WHET_WORKER_TOKEN` (401 otherwise): the token

@@ -5,6 +5,10 @@ cancelled rows; admit waiting requests up to max_batch_size (prefilled together,
 then spliced into the running cache); then one decode step for all rows, each with its own
 adapter (PEFT mixed batch) and its own sampling. A request joins at the next step after it
 arrives and leaves the step it finishes, so short answers never wait for long ones.
+
+A request for a prompt-learning adapter (ptuning, prefix) is prefilled on its own after the
+adapter's virtual tokens (a KV cache prefix, serve/adapter_registry.py), then decodes in the
+running batch like any other row: from there on it is the plain base over that cache.
 """
 
 import sys
@@ -18,6 +22,7 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from ..components.label_constraint import LabelTries
+from ..components.virtual_prefix import VirtualPrefix
 from ..errors import as_worker_error
 from .adapter_registry import AdapterRegistry
 from .batch_cache import BatchCache
@@ -139,14 +144,34 @@ class Engine:
                     joining.append(g)
         if not joining:
             return
+        # Rows of a prompt-learning adapter prefill on their own, after its virtual tokens; the rest together.
+        plain = [g for g in joining if self.adapters.virtual_prefix(g.adapter) is None]
+        if plain:
+            self._prefill(plain)
+        for g in joining:
+            virtual = self.adapters.virtual_prefix(g.adapter)
+            if virtual is not None:
+                self._prefill([g], virtual)
+        self._retire_finished()
+
+    def _prefill(self, joining: list[Generation], virtual: VirtualPrefix | None = None) -> None:
+        """Run the prompts of `joining` (left-padded) into a fresh cache, splice it into the batch, sample each row's first token.
+
+        With `virtual` (a prompt-learning adapter's virtual tokens) the cache starts with them,
+        the mask marks them, and the prompt's positions follow theirs, as in training.
+        """
+        skip = virtual.length if virtual is not None else 0
         length = max(len(g.prompt_ids) for g in joining)
         input_ids = torch.full((len(joining), length), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(joining), length), dtype=torch.long)
+        mask = torch.ones((len(joining), skip + length), dtype=torch.long)
+        mask[:, skip:] = 0
         for row, g in enumerate(joining):
             input_ids[row, length - len(g.prompt_ids) :] = torch.tensor(g.prompt_ids)
-            mask[row, length - len(g.prompt_ids) :] = 1
-        position_ids = (mask.cumsum(dim=1) - 1).clamp(min=0)
+            mask[row, skip + length - len(g.prompt_ids) :] = 1
+        position_ids = (mask.cumsum(dim=1) - 1).clamp(min=0)[:, skip:]
         cache = growing_cache(self.adapters.model.config)
+        if virtual is not None:
+            virtual.fill(cache)
         try:
             logits = self.adapters.model(
                 input_ids=input_ids.to(self.device),
@@ -168,7 +193,6 @@ class Engine:
             g.start()
             self.active.append(g)
             self.next_tokens.append(self._sample(logits[row], g))
-        self._retire_finished()
 
     def _decode_step(self) -> None:
         self.peak_running = max(self.peak_running, len(self.active))

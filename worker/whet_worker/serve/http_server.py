@@ -135,10 +135,12 @@ class _Handler(BaseHTTPRequestHandler):
         if labels is not None:  # room for the longest label and its end, whatever max_tokens says: the answer is always a whole label
             body["max_tokens"] = max(body["max_tokens"], labels.depth + 1)
         limit = self.server.context_length
-        if len(ids) + body["max_tokens"] > limit:
+        virtual = engine.adapters.virtual_length(body["adapter"])  # a prompt-learning adapter's tokens come first
+        if virtual + len(ids) + body["max_tokens"] > limit:
+            adds = f" after the adapter's {virtual} virtual tokens" if virtual else ""
             raise WorkerError(
                 "CONTEXT_LENGTH_EXCEEDED",
-                f"The prompt has {len(ids)} tokens and max_tokens is {body['max_tokens']}: {len(ids) + body['max_tokens']} > the context length {limit}",
+                f"The prompt has {len(ids)} tokens and max_tokens is {body['max_tokens']}{adds}: {virtual + len(ids) + body['max_tokens']} > the context length {limit}",
             )
         generation = Generation.from_body(body, ids, engine.tokenizer, labels)
         engine.submit(generation)
