@@ -5,7 +5,7 @@ import type { GenerationBackend } from '../backends/generation-backend.ts';
 import { createBackend } from '../backends/create-backend.ts';
 import { DEFAULT_LLAMA_SEQUENCES } from '../backends/llamacpp-backend.ts';
 import { checkVllmAvailable } from '../backends/vllm-backend.ts';
-import { adapterPeftType, isPromptLearningAdapter } from '../models/adapter-type.ts';
+import { adapterPeftType, isDoraAdapter, isPromptLearningAdapter } from '../models/adapter-type.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId, nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
@@ -225,6 +225,12 @@ export class DeploymentManager {
       throw new WhetError('INVALID_REQUEST', `"${adapter.name}" is a ${adapterPeftType(adapter.path)} adapter (trained virtual tokens), which the ${body.backend} backend cannot serve`, {
         field: 'backend',
         hint: 'Deploy it with backend "torch", which loads it on its base model through PEFT.',
+      });
+    }
+    if (adapter && body.backend === 'vllm' && isDoraAdapter(adapter.path)) {
+      throw new WhetError('INVALID_REQUEST', `"${adapter.name}" is a DoRA adapter, and vLLM serves plain LoRA adapters only`, {
+        field: 'backend',
+        hint: 'Deploy it with backend "torch", or export it merged (DoRA merges into the weights) and deploy that.',
       });
     }
     if (body.backend === 'llamacpp') return { weightsPath: this.ggufFor(model, adapter, body.quantization), model, adapter, baseName: adapter?.name ?? model.name };

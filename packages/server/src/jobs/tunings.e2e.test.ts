@@ -86,6 +86,6 @@ describe('the outputs of DoRA and prefix tuning, downstream', () => {
       e = (await api.get(`/exports/${e.id}`)).body;
     }
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
-    expect(e.files.some((f: { name: string }) => f.name.endsWith('.safetensors'))).toBe(true);
+    expect(e.files.some((f: string) => f.endsWith('.safetensors'))).toBe(true);
   });
 });
