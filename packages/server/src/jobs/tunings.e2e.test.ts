@@ -78,6 +78,9 @@ describe('the outputs of DoRA and prefix tuning, downstream', () => {
 
   it('DoRA: trains and merges into full weights', { timeout: 300_000 }, async () => {
     const job = await train('dora', { use_rslora: true, lora_r: 4 });
+    const vllm = await api.post('/deployments', { name: 'dora-vllm', model: job.output_model_id, backend: 'vllm' });
+    expect(vllm.status).toBe(400);
+    expect(vllm.body.error).toMatchObject({ field: 'backend', message: expect.stringMatching(/DoRA adapter, and vLLM serves plain LoRA adapters only/) });
     const exported = await api.post(`/models/${job.output_model_id}/exports`, { format: 'merged' });
     expect([200, 201, 202]).toContain(exported.status);
     let e = exported.body;
