@@ -61,7 +61,7 @@ describe('whet train mixes datasets', () => {
 
     const human = await whet('jobs', 'show', job.id);
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/datasets: a mix of 2 \(below\) +tuning lora/);
+    expect(human.stdout).toMatch(/datasets: a mix of 2 \(below\) +sft \/ lora/);
     expect(human.stdout).toMatch(new RegExp(`data +seed \\d+: 36 rows drawn; train ${mix.train}, validation ${mix.validation} \\((split|none)\\), test 0`));
     expect(human.stdout).toMatch(new RegExp(`${tickets} +weight 1 +24 of 24 rows \\(66\\.7%\\) +support-tickets`));
     expect(human.stdout).toMatch(new RegExp(`${general} +weight 0\\.5 +12 of 40 rows \\(33\\.3%\\) +general`));
@@ -89,7 +89,7 @@ describe('whet train mixes datasets', () => {
     const d = await train('--data', 'support-tickets', '--dedup', 'exact');
     expect(d.code, d.stderr).toBe(0);
     const id = /created (job_\w+)/.exec(d.stdout)![1]!;
-    expect(d.stdout).toMatch(new RegExp(`dataset ${tickets} +tuning lora`));
+    expect(d.stdout).toMatch(new RegExp(`dataset ${tickets} +sft / lora`));
     expect(d.stdout).toMatch(/24 rows drawn, 20 exact duplicates removed; train 4, validation 0 \(none\), test 0/);
     const dedup = (await api.get(`/jobs/${id}`)).body;
     expect(dedup.request).toMatchObject({ dataset: tickets, dedup: 'exact' });

@@ -6,7 +6,7 @@
 export const ERROR_CODES = {
   // request shape
   INVALID_REQUEST: { status: 400, hint: 'Fix the fields named in the message and send the request again.' },
-  INVALID_HYPERPARAMETER: { status: 400, hint: 'Use a value in the range the message gives, or "auto".' },
+  INVALID_HYPERPARAMETER: { status: 400, hint: 'Fix the field the message names: a value in the range it gives, "auto", or leave out a field this method or tuning does not read.' },
   INVALID_JSON: { status: 400, hint: 'Send a valid JSON body with Content-Type: application/json.' },
   NOT_FOUND: { status: 404, hint: 'Check the id; list what exists with the matching GET endpoint.' },
   CONFLICT: { status: 409, hint: 'The resource is in a state that does not allow this action.' },

@@ -23,7 +23,7 @@ describe('job checkpoints as models', () => {
       dataset: datasetId,
       tuning,
       validation_split: 0.25,
-      hyperparameters: { learning_rate: 5e-3, batch_size: 4, gradient_accumulation_steps: 1, lora_r: 8, ...hp },
+      hyperparameters: { learning_rate: 5e-3, batch_size: 4, gradient_accumulation_steps: 1, ...(tuning === 'lora' ? { lora_r: 8 } : {}), ...hp },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return api.waitFor(created.body.id, ['succeeded', 'failed'], 300_000);
