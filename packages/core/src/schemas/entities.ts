@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BudgetSchema, HyperparametersInputSchema, METHODS, ResolvedValueSchema, TUNINGS } from './hyperparameters.ts';
 import { MessageSchema } from './conversation.ts';
 import { exactlyOneOf } from './exactly-one-of.ts';
-import { refuseFieldsThatDoNotApply } from './field-applies.ts';
+import { DOCUMENTED_FIELD_RULES, refuseFieldsThatDoNotApply } from './field-applies.ts';
 import { LabelSetSchema } from './label-set.ts';
 
 export const ErrorBodySchema = z.object({
@@ -137,7 +137,8 @@ export const JobCreateSchema = z
   })
   .strict()
   .apply(exactlyOneOf, ['dataset', 'datasets'] as const)
-  .superRefine(refuseFieldsThatDoNotApply);
+  .superRefine(refuseFieldsThatDoNotApply)
+  .meta({ allOf: DOCUMENTED_FIELD_RULES });
 export type JobCreate = z.infer<typeof JobCreateSchema>;
 
 export const JobResumeSchema = z

@@ -41,3 +41,26 @@ export function refuseFieldsThatDoNotApply(body: { method: Method; tuning: Tunin
     ctx.addIssue({ code: 'custom', path: ['hyperparameters', field], message: `${field} ${why}: leave it out, or change the method or tuning` });
   }
 }
+
+/** Default method and tuning when a job body leaves them out. */
+const DEFAULT_METHOD: Method = 'sft';
+const DEFAULT_TUNING: Tuning = 'lora';
+
+/** JSON Schema of "if `hyperparameters.<field>` is set (not "auto"), `key` must be one of `allowed`". */
+function documentedRule(field: string, key: 'method' | 'tuning', allowed: readonly string[], fallback: string) {
+  const given = { properties: { [key]: { enum: [...allowed] } }, required: [key] };
+  return {
+    if: { properties: { hyperparameters: { type: 'object', required: [field], properties: { [field]: { not: { const: 'auto' } } } } }, required: ['hyperparameters'] },
+    // A body without the key gets the default method or tuning.
+    then: allowed.includes(fallback) ? { anyOf: [given, { not: { required: [key] } }] } : given,
+  };
+}
+
+/**
+ * The same rules for the OpenAPI document (JSON Schema if/then), so the documented request
+ * schema allows exactly the bodies the handler accepts.
+ */
+export const DOCUMENTED_FIELD_RULES = [
+  ...Object.entries(METHOD_ONLY_FIELDS).map(([f, methods]) => documentedRule(f, 'method', methods, DEFAULT_METHOD)),
+  ...Object.entries(TUNING_ONLY_FIELDS).map(([f, tunings]) => documentedRule(f, 'tuning', tunings, DEFAULT_TUNING)),
+];
