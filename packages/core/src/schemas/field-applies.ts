@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LORA_TUNINGS, type Method, PROMPT_TUNINGS, type Tuning } from './hyperparameters.ts';
+import { LORA_TUNINGS, type Method, PROMPT_TUNINGS, type Tuning, TUNINGS } from './hyperparameters.ts';
 
 /**
  * Hyperparameters that only some methods or tunings read; every other field applies to all.
@@ -9,6 +9,7 @@ export const METHOD_ONLY_FIELDS: Record<string, readonly Method[]> = {
   beta: ['dpo'],
   loss_type: ['dpo'],
   orpo_lambda: ['orpo'],
+  packing: ['sft'],
 };
 export const TUNING_ONLY_FIELDS: Record<string, readonly Tuning[]> = {
   lora_r: LORA_TUNINGS,
@@ -19,6 +20,8 @@ export const TUNING_ONLY_FIELDS: Record<string, readonly Tuning[]> = {
   freeze_trainable_layers: ['freeze'],
   freeze_layers: ['freeze'],
   num_virtual_tokens: PROMPT_TUNINGS,
+  // Virtual tokens go before the whole row, so packed samples would share one prompt.
+  packing: TUNINGS.filter((t) => !PROMPT_TUNINGS.includes(t)),
 };
 
 /** Whether a hyperparameter is read by this method and tuning. */

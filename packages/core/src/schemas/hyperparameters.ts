@@ -84,6 +84,9 @@ export const HyperparametersInputSchema = z
       'freeze tuning: train exactly these decoder layers (indices such as 23) or modules whose name contains a pattern (such as "layers.23" or "mlp"), instead of the last freeze_trainable_layers.',
     ),
     use_rslora: z.boolean().describe('lora, dora, qlora: rank-stabilised scaling (alpha / sqrt(r) instead of alpha / r), steadier at high ranks.'),
+    packing: z.boolean().describe(
+      'sft (not ptuning or prefix): pack short samples into rows of max_seq_len, padding-free (each sample keeps its own positions and attends only to itself), instead of batching samples of similar length. Off by default.',
+    ),
     num_virtual_tokens: orAuto(z.number().int().min(1).max(512)).describe('ptuning, prefix: how many virtual tokens are trained; "auto": 20.'),
     beta: orAuto(z.number().positive().max(10)).describe('dpo: how far the model may move from the reference (higher: closer); "auto": 0.1, TRL\'s default.'),
     loss_type: orAuto(z.enum(DPO_LOSS_TYPES)).describe('dpo: "sigmoid" (the DPO paper) or "ipo" (IPO, steadier when the pairs are near-deterministic).'),
@@ -122,6 +125,7 @@ export const ResolvedHyperparametersSchema = z
     freeze_layers: FreezeLayersSchema.nullable().optional().describe('null or absent: the last freeze_trainable_layers layers.'),
     use_rslora: z.boolean().optional(),
     num_virtual_tokens: z.number().int().min(1).optional(),
+    packing: z.boolean().optional().describe('sft: samples packed padding-free into rows of max_seq_len; absent: length-grouped batches.'),
     beta: z.number().positive().optional(),
     loss_type: z.enum(DPO_LOSS_TYPES).optional(),
     orpo_lambda: z.number().positive().optional(),

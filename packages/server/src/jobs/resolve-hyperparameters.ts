@@ -8,6 +8,7 @@ import {
   type ResolvedValue,
   type Tuning,
   LORA_TUNINGS,
+  fieldApplies,
   PROMPT_TUNINGS,
   WhetError,
 } from '@whetstone/core';
@@ -284,6 +285,12 @@ export function resolveHyperparameters(input: ResolveInput): Resolution {
   const lora_alpha = pick('lora_alpha', () => ({ value: 2 * lora_r, reason: `2 x lora_r (${lora_r})` }));
   const tuningOnly = resolveTuningFields(given, input.tuning, resolved);
   const methodOnly = resolveMethodFields(given, method, resolved);
+  if (fieldApplies('packing', method, input.tuning)) {
+    methodOnly.packing = given.packing ?? false;
+    resolved.packing = given.packing === undefined
+      ? { value: false, source: 'default', reason: 'off: samples of similar length are batched together (true packs them padding-free into rows of max_seq_len)' }
+      : { value: given.packing, source: 'user', reason: 'set in the request' };
+  }
 
   const values: ResolvedHyperparameters = {
     epochs,
