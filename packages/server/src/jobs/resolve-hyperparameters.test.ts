@@ -190,6 +190,16 @@ describe('auto recipe: every tuning', () => {
     expect(freeze.values.freeze_layers).toEqual([28, 'layers.29']);
     expect(() => resolveHyperparameters({ hyperparameters: { freeze_layers: [30] }, tuning: 'freeze', model: { ...model, num_layers: 30 }, trainRows: 100 })).toThrow(/layer 30, but m has layers 0 to 29/);
   });
+
+  it('resolves packing for sft off by default with its reason, as given when set, and not at all where it does not apply', () => {
+    const plain = resolveHyperparameters({ hyperparameters: 'auto', tuning: 'lora', model, trainRows: 100 });
+    expect(plain.values.packing).toBe(false);
+    expect(plain.resolved.packing).toMatchObject({ source: 'default', reason: expect.stringMatching(/^off: samples of similar length are batched together/) });
+    const packed = resolveHyperparameters({ hyperparameters: { packing: true }, tuning: 'full', model, trainRows: 100 });
+    expect(packed.values.packing).toBe(true);
+    expect(resolveHyperparameters({ hyperparameters: 'auto', method: 'dpo', tuning: 'lora', model, trainRows: 100 }).values.packing).toBeUndefined();
+    expect(resolveHyperparameters({ hyperparameters: 'auto', tuning: 'ptuning', model, trainRows: 100 }).values.packing).toBeUndefined();
+  });
 });
 
 describe('auto recipe: preference learning', () => {

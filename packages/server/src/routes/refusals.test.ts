@@ -128,6 +128,10 @@ describe('the API refuses bad input clearly', () => {
       ]),
     );
     expect(messages).toHaveLength(2); // epochs applies to every method and tuning
+    // packing: sft only, and not with virtual tokens, which go before a whole packed row.
+    const packedPrefix = await postJob({ model: modelId, dataset: datasetId, tuning: 'prefix', hyperparameters: { packing: true } });
+    expectError(packedPrefix, 400, 'INVALID_HYPERPARAMETER');
+    expect(packedPrefix.body.error.message).toMatch(/packing applies to tuning "lora", "dora", "qlora", "full", "freeze", not "prefix"/);
   });
 
   it('refuses QLoRA on a machine without CUDA, naming the tunings that work here', async () => {
