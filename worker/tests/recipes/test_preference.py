@@ -160,6 +160,8 @@ def test_held_out_preference_accuracy_rises_and_every_event_carries_it(method, m
     result = run.one("result")
     assert result["kind"] == "adapter" and result["steps"] == 30 and result["final_loss"] == progress[-1]["loss"]
     assert result["train_tokens"] == progress[-1]["tokens_seen"]
+    # The summary: the held-out metrics at step 0 and of the result model (no best checkpoint: the last step's).
+    assert result["preference"] == {"before": run.of("eval")[0]["preference"], "after": eval_at_end["preference"]}
     final = Path(result["output_path"])
     assert (final / "adapter_model.safetensors").is_file() and not (final / "ref").exists()
     if method == "dpo":

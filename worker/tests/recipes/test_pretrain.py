@@ -1,7 +1,9 @@
 """The pre-training recipe: packing raw text, and the real worker process training the tiny model on it."""
 
+import io
 import json
 import math
+import shutil
 import signal
 from pathlib import Path
 
@@ -10,7 +12,9 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from test_sft import progress_losses, read_rest, read_until
+from whet_worker import events
 from whet_worker.components.conversations import hold_out
+from whet_worker.components.model_loader import load_training_model
 from whet_worker.components.pretrain_data import build_pretrain_data, document_token_ids, pack_blocks
 
 ANIMALS = [("cat", "猫"), ("dog", "狗"), ("bird", "鸟"), ("fish", "鱼"), ("horse", "马")]
@@ -201,3 +205,18 @@ def test_lines_without_text_are_dataset_invalid_with_their_line_numbers(make_spe
     assert error["code"] == "DATASET_INVALID"
     assert "3 bad lines: line 6: needs a string \"text\" field; line 7: not JSON" in error["message"]
     assert "line 8" in error["message"]
+
+
+def test_a_model_without_a_chat_template_is_warned_about_in_terms_of_raw_text(tiny_model, tmp_path, monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(events, "_out", out)
+    bare = tmp_path / "bare"
+    shutil.copytree(tiny_model, bare, ignore=shutil.ignore_patterns("chat_template.jinja"))
+    load_training_model({"path": str(bare), "chat_template": None}, "lora", "cpu", trains_on_chats=False)
+    load_training_model({"path": str(bare), "chat_template": None}, "lora", "cpu")
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    warnings = [e["message"] for e in lines if e.get("level") == "warning"]
+    assert warnings == [
+        f"{bare} has no chat template; raw text trains without one; the result is saved with ChatML for chats",
+        f"{bare} has no chat template; training with ChatML",
+    ]

@@ -26,15 +26,17 @@ def saved_dtype(path: str) -> torch.dtype:
     return dtype if isinstance(dtype, torch.dtype) and dtype.is_floating_point else torch.float32
 
 
-def load_training_model(model: dict, tuning: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+def load_training_model(model: dict, tuning: str, device: str, trains_on_chats: bool = True) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """The spec's model (`{path, chat_template}`) in the dtype `tuning` trains it in on `device`
-    (4-bit for qlora)."""
+    (4-bit for qlora). `trains_on_chats` False (raw text) only changes what a missing template's warning says."""
     bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
     dtype = training_dtype(device, saved_dtype(model["path"]), tuning, bf16)
-    return load_model(model["path"], model["chat_template"], dtype, tuning=tuning)
+    return load_model(model["path"], model["chat_template"], dtype, tuning=tuning, trains_on_chats=trains_on_chats)
 
 
-def load_model(path: str, chat_template: str | None, dtype: torch.dtype, tuning: str | None = None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+def load_model(
+    path: str, chat_template: str | None, dtype: torch.dtype, tuning: str | None = None, trains_on_chats: bool = True
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Raise MODEL_PATH_INVALID when the folder cannot load, MODEL_UNSUPPORTED when it is no causal LM.
 
     `tuning` "qlora" loads the linear weights in 4-bit NF4 (components/quantization.py) onto the
@@ -63,7 +65,8 @@ def load_model(path: str, chat_template: str | None, dtype: torch.dtype, tuning:
         tokenizer.chat_template = chat_template
     elif tokenizer.chat_template is None:
         tokenizer.chat_template = CHATML_TEMPLATE
-        emit("log", level="warning", message=f"{path} has no chat template; training with ChatML")
+        use = "training with ChatML" if trains_on_chats else "raw text trains without one; the result is saved with ChatML for chats"
+        emit("log", level="warning", message=f"{path} has no chat template; {use}")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token  # padding is masked out, so any token will do
     return model, tokenizer

@@ -5,7 +5,8 @@ rest is here, through the components the SFT and pre-training recipes use: the s
 `started`, the model and the preference data (components/preference_data.py), lr_search (each
 trial a fresh model, scored by its preference loss on held-out pairs), the tuning, the events
 (progress and eval carry `preference`), the callbacks (divergence guard, budget, early stopping
-on the eval loss, SIGTERM), our schedule, checkpoints and resume, the final folder and `result`.
+on the eval loss, SIGTERM), our schedule, checkpoints and resume, the final folder and `result`
+(with `preference: {before, after}`, the held-out metrics at step 0 and of the result model).
 """
 
 import os
@@ -24,7 +25,8 @@ from ..components.device import resolve_device, set_threads
 from ..components.lr_search import choose_learning_rate
 from ..components.model_loader import load_training_model
 from ..components.preference_data import PreferenceData, build_preference_data
-from ..components.report_events import ReportEvents
+from ..components.report_events import ReportEvents, preference_metrics
+from ..components.result_evaluation import evaluation_at_start, evaluation_of_result
 from ..components.training_args import training_args
 from ..components.training_callbacks import training_callbacks
 from ..components.training_result import result_fields, save_final_model
@@ -82,7 +84,7 @@ class PreferenceRecipe:
             budget_used.seconds += seconds
         torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before
         self.tuned = self._tune(model)
-        has_eval = evaluation is not None
+        self.has_eval = has_eval = evaluation is not None
         self.report = ReportEvents(
             train_samples=len(train),
             eval_samples=len(evaluation) if has_eval else 0,
@@ -151,8 +153,17 @@ class PreferenceRecipe:
         if self.stop.requested:
             emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
             return
+        before, after = evaluation_at_start(self.trainer), evaluation_of_result(self.trainer, self.has_eval)
         final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
-        emit("result", **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final))
+        emit(
+            "result",
+            **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final),
+            preference=(
+                {"before": before and preference_metrics(before, "eval_"), "after": after and preference_metrics(after, "eval_")}
+                if self.has_eval
+                else None
+            ),
+        )
 
 
 def run(recipe_class: type[PreferenceRecipe], spec: dict[str, Any], stop: GracefulStop) -> int:

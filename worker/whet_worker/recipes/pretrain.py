@@ -56,7 +56,8 @@ from ..components.report_events import ReportEvents
 from ..components.schedule import OwnScheduleMixin
 from ..components.training_args import training_args
 from ..components.training_callbacks import training_callbacks
-from ..components.training_result import best_checkpoint, result_fields, save_final_model
+from ..components.result_evaluation import evaluation_at_start, evaluation_of_result
+from ..components.training_result import result_fields, save_final_model
 from ..components.tuning import apply_tuning
 from ..events import emit
 from ..graceful_stop import GracefulStop
@@ -114,7 +115,7 @@ class PretrainRecipe:
         self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
     def _fresh_model(self):
-        return load_training_model(self.spec["model"], self.spec["tuning"], self.device)
+        return load_training_model(self.spec["model"], self.spec["tuning"], self.device, trains_on_chats=False)
 
     def _run_trial(self, learning_rate: float, steps: int, train, scored, work_dir: Path):
         """One lr_search trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
@@ -153,30 +154,14 @@ class PretrainRecipe:
         if self.stop.requested:
             emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
             return
-        before, after = self._eval_loss_at_start(), self._eval_loss_of_result()
+        before, after = evaluation_at_start(self.trainer), evaluation_of_result(self.trainer, self.has_eval)
         final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
         shutil.rmtree(self.data_cache, ignore_errors=True)  # kept for resumes only; a finished job has none
         emit(
             "result",
             **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final),
-            perplexity={"before": perplexity(before), "after": perplexity(after)},
+            perplexity={"before": perplexity(before and before["eval_loss"]), "after": perplexity(after and after["eval_loss"])},
         )
-
-    def _eval_loss_at_start(self) -> float | None:
-        """The held-out loss before the first step (eval_on_start, kept in the log history across resumes)."""
-        at_start = [e["eval_loss"] for e in self.trainer.state.log_history if "eval_loss" in e and e.get("step") == 0]
-        return at_start[0] if at_start else None
-
-    def _eval_loss_of_result(self) -> float | None:
-        """The held-out loss of the model saved as the result: the best checkpoint's when the trainer
-        loaded it back, else the last step's evaluation (evaluated now if that step had none)."""
-        if not self.has_eval:
-            return None
-        state = self.trainer.state
-        if best_checkpoint(self.trainer):
-            return state.best_metric
-        at_end = [e["eval_loss"] for e in state.log_history if "eval_loss" in e and e.get("step") == state.global_step]
-        return at_end[-1] if at_end else self.trainer.evaluate()["eval_loss"]
 
 
 class _ScheduledTrainer(OwnScheduleMixin, Trainer):

@@ -139,6 +139,11 @@ export const ResultEventSchema = z.looseObject({
   stopped_early: StoppedEarlySchema.nullable().optional(),
   /** pretrain: held-out perplexity before training (step 0) and of the result model. */
   perplexity: z.looseObject({ before: nnum, after: nnum }).nullable().optional(),
+  /** dpo, orpo: the held-out preference metrics before training (step 0) and of the result model. */
+  preference: z
+    .looseObject({ before: z.lazy(() => PreferenceMetricsSchema).nullable(), after: z.lazy(() => PreferenceMetricsSchema).nullable() })
+    .nullable()
+    .optional(),
 });
 
 /** `export` finished: what was written where. */

@@ -71,6 +71,10 @@ describe('preference learning (methods "dpo" and "orpo")', () => {
       for (const m of metrics.filter((x) => x.name.endsWith('preference_accuracy'))) expect(m.value).toBeGreaterThanOrEqual(0);
       // One rule to learn: the margin opens up.
       expect(margin.at(-1)!.value).toBeGreaterThan(margin[0]!.value);
+      // The result's summary: held-out preference accuracy and margin before (step 0) and after.
+      const summary = done.resolved.preference;
+      expect(summary.reason).toMatch(/^held-out preference accuracy \d+% before training, \d+% after; reward margin -?[\d.]+ -> -?[\d.]+/);
+      expect(summary.value.after.margin).toBeGreaterThan(summary.value.before.margin);
 
       const diagnosis = (await api.get(`/jobs/${job.id}/diagnosis`)).body;
       expect(diagnosis.verdict).toBeDefined();

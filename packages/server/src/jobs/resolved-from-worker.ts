@@ -1,4 +1,4 @@
-import type { Job, ResolvedValue, WorkerEvent } from '@whetstone/core';
+import type { Job, PreferenceMetrics, ResolvedValue, WorkerEvent } from '@whetstone/core';
 
 type PlanEvent = Extract<WorkerEvent, { type: 'plan' }>;
 type TrialEvent = Extract<WorkerEvent, { type: 'trial' }>;
@@ -36,10 +36,15 @@ export function resolvedFromTrial(job: Job, e: TrialEvent): Record<string, Resol
 
 /**
  * What the result event adds to the values shown: why a run ended before its planned steps, when
- * early stopping ended it, and continued pre-training's held-out perplexity before and after.
+ * early stopping ended it, continued pre-training's held-out perplexity before and after, and
+ * preference learning's held-out preference accuracy and reward margin before and after.
  */
 export function resolvedFromResult(job: Job, e: ResultEvent): Record<string, ResolvedValue> {
-  const withPerplexity = e.perplexity ? { ...job.resolved, perplexity: describePerplexity(e.perplexity) } : job.resolved;
+  const withPerplexity = {
+    ...job.resolved,
+    ...(e.perplexity ? { perplexity: describePerplexity(e.perplexity) } : {}),
+    ...(e.preference ? { preference: describePreference(e.preference) } : {}),
+  };
   const stop = e.stopped_early;
   if (!stop) return withPerplexity;
   const best = stop.best_step !== null ? `; the model of step ${stop.best_step}${stop.best_eval_loss !== null ? ` (eval loss ${stop.best_eval_loss.toFixed(4)})` : ''} is the result` : '';
@@ -54,4 +59,14 @@ function describePerplexity(p: { before: number | null; after: number | null }):
   const fmt = (v: number | null) => (v === null ? 'unknown' : v.toFixed(2));
   const change = p.before && p.after !== null ? ` (${p.after <= p.before ? '' : '+'}${(((p.after - p.before) / p.before) * 100).toFixed(1)}%)` : '';
   return { value: p, source: 'worker', reason: `held-out perplexity ${fmt(p.before)} before training, ${fmt(p.after)} after${change}: lower means the model predicts the domain's text better` };
+}
+
+function describePreference(p: { before: PreferenceMetrics | null; after: PreferenceMetrics | null }): ResolvedValue {
+  const accuracy = (m: PreferenceMetrics | null) => (m ? `${Math.round(m.accuracy * 100)}%` : 'unknown');
+  const margin = (m: PreferenceMetrics | null) => (m ? m.margin.toFixed(3) : 'unknown');
+  return {
+    value: p,
+    source: 'worker',
+    reason: `held-out preference accuracy ${accuracy(p.before)} before training, ${accuracy(p.after)} after; reward margin ${margin(p.before)} -> ${margin(p.after)}: the share of pairs whose chosen answer the model now prefers, and by how much`,
+  };
 }
