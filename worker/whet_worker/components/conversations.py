@@ -3,37 +3,16 @@
 import json
 import math
 import random
-from pathlib import Path
 from typing import Any
 
-from ..errors import WorkerError
+from .jsonl_rows import read_jsonl_rows
 
 ROLES = {"system", "user", "assistant", "tool"}
-MAX_REPORTED = 5  # line errors named in one message
 
 
 def read_conversations(path: str) -> list[list[dict[str, Any]]]:
     """Return each row's `messages`; raise DATASET_NOT_FOUND / DATASET_INVALID / DATASET_EMPTY."""
-    file = Path(path)
-    if not file.is_file():
-        raise WorkerError("DATASET_NOT_FOUND", f"The dataset file {path} does not exist")
-    conversations, problems = [], []
-    with file.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            messages, problem = _parse_row(line)
-            if problem:
-                problems.append(f"line {number}: {problem}")
-            else:
-                conversations.append(messages)
-    if problems:
-        shown = "; ".join(problems[:MAX_REPORTED])
-        more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
-        raise WorkerError("DATASET_INVALID", f"{path}: {len(problems)} bad lines: {shown}{more}")
-    if not conversations:
-        raise WorkerError("DATASET_EMPTY", f"{path} holds no conversations")
-    return conversations
+    return read_jsonl_rows(path, _parse_row, "conversations")
 
 
 def _parse_row(line: str) -> tuple[list[dict[str, Any]], str | None]:

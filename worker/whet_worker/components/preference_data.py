@@ -16,7 +16,6 @@ dropped with `data.drop_truncated`.
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from datasets import Dataset
@@ -26,8 +25,8 @@ from trl.data_utils import common_prefix_length
 from ..errors import WorkerError
 from ..events import emit
 from .conversations import ROLES, hold_out
+from .jsonl_rows import read_jsonl_rows
 
-MAX_REPORTED = 5  # line errors named in one message
 PROMPT_ENDS = ("user", "tool")  # core's checkPromptTurns: the answers reply to this turn
 FORMAT_HINT = (
     'Each line needs {"messages": [prompt turns ending with a user turn], "chosen": {"role": "assistant", "content": "..."}, '
@@ -51,28 +50,7 @@ TOKENIZED = ["prompt_ids", "chosen_ids", "rejected_ids"]
 def read_preference_pairs(path: str) -> list[dict[str, Any]]:
     """Each line's pair as {messages, chosen, rejected}; DATASET_NOT_FOUND / DATASET_INVALID (the
     first bad lines by number) / DATASET_EMPTY."""
-    if not Path(path).is_file():
-        raise WorkerError("DATASET_NOT_FOUND", f"The dataset file {path} does not exist")
-    pairs, problems, number = [], [], 0
-    with open(path, encoding="utf-8") as lines:
-        try:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                pair, problem = _parse_pair(line)
-                if problem:
-                    problems.append(f"line {number}: {problem}")
-                else:
-                    pairs.append(pair)
-        except UnicodeDecodeError as exc:
-            raise WorkerError("DATASET_INVALID", f"{path} is not UTF-8 text (near line {number + 1}: {exc.reason})") from exc
-    if problems:
-        shown = "; ".join(problems[:MAX_REPORTED])
-        more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
-        raise WorkerError("DATASET_INVALID", f"{path}: {len(problems)} bad lines: {shown}{more}", FORMAT_HINT)
-    if not pairs:
-        raise WorkerError("DATASET_EMPTY", f"{path} holds no preference pairs", FORMAT_HINT)
-    return pairs
+    return read_jsonl_rows(path, _parse_pair, "preference pairs", FORMAT_HINT)
 
 
 def _parse_pair(line: str) -> tuple[dict[str, Any], str | None]:

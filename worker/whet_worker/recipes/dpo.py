@@ -53,7 +53,8 @@ from ..components.preference_data import CONVERSATIONAL
 from ..components.schedule import OwnScheduleMixin
 from ..components.tuning import Tuned
 from ..graceful_stop import GracefulStop
-from .preference import PreferenceRecipe, run
+from .preference import PreferenceRecipe
+from .training import run
 
 DEFAULT_BETA = 0.1
 DEFAULT_LOSS_TYPE = "sigmoid"
@@ -74,7 +75,7 @@ class DPORecipe(PreferenceRecipe):
         beta, loss_type = self.hp.get("beta", DEFAULT_BETA), self.hp.get("loss_type", DEFAULT_LOSS_TYPE)
         return f"dpo: beta {beta:g}, loss {loss_type}, reference: {reference}"
 
-    def method_args(self, hp: dict[str, Any]) -> dict[str, Any]:
+    def training_fields(self, hp: dict[str, Any]) -> dict[str, Any]:
         return dict(
             beta=hp.get("beta", DEFAULT_BETA),
             loss_type=[hp.get("loss_type", DEFAULT_LOSS_TYPE)],

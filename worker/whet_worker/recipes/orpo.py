@@ -52,7 +52,8 @@ from ..components.preference_data import TOKENIZED
 from ..components.schedule import OwnScheduleMixin
 from ..components.tuning import Tuned
 from ..graceful_stop import GracefulStop
-from .preference import PreferenceRecipe, run
+from .preference import PreferenceRecipe
+from .training import run
 
 DEFAULT_LAMBDA = 0.1
 

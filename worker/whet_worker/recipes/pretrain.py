@@ -36,132 +36,54 @@ Raises (as WorkerError)
 - OUT_OF_MEMORY: torch ran out of memory (mapped in whet_worker.errors)
 """
 
-import os
 import shutil
-from pathlib import Path
 from typing import Any
 
-import torch
-from datasets import disable_progress_bars as disable_dataset_progress_bars
-from transformers import PrinterCallback, Trainer, TrainingArguments, default_data_collator, logging as hf_logging
+from datasets import Dataset
+from transformers import Trainer, TrainerCallback, TrainingArguments, default_data_collator
 
-from ..components.budget import BudgetUsage
-from ..components.checkpoints import checkpoint_step
-from ..components.device import resolve_device, set_threads
-from ..components.lr_search import choose_learning_rate
-from ..components.model_loader import load_training_model
 from ..components.perplexity import perplexity
 from ..components.pretrain_data import build_pretrain_data
-from ..components.report_events import ReportEvents
-from ..components.schedule import OwnScheduleMixin
-from ..components.training_args import training_args
-from ..components.training_callbacks import training_callbacks
 from ..components.result_evaluation import evaluation_at_start, evaluation_of_result
-from ..components.training_result import result_fields, save_final_model
-from ..components.tuning import apply_tuning
-from ..events import emit
+from ..components.schedule import OwnScheduleMixin
+from ..components.tuning import Tuned
 from ..graceful_stop import GracefulStop
+from .training import TrainingRecipe, run
 
 
-class PretrainRecipe:
-    def __init__(self, spec: dict[str, Any], stop: GracefulStop) -> None:
-        """Check what can be checked without the model, then announce the run."""
-        self.spec = spec
-        self.hp = dict(spec["hyperparameters"])
-        self.budget = spec.get("budget")
-        self.stop = stop
-        self.output_dir = Path(spec["output_dir"])
+class PretrainRecipe(TrainingRecipe):
+    trains_on_chats = False
+    eval_on_start = True  # the curve's step-0 point and the `before` perplexity
+    report_perplexity = True
+
+    def build_data(self) -> tuple[Dataset, Dataset | None]:
         self.data_cache = self.output_dir / "data-cache"  # the text as Arrow files, tokenized and packed
-        self.device = resolve_device(spec["device"])
-        self.threads = set_threads(spec["threads"])
-        self.resume_from = spec["resume_from_checkpoint"]
-        resumed_from_step = checkpoint_step(self.resume_from) if self.resume_from else None
-        if resumed_from_step is not None:
-            stop.step, stop.checkpoint = resumed_from_step, self.resume_from
-        emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads)
-
-    def setup(self) -> None:
-        """Build model and data, search the learning rate if asked, then build the trainer."""
-        model, self.tokenizer = self._fresh_model()
         data = build_pretrain_data(self.spec["data"], self.tokenizer, self.hp["max_seq_len"], self.hp["seed"], self.data_cache)
-        budget_used = BudgetUsage.read(self.resume_from)
-        if self.hp.get("lr_search"):
-            self.hp["learning_rate"], seconds = choose_learning_rate(
-                self.hp["lr_search"], data.train, data.eval, self.hp["seed"], self._run_trial, self.output_dir
-            )
-            budget_used.seconds += seconds
-        torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before
-        self.tuned = apply_tuning(model, self.spec["tuning"], self.hp)
-        self.has_eval = data.eval is not None
-        self.report = ReportEvents(
-            train_samples=len(data.train),
-            eval_samples=len(data.eval) if self.has_eval else 0,
-            trainable_params=self.tuned.trainable_params,
-            total_params=self.tuned.total_params,
-            estimate=self.budget is None,
-            report_perplexity=True,
-        )
-        callbacks, self.early_stopping = training_callbacks(self.hp, self.budget, budget_used, self.has_eval, self.report, self.stop)
-        self.trainer = _ScheduledTrainer(
-            self.hp,
-            model=self.tuned.model,
-            args=self._training_args(self.hp, self.output_dir / "checkpoints", has_eval=self.has_eval),
-            train_dataset=data.train,
-            eval_dataset=data.eval,
+        return data.train, data.eval
+
+    def method_args(self, hp: dict[str, Any]) -> dict[str, Any]:
+        # Blocks hold no padding, and EOS, a real token here, is often the pad token as well.
+        return {"include_num_input_tokens_seen": "all"}
+
+    def build_trainer(self, hp: dict[str, Any], tuned: Tuned, args: TrainingArguments, train: Dataset, evaluation: Dataset | None,
+                      callbacks: list[TrainerCallback] | None) -> Trainer:
+        return _ScheduledTrainer(
+            hp,
+            model=tuned.model,
+            args=args,
+            train_dataset=train,
+            eval_dataset=evaluation,
             processing_class=self.tokenizer,  # saved with every checkpoint
             data_collator=default_data_collator,  # blocks are labelled already; a padding collator could mask EOS (often the pad token)
             callbacks=callbacks,
         )
-        self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
-    def _fresh_model(self):
-        return load_training_model(self.spec["model"], self.spec["tuning"], self.device, trains_on_chats=False)
-
-    def _run_trial(self, learning_rate: float, steps: int, train, scored, work_dir: Path):
-        """One lr_search trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
-        model, _ = self._fresh_model()
-        torch.manual_seed(self.hp["seed"])
-        tuned = apply_tuning(model, self.spec["tuning"], self.hp)
-        hp = {**self.hp, "learning_rate": learning_rate, "max_steps": steps}
-        args = self._training_args(hp, work_dir, has_eval=False, trial=True)
-        trainer = _ScheduledTrainer(hp, model=tuned.model, args=args, train_dataset=train, data_collator=default_data_collator)
-        trainer.remove_callback(PrinterCallback)
-        output = trainer.train()
-        eval_loss = trainer.evaluate(eval_dataset=scored)["eval_loss"]
-        return output.training_loss, eval_loss
-
-    def _training_args(self, hp: dict[str, Any], output_dir: Path, has_eval: bool, trial: bool = False) -> TrainingArguments:
-        return training_args(
-            TrainingArguments,
-            hp,
-            output_dir,
-            device=self.device,
-            has_eval=has_eval,
-            budgeted=self.budget is not None and not trial,
-            trial=trial,
-            # The curve's step-0 point and the `before` perplexity; a resumed run finds it in the
-            # checkpoint's log history instead.
-            eval_on_start=has_eval and not trial and self.resume_from is None,
-            # Blocks hold no padding, and EOS, a real token here, is often the pad token as well.
-            include_num_input_tokens_seen="all",
-        )
-
-    def train(self) -> None:
-        self.output = self.trainer.train(resume_from_checkpoint=self.resume_from)
-
-    def save(self) -> None:
-        """On SIGTERM the checkpoint is the output; otherwise write output_dir/final and report the result."""
-        if self.stop.requested:
-            emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
-            return
+    def result_extras(self) -> dict[str, Any]:
         before, after = evaluation_at_start(self.trainer), evaluation_of_result(self.trainer, self.has_eval)
-        final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
+        return {"perplexity": {"before": perplexity(before and before["eval_loss"]), "after": perplexity(after and after["eval_loss"])}}
+
+    def after_final_saved(self) -> None:
         shutil.rmtree(self.data_cache, ignore_errors=True)  # kept for resumes only; a finished job has none
-        emit(
-            "result",
-            **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final),
-            perplexity={"before": perplexity(before and before["eval_loss"]), "after": perplexity(after and after["eval_loss"])},
-        )
 
 
 class _ScheduledTrainer(OwnScheduleMixin, Trainer):
@@ -171,10 +93,4 @@ class _ScheduledTrainer(OwnScheduleMixin, Trainer):
 
 
 def main(spec: dict[str, Any], stop: GracefulStop) -> int:
-    hf_logging.disable_progress_bar()
-    disable_dataset_progress_bars()
-    recipe = PretrainRecipe(spec, stop)
-    recipe.setup()
-    recipe.train()
-    recipe.save()
-    return 0
+    return run(PretrainRecipe, spec, stop)

@@ -38,119 +38,35 @@ Raises (as WorkerError)
 - OUT_OF_MEMORY: torch ran out of memory (mapped in whet_worker.errors)
 """
 
-import os
-from pathlib import Path
 from typing import Any
 
-import torch
-from datasets import disable_progress_bars as disable_dataset_progress_bars
-from transformers import PrinterCallback, logging as hf_logging
+from datasets import Dataset
+from transformers import TrainerCallback
 from trl import SFTConfig, SFTTrainer
 
-from ..components.budget import BudgetUsage
-from ..components.checkpoints import checkpoint_step
-from ..components.device import resolve_device, set_threads
-from ..components.lr_search import choose_learning_rate
-from ..components.model_loader import load_training_model
-from ..components.report_events import ReportEvents
 from ..components.schedule import OwnScheduleMixin
 from ..components.sft_data import build_sft_data
 from ..components.target_token_loss import supports_target_token_loss, target_token_loss
-from ..components.training_args import training_args
-from ..components.training_callbacks import training_callbacks
-from ..components.training_result import result_fields, save_final_model
-from ..components.tuning import apply_tuning
-from ..events import emit
+from ..components.tuning import Tuned
 from ..graceful_stop import GracefulStop
+from .training import TrainingRecipe, run
 
 
-class SFTRecipe:
-    def __init__(self, spec: dict[str, Any], stop: GracefulStop) -> None:
-        """Check what can be checked without the model, then announce the run."""
-        self.spec = spec
-        self.hp = dict(spec["hyperparameters"])
-        self.budget = spec.get("budget")
-        self.stop = stop
-        self.output_dir = Path(spec["output_dir"])
-        self.device = resolve_device(spec["device"])
-        self.threads = set_threads(spec["threads"])
-        self.resume_from = spec["resume_from_checkpoint"]
-        resumed_from_step = checkpoint_step(self.resume_from) if self.resume_from else None
-        if resumed_from_step is not None:
-            stop.step, stop.checkpoint = resumed_from_step, self.resume_from
-        emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads)
+class SFTRecipe(TrainingRecipe):
+    config_class = SFTConfig
 
-    def setup(self) -> None:
-        """Build model and data, search the learning rate if asked, then build the trainer."""
-        model, self.tokenizer = self._fresh_model()
+    def build_data(self) -> tuple[Dataset, Dataset | None]:
         data = build_sft_data(self.spec["data"], self.tokenizer, self.hp["max_seq_len"], self.hp["seed"])
-        budget_used = BudgetUsage.read(self.resume_from)
-        if self.hp.get("lr_search"):
-            self.hp["learning_rate"], seconds = choose_learning_rate(
-                self.hp["lr_search"], data.train, data.eval, self.hp["seed"], self._run_trial, self.output_dir
-            )
-            budget_used.seconds += seconds
-        torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before
-        self.tuned = apply_tuning(model, self.spec["tuning"], self.hp)
-        has_eval = data.eval is not None
-        self.report = ReportEvents(
-            train_samples=len(data.train),
-            eval_samples=len(data.eval) if has_eval else 0,
-            trainable_params=self.tuned.trainable_params,
-            total_params=self.tuned.total_params,
-            estimate=self.budget is None,
+        return data.train, data.eval
+
+    def method_args(self, hp: dict[str, Any]) -> dict[str, Any]:
+        return {"max_length": hp["max_seq_len"], **(_PACKED if hp.get("packing") else _LENGTH_GROUPED)}
+
+    def build_trainer(self, hp: dict[str, Any], tuned: Tuned, args: SFTConfig, train: Dataset, evaluation: Dataset | None,
+                      callbacks: list[TrainerCallback] | None) -> SFTTrainer:
+        return _ScheduledSFTTrainer(
+            hp, model=tuned.model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=self.tokenizer, callbacks=callbacks
         )
-        callbacks, self.early_stopping = training_callbacks(self.hp, self.budget, budget_used, has_eval, self.report, self.stop)
-        self.trainer = _ScheduledSFTTrainer(
-            self.hp,
-            model=self.tuned.model,
-            args=self._training_args(self.hp, self.output_dir / "checkpoints", has_eval=has_eval),
-            train_dataset=data.train,
-            eval_dataset=data.eval,
-            processing_class=self.tokenizer,
-            callbacks=callbacks,
-        )
-        self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
-
-    def _fresh_model(self):
-        return load_training_model(self.spec["model"], self.spec["tuning"], self.device)
-
-    def _run_trial(self, learning_rate: float, steps: int, train, scored, work_dir: Path):
-        """One lr_search trial: a fresh model, `steps` steps at `learning_rate`, the eval loss on `scored`."""
-        model, _ = self._fresh_model()
-        torch.manual_seed(self.hp["seed"])
-        tuned = apply_tuning(model, self.spec["tuning"], self.hp)
-        hp = {**self.hp, "learning_rate": learning_rate, "max_steps": steps}
-        args = self._training_args(hp, work_dir, has_eval=False, trial=True)
-        trainer = _ScheduledSFTTrainer(hp, model=tuned.model, args=args, train_dataset=train, processing_class=self.tokenizer)
-        trainer.remove_callback(PrinterCallback)
-        output = trainer.train()
-        eval_loss = trainer.evaluate(eval_dataset=scored)["eval_loss"]
-        return output.training_loss, eval_loss
-
-    def _training_args(self, hp: dict[str, Any], output_dir: Path, has_eval: bool, trial: bool = False) -> SFTConfig:
-        return training_args(
-            SFTConfig,
-            hp,
-            output_dir,
-            device=self.device,
-            has_eval=has_eval,
-            budgeted=self.budget is not None and not trial,
-            trial=trial,
-            max_length=hp["max_seq_len"],
-            **(_PACKED if hp.get("packing") else _LENGTH_GROUPED),
-        )
-
-    def train(self) -> None:
-        self.output = self.trainer.train(resume_from_checkpoint=self.resume_from)
-
-    def save(self) -> None:
-        """On SIGTERM the checkpoint is the output; otherwise write output_dir/final and report the result."""
-        if self.stop.requested:
-            emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
-            return
-        final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
-        emit("result", **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final))
 
 
 # Similar lengths in one batch waste less compute on padding (1.6x tokens/s on CPU).
@@ -184,10 +100,4 @@ class _ScheduledSFTTrainer(OwnScheduleMixin, SFTTrainer):
 
 
 def main(spec: dict[str, Any], stop: GracefulStop) -> int:
-    hf_logging.disable_progress_bar()
-    disable_dataset_progress_bars()
-    recipe = SFTRecipe(spec, stop)
-    recipe.setup()
-    recipe.train()
-    recipe.save()
-    return 0
+    return run(SFTRecipe, spec, stop)
