@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { METHODS, TUNINGS } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -10,7 +11,7 @@ import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/u
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
 import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
-import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, METHOD_FIELDS, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type Method, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
+import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, methodFields, SCHEDULE_FIELDS, tuningFields, type AutoNumber, type FormField, type Method, type NewJobForm } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
@@ -21,9 +22,6 @@ import { EffectiveMix } from './effective-mix.tsx';
 import { MixBuilder } from './mix-builder.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
-
-const TUNINGS: Tuning[] = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'];
-const METHODS: Method[] = ['sft', 'pretrain', 'dpo', 'orpo'];
 
 const DRAFT_KEY = 'whet.newJobDraft';
 
@@ -229,7 +227,7 @@ export function NewJobForm() {
             {t(`${form.method}Help`)}
           </p>
           {fieldError('method')}
-          {METHOD_FIELDS[form.method].length > 0 && <div className="grid">{METHOD_FIELDS[form.method].map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
+          {methodFields(form.method).length > 0 && <div className="grid">{methodFields(form.method).map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
         </div>
         <fieldset aria-describedby={`${ids.method}-tuning-help`}>
           <legend>{t('tuning')}</legend>
@@ -244,7 +242,7 @@ export function NewJobForm() {
           <p id={`${ids.method}-tuning-help`} className="muted small-text">
             {t('tuningHelp')}
           </p>
-          {TUNING_FIELDS[form.tuning].length > 0 && <div className="grid">{TUNING_FIELDS[form.tuning].map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
+          {tuningFields(form.tuning).length > 0 && <div className="grid">{tuningFields(form.tuning).map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
         </fieldset>
       </Section>
 
@@ -275,7 +273,7 @@ export function NewJobForm() {
             {plan.data?.data_mix && <EffectiveMix mix={plan.data.data_mix} />}
             <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? trainRows(datasets.data.find((d) => d.id === chosen[0])?.rows ?? 0, resolved)} />
             {plan.data && 'estimate' in plan.data && <DurationEstimate estimate={plan.data.estimate} />}
-            <ResolvedValues resolved={resolved} tuning={form.tuning} />
+            <ResolvedValues resolved={resolved} method={form.method} tuning={form.tuning} />
           </div>
         )}
       </Section>

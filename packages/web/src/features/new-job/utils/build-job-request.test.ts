@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobCreateSchema } from '@whetstone/core';
-import { buildJobRequest, emptyForm, fieldErrors, formFieldOf, formFromRequest } from './build-job-request.ts';
+import { fieldApplies, JobCreateSchema, METHODS, TUNINGS } from '@whetstone/core';
+import { buildJobRequest, emptyForm, fieldErrors, formFieldOf, formFromRequest, methodFields, tuningFields } from './build-job-request.ts';
 
 describe('buildJobRequest', () => {
   it('sends "auto" for what the person left to the server, and only the chosen tuning\'s fields', () => {
@@ -51,6 +51,27 @@ describe('buildJobRequest', () => {
     const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', epochs: { auto: false, value: 'lots' }, max_seq_len: { auto: false, value: '' } }));
     expect(body.hyperparameters).toMatchObject({ epochs: 'lots', max_seq_len: '' });
     expect(JobCreateSchema.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('the fields each tuning and method shows (from core\'s table)', () => {
+  it('gives LoRA tunings the LoRA numbers, freeze its layers, prompt tunings their tokens, DPO beta and ORPO lambda', () => {
+    const lora = ['lora_r', 'lora_alpha', 'lora_dropout'];
+    expect(Object.fromEntries(TUNINGS.map((t) => [t, tuningFields(t)]))).toEqual({ lora, dora: lora, qlora: lora, full: [], freeze: ['freeze_trainable_layers'], ptuning: ['num_virtual_tokens'], prefix: ['num_virtual_tokens'] });
+    expect(Object.fromEntries(METHODS.map((m) => [m, methodFields(m)]))).toEqual({ sft: [], pretrain: [], dpo: ['beta'], orpo: ['orpo_lambda'] });
+  });
+
+  it('sends every number typed that the method and tuning read, and the server\'s schema accepts each combination', () => {
+    const typed = { lora_r: '8', lora_alpha: '16', lora_dropout: '0.05', freeze_trainable_layers: '2', num_virtual_tokens: '10', beta: '0.2', orpo_lambda: '0.3' };
+    const numbers = Object.fromEntries(Object.entries(typed).map(([k, value]) => [k, { auto: false, value }]));
+    for (const method of METHODS) {
+      for (const tuning of TUNINGS) {
+        const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', method, tuning, ...numbers }));
+        const sent = Object.fromEntries(Object.entries(typed).filter(([k]) => fieldApplies(k, method, tuning)).map(([k, v]) => [k, Number(v)]));
+        expect(body.hyperparameters, `${method} + ${tuning}`).toEqual({ epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', ...sent });
+        expect(JobCreateSchema.safeParse(body).success, `${method} + ${tuning}`).toBe(true);
+      }
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { JobCreate, METHODS, TUNINGS } from '@whetstone/core';
+import { METHOD_ONLY_FIELDS, METHODS, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
 import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
@@ -74,21 +74,19 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
   };
 }
 
-const TUNING_NAMES = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'] as const satisfies readonly Tuning[];
+/** The numbers the form offers that only some tunings or methods read; core's table says which. */
+const SOME_JOBS_NUMBERS = ['lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda'] as const;
+type SomeJobsNumber = (typeof SOME_JOBS_NUMBERS)[number];
 
-/** Which hyperparameters each tuning takes besides the common ones. */
-export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers' | 'num_virtual_tokens')[]> = {
-  lora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  dora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  qlora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  full: [],
-  freeze: ['freeze_trainable_layers'],
-  ptuning: ['num_virtual_tokens'],
-  prefix: ['num_virtual_tokens'],
-};
+/** Those numbers this tuning takes besides the common ones. */
+export function tuningFields(tuning: Tuning): SomeJobsNumber[] {
+  return SOME_JOBS_NUMBERS.filter((k) => TUNING_ONLY_FIELDS[k]?.includes(tuning));
+}
 
-/** Which hyperparameters each method takes besides the common ones. */
-export const METHOD_FIELDS: Record<Method, readonly ('beta' | 'orpo_lambda')[]> = { sft: [], pretrain: [], dpo: ['beta'], orpo: ['orpo_lambda'] };
+/** Those numbers this method takes besides the common ones. */
+export function methodFields(method: Method): SomeJobsNumber[] {
+  return SOME_JOBS_NUMBERS.filter((k) => METHOD_ONLY_FIELDS[k]?.includes(method));
+}
 
 /** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
 export const SCHEDULE_FIELDS = ['batch_size', 'gradient_accumulation_steps', 'warmup_steps', 'early_stopping_patience'] as const;
@@ -114,8 +112,8 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   put('epochs', form.epochs);
   put('learning_rate', form.learning_rate);
   put('max_seq_len', form.max_seq_len);
-  for (const k of TUNING_FIELDS[form.tuning]) put(k, form[k]);
-  for (const k of METHOD_FIELDS[form.method]) put(k, form[k]);
+  for (const k of tuningFields(form.tuning)) put(k, form[k]);
+  for (const k of methodFields(form.method)) put(k, form[k]);
   // Left to the plan unless typed (absent is auto for these, and older requests stay the same).
   for (const k of SCHEDULE_FIELDS) if (!form[k].auto) put(k, form[k]);
   if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
@@ -175,8 +173,8 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
-  const tuning = (TUNING_NAMES as readonly unknown[]).includes(r.tuning) ? (r.tuning as Tuning) : 'lora';
-  const method = (['sft', 'pretrain', 'dpo', 'orpo'] as const).find((m) => m === r.method) ?? 'sft';
+  const tuning = TUNINGS.find((t) => t === r.tuning) ?? 'lora';
+  const method = METHODS.find((m) => m === r.method) ?? 'sft';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
     dataset: typeof r.dataset === 'string' ? r.dataset : (sources[0]?.dataset ?? ''),
