@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { METHODS, TUNINGS } from '@whetstone/core';
+import { fieldApplies, METHODS, TUNINGS } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -89,7 +89,7 @@ export function NewJobForm() {
     setClonedFrom(source.data.name);
     navigate(paths.newJob(), { replace: true });
   }, [source.data, clonedFrom]);
-  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), err: useId() };
+  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), err: useId() };
 
   // The launch's error while it is the latest word, else the dry run's.
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
@@ -257,6 +257,18 @@ export function NewJobForm() {
             <div key={k}>{auto(k, t(k))}</div>
           ))}
         </div>
+        {fieldApplies('packing', form.method, form.tuning) && (
+          <div className="field" data-field="packing">
+            <label className="check">
+              <input type="checkbox" name="packing" checked={form.packing} onChange={(e) => set('packing', e.target.checked)} aria-invalid={errors.packing ? true : undefined} aria-describedby={describedBy('packing', `${ids.packing}-help`)} />
+              <span>{t('packing')}</span>
+            </label>
+            <p id={`${ids.packing}-help`} className="muted small-text">
+              {t('packingHelp')}
+            </p>
+            {fieldError('packing')}
+          </div>
+        )}
         <div className="grid">
           <Optional id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />
           <Optional id={ids.steps} name="max_steps" label={t('max_steps')} help={t('maxStepsHelp')} value={form.max_steps} onChange={(v) => set('max_steps', v)} error={fieldError('max_steps')} errorId={describedBy('max_steps')} />
