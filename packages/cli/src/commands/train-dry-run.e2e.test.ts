@@ -35,4 +35,15 @@ describe('whet train --dry-run', () => {
     expect(budget.stdout).toMatch(/^estimated duration: about 12 min \(budget: the time budget of 12 minutes/m);
     expect((await apiAt(server.url).get('/jobs')).body.data).toEqual([]);
   });
+
+  it('sends --packing as hyperparameters.packing, and the server refuses it for a prompt tuning', async () => {
+    const plain = await whet('train', '--model', 'tiny', '--data', 'toy', '--dry-run');
+    expect(plain.stdout).toMatch(/packing\s+false\s+default/);
+    const packed = await whet('train', '--model', 'tiny', '--data', 'toy', '--packing', '--dry-run');
+    expect(packed.code, packed.stderr).toBe(0);
+    expect(packed.stdout).toMatch(/packing\s+true\s+user\s+set in the request/);
+    const prefix = await whet('train', '--model', 'tiny', '--data', 'toy', '--tuning', 'prefix', '--packing', '--dry-run');
+    expect(prefix.code).not.toBe(0);
+    expect(prefix.stderr).toMatch(/packing applies to tuning .*not "prefix"/);
+  });
 });

@@ -50,7 +50,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--validation-split <split>', 'share of the training data held out for validation when no --validation-data: "auto" (10%, 4 to 1,000 rows, none below 20) or a fraction up to 0.5 (0: none)')
     .option('--test-split <split>', 'share held out as a test set for evaluation, never trained on (a fraction up to 0.5)')
     .option('--dedup <kind>', 'drop repeated samples before splitting: exact or normalized')
-    .option('--method <method>', 'sft (instruction chats) or pretrain (continued pre-training on raw text)', 'sft')
+    .option('--method <method>', 'sft (instruction chats), pretrain (continued pre-training on raw text), dpo or orpo (preference pairs: a prompt, a chosen and a rejected answer)', 'sft')
     .option('--tuning <tuning>', 'lora, dora, qlora (NVIDIA GPU), full, freeze, ptuning or prefix', 'lora')
     .option('--epochs <n>', 'number or "auto"', numOrAuto)
     .option('--lr <rate>', 'learning rate or "auto"', numOrAuto)
@@ -60,6 +60,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--set <key=value...>', 'any other hyperparameter, e.g. --set lora_r=16 --set lr_scheduler=linear', [])
     .option('--budget-minutes <n>', 'train this many minutes (pauses and model loading not counted); the schedule ends there', Number)
     .option('--budget-tokens <n>', 'train on this many tokens; the schedule ends there', Number)
+    .option('--packing', 'sft: pack short samples padding-free into rows of --max-seq-len tokens (each keeps its own positions), faster when samples are short; not with ptuning or prefix')
     .option('--lr-search', 'try a few learning rates on a slice of the data first, keep the best by eval loss')
     .option('--drop-truncated', 'leave out samples whose answer max_seq_len would cut')
     .option('--name <name>')
@@ -74,6 +75,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
       if (o.batchSize !== undefined) hyperparameters.batch_size = o.batchSize;
       if (o.maxSeqLen !== undefined) hyperparameters.max_seq_len = o.maxSeqLen;
       if (o.maxSteps !== undefined) hyperparameters.max_steps = o.maxSteps;
+      if (o.packing) hyperparameters.packing = true;
       if (o.lrSearch) hyperparameters.lr_search = true;
       const body = {
         model: o.model,

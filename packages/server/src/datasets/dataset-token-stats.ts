@@ -77,22 +77,32 @@ function modelRef(m: Model) {
 const COUNT_ON_CREATE_BYTES = 4 << 20;
 
 /**
- * The p99 of tokens per sample over the datasets of a job, with the job's model's tokenizer, so
- * "auto" max_seq_len covers 99% of samples: from the cache, or counted now when the data is small
- * enough not to hold the request up. Null when unknown (no tokenizer.json, or a large uncounted file).
+ * A dataset's token statistics with the model's tokenizer for a job being created: from the
+ * cache, or counted now when the data file is small enough not to hold the request up. Null
+ * when unknown (no tokenizer.json, or a large file not counted yet); a count that fails throws.
  */
-export async function tokenP99ForJob(ctx: AppContext, datasets: Dataset[], model: Model): Promise<number | null> {
-  let dir: string;
+export async function tokenStatsForJob(ctx: AppContext, dataset: Dataset, model: Model): Promise<DatasetStats | null> {
+  let tokenizerPath: string;
   try {
-    dir = modelTokenizerDir(ctx, model.id).dir;
+    tokenizerPath = join(modelTokenizerDir(ctx, model.id).dir, 'tokenizer.json');
   } catch {
     return null;
   }
+  const datasetDir = join(ctx.config.home, 'datasets', dataset.id);
+  const cached = readCache(datasetDir, model.id, tokenizerPath);
+  if (cached) return cached;
+  if (statSync(join(datasetDir, 'data.jsonl')).size > COUNT_ON_CREATE_BYTES) return null;
+  return cachedStats(datasetDir, model.id, tokenizerPath);
+}
+
+/**
+ * The p99 of tokens per sample over the datasets of a job, with the job's model's tokenizer, so
+ * "auto" max_seq_len covers 99% of samples. Null when unknown for any of them.
+ */
+export async function tokenP99ForJob(ctx: AppContext, datasets: Dataset[], model: Model): Promise<number | null> {
   let p99 = 0;
   for (const d of datasets) {
-    const datasetDir = join(ctx.config.home, 'datasets', d.id);
-    const tokenizerPath = join(dir, 'tokenizer.json');
-    const stats = readCache(datasetDir, model.id, tokenizerPath) ?? (statSync(join(datasetDir, 'data.jsonl')).size <= COUNT_ON_CREATE_BYTES ? await cachedStats(datasetDir, model.id, tokenizerPath) : null);
+    const stats = await tokenStatsForJob(ctx, d, model);
     if (!stats?.tokens) return null;
     p99 = Math.max(p99, stats.tokens.per_sample.p99); // the mix's p99 is at most the largest of its parts'
   }

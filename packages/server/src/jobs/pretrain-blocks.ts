@@ -1,12 +1,9 @@
 import type { Dataset, Model } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
-import { cachedStats, countedTokenStats } from '../datasets/dataset-token-stats.ts';
-import { modelTokenizerDir } from '../datasets/model-tokenizer-dir.ts';
+import { tokenStatsForJob } from '../datasets/dataset-token-stats.ts';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 
-/** Raw text files up to this size are counted while a job is created; larger ones from the cache or estimated. */
-const COUNT_ON_CREATE_BYTES = 4 << 20;
 /** Bytes of UTF-8 per token when nothing was counted: ~4 for English, ~1.5-3 for Chinese; a rough middle. */
 const BYTES_PER_TOKEN = 3;
 
@@ -28,7 +25,8 @@ export async function pretrainBlocks(ctx: AppContext, datasets: Dataset[], model
   let documents = 0;
   let counted = true;
   for (const d of datasets) {
-    const stats = countedTokenStats(ctx, d.id, model) ?? (d.size_bytes <= COUNT_ON_CREATE_BYTES ? await countNow(ctx, d, model) : null);
+    // A count that fails (a tokenizer the counter cannot load) falls back to the estimate too.
+    const stats = await tokenStatsForJob(ctx, d, model).catch(() => null);
     documents += d.rows;
     if (stats?.tokens) tokens += stats.tokens.total + d.rows; // + the end-of-document tokens
     else {
@@ -39,10 +37,3 @@ export async function pretrainBlocks(ctx: AppContext, datasets: Dataset[], model
   return { perDocument: tokens / blockSize / Math.max(1, documents), tokens, counted };
 }
 
-async function countNow(ctx: AppContext, d: Dataset, model: Model) {
-  try {
-    return await cachedStats(join(ctx.config.home, 'datasets', d.id), model.id, join(modelTokenizerDir(ctx, model.id).dir, 'tokenizer.json'));
-  } catch {
-    return null; // no tokenizer file: estimated from the size
-  }
-}

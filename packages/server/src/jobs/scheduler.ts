@@ -224,9 +224,13 @@ export class Scheduler {
         this.update(jobId, { last_checkpoint: { step: e.step, path: e.path } });
         break;
       case 'result':
-        if (e.stopped_early || e.perplexity || e.preference) this.update(jobId, { resolved: resolvedFromResult(job, e) });
-        // An early stop ends the run before its plan: the steps taken are the run's total now.
-        if (e.stopped_early) this.update(jobId, { progress: { ...job.progress, step: e.steps, total_steps: e.steps } });
+        if (e.stopped_early || e.perplexity || e.preference) {
+          this.update(jobId, {
+            resolved: resolvedFromResult(job, e),
+            // An early stop ends the run before its plan: the steps taken are the run's total now.
+            ...(e.stopped_early ? { progress: { ...job.progress, step: e.steps, total_steps: e.steps } } : {}),
+          });
+        }
         if (run) run.outcome = e;
         break;
       case 'stopped':

@@ -124,13 +124,20 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     // No run of tiny yet: no speed to estimate from.
     await expect(page.locator('#resolved .estimate[data-basis=none]').innerText()).resolves.toMatch(/not known yet: no earlier run of this model/);
 
-    // Each tuning shows the fields it needs.
+    // Each tuning shows the fields it needs; sft offers packing with every tuning but the prompt ones.
+    const packing = page.getByRole('checkbox', { name: 'Pack short samples (padding-free)' });
+    expect(await packing.isVisible()).toBe(true); // sft + LoRA
     await page.getByRole('radio', { name: 'Freeze (last layers trained)' }).check();
     await page.locator('[data-field=freeze_trainable_layers]').waitFor();
     expect(await page.locator('[data-field=lora_r]').count()).toBe(0);
+    expect(await packing.isVisible()).toBe(true);
+    await page.getByRole('radio', { name: 'P-tuning', exact: true }).check();
+    await page.locator('[data-field=num_virtual_tokens]').waitFor();
+    expect(await packing.count()).toBe(0);
     await page.getByRole('radio', { name: 'Prefix tuning' }).check();
     await page.locator('[data-field=num_virtual_tokens]').waitFor();
     expect(await page.locator('[data-field=lora_r]').count()).toBe(0);
+    expect(await packing.count()).toBe(0);
     await page.getByRole('radio', { name: 'DoRA' }).check();
     await page.locator('[data-field=lora_r]').waitFor();
     expect(await page.locator('[data-field=num_virtual_tokens]').count()).toBe(0);
@@ -141,6 +148,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     // Continued pre-training offers only raw-text datasets; sft only chats.
     await page.getByLabel('Training method').selectOption('pretrain');
     await page.getByText(/documents are packed into blocks and every token is a target/).waitFor();
+    expect(await packing.count()).toBe(0);
     const offered = () => page.getByLabel('Training data').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     await expect.poll(offered).toEqual([text.id]);
     await page.getByLabel('Training method').selectOption('sft');
@@ -157,6 +165,17 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await expect(row('validation_rows').innerText()).resolves.toMatch(/4[\s\S]*10% of the 32 rows/);
     // 15 epochs over the 28 samples left after the validation split, 4 a step
     await expect(page.locator('.plan-summary').innerText()).resolves.toMatch(/105 optimizer steps of 4 samples each \(15 epochs over 28 samples\)/);
+
+    // Packing: off by the server's default; ticked, the dry run sends it and the server takes it as set.
+    await expect(row('packing').innerText()).resolves.toMatch(/false\s+Default/);
+    const packedPlan = page.waitForRequest((r) => r.url().includes('dry_run=true') && r.postDataJSON()?.hyperparameters?.packing === true);
+    await packing.check();
+    await packedPlan;
+    await row('packing').locator('td', { hasText: 'Set by you' }).waitFor();
+    await expect(row('packing').innerText()).resolves.toMatch(/true\s+Set by you/);
+    // Off again, it is left out of the request (the tiny run below trains without it).
+    await packing.uncheck();
+    await row('packing').locator('td', { hasText: 'Default' }).waitFor();
 
     // A value the model cannot take: the server's reason shows under the field, then it is fixed.
     const seqLen = page.locator('[data-field=max_seq_len]');
@@ -195,6 +214,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     const job = (await api.get(`/jobs/${jobId}`)).body;
     expect(job).toMatchObject({ tuning: 'lora', dataset_id: datasetId, hyperparameters: { max_steps: 6 } });
     expect(job.request.hyperparameters).toMatchObject({ epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', lora_r: 'auto', max_steps: 6 });
+    expect(job.request.hyperparameters).not.toHaveProperty('packing');
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
 
     // Clone: the job's request fills a new form, and the address drops `from`.

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { fieldApplies, METHODS, TUNINGS } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
@@ -10,7 +11,7 @@ import { useSourceJob, useTrainableDatasets, useTrainableModels } from '../api/u
 import { useCreateJob, useJobPlan } from '../api/use-job-plan.ts';
 import { newJobMessages } from '../new-job.i18n.ts';
 import { buildMixEntries, mixRowErrors, newMixSource } from '../utils/build-mix-request.ts';
-import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, METHOD_FIELDS, SCHEDULE_FIELDS, TUNING_FIELDS, type AutoNumber, type FormField, type Method, type NewJobForm, type Tuning } from '../utils/build-job-request.ts';
+import { buildJobRequest, emptyForm, fieldErrors, formFromRequest, methodFields, SCHEDULE_FIELDS, tuningFields, type AutoNumber, type FormField, type Method, type NewJobForm } from '../utils/build-job-request.ts';
 import { AutoNumberField, FieldError } from './auto-number-field.tsx';
 import { DataFit } from './data-fit.tsx';
 import { DurationEstimate } from './duration-estimate.tsx';
@@ -21,9 +22,6 @@ import { EffectiveMix } from './effective-mix.tsx';
 import { MixBuilder } from './mix-builder.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
 import './new-job.css';
-
-const TUNINGS: Tuning[] = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'];
-const METHODS: Method[] = ['sft', 'pretrain', 'dpo', 'orpo'];
 
 const DRAFT_KEY = 'whet.newJobDraft';
 
@@ -91,7 +89,7 @@ export function NewJobForm() {
     setClonedFrom(source.data.name);
     navigate(paths.newJob(), { replace: true });
   }, [source.data, clonedFrom]);
-  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), err: useId() };
+  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), err: useId() };
 
   // The launch's error while it is the latest word, else the dry run's.
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
@@ -229,7 +227,7 @@ export function NewJobForm() {
             {t(`${form.method}Help`)}
           </p>
           {fieldError('method')}
-          {METHOD_FIELDS[form.method].length > 0 && <div className="grid">{METHOD_FIELDS[form.method].map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
+          {methodFields(form.method).length > 0 && <div className="grid">{methodFields(form.method).map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
         </div>
         <fieldset aria-describedby={`${ids.method}-tuning-help`}>
           <legend>{t('tuning')}</legend>
@@ -244,7 +242,7 @@ export function NewJobForm() {
           <p id={`${ids.method}-tuning-help`} className="muted small-text">
             {t('tuningHelp')}
           </p>
-          {TUNING_FIELDS[form.tuning].length > 0 && <div className="grid">{TUNING_FIELDS[form.tuning].map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
+          {tuningFields(form.tuning).length > 0 && <div className="grid">{tuningFields(form.tuning).map((k) => <div key={k}>{auto(k, t(k))}</div>)}</div>}
         </fieldset>
       </Section>
 
@@ -259,6 +257,18 @@ export function NewJobForm() {
             <div key={k}>{auto(k, t(k))}</div>
           ))}
         </div>
+        {fieldApplies('packing', form.method, form.tuning) && (
+          <div className="field" data-field="packing">
+            <label className="check">
+              <input type="checkbox" name="packing" checked={form.packing} onChange={(e) => set('packing', e.target.checked)} aria-invalid={errors.packing ? true : undefined} aria-describedby={describedBy('packing', `${ids.packing}-help`)} />
+              <span>{t('packing')}</span>
+            </label>
+            <p id={`${ids.packing}-help`} className="muted small-text">
+              {t('packingHelp')}
+            </p>
+            {fieldError('packing')}
+          </div>
+        )}
         <div className="grid">
           <Optional id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />
           <Optional id={ids.steps} name="max_steps" label={t('max_steps')} help={t('maxStepsHelp')} value={form.max_steps} onChange={(v) => set('max_steps', v)} error={fieldError('max_steps')} errorId={describedBy('max_steps')} />
@@ -275,7 +285,7 @@ export function NewJobForm() {
             {plan.data?.data_mix && <EffectiveMix mix={plan.data.data_mix} />}
             <PlanSummary resolved={resolved} rows={plan.data?.data_mix?.train ?? trainRows(datasets.data.find((d) => d.id === chosen[0])?.rows ?? 0, resolved)} />
             {plan.data && 'estimate' in plan.data && <DurationEstimate estimate={plan.data.estimate} />}
-            <ResolvedValues resolved={resolved} tuning={form.tuning} />
+            <ResolvedValues resolved={resolved} method={form.method} tuning={form.tuning} />
           </div>
         )}
       </Section>

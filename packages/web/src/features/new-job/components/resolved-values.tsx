@@ -1,30 +1,22 @@
-import type { ResolvedValue } from '@whetstone/core';
+import { fieldApplies, type ResolvedValue } from '@whetstone/core';
 import { useT } from '../../../lib/i18n.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
 import { newJobMessages, sourceMessages } from '../new-job.i18n.ts';
-import type { Tuning } from '../utils/build-job-request.ts';
+import type { Method, Tuning } from '../utils/build-job-request.ts';
 
 /** The settings people look for first; the rest follow in the server's order. */
 const FIRST = ['epochs', 'learning_rate', 'max_seq_len', 'max_steps', 'budget', 'batch_size', 'gradient_accumulation_steps'];
-const LORA: Tuning[] = ['lora', 'dora', 'qlora'];
-const ONLY_FOR: Record<string, Tuning[]> = {
-  lora_r: LORA,
-  lora_alpha: LORA,
-  lora_dropout: LORA,
-  lora_target: LORA,
-  use_rslora: LORA,
-  freeze_trainable_layers: ['freeze'],
-  freeze_layers: ['freeze'],
-  num_virtual_tokens: ['ptuning', 'prefix'],
-};
 
-/** Every value the job will use, with where it came from and the server's reason. */
-export function ResolvedValues({ resolved, tuning }: { resolved: Record<string, ResolvedValue>; tuning: Tuning }) {
+/**
+ * Every value the job will use, with where it came from and the server's reason; not the ones
+ * this method and tuning never read (the server resolves lora_r for every tuning, say).
+ */
+export function ResolvedValues({ resolved, method, tuning }: { resolved: Record<string, ResolvedValue>; method: Method; tuning: Tuning }) {
   const t = useT(newJobMessages);
   const ts = useT(sourceMessages);
   const f = useFormatters();
   const keys = Object.keys(resolved)
-    .filter((k) => !ONLY_FOR[k] || ONLY_FOR[k].includes(tuning))
+    .filter((k) => fieldApplies(k, method, tuning))
     .sort((a, b) => rank(a) - rank(b));
   const show = (v: unknown) => {
     if (v === null || v === undefined) return '–';

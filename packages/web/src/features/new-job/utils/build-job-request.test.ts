@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobCreateSchema } from '@whetstone/core';
-import { buildJobRequest, emptyForm, fieldErrors, formFieldOf, formFromRequest } from './build-job-request.ts';
+import { fieldApplies, JobCreateSchema, METHODS, TUNINGS } from '@whetstone/core';
+import { buildJobRequest, emptyForm, fieldErrors, formFieldOf, formFromRequest, methodFields, tuningFields } from './build-job-request.ts';
 
 describe('buildJobRequest', () => {
   it('sends "auto" for what the person left to the server, and only the chosen tuning\'s fields', () => {
@@ -47,10 +47,43 @@ describe('buildJobRequest', () => {
     expect(JobCreateSchema.safeParse(body).success).toBe(true);
   });
 
+  it('sends packing: true only when ticked and the method and tuning read it', () => {
+    const packed = (init: Parameters<typeof emptyForm>[0]) => buildJobRequest(emptyForm({ model: 'm', dataset: 'd', ...init })).hyperparameters as Record<string, unknown>;
+    expect(packed({ packing: true })).toMatchObject({ packing: true });
+    expect(packed({ packing: true, tuning: 'full' })).toMatchObject({ packing: true });
+    expect(packed({})).not.toHaveProperty('packing');
+    // Ticked before switching to a method or tuning that never reads it: left out, not refused.
+    expect(packed({ packing: true, method: 'pretrain' })).not.toHaveProperty('packing');
+    expect(packed({ packing: true, tuning: 'ptuning' })).not.toHaveProperty('packing');
+    expect(formFieldOf('hyperparameters.packing')).toBe('packing');
+  });
+
   it('passes what is not a number through as typed, for the server to name', () => {
     const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', epochs: { auto: false, value: 'lots' }, max_seq_len: { auto: false, value: '' } }));
     expect(body.hyperparameters).toMatchObject({ epochs: 'lots', max_seq_len: '' });
     expect(JobCreateSchema.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('the fields each tuning and method shows (from core\'s table)', () => {
+  it('gives LoRA tunings the LoRA numbers, freeze its layers, prompt tunings their tokens, DPO beta and ORPO lambda', () => {
+    const lora = ['lora_r', 'lora_alpha', 'lora_dropout'];
+    expect(Object.fromEntries(TUNINGS.map((t) => [t, tuningFields(t)]))).toEqual({ lora, dora: lora, qlora: lora, full: [], freeze: ['freeze_trainable_layers'], ptuning: ['num_virtual_tokens'], prefix: ['num_virtual_tokens'] });
+    expect(Object.fromEntries(METHODS.map((m) => [m, methodFields(m)]))).toEqual({ sft: [], pretrain: [], dpo: ['beta'], orpo: ['orpo_lambda'] });
+  });
+
+  it('sends every number typed and packing where the method and tuning read them, and the server\'s schema accepts each combination', () => {
+    const typed = { lora_r: '8', lora_alpha: '16', lora_dropout: '0.05', freeze_trainable_layers: '2', num_virtual_tokens: '10', beta: '0.2', orpo_lambda: '0.3' };
+    const numbers = Object.fromEntries(Object.entries(typed).map(([k, value]) => [k, { auto: false, value }]));
+    for (const method of METHODS) {
+      for (const tuning of TUNINGS) {
+        const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', method, tuning, ...numbers, packing: true }));
+        const sent = Object.fromEntries(Object.entries(typed).filter(([k]) => fieldApplies(k, method, tuning)).map(([k, v]) => [k, Number(v)]));
+        const packing = method === 'sft' && !['ptuning', 'prefix'].includes(tuning) ? { packing: true } : {};
+        expect(body.hyperparameters, `${method} + ${tuning}`).toEqual({ epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', ...sent, ...packing });
+        expect(JobCreateSchema.safeParse(body).success, `${method} + ${tuning}`).toBe(true);
+      }
+    }
   });
 });
 
@@ -90,12 +123,13 @@ describe('formFromRequest', () => {
       dataset: 'd1',
       method: 'sft',
       tuning: 'lora',
-      hyperparameters: { epochs: 3, learning_rate: 'auto', max_seq_len: 512, lora_r: 16, lora_alpha: 'auto', lora_dropout: 'auto', batch_size: 4, gradient_accumulation_steps: 2, max_steps: 40 },
+      hyperparameters: { epochs: 3, learning_rate: 'auto', max_seq_len: 512, lora_r: 16, lora_alpha: 'auto', lora_dropout: 'auto', batch_size: 4, gradient_accumulation_steps: 2, max_steps: 40, packing: true },
       budget: { minutes: 10 },
     };
     const form = formFromRequest(request);
-    expect(form).toMatchObject({ model: 'm1', dataset: 'd1', tuning: 'lora', epochs: { auto: false, value: '3' }, learning_rate: { auto: true }, batch_size: { auto: false, value: '4' }, warmup_steps: { auto: true }, budget_minutes: '10', max_steps: '40' });
+    expect(form).toMatchObject({ model: 'm1', dataset: 'd1', tuning: 'lora', epochs: { auto: false, value: '3' }, learning_rate: { auto: true }, batch_size: { auto: false, value: '4' }, warmup_steps: { auto: true }, packing: true, budget_minutes: '10', max_steps: '40' });
     expect(buildJobRequest(form)).toEqual(request);
+    expect(formFromRequest({ ...request, hyperparameters: { ...request.hyperparameters, packing: undefined } }).packing).toBe(false);
   });
 
   it('brings a mix back as the builder\'s rows and leaves absent or "auto" values on auto', () => {

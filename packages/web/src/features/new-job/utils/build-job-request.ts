@@ -1,4 +1,4 @@
-import type { JobCreate, METHODS, TUNINGS } from '@whetstone/core';
+import { fieldApplies, METHOD_ONLY_FIELDS, METHODS, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
 import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
@@ -37,6 +37,8 @@ export interface NewJobForm {
   gradient_accumulation_steps: AutoNumber;
   warmup_steps: AutoNumber;
   early_stopping_patience: AutoNumber;
+  /** Pack short samples padding-free into rows of max_seq_len; sent only where it applies. */
+  packing: boolean;
   /** Optional: minutes of training; empty for none. */
   budget_minutes: string;
   /** Optional: stop after this many steps; empty for none. */
@@ -68,27 +70,26 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     gradient_accumulation_steps: AUTO,
     warmup_steps: AUTO,
     early_stopping_patience: AUTO,
+    packing: false,
     budget_minutes: '',
     max_steps: '',
     ...init,
   };
 }
 
-const TUNING_NAMES = ['lora', 'dora', 'qlora', 'full', 'freeze', 'ptuning', 'prefix'] as const satisfies readonly Tuning[];
+/** The numbers the form offers that only some tunings or methods read; core's table says which. */
+const SOME_JOBS_NUMBERS = ['lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda'] as const;
+type SomeJobsNumber = (typeof SOME_JOBS_NUMBERS)[number];
 
-/** Which hyperparameters each tuning takes besides the common ones. */
-export const TUNING_FIELDS: Record<Tuning, readonly ('lora_r' | 'lora_alpha' | 'lora_dropout' | 'freeze_trainable_layers' | 'num_virtual_tokens')[]> = {
-  lora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  dora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  qlora: ['lora_r', 'lora_alpha', 'lora_dropout'],
-  full: [],
-  freeze: ['freeze_trainable_layers'],
-  ptuning: ['num_virtual_tokens'],
-  prefix: ['num_virtual_tokens'],
-};
+/** Those numbers this tuning takes besides the common ones. */
+export function tuningFields(tuning: Tuning): SomeJobsNumber[] {
+  return SOME_JOBS_NUMBERS.filter((k) => TUNING_ONLY_FIELDS[k]?.includes(tuning));
+}
 
-/** Which hyperparameters each method takes besides the common ones. */
-export const METHOD_FIELDS: Record<Method, readonly ('beta' | 'orpo_lambda')[]> = { sft: [], pretrain: [], dpo: ['beta'], orpo: ['orpo_lambda'] };
+/** Those numbers this method takes besides the common ones. */
+export function methodFields(method: Method): SomeJobsNumber[] {
+  return SOME_JOBS_NUMBERS.filter((k) => METHOD_ONLY_FIELDS[k]?.includes(method));
+}
 
 /** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
 export const SCHEDULE_FIELDS = ['batch_size', 'gradient_accumulation_steps', 'warmup_steps', 'early_stopping_patience'] as const;
@@ -103,7 +104,8 @@ function numberOr(text: string): number | string {
 
 /**
  * The JSON body of `POST /api/v1/jobs` for the form: "auto" where the person left it to the
- * server, their number otherwise; only the fields of the chosen tuning; optional ones when set.
+ * server, their number otherwise; only the fields of the chosen method and tuning; optional ones
+ * (packing among them) when set.
  * Nothing is validated here: the server checks every field and names each one that is wrong.
  */
 export function buildJobRequest(form: NewJobForm): JobCreate {
@@ -114,11 +116,14 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   put('epochs', form.epochs);
   put('learning_rate', form.learning_rate);
   put('max_seq_len', form.max_seq_len);
-  for (const k of TUNING_FIELDS[form.tuning]) put(k, form[k]);
-  for (const k of METHOD_FIELDS[form.method]) put(k, form[k]);
+  for (const k of tuningFields(form.tuning)) put(k, form[k]);
+  for (const k of methodFields(form.method)) put(k, form[k]);
   // Left to the plan unless typed (absent is auto for these, and older requests stay the same).
   for (const k of SCHEDULE_FIELDS) if (!form[k].auto) put(k, form[k]);
   if (form.max_steps.trim() !== '') hp.max_steps = numberOr(form.max_steps);
+  // Left out when off (the server's default) or when the method or tuning never reads it, so a box
+  // ticked before switching to pretrain is not refused.
+  if (form.packing && fieldApplies('packing', form.method, form.tuning)) hp.packing = true;
   const body: Record<string, unknown> = {
     model: form.model,
     ...(form.mix ? { datasets: buildMixEntries(form.sources).datasets } : { dataset: form.dataset }),
@@ -132,7 +137,7 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'budget_minutes', 'max_steps'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -166,7 +171,7 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 
 /**
  * The form for a request a job was created with (cloning a job): its model, dataset, method, tuning,
- * each number as given ("auto" or absent stays auto), the budget in minutes and max_steps. A mix
+ * each number as given ("auto" or absent stays auto), packing, the budget in minutes and max_steps. A mix
  * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
 export function formFromRequest(request: unknown): NewJobForm {
@@ -175,8 +180,8 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
-  const tuning = (TUNING_NAMES as readonly unknown[]).includes(r.tuning) ? (r.tuning as Tuning) : 'lora';
-  const method = (['sft', 'pretrain', 'dpo', 'orpo'] as const).find((m) => m === r.method) ?? 'sft';
+  const tuning = TUNINGS.find((t) => t === r.tuning) ?? 'lora';
+  const method = METHODS.find((m) => m === r.method) ?? 'sft';
   return emptyForm({
     model: typeof r.model === 'string' ? r.model : '',
     dataset: typeof r.dataset === 'string' ? r.dataset : (sources[0]?.dataset ?? ''),
@@ -194,6 +199,7 @@ export function formFromRequest(request: unknown): NewJobForm {
     beta: given('beta'),
     orpo_lambda: given('orpo_lambda'),
     ...Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, given(k)])),
+    packing: hp.packing === true,
     budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
   });
