@@ -99,11 +99,14 @@ try {
     const trl: { label: string; model_id: string; run: Record<string, unknown> }[] = [];
     for (const preset of BASELINES) {
       const out = join(OUT, task, `trl-${preset}`);
-      const stdout = await runPython([join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'trl_baseline.py'), join(OUT, task, 'train.jsonl'), DEMO, out, '--preset', preset, '--minutes', String(MINUTES)]);
+      // Under a token budget the baseline trains on as many (non-padding) tokens, so the comparison
+      // does not depend on the machine's load either.
+      const limit = typeof BUDGET.tokens === 'number' ? ['--tokens', String(BUDGET.tokens)] : ['--minutes', String(MINUTES)];
+      const stdout = await runPython([join(REPO_ROOT, 'benchmarks', 'auto-recipe', 'trl_baseline.py'), join(OUT, task, 'train.jsonl'), DEMO, out, '--preset', preset, ...limit]);
       const run = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
       const registered = await api.post('/models', { path: join(out, 'merged'), name: `trl-${preset}-${task}` });
       if (registered.status !== 201) throw new Error(`register trl-${preset}: ${JSON.stringify(registered.body)}`);
-      trl.push({ label: `plain TRL (${preset}), ${MINUTES} min`, model_id: registered.body.id, run });
+      trl.push({ label: `plain TRL (${preset}), ${typeof BUDGET.tokens === 'number' ? `${BUDGET.tokens} tokens` : `${MINUTES} min`}`, model_id: registered.body.id, run });
       console.log(`${task}: plain TRL ${preset}: ${JSON.stringify(run)}`);
     }
 

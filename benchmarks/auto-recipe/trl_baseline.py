@@ -1,10 +1,12 @@
 """A plain TRL LoRA run: what a user would write instead of a Whetstone job, the quality benchmark's baseline.
 
     .venv/bin/python benchmarks/auto-recipe/trl_baseline.py TRAIN_JSONL BASE_MODEL OUT_DIR --preset usual --minutes 10
+    (or --tokens 120000: stop once that many non-padding tokens are trained on, as a Whetstone
+    job's {"tokens"} budget counts them, so the comparison does not depend on the machine's load)
 
 Trains `SFTTrainer` on the chat rows of TRAIN_JSONL with one of the presets below, stops when the
-minutes are spent (a callback checked after every optimizer step: what a user with the same time
-would do), merges the adapter into the base weights and saves the model with the base's tokenizer
+minutes (or tokens) are spent (a callback checked after every optimizer step: what a user with the
+same time would do), merges the adapter into the base weights and saves the model with the base's tokenizer
 to OUT_DIR, where `run.ts` registers it and scores it in the same evaluation as the auto recipe.
 Prints one JSON line with the run's steps, epochs, seconds and last loss.
 
@@ -35,6 +37,7 @@ def main() -> None:
     ap.add_argument("out")
     ap.add_argument("--preset", choices=sorted(PRESETS), default="usual")
     ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--tokens", type=int, default=None)
     args = ap.parse_args()
     preset = PRESETS[args.preset]
 
@@ -60,6 +63,16 @@ def main() -> None:
             if time.monotonic() >= self.deadline:
                 control.should_training_stop = True
 
+    class StopAtTokens(TrainerCallback):
+        """Ends training once `tokens` non-padding tokens are trained on."""
+
+        def __init__(self, tokens: int) -> None:
+            self.tokens = tokens
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.num_input_tokens_seen >= self.tokens:
+                control.should_training_stop = True
+
     tokenizer = AutoTokenizer.from_pretrained(args.base)
     model = AutoModelForCausalLM.from_pretrained(args.base, dtype=torch.float32)
     data = load_dataset("json", data_files=args.train, split="train")
@@ -78,9 +91,10 @@ def main() -> None:
         report_to="none",
         use_cpu=not torch.cuda.is_available(),
         seed=0,
+        include_num_input_tokens_seen="non_padding",
     )
     peft = LoraConfig(r=preset["r"], lora_alpha=preset["alpha"], lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
-    trainer = SFTTrainer(model=model, args=config, train_dataset=data, processing_class=tokenizer, peft_config=peft, callbacks=[StopAtDeadline(args.minutes)])
+    trainer = SFTTrainer(model=model, args=config, train_dataset=data, processing_class=tokenizer, peft_config=peft, callbacks=[StopAtTokens(args.tokens) if args.tokens else StopAtDeadline(args.minutes)])
     result = trainer.train()
     merged = trainer.model.merge_and_unload()
     merged.save_pretrained(out / "merged")
@@ -95,6 +109,7 @@ def main() -> None:
         "train_seconds": round(result.metrics.get("train_runtime", 0), 1),
         "wall_seconds": round(time.monotonic() - started, 1),
         "last_loss": losses[-1] if losses else None,
+        "train_tokens": int(trainer.state.num_input_tokens_seen),
     }))
 
 
