@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VENV_PYTHON } from '../../../../test-support/paths.ts';
 import { json, tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows } from '../../../../test-support/toy-data.ts';
@@ -215,5 +219,12 @@ describe("OpenAI's fine-tuning API through the official SDK", () => {
     const events = (await client.fineTuning.jobs.listEvents(dpo.id, { limit: 100 })).data;
     expect(events.map((e) => e.message)).toContain('Job status: paused (paused before it ran)');
     expect(events.filter((e) => e.type === 'metrics')).toHaveLength(4);
+  });
+
+  it('the same flow with the official Python SDK from the worker\'s venv (openai-sdk-flow.py)', { timeout: 300_000 }, async () => {
+    const script = fileURLToPath(new URL('./openai-sdk-flow.py', import.meta.url));
+    const { stdout } = await promisify(execFile)(VENV_PYTHON, [script, `${server.url}/v1`, 'tiny'], { timeout: 280_000 });
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ ok: true, fine_tuned_model: `ft:tiny:whetstone:py:${summary.job}`, checkpoints: 2 });
   });
 });
