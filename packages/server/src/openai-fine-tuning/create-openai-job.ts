@@ -4,6 +4,7 @@ import { createJob } from '../jobs/create-job.ts';
 import { zodToWhetError } from '../middleware/parse-body.ts';
 import { newId, nowIso } from '../ids.ts';
 import { fineTunedModelName } from './fine-tuned-model-name.ts';
+import { openAiField } from './openai-field.ts';
 
 const FILE_HINT = 'Upload it with POST /v1/files (purpose "fine-tune"), or list files with GET /v1/files.';
 
@@ -74,22 +75,6 @@ function readyFile(ctx: AppContext, id: string, field: string) {
     throw new WhetError('DATASET_NOT_READY', `${field} "${id}" is still being validated`, { field, hint: `Wait until GET /v1/files/${id} shows status "processed", then create the job.` });
   }
   if (d.status === 'invalid') throw new WhetError('DATASET_INVALID', `${field} "${id}" has errors: ${d.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`, { field });
-}
-
-/** The OpenAI field a native field came from (hyperparameters.epochs -> method.supervised.hyperparameters.n_epochs). */
-function openAiField(nativeField: string, hpPath: string, type: string): string {
-  const [head, name] = nativeField.split('.', 2) as [string, string | undefined];
-  if (head === 'dataset' || head === 'datasets') return 'training_file';
-  if (head === 'validation_dataset') return 'validation_file';
-  if (head === 'hyperparameters' && name) {
-    if (name === 'epochs') return `${hpPath}.n_epochs`;
-    if (name === 'batch_size') return `${hpPath}.batch_size`;
-    if (name === 'beta') return `method.${type}.hyperparameters.beta`;
-    if (name === 'seed') return 'seed';
-    return `whetstone.${nativeField.slice('hyperparameters.'.length)}`;
-  }
-  if (['tuning', 'budget', 'validation_split', 'drop_truncated'].includes(head)) return `whetstone.${nativeField}`;
-  return nativeField;
 }
 
 /** The same error with OpenAI's field names, in `field` and in the message. */

@@ -1,6 +1,7 @@
 import type { FineTuningJobObject, Job, JobStatus } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { DEFAULT_OWNER } from './fine-tuned-model-name.ts';
+import { openAiField } from './openai-field.ts';
 import { resultFileId } from './openai-file.ts';
 
 const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -50,7 +51,7 @@ export function toOpenAiJob(ctx: AppContext, job: Job): FineTuningJobObject {
     method: { type, [type]: { hyperparameters } },
     result_files: job.status === 'succeeded' ? [resultFileId(job.id)] : [],
     trained_tokens: job.status === 'succeeded' ? trainedTokens(ctx, job.id) : null,
-    error: job.status === 'failed' && job.error ? { code: job.error.code.toLowerCase(), message: `${job.error.message}. ${job.error.hint}`, param: job.error.field ?? null } : null,
+    error: job.status === 'failed' && job.error ? { code: job.error.code.toLowerCase(), message: `${job.error.message}. ${job.error.hint}`, param: job.error.field ? openAiField(job.error.field, `method.${type}.hyperparameters`, type) : null } : null,
     seed: hp.seed,
     estimated_finish: job.status === 'running' && eta !== null ? Math.floor(Date.now() / 1000) + eta : null,
     integrations: null,
