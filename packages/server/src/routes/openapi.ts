@@ -113,7 +113,7 @@ const SAMPLES_QUERY = {
 /** The native API, described once from the same zod schemas the handlers parse with. */
 export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness and basic state', response: z.object({ status: z.literal('ok') }).loose() },
-  { method: 'get', path: '/openapi.json', summary: 'This document: every route of the native API, described from the zod schemas the handlers parse with', response: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
+  { method: 'get', path: '/openapi.json', summary: 'This document: every route of the native API, and of OpenAI\'s fine-tuning API under /v1 (files, fine_tuning/jobs), described from the zod schemas the handlers parse with', response: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
   { method: 'get', path: '/models', summary: 'List models', response: list(ModelSchema) },
   { method: 'post', path: '/models', summary: 'Register a local folder (inside WHET_MODEL_ROOTS, else 403) or pull from the Hub / ModelScope', body: ModelCreateSchema, response: ModelSchema, status: 201, errors: [409, 502] },
   { method: 'get', path: '/models/{id}', summary: 'Get a model by id or name', response: ModelSchema },
