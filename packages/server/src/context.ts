@@ -6,6 +6,7 @@ import type { Scheduler } from './jobs/scheduler.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { ConnectionStore } from './store/connection-store.ts';
 import type { SettingsStore } from './store/settings-store.ts';
+import type { OpenAiJobStore } from './store/openai-job-store.ts';
 import type { Store } from './store/store.ts';
 
 /** What every route handler needs; built once in `createServerContext`. */
@@ -21,6 +22,8 @@ export interface AppContext {
   connections: ConnectionStore;
   /** Run-time settings an admin changes (the job webhook). */
   settings: SettingsStore;
+  /** What OpenAI's fine-tuning API adds to jobs (suffix, metadata). */
+  openAiJobs: OpenAiJobStore;
   /** POSTs job.finished to the admin's webhook when a job ends. */
   jobWebhook: JobWebhook;
 }

@@ -13,6 +13,7 @@ import { ApiKeyStore } from './store/api-key-store.ts';
 import { ConnectionStore } from './store/connection-store.ts';
 import { DeploymentStore } from './store/deployment-store.ts';
 import { ExportStore } from './store/export-store.ts';
+import { OpenAiJobStore } from './store/openai-job-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
@@ -32,6 +33,7 @@ export function createServerContext(config: ServerConfig): AppContext {
   ctx.apiKeys = new ApiKeyStore(store.db);
   ctx.connections = new ConnectionStore(store.db, config.endpointKeyEnvs);
   ctx.settings = new SettingsStore(store.db);
+  ctx.openAiJobs = new OpenAiJobStore(store.db);
   ctx.jobWebhook = new JobWebhook(
     {
       target: () => ctx.settings.jobWebhook(),

@@ -50,6 +50,20 @@ def test_every_route_labels_exactly_the_answers_with_eos(tokenizer, template, so
         assert _targets(tokenizer, TrainingTemplate(None, "offsets")) == "Four.<|im_end|>北京。<|im_end|>"
 
 
+@pytest.mark.parametrize(
+    "template, source", [(None, "own"), (SMOLLM2_TEMPLATE, "derived"), (SPLIT_TEMPLATE, "offsets")]
+)
+def test_an_assistant_turn_of_weight_0_is_context_not_a_target(tokenizer, template, source):
+    if template is not None:
+        tokenizer.chat_template = template
+    chosen = choose_training_template(tokenizer)
+    chat = [dict(m) for m in CHAT]
+    chat[2]["weight"] = 0
+    assert _targets(tokenizer, chosen, chat) == "北京。<|im_end|>"
+    chat[2]["weight"], chat[4]["weight"] = 1, 0
+    assert _targets(tokenizer, chosen, chat) == "Four.<|im_end|>"
+
+
 def test_truncation_keeps_the_answers_that_fit_and_counts_the_rest(tokenizer):
     template = choose_training_template(tokenizer)
     no_answer = [{"role": "user", "content": "hello"}]

@@ -25,6 +25,12 @@ PREFERENCE_KEYS = {
 }
 
 
+def token_accuracy(logs: dict, prefix: str = "") -> dict[str, float]:
+    """TRL's mean_token_accuracy (eval_: over the held-out rows) as an event field, when logged and finite."""
+    value = logs.get(prefix + "mean_token_accuracy")
+    return {"mean_token_accuracy": float(value)} if isinstance(value, (int, float)) and math.isfinite(value) else {}
+
+
 def preference_metrics(logs: dict, prefix: str = "") -> dict[str, float] | None:
     """The preference field from a log dict (`prefix` "eval_" for an evaluation's), None when incomplete."""
     values = {name: logs.get(prefix + key) for name, key in PREFERENCE_KEYS.items()}
@@ -93,6 +99,7 @@ class ReportEvents(TrainerCallback):
         self._clock, self._tokens = now, state.num_input_tokens_seen
         self.last_loss = logs["loss"]
         extra = {"preference": preference_metrics(logs)} if self.report_preference else {}
+        extra.update(token_accuracy(logs))
         emit(
             "progress",
             step=state.global_step,
@@ -113,6 +120,7 @@ class ReportEvents(TrainerCallback):
         extra = {"perplexity": perplexity(loss)} if self.report_perplexity else {}
         if self.report_preference:
             extra["preference"] = preference_metrics(metrics, prefix="eval_")
+        extra.update(token_accuracy(metrics, prefix="eval_"))
         emit("eval", step=state.global_step, epoch=state.epoch, eval_loss=loss, **extra)
 
     def on_save(self, args, state, control, **kwargs):

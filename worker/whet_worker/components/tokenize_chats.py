@@ -1,6 +1,7 @@
 """Turn conversations into `input_ids` + `labels` (-100 outside assistant turns), truncated.
 
-The labels keep each answer's EOS, so fine-tuned models learn to stop. Samples left with no
+The labels keep each answer's EOS, so fine-tuned models learn to stop. An assistant turn with
+OpenAI's `weight: 0` stays in the text as context but out of the labels. Samples left with no
 target token (no assistant turn, or every answer past max_seq_len) are dropped and counted;
 samples whose answer is only cut are counted, and dropped too when `drop_cut` asks.
 """
@@ -60,14 +61,37 @@ def tokenize_conversations(
 
 
 def _labelled(tokenizer: PreTrainedTokenizerBase, template: TrainingTemplate, messages: list[dict[str, Any]]):
-    if template.template is None:
-        input_ids, mask = _mask_from_offsets(tokenizer, messages)
-    else:
+    learned = [m.get("weight", 1) != 0 for m in messages if m["role"] == "assistant"]
+    input_ids, mask = None, None
+    if template.template is not None:
         encoded = tokenizer.apply_chat_template(
             messages, chat_template=template.template, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
         )
         input_ids, mask = list(encoded["input_ids"]), list(encoded["assistant_masks"])
+        if not all(learned):
+            mask = _unmark_turns(mask, learned)
+    if mask is None:
+        input_ids, mask = _mask_from_offsets(tokenizer, messages)
     return input_ids, [token if marked else IGNORE for token, marked in zip(input_ids, mask)]
+
+
+def _unmark_turns(mask: list[int], learned: list[bool]) -> list[int] | None:
+    """Clear the marked runs of the assistant turns not learned (weight 0): the k-th run is the k-th
+    assistant turn. None when the runs do not pair up with the turns (then offsets decide)."""
+    runs, start = [], None
+    for i, marked in enumerate([*mask, 0]):
+        if marked and start is None:
+            start = i
+        elif not marked and start is not None:
+            runs.append((start, i))
+            start = None
+    if len(runs) != len(learned):
+        return None
+    out = list(mask)
+    for (begin, end), keep in zip(runs, learned):
+        if not keep:
+            out[begin:end] = [0] * (end - begin)
+    return out
 
 
 def _mask_from_offsets(tokenizer: PreTrainedTokenizerBase, messages: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
@@ -80,7 +104,7 @@ def _mask_from_offsets(tokenizer: PreTrainedTokenizerBase, messages: list[dict[s
     text = tokenizer.apply_chat_template(messages, tokenize=False)
     spans = []
     for index, message in enumerate(messages):
-        if message["role"] != "assistant":
+        if message["role"] != "assistant" or message.get("weight", 1) == 0:
             continue
         prompt = tokenizer.apply_chat_template(messages[:index], tokenize=False, add_generation_prompt=True)
         upto = tokenizer.apply_chat_template(messages[: index + 1], tokenize=False)

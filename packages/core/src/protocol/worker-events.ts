@@ -60,6 +60,8 @@ export const ProgressEventSchema = z.looseObject({
   tokens_seen: z.number().int().optional(),
   /** dpo, orpo: the step's preference metrics. */
   preference: z.lazy(() => PreferenceMetricsSchema).nullable().optional(),
+  /** sft: the share of target tokens the model ranked first over the logging interval (0 to 1). */
+  mean_token_accuracy: nnum.optional(),
 });
 
 /**
@@ -85,6 +87,8 @@ export const EvalEventSchema = z.looseObject({
   perplexity: nnum.optional(),
   /** dpo, orpo: the preference metrics on the held-out pairs. */
   preference: z.lazy(() => PreferenceMetricsSchema).nullable().optional(),
+  /** sft: the share of held-out target tokens the model ranks first (0 to 1). */
+  mean_token_accuracy: nnum.optional(),
 });
 
 export const CheckpointEventSchema = z.looseObject({

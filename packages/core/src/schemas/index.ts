@@ -15,3 +15,4 @@ export * from './job-queue.ts';
 export * from './settings.ts';
 export * from './label-set.ts';
 export * from './label-list.ts';
+export * from './openai-fine-tuning.ts';

@@ -19,3 +19,7 @@ export function wrongType(line: number, field: string, expected: string, got: un
     message: `"${field}" must be ${expected}, got ${typeName(got)}. Change it to ${expected}.`,
   };
 }
+
+export function invalidValue(line: number, field: string, detail: string): LineError {
+  return { line, field, code: 'invalid_value', message: `"${field}" ${detail}` };
+}

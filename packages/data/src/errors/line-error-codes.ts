@@ -15,5 +15,6 @@ export const LINE_ERROR_CODES = [
   'no_assistant_turn',
   'role_order',
   'mixed_formats',
+  'invalid_value',
 ] as const;
 export type LineErrorCode = (typeof LINE_ERROR_CODES)[number];

@@ -2,6 +2,7 @@ import type { FormatName } from '../types.ts';
 
 /** The format a row's keys say it is, and the key that says so; null when none fits. */
 export function detectRowFormat(rec: Record<string, unknown>): { format: FormatName; key: string } | null {
+  if ('preferred_output' in rec || 'non_preferred_output' in rec) return { format: 'preference', key: 'preferred_output' in rec ? 'preferred_output' : 'non_preferred_output' };
   if ('chosen' in rec || 'rejected' in rec) return { format: 'preference', key: 'chosen' in rec ? 'chosen' : 'rejected' };
   if ('messages' in rec) {
     // LLaMA-Factory's sharegpt may use the "messages" tag with from/value turns

@@ -122,6 +122,15 @@ describe('openai chat', () => {
     });
     expect(bad('openai', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'a' }] })[0]).toMatchObject({ field: 'messages', code: 'no_assistant_turn' });
     expect(bad('openai', { messages: ['hi'] })[0]).toMatchObject({ field: 'messages[0]', code: 'wrong_type' });
+    expect(bad('openai', { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b', weight: 0.5 }] })[0]).toMatchObject({
+      field: 'messages[1].weight',
+      code: 'invalid_value',
+      message: expect.stringMatching(/must be 0 \(do not learn this turn\) or 1/),
+    });
+    expect(bad('openai', { messages: [{ role: 'user', content: 'a', weight: 1 }, { role: 'assistant', content: 'b' }] })[0]).toMatchObject({
+      field: 'messages[0].weight',
+      code: 'invalid_value',
+    });
     expect(bad('openai', { messages: [{ role: 'user', content: [{ type: 'image_url' }] }] })[0]).toMatchObject({ field: 'messages[0].content[0]', code: 'wrong_type' });
   });
 
@@ -149,6 +158,17 @@ describe('preference pairs', () => {
     ).toEqual(want);
     expect(ok('preference', { prompt: [{ role: 'user', content: 'Q' }], chosen: [{ role: 'assistant', content: 'good' }], rejected: [{ role: 'assistant', content: 'bad' }] })).toEqual(want);
     expect(ok('preference', { prompt: 'Q', chosen: 'good', rejected: 'bad', system: 'S' })).toEqual({ ...want, messages: [{ role: 'system', content: 'S' }, ...want.messages] });
+  });
+
+  it("reads OpenAI's DPO format, naming its own fields", () => {
+    const dpo = { input: { messages: [{ role: 'user', content: 'Q' }] }, preferred_output: [{ role: 'assistant', content: 'good' }], non_preferred_output: [{ role: 'assistant', content: 'bad' }] };
+    expect(ok('preference', dpo)).toEqual(want);
+    expect(detectRowFormat(dpo)?.format).toBe('preference');
+    expect(bad('preference', { ...dpo, input: { messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A' }] } })[0]).toMatchObject({ field: 'input.messages[1].role', code: 'role_order' });
+    expect(bad('preference', { ...dpo, input: undefined })[0]).toMatchObject({ field: 'input', code: 'missing_field' });
+    expect(bad('preference', { ...dpo, preferred_output: 'good' })[0]).toMatchObject({ field: 'preferred_output', code: 'wrong_type' });
+    expect(bad('preference', { ...dpo, non_preferred_output: [] })[0]).toMatchObject({ field: 'non_preferred_output', code: 'invalid_value' });
+    expect(bad('preference', { ...dpo, preferred_output: [{ role: 'user', content: 'x' }] })[0]).toMatchObject({ field: 'preferred_output[0].role', code: 'role_order' });
   });
 
   it('reads CSV cells holding JSON', () => {

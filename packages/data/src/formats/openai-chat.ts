@@ -1,5 +1,5 @@
 import type { ChatMessage, SftRow } from '../types.ts';
-import { emptyField, missingField, wrongType } from '../errors/field-errors.ts';
+import { emptyField, invalidValue, missingField, wrongType } from '../errors/field-errors.ts';
 import { unknownRole } from '../errors/conversation-errors.ts';
 import type { FieldReader } from './field-reader.ts';
 import { checkTurns } from './check-turns.ts';
@@ -64,6 +64,7 @@ export function readOpenAiTurn(turn: Record<string, unknown>, r: FieldReader, pa
     const v = r.kept(turn[k], `${path}.${k}`);
     if (v !== undefined) m[k] = v;
   }
+  if (m.weight !== undefined && !checkWeight(m, r, `${path}.weight`)) return null;
   if (m.tool_calls !== undefined && !Array.isArray(m.tool_calls)) {
     r.fail(wrongType(r.line, `${path}.tool_calls`, 'an array of {"type": "function", "function": {"name", "arguments"}}', m.tool_calls));
     return null;
@@ -100,4 +101,20 @@ function readContent(v: unknown, r: FieldReader, path: string, mayBeEmpty: boole
     return undefined;
   }
   return text;
+}
+
+/**
+ * OpenAI's `weight` on an assistant turn: 1 trains on it (the default), 0 keeps it as context
+ * only (the worker leaves its tokens out of the loss). Nothing else is meaningful.
+ */
+function checkWeight(m: ChatMessage, r: FieldReader, path: string): boolean {
+  if (m.weight !== 0 && m.weight !== 1) {
+    r.fail(invalidValue(r.line, path, `must be 0 (do not learn this turn) or 1 (learn it), got ${JSON.stringify(m.weight)}. Use 0 or 1, or leave it out.`));
+    return false;
+  }
+  if (m.role !== 'assistant') {
+    r.fail(invalidValue(r.line, path, `is set on a ${m.role} turn; only assistant turns carry a weight. Remove it.`));
+    return false;
+  }
+  return true;
 }

@@ -6,6 +6,7 @@ import { checkPromptTurns } from './check-turns.ts';
 import { readOpenAiTurn, readOpenAiTurns } from './openai-chat.ts';
 import { readShareGptTurn, readShareGptTurns } from './sharegpt.ts';
 import { alpacaPrompt, readHistory } from './alpaca.ts';
+import { isOpenAiDpo, normalizeOpenAiDpo } from './openai-dpo.ts';
 
 /**
  * Preference pairs for DPO, in the shapes TRL and LLaMA-Factory take:
@@ -14,9 +15,11 @@ import { alpacaPrompt, readHistory } from './alpaca.ts';
  *  - {conversations: [sharegpt turns], chosen: {from, value}, rejected}
  *  - {instruction, input?, chosen, rejected, system?, history?}
  *  - {chosen: [turns..., answer], rejected: [turns..., answer]} (TRL's implicit prompt)
+ *  - {input: {messages}, preferred_output: [turn], non_preferred_output: [turn]} (OpenAI's DPO format)
  * chosen/rejected are a string, one assistant turn, or a list ending with one.
  */
 export function normalizePreference(rec: Record<string, unknown>, r: FieldReader): PreferenceRow | null {
+  if (isOpenAiDpo(rec)) return normalizeOpenAiDpo(rec, r);
   const chosen = readAnswer(rec, 'chosen', r);
   const rejected = readAnswer(rec, 'rejected', r);
   const prompt = readPrompt(rec, r, chosen?.prefix);

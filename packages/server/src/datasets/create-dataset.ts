@@ -56,7 +56,8 @@ export async function createDatasetFromFile(ctx: AppContext, source: string, opt
   return dataset;
 }
 
-async function validateAndStore(
+/** Validate a file already received into `datasets/<id>/` and store it as a dataset (see createDatasetFromUpload). */
+export async function validateAndStore(
   ctx: AppContext,
   id: string,
   uploadPath: string,

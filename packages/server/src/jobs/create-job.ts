@@ -12,6 +12,7 @@ import { checkQloraAvailable } from './check-qlora.ts';
 import { pretrainBlocks } from './pretrain-blocks.ts';
 import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
 import { pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
+import { scaleLearningRate } from './scale-learning-rate.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
 export const datasetDataPath = (home: string, id: string) => join(home, 'datasets', id, 'data.jsonl');
@@ -39,12 +40,21 @@ function trainableModel(ctx: AppContext, ref: string): Model {
   return m;
 }
 
+export interface CreateJobOptions {
+  /** Validate and resolve only: nothing is stored (any prepared data is removed), no worker starts. */
+  dryRun?: boolean;
+  /** The job's id, when the caller names things after it before it exists (OpenAI's model names). */
+  id?: string;
+  /** OpenAI's learning_rate_multiplier: scales the auto learning rate. */
+  learningRateMultiplier?: number;
+}
+
 /**
  * Validate a job request against what is stored, resolve every value, and store it queued.
  * `dryRun`: the same checks and resolution, but nothing is stored (any prepared data is removed)
  * and no worker starts; the answer is the job as it would be created.
  */
-export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun?: boolean } = {}): Promise<Job> {
+export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJobOptions = {}): Promise<Job> {
   const model = trainableModel(ctx, body.model);
   // Several datasets (or splits, de-duplication) are prepared under the job folder; see prepare-job-data.ts.
   const sources: JobDataSource[] = (body.datasets ?? [{ id: body.dataset! }]).map((entry, i) => {
@@ -65,7 +75,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
   // Continued pre-training trains on packed blocks of text: the schedule counts blocks, not documents.
   const blocks = pretrain ? await pretrainBlocks(ctx, sources.map((s) => s.dataset), model, pretrainBlockSize(hp, model.context_length)) : null;
   const resolve = (trainRows: number, hasValidation: boolean) =>
-    resolveHyperparameters({
+    scaleLearningRate(resolveHyperparameters({
       hyperparameters: body.hyperparameters,
       method: body.method,
       tuning: body.tuning,
@@ -74,7 +84,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
       hasValidation,
       tokensP99,
       budget: body.budget,
-    });
+    }), opts.learningRateMultiplier);
   // Unprepared data: the worker holds out autoValidationSplit's rows unless a validation set is given.
   const heldOut = validation ? 0 : autoValidation(dataset.rows);
   let { values, resolved } = prepared
@@ -86,7 +96,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: { dryRun
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
-  const id = newId('job');
+  const id = opts.id ?? newId('job');
   let dataMix: JobDataMix | null = null;
   // The training rows' labels: of the prepared data when the job splits or mixes, else the dataset's as detected at upload.
   let labelSet: LabelSet | null = prepared ? null : (dataset.label_set ?? null);

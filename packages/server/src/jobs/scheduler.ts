@@ -197,6 +197,7 @@ export class Scheduler {
           ...(e.grad_norm !== null ? [{ step: e.step, name: 'grad_norm', value: e.grad_norm }] : []),
           ...(e.tokens_per_sec !== null ? [{ step: e.step, name: 'tokens_per_sec', value: e.tokens_per_sec }] : []),
           ...preferenceMetrics(e.step, e.preference, ''),
+          ...(typeof e.mean_token_accuracy === 'number' ? [{ step: e.step, name: 'mean_token_accuracy', value: e.mean_token_accuracy }] : []),
         ]);
         this.update(jobId, {
           progress: {
@@ -217,6 +218,7 @@ export class Scheduler {
           { step: e.step, name: 'eval_loss', value: e.eval_loss },
           ...(typeof e.perplexity === 'number' ? [{ step: e.step, name: 'eval_perplexity', value: e.perplexity }] : []),
           ...preferenceMetrics(e.step, e.preference, 'eval_'),
+          ...(typeof e.mean_token_accuracy === 'number' ? [{ step: e.step, name: 'eval_mean_token_accuracy', value: e.mean_token_accuracy }] : []),
         ]);
         this.update(jobId, { progress: { ...job.progress, eval_loss: e.eval_loss } });
         break;

@@ -21,6 +21,10 @@ describe('requiredRole', () => {
     expect(requiredRole('POST', '/v1/completions')).toBe('inference');
     expect(requiredRole('GET', '/v1/models')).toBe('inference');
     expect(requiredRole('HEAD', '/v1/models/tiny-tuned')).toBe('inference');
+    // OpenAI's fine-tuning API trains: files and jobs need a member key, as on the native API.
+    expect(requiredRole('POST', '/v1/fine_tuning/jobs')).toBe('member');
+    expect(requiredRole('POST', '/v1/files')).toBe('member');
+    expect(requiredRole('GET', '/v1/fine_tuning/jobs/job_1/events')).toBe('member');
     expect(requiredRole('GET', '/api/v1/health')).toBe('inference');
     expect(requiredRole('POST', '/v1/models')).toBe('member');
     expect(requiredRole('GET', '/v1/fine_tuning/jobs')).toBe('member');

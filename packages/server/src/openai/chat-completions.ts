@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { collectGeneration, usageOf } from '../backends/generation-backend.ts';
 import type { AppContext } from '../context.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
+import { ensureCheckpointModel } from '../openai-fine-tuning/checkpoint-model.ts';
 import { ChatCompletionRequestSchema } from './openai-schemas.ts';
 import { sseResponse } from './sse-response.ts';
 import { streamChunks } from './stream-chunks.ts';
@@ -12,6 +13,7 @@ import { chatToBackendRequest } from './to-backend-request.ts';
 export function chatCompletionRoutes(ctx: AppContext) {
   return new Hono().post('/chat/completions', async (c) => {
     const body = await parseJsonBody(c, ChatCompletionRequestSchema);
+    await ensureCheckpointModel(ctx, body.model); // a checkpoint's ft:...:ckpt-step-N name, on first call
     const request = chatToBackendRequest(body, ctx.gateway.contextLength(body.model));
     const { gen, cancel } = await startGeneration(c, ctx.gateway, body.model, request);
     const id = completionId('chatcmpl');

@@ -17,6 +17,9 @@ const OPENAI_CODES: Partial<Record<string, string>> = {
   RATE_LIMITED: 'rate_limit_exceeded',
   INVALID_JSON: 'invalid_json',
   REQUEST_TIMEOUT: 'timeout',
+  JOB_NOT_FOUND: 'fine_tuning_job_not_found',
+  NOT_FOUND: 'not_found',
+  DATASET_INVALID: 'invalid_file',
 };
 
 const typeFor = (status: number) =>
@@ -56,7 +59,7 @@ export function openAiOnError(err: Error, c: Context) {
 
 export function openAiNotFound(c: Context) {
   const body = new WhetError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`, {
-    hint: 'The OpenAI-compatible API serves /v1/chat/completions, /v1/completions and /v1/models.',
+    hint: 'The OpenAI-compatible API serves /v1/chat/completions, /v1/completions, /v1/models, /v1/files and /v1/fine_tuning/jobs.',
   }).toJSON();
   return c.json(toOpenAiError(body, 404), 404);
 }

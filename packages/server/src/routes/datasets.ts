@@ -1,9 +1,9 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { QaDatasetCreateSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
+import { QaDatasetCreateSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { createDatasetFromUpload } from '../datasets/create-dataset.ts';
+import { deleteDataset } from '../datasets/delete-dataset.ts';
 import { datasetTokenStats } from '../datasets/dataset-token-stats.ts';
 import { readDatasetRows } from '../datasets/read-dataset-rows.ts';
 import { createDatasetFromPairs, draftQaPairs } from '../datasets/draft-qa-pairs.ts';
@@ -43,13 +43,7 @@ export function datasetRoutes(ctx: AppContext) {
     })
     .delete('/datasets/:id', (c) => {
       const d = getOr404(c.req.param('id'));
-      // A resumable job still needs its data, so it counts as a user too.
-      const users = ctx.store.jobsUsingDataset(d.id).filter((j) => !TERMINAL_STATUSES.includes(j.status) || j.resumable);
-      if (users.length) {
-        throw new WhetError('DATASET_IN_USE', `dataset ${d.id} is used by ${users.length} unfinished or resumable job(s): ${users.map((j) => j.id).join(', ')}`);
-      }
-      ctx.store.deleteDataset(d.id);
-      rmSync(join(ctx.config.home, 'datasets', d.id), { recursive: true, force: true });
+      deleteDataset(ctx, d);
       return c.json({ id: d.id, deleted: true });
     });
 }

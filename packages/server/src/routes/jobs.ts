@@ -68,6 +68,7 @@ export function jobRoutes(ctx: AppContext) {
       ctx.store.transaction(() => {
         if (job.output_model_id) ctx.store.deleteModel(job.output_model_id);
         ctx.store.deleteJob(job.id);
+        ctx.openAiJobs.delete(job.id);
       });
       rmSync(jobDir(ctx.config.home, job.id), { recursive: true, force: true });
       if (output) await ctx.gateway.forgetModel(output);

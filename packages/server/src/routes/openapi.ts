@@ -39,8 +39,9 @@ import {
   SettingsSchema,
   TokenCountRequestSchema,
 } from '@whetstone/core';
+import { OPENAI_FINE_TUNING_ROUTES } from '../openai-fine-tuning/fine-tuning-route-docs.ts';
 
-interface RouteDoc {
+export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -61,6 +62,8 @@ interface RouteDoc {
   streams?: boolean;
   /** Error statuses beyond the ones every route may answer (see errorStatuses). */
   errors?: number[];
+  /** The success answer is a file of this media type, not JSON. */
+  binary?: string;
 }
 
 const list = (s: z.ZodType) => z.object({ data: z.array(s) });
@@ -110,7 +113,7 @@ const SAMPLES_QUERY = {
 /** The native API, described once from the same zod schemas the handlers parse with. */
 export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness and basic state', response: z.object({ status: z.literal('ok') }).loose() },
-  { method: 'get', path: '/openapi.json', summary: 'This document: every route of the native API, described from the zod schemas the handlers parse with', response: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
+  { method: 'get', path: '/openapi.json', summary: 'This document: every route of the native API, and of OpenAI\'s fine-tuning API under /v1 (files, fine_tuning/jobs), described from the zod schemas the handlers parse with', response: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
   { method: 'get', path: '/models', summary: 'List models', response: list(ModelSchema) },
   { method: 'post', path: '/models', summary: 'Register a local folder (inside WHET_MODEL_ROOTS, else 403) or pull from the Hub / ModelScope', body: ModelCreateSchema, response: ModelSchema, status: 201, errors: [409, 502] },
   { method: 'get', path: '/models/{id}', summary: 'Get a model by id or name', response: ModelSchema },
@@ -233,16 +236,21 @@ function openAiExtensions() {
   return { '/v1/chat/completions': { post: { requestBody: fields } }, '/v1/completions': { post: { requestBody: fields } } };
 }
 
-export function openApiDocument() {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const errorBody = { 'application/json': { schema: schema(ErrorResponseSchema) } };
-  for (const r of ROUTES) {
+/** OpenAI's error body, which /v1 answers with (the official SDKs raise their error classes from it). */
+const OpenAiErrorResponseSchema = z.object({
+  error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable(), hint: z.string().optional() }),
+});
+
+/** One OpenAPI operation per route, at `prefix + path`, answering errors with `errorSchema`. */
+function addOperations(paths: Record<string, Record<string, unknown>>, routes: RouteDoc[], prefix: string, errorSchema: z.ZodType) {
+  const errorBody = { 'application/json': { schema: schema(errorSchema) } };
+  for (const r of routes) {
     const params: Record<string, unknown>[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     for (const [name, s] of Object.entries(r.query ?? {})) {
       const param = schema(s) as { description?: string };
       params.push({ name, in: 'query', required: false, ...(param.description ? { description: param.description } : {}), schema: param });
     }
-    const json = { 'application/json': { schema: r.response ? schema(r.response) : {} } };
+    const json = r.binary ? { [r.binary]: { schema: { type: 'string', format: 'binary' } } } : { 'application/json': { schema: r.response ? schema(r.response) : {} } };
     const ok = r.sse
       ? { description: 'An event stream', content: { 'text/event-stream': { schema: SSE_EVENT } } }
       : { description: 'OK', content: r.streams ? { ...json, 'text/event-stream': { schema: SSE_EVENT } } : json };
@@ -265,8 +273,15 @@ export function openApiDocument() {
         },
       };
     }
-    (paths[`/api/v1${r.path}`] ??= {})[r.method] = op;
+    (paths[`${prefix}${r.path}`] ??= {})[r.method] = op;
   }
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  addOperations(paths, ROUTES, '/api/v1', ErrorResponseSchema);
+  // /v1 is OpenAI's API; the fine-tuning part is documented here, with OpenAI's error body.
+  addOperations(paths, OPENAI_FINE_TUNING_ROUTES, '/v1', OpenAiErrorResponseSchema);
   return {
     openapi: '3.1.0',
     info: { title: 'Whetstone API', version: '0.1.0' },

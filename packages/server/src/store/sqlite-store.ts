@@ -35,6 +35,8 @@ const MIGRATIONS = [
   `ALTER TABLE jobs ADD COLUMN queue_order INTEGER;
    UPDATE jobs SET queue_order = rowid WHERE status = 'queued';
    CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // what OpenAI's fine-tuning API adds to a job: suffix, metadata, owner (store/openai-job-store.ts)
+  `CREATE TABLE IF NOT EXISTS openai_jobs (job_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */

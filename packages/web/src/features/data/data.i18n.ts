@@ -24,6 +24,7 @@ export const lineErrorMessages = defineMessages({
     no_assistant_turn: 'No assistant answer',
     role_order: 'Turns in the wrong order',
     mixed_formats: 'Row in another format',
+    invalid_value: 'Value not allowed',
   } satisfies Record<LineErrorCode, string>,
   zh: {
     invalid_json: '不是有效的 JSON',
@@ -38,6 +39,7 @@ export const lineErrorMessages = defineMessages({
     no_assistant_turn: '缺少助手回答',
     role_order: '对话轮次顺序错误',
     mixed_formats: '该行属于另一种格式',
+    invalid_value: '取值不允许',
   },
 });
 
