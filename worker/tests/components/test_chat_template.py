@@ -32,31 +32,35 @@ def tokenizer(tiny_model):
     return AutoTokenizer.from_pretrained(tiny_model)
 
 
+def _chosen(tokenizer, template: str | None) -> TrainingTemplate:
+    """The training template picked for the tokenizer with `template` set (None: its own)."""
+    if template is not None:
+        tokenizer.chat_template = template
+    return choose_training_template(tokenizer)
+
+
 def _targets(tokenizer, template: TrainingTemplate, chat=CHAT, max_seq_len=512) -> str:
     split = tokenize_conversations([chat], tokenizer, template, max_seq_len)
     return tokenizer.decode([t for t in split.dataset[0]["labels"] if t != IGNORE])
 
 
-@pytest.mark.parametrize(
+EVERY_ROUTE = pytest.mark.parametrize(
     "template, source", [(None, "own"), (SMOLLM2_TEMPLATE, "derived"), (SPLIT_TEMPLATE, "offsets")]
 )
+
+
+@EVERY_ROUTE
 def test_every_route_labels_exactly_the_answers_with_eos(tokenizer, template, source):
-    if template is not None:
-        tokenizer.chat_template = template
-    chosen = choose_training_template(tokenizer)
+    chosen = _chosen(tokenizer, template)
     assert chosen.source == source
     assert _targets(tokenizer, chosen) == "Four.<|im_end|>北京。<|im_end|>"
     if chosen.template is not None:  # the fallback agrees with the markers
         assert _targets(tokenizer, TrainingTemplate(None, "offsets")) == "Four.<|im_end|>北京。<|im_end|>"
 
 
-@pytest.mark.parametrize(
-    "template, source", [(None, "own"), (SMOLLM2_TEMPLATE, "derived"), (SPLIT_TEMPLATE, "offsets")]
-)
+@EVERY_ROUTE
 def test_an_assistant_turn_of_weight_0_is_context_not_a_target(tokenizer, template, source):
-    if template is not None:
-        tokenizer.chat_template = template
-    chosen = choose_training_template(tokenizer)
+    chosen = _chosen(tokenizer, template)
     chat = [dict(m) for m in CHAT]
     chat[2]["weight"] = 0
     assert _targets(tokenizer, chosen, chat) == "北京。<|im_end|>"
