@@ -16,3 +16,7 @@ export { rougeChinese, type RougeScores, type RougeStat } from './rouge/rouge-ch
 export { corpusBleu, type CorpusBleu, type SacrebleuTokenizer } from './sacrebleu/corpus-bleu.ts';
 export { jiebaCut } from './jieba/jieba-cut.ts';
 export { diagnoseTraining, type DiagnoseOptions, type MetricPointLike } from './diagnosis/index.ts';
+export { parseScore, parsePairVerdict, type PairVerdict } from './judge/parse-verdict.ts';
+export { pairwiseOutcome, type PairOutcome } from './judge/pairwise-outcome.ts';
+export { bootstrapInterval, seededRandom } from './judge/bootstrap-interval.ts';
+export { winRate, meanLengthChars, type WinRate } from './judge/win-rate.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvaluationJudgeSchema, JudgeResultSchema, SampleJudgeSchema } from './judge.ts';
 
 const constrainToLabels = z
   .boolean()
@@ -65,6 +66,7 @@ export const EvaluationCreateSchema = z
       .optional()
       .describe('A classification task\'s label set: each answer is mapped to the label it names; label accuracy, per-label precision, recall and F1, macro-F1 and a confusion matrix are reported.'),
     batch_size: z.number().int().min(1).max(256).default(16),
+    judge: EvaluationJudgeSchema.optional().describe("After the columns answer, a judge model grades them: a 1-10 score per answer, or pairwise win rates."),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -74,6 +76,11 @@ export const EvaluationCreateSchema = z
       if ('constrain_to_labels' in m && m.constrain_to_labels && !b.labels) {
         ctx.addIssue({ code: 'custom', message: 'constrain_to_labels needs the evaluation\'s "labels" (the label set to constrain to)', path: ['models', i, 'constrain_to_labels'] });
       }
+    });
+    if (b.judge?.mode === 'pairwise' && b.models.length < 2) ctx.addIssue({ code: 'custom', message: 'a pairwise judge needs at least two models to compare', path: ['judge', 'mode'] });
+    b.judge?.pairs?.forEach((pair, i) => {
+      const bad = pair.filter((k) => k >= b.models.length);
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `pair ${i} names column ${bad[0]}, but models has ${b.models.length} (0..${b.models.length - 1})`, path: ['judge', 'pairs', i] });
     });
   })
   // The same rules in the JSON Schema (and so the OpenAPI document): one test set, a baseline
@@ -160,6 +167,8 @@ export const EvaluationSchema = z.object({
   request: z.unknown(),
   baseline: z.number().int(),
   models: z.array(EvaluationColumnSchema),
+  /** With a judge: its scores or win rates (null or absent without one). */
+  judge: JudgeResultSchema.nullable().optional(),
   created_at: z.string(),
   finished_at: z.string().nullable(),
 });
@@ -180,5 +189,7 @@ export const EvaluationSampleSchema = z.object({
   ),
   /** The columns' bleu-4 spread (max - min): high where models disagree. */
   disagreement: z.number(),
+  /** With a judge: its verdicts and reasons for this row. */
+  judge: SampleJudgeSchema.optional(),
 });
 export type EvaluationSample = z.infer<typeof EvaluationSampleSchema>;

@@ -9,6 +9,7 @@ export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
 export * from './evaluations.ts';
+export * from './judge.ts';
 export * from './connections.ts';
 export * from './job-plan.ts';
 export * from './job-queue.ts';
