@@ -20,3 +20,4 @@ export { parseScore, parsePairVerdict, type PairVerdict } from './judge/parse-ve
 export { pairwiseOutcome, type PairOutcome } from './judge/pairwise-outcome.ts';
 export { bootstrapInterval, seededRandom } from './judge/bootstrap-interval.ts';
 export { winRate, meanLengthChars, type WinRate } from './judge/win-rate.ts';
+export { singleJudgePrompt, pairJudgePrompt, detectLanguage, rubricName, SCORE_VERDICTS, PAIR_VERDICTS, type JudgeLanguage, type JudgeMessage, type Rubric } from './judge/judge-prompts.ts';
