@@ -9,6 +9,8 @@ import { nowIso } from '../ids.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { EvaluationStore } from '../store/evaluation-store.ts';
 import { loadTestRows } from './load-test-rows.ts';
+import { judgeName } from './judge/judge-chat.ts';
+import { pendingJudge } from './judge/pending-judge.ts';
 import { columnLabel } from './resolve-column.ts';
 import { runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
 
@@ -34,13 +36,14 @@ export class EvaluationService {
   constructor(private readonly ctx: AppContext) {
     if (!(ctx.store instanceof SqliteStore)) throw new Error('evaluations need the SQLite store');
     this.evaluations = new EvaluationStore(ctx.store.db);
-    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, onUpdate: (e) => this.updates.emit(e.id, e) };
+    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, gateway: ctx.gateway, onUpdate: (e) => this.updates.emit(e.id, e) };
     // Runs live in this process: one left unfinished by a previous server process will never finish.
     for (const e of this.evaluations.list()) {
       if (e.status !== 'queued' && e.status !== 'running') continue;
       e.status = 'failed';
       e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
       for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
+      if (e.judge && (e.judge.status === 'queued' || e.judge.status === 'running')) e.judge.status = 'failed';
       e.finished_at = nowIso();
       this.evaluations.update(e);
     }
@@ -50,6 +53,8 @@ export class EvaluationService {
   async create(body: EvaluationCreate): Promise<Evaluation> {
     // An unknown connection (or one without a model) is refused before anything is queued.
     for (const ref of body.models) if (ref.kind === 'endpoint') this.ctx.connections.target(ref.connection, ref.model);
+    // So is a judge that does not exist.
+    const judgeLabel = body.judge ? judgeName(body.judge.model, this.ctx) : null;
     const { source, id, path } = this.testSet(body);
     const rows = await loadTestRows(path, body.limit);
     // Refuses references outside the label set now, naming them, rather than after generating.
@@ -77,6 +82,7 @@ export class EvaluationService {
         label_metrics: null,
         overlap: null,
       })),
+      judge: body.judge ? pendingJudge(body.judge, judgeLabel!) : null,
       created_at: nowIso(),
       finished_at: null,
     };
