@@ -4,6 +4,8 @@ import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
 import type { ApiClient } from '../client.ts';
 import { followEvaluation } from '../follow-evaluation.ts';
 import { describeEvaluation } from '../describe-evaluation.ts';
+import { describeSampleJudge } from '../describe-judge.ts';
+import { judgeFromFlags } from '../parse-judge-options.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -51,6 +53,7 @@ function describeSamples(samples: EvaluationSample[]): string {
         `#${s.index}  ${s.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''}`,
         `  reference: ${s.reference}`,
         ...s.outputs.map((o) => `  ${o.label}: ${o.error ? `[${o.error.code}]` : JSON.stringify(o.prediction)}${o.scores ? `  bleu-4 ${fmt(o.scores['bleu-4'])} em ${o.scores.exact_match}` : ''}`),
+        ...(s.judge ? describeSampleJudge(s.judge) : []),
       ].join('\n'),
     )
     .join('\n');
@@ -91,6 +94,14 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy, per-label precision/recall/F1, macro-F1 and a confusion matrix')
     .option('--constrain-to-labels', "constrain the answers of every model and job column to --labels (each answer is a label)")
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
+    .option('--judge <model>', 'grade the answers with a judge: NAME (a model), job_ID, dep:DEPLOYMENT or conn:CONNECTION[#MODEL]')
+    .option('--rubric <rubric>', 'helpfulness (default), correctness (against the reference) or @FILE (your own criteria)')
+    .option('--rubric-reference', 'with --rubric @FILE: show the judge the reference answer too')
+    .option('--judge-mode <mode>', 'single (a 1-10 score per answer, the default) or pairwise (win rates against the baseline, both orders judged)')
+    .option('--judge-pairs <pairs>', 'pairwise: which columns to compare, e.g. 1:0,2:0 (default: each column against the baseline)')
+    .option('--judge-language <lang>', 'auto (default: that of the test prompts), en or zh')
+    .option('--judge-max-tokens <n>', 'per judgment (default 512)', Number)
+    .option('--judge-constrain', 'decode only the verdict strings (small local judges; no reason is written)')
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')
     .option('--follow', 'stream progress (a bar) until it finishes, then show the comparison')
@@ -112,6 +123,8 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         ...(o.labels ? { labels: String(o.labels).split(',').map((l: string) => l.trim()).filter(Boolean) } : {}),
         batch_size: o.batchSize,
       };
+      const judge = judgeFromFlags(o);
+      if (judge) body.judge = judge;
       let e = await api().post<Evaluation>('/evaluations', body);
       if (!o.json) console.log(`created ${e.id}: ${e.models.length} models x ${e.dataset.rows} rows`);
       if (!o.follow) return print(e, { json: o.json }, (x) => describeEvaluation(x));

@@ -163,7 +163,7 @@ export const ROUTES: RouteDoc[] = [
   },
   { method: 'get', path: '/jobs/{id}/diagnosis', summary: 'Training diagnosis: unstable, overfitting, not_converging, healthy or too_early, with evidence and advice', response: JobDiagnosisSchema },
   { method: 'get', path: '/evaluations', summary: 'List evaluations', response: list(EvaluationSchema) },
-  { method: 'post', path: '/evaluations', summary: 'Evaluate models (base, job result or checkpoint, OpenAI-compatible endpoint; optionally few-shot) on a test set', body: EvaluationCreateSchema, response: EvaluationSchema, status: 201 },
+  { method: 'post', path: '/evaluations', summary: 'Evaluate models (base, job result or checkpoint, OpenAI-compatible endpoint; optionally few-shot) on a test set, optionally graded by a judge model (1-10 scores or pairwise win rates)', body: EvaluationCreateSchema, response: EvaluationSchema, status: 201 },
   { method: 'get', path: '/evaluations/{id}', summary: 'An evaluation: status, per-model progress, metrics and deltas against the baseline', response: EvaluationSchema },
   { method: 'get', path: '/evaluations/{id}/events', summary: 'Server-Sent Events: the evaluation (event "evaluation") now and after every change, until it finishes', sse: true },
   { method: 'get', path: '/evaluations/{id}/samples', summary: 'Per-sample detail (?sort=index|worst|disagreement&label=&disagree=1&failed=1&limit=&offset=)', response: z.object({ evaluation_id: z.string(), data: z.array(EvaluationSampleSchema), total: z.number().int() }), query: SAMPLES_QUERY },
