@@ -22,11 +22,11 @@ export type JudgeModelRef = z.infer<typeof JudgeModelRefSchema>;
 export const BUILT_IN_RUBRICS = ['helpfulness', 'correctness'] as const;
 export type BuiltInRubric = (typeof BUILT_IN_RUBRICS)[number];
 
-/** The user's own rubric: what the judge weighs, in their words; the verdict format is always added. */
+/** The user's own rubric: the judge's instruction in their words; one sentence asking for the verdict format is added. */
 export const CustomRubricSchema = z
   .object({
     name: z.string().min(1).max(100),
-    text: z.string().trim().min(1, 'the rubric text is empty').max(8000).describe('What the judge should weigh, e.g. "Is the answer polite and does it name the product?".'),
+    text: z.string().trim().min(1, 'the rubric text is empty').max(8000).describe('The instruction to the judge, e.g. "Judge whether the answer is polite and names the product." A sentence asking for the verdict format ("Rating: [[5]]" or "[[A]]"/"[[B]]"/"[[C]]") follows it.'),
     reference: z.boolean().default(false).describe("Show the judge the test set's reference answer too."),
   })
   .strict();

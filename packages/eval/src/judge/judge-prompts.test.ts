@@ -15,11 +15,12 @@ describe('judge prompts', () => {
     );
   });
 
-  it("puts the user's rubric where the criteria go, and keeps the verdict format", () => {
-    const own = { name: 'polite', text: 'Is the answer polite?', reference: false };
+  it("makes the user's rubric the instruction, followed by the verdict format", () => {
+    const own = { name: 'polite', text: 'Which answer is more polite?', reference: false };
     const [system] = pairJudgePrompt({ rubric: own, language: 'en', prompt, reference: 'Paris', answerA: 'x', answerB: 'y' });
-    expect(system.content).toContain('Is the answer polite?');
-    expect(system.content).toContain('"[[A]]" if assistant A is better');
+    expect(system.content).toBe('Which answer is more polite?\n\nAfter a short explanation, give your verdict in exactly this format: "[[A]]" if assistant A is better, "[[B]]" if assistant B is better, "[[C]]" for a tie.');
+    const [single] = singleJudgePrompt({ rubric: { ...own, reference: true }, language: 'zh', prompt, reference: '巴黎', answer: 'y' });
+    expect(single.content).toBe('Which answer is more polite?\n\n先简短解释，再严格按此格式给出 1 到 10 分："评分：[[5]]"。');
   });
 
   it('pairwise shows A then B as given; Chinese prompts ask for the same format', () => {

@@ -1,9 +1,10 @@
 /**
  * The judge's prompts: MT-Bench's single-answer and pairwise prompts (FastChat's
  * judge_prompts.jsonl: single-v1 and pair-v2 for helpfulness, single-math-v1 and pair-math-v1,
- * which show a reference answer, for correctness), each in English and Chinese, and the user's
- * own rubric placed where MT-Bench names its criteria. The verdict format is always the same
- * ("Rating: [[5]]"; "[[A]]", "[[B]]", "[[C]]"), so one parser reads every rubric.
+ * which show a reference answer, for correctness), each in English and Chinese. The user's own
+ * rubric is the whole instruction, followed by one short sentence asking for the verdict format
+ * (it also fits small judges' contexts). The format is always the same ("Rating: [[5]]";
+ * "[[A]]", "[[B]]", "[[C]]"), so one parser reads every rubric.
  */
 export type JudgeLanguage = 'en' | 'zh';
 export type Rubric = 'helpfulness' | 'correctness' | { name: string; text: string; reference?: boolean };
@@ -39,6 +40,8 @@ const TEXT = {
       "Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants to the user question displayed below. You should choose the assistant that follows the user's instructions and answers the user's question better.",
     pairFormat:
       'Begin your evaluation by comparing the two responses and provide a short explanation. Avoid any position biases and ensure that the order in which the responses were presented does not influence your decision. Do not allow the length of the responses to influence your evaluation. Do not favor certain names of the assistants. Be as objective as possible. After providing your explanation, output your final verdict by strictly following this format: "[[A]]" if assistant A is better, "[[B]]" if assistant B is better, and "[[C]]" for a tie.',
+    ownSingleFormat: 'After a short explanation, rate the answer from 1 to 10 in exactly this format: "Rating: [[5]]".',
+    ownPairFormat: 'After a short explanation, give your verdict in exactly this format: "[[A]]" if assistant A is better, "[[B]]" if assistant B is better, "[[C]]" for a tie.',
     question: '[Question]',
     conversation: '[Conversation]',
     reference: ['[The Start of Reference Answer]', '[The End of Reference Answer]'],
@@ -53,6 +56,8 @@ const TEXT = {
     pairIntro: '请作为一名公正的评审，评价下面两个 AI 助手对用户问题所给回答的质量。你应当选出更好地遵循用户指令、更好地回答用户问题的助手。',
     pairFormat:
       '请先比较两个回答并给出简短的解释。避免任何位置偏差，确保回答的呈现顺序不影响你的判断。不要让回答的长度影响你的评价。不要偏向助手的名字。尽可能客观。给出解释后，严格按照以下格式输出最终裁决：助手 A 更好输出"[[A]]"，助手 B 更好输出"[[B]]"，平局输出"[[C]]"。',
+    ownSingleFormat: '先简短解释，再严格按此格式给出 1 到 10 分："评分：[[5]]"。',
+    ownPairFormat: '先简短解释，再严格按此格式给出裁决：助手 A 更好输出"[[A]]"，助手 B 更好输出"[[B]]"，平局输出"[[C]]"。',
     question: '[问题]',
     conversation: '[对话]',
     reference: ['[参考答案开始]', '[参考答案结束]'],
@@ -66,7 +71,12 @@ const TEXT = {
 /** The rubric's name as results show it. */
 export const rubricName = (rubric: Rubric) => (typeof rubric === 'string' ? rubric : rubric.name);
 
-const criteria = (rubric: Rubric, lang: JudgeLanguage) => (typeof rubric === 'string' ? CRITERIA[lang][rubric] : rubric.text.trim());
+/** MT-Bench's instruction with the built-in rubric's criteria, or the user's rubric and a short format sentence. */
+function instruction(rubric: Rubric, lang: JudgeLanguage, mode: 'single' | 'pair'): string {
+  const t = TEXT[lang];
+  if (typeof rubric !== 'string') return `${rubric.text.trim()}\n\n${mode === 'single' ? t.ownSingleFormat : t.ownPairFormat}`;
+  return mode === 'single' ? [t.singleIntro, CRITERIA[lang][rubric], t.singleFormat].join(' ') : [t.pairIntro, CRITERIA[lang][rubric], t.pairFormat].join(' ');
+}
 const showsReference = (rubric: Rubric) => (typeof rubric === 'string' ? rubric === 'correctness' : rubric.reference === true);
 
 /** The prompt as one question, or the whole conversation when it has earlier turns. */
@@ -85,7 +95,7 @@ export function singleJudgePrompt(p: { rubric: Rubric; language: JudgeLanguage; 
   if (showsReference(p.rubric)) parts.push(block(t.reference, p.reference));
   parts.push(block(t.answer, p.answer));
   return [
-    { role: 'system', content: [t.singleIntro, criteria(p.rubric, p.language), t.singleFormat].join(' ') },
+    { role: 'system', content: instruction(p.rubric, p.language, 'single') },
     { role: 'user', content: parts.join('\n\n') },
   ];
 }
@@ -97,7 +107,7 @@ export function pairJudgePrompt(p: { rubric: Rubric; language: JudgeLanguage; pr
   if (showsReference(p.rubric)) parts.push(block(t.reference, p.reference));
   parts.push(block(t.answerA, p.answerA), block(t.answerB, p.answerB));
   return [
-    { role: 'system', content: [t.pairIntro, criteria(p.rubric, p.language), t.pairFormat].join(' ') },
+    { role: 'system', content: instruction(p.rubric, p.language, 'pair') },
     { role: 'user', content: parts.join('\n\n') },
   ];
 }
