@@ -56,7 +56,7 @@ export async function runJudge(run: JudgeRun): Promise<JudgeOutcome> {
   const ask = (messages: JudgeMessage[]) => async (): Promise<Call> => {
     try {
       const reply = await run.chat(messages, { maxTokens: judge.max_tokens, temperature: 0, seed: judge.seed });
-      return { judgment: reply.content, error: null };
+      return { judgment: reply.content ?? '', error: null }; // an endpoint may send null content
     } catch (e) {
       return { judgment: null, error: isWhetError(e) ? { code: e.code, message: e.message } : { code: 'ENDPOINT_FAILED', message: (e as Error)?.message ?? String(e) } };
     }
