@@ -100,7 +100,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--judge-mode <mode>', 'single (a 1-10 score per answer, the default) or pairwise (win rates against the baseline, both orders judged)')
     .option('--judge-pairs <pairs>', 'pairwise: which columns to compare, e.g. 1:0,2:0 (default: each column against the baseline)')
     .option('--judge-language <lang>', 'auto (default: that of the test prompts), en or zh')
-    .option('--judge-max-tokens <n>', 'per judgment (default 512)', Number)
+    .option('--judge-max-tokens <n>', 'per judgment (default 512, at most half a local judge\'s context)', Number)
     .option('--judge-constrain', 'decode only the verdict strings (small local judges; no reason is written)')
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')

@@ -56,7 +56,7 @@ export const EvaluationJudgeSchema = z
       .optional()
       .describe('pairwise: which columns to compare, as [a, b] indexes in `models` (default: every column against the baseline).'),
     language: z.enum(JUDGE_LANGUAGES).default('auto').describe('The language of the built-in rubric prompts; auto = Chinese when most test prompts are.'),
-    max_tokens: z.number().int().min(1).max(4096).default(512),
+    max_tokens: z.number().int().min(1).max(4096).optional().describe("Per judgment (default 512; for a local judge at most half its context length, as /v1 does)."),
     constrain: z
       .boolean()
       .default(false)
