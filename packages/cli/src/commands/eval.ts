@@ -6,6 +6,7 @@ import { followEvaluation } from '../follow-evaluation.ts';
 import { describeEvaluation } from '../describe-evaluation.ts';
 import { describeSampleJudge } from '../describe-judge.ts';
 import { judgeFromFlags } from '../parse-judge-options.ts';
+import { evalJudgeCommand, withJudgeOptions } from './eval-judge.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -78,8 +79,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         [`${scores.count} pairs from ${file}`, table(METRIC_KEYS.map((k) => ({ metric: k, score: s[k].toFixed(4) })), ['metric', 'score'])].join('\n'),
       );
     });
-  evals
-    .command('run')
+  withJudgeOptions(evals.command('run'))
     .description('Evaluate models on a test set: --models tiny,tiny:3shot=prompting,job_abc,job_abc@40,https://host/v1#gpt-4o-mini')
     .requiredOption('--models <list>', 'comma-separated; see above')
     .option('--data <dataset>', 'the test set (a dataset id)')
@@ -94,14 +94,6 @@ export function evalCommands(program: Command, api: () => ApiClient) {
     .option('--labels <list>', 'a classification label set, comma-separated: reports label accuracy, per-label precision/recall/F1, macro-F1 and a confusion matrix')
     .option('--constrain-to-labels', "constrain the answers of every model and job column to --labels (each answer is a label)")
     .option('--batch-size <n>', 'rows decoded together', Number, 16)
-    .option('--judge <model>', 'grade the answers with a judge: NAME (a model), job_ID, dep:DEPLOYMENT or conn:CONNECTION[#MODEL]')
-    .option('--rubric <rubric>', 'helpfulness (default), correctness (against the reference) or @FILE (your own criteria)')
-    .option('--rubric-reference', 'with --rubric @FILE: show the judge the reference answer too')
-    .option('--judge-mode <mode>', 'single (a 1-10 score per answer, the default) or pairwise (win rates against the baseline, both orders judged)')
-    .option('--judge-pairs <pairs>', 'pairwise: which columns to compare, e.g. 1:0,2:0 (default: each column against the baseline)')
-    .option('--judge-language <lang>', 'auto (default: that of the test prompts), en or zh')
-    .option('--judge-max-tokens <n>', 'per judgment (default 512, at most half a local judge\'s context)', Number)
-    .option('--judge-constrain', 'decode only the verdict strings (small local judges; no reason is written)')
     .option('--concurrency <n>', 'requests in flight at once to each endpoint column', Number, 4)
     .option('--name <name>')
     .option('--follow', 'stream progress (a bar) until it finishes, then show the comparison')
@@ -133,6 +125,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
       print(e, { json: o.json }, describeEvaluation);
       process.exitCode = e.status === 'succeeded' ? 0 : 1;
     });
+  evalJudgeCommand(evals, api);
   evals
     .command('show <id>')
     .description('The comparison table (deltas against the baseline); --samples N shows per-sample answers')

@@ -117,6 +117,7 @@ export type JudgePair = z.infer<typeof JudgePairSchema>;
 
 export const JudgeResultSchema = z.object({
   judge: z.string().describe('Who judged (model, deployment or endpoint model).'),
+  request: EvaluationJudgeSchema.describe('The judge as asked, defaults filled in.'),
   mode: z.enum(JUDGE_MODES),
   rubric: z.string(),
   language: z.enum(['en', 'zh']),

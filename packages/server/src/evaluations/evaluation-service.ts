@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationSample } from '@whetstone/core';
+import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationJudge, type EvaluationSample } from '@whetstone/core';
 import { accuracy } from '@whetstone/eval';
 import type { AppContext } from '../context.ts';
 import { datasetDataPath } from '../jobs/create-job.ts';
@@ -10,7 +10,10 @@ import { SqliteStore } from '../store/sqlite-store.ts';
 import { EvaluationStore } from '../store/evaluation-store.ts';
 import { loadTestRows } from './load-test-rows.ts';
 import { judgeName } from './judge/judge-chat.ts';
+import { checkJudgeColumns } from './judge/check-judge-columns.ts';
+import { isJudging } from './judge/is-judging.ts';
 import { pendingJudge } from './judge/pending-judge.ts';
+import { rejudgeEvaluation } from './judge/rejudge-evaluation.ts';
 import { columnLabel } from './resolve-column.ts';
 import { runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
 
@@ -39,11 +42,15 @@ export class EvaluationService {
     this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, gateway: ctx.gateway, onUpdate: (e) => this.updates.emit(e.id, e) };
     // Runs live in this process: one left unfinished by a previous server process will never finish.
     for (const e of this.evaluations.list()) {
-      if (e.status !== 'queued' && e.status !== 'running') continue;
+      const judging = isJudging(e);
+      if (judging) Object.assign(e.judge!, { status: 'failed', error: { code: 'WORKER_LOST', message: 'the server stopped while the judge ran', hint: 'Judge again (POST /api/v1/evaluations/:id/judge).' } });
+      if (e.status !== 'queued' && e.status !== 'running') {
+        if (judging) this.evaluations.update(e);
+        continue;
+      }
       e.status = 'failed';
       e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
       for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
-      if (e.judge && (e.judge.status === 'queued' || e.judge.status === 'running')) e.judge.status = 'failed';
       e.finished_at = nowIso();
       this.evaluations.update(e);
     }
@@ -101,6 +108,29 @@ export class EvaluationService {
       }),
     );
     return evaluation;
+  }
+
+  /**
+   * Judge a finished evaluation again from its stored answers (another judge, rubric or mode);
+   * queued behind other runs. The evaluation keeps its status; `judge.status` tells the progress.
+   */
+  judge(id: string, judge: EvaluationJudge): Evaluation {
+    const e = this.get(id);
+    if (e.status !== 'succeeded') throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}; only a succeeded evaluation can be judged again`, { hint: 'Wait for it to succeed, or create a new evaluation with "judge".' });
+    if (isJudging(e)) throw new WhetError('CONFLICT', `evaluation ${id} is being judged already`, { hint: 'Wait for judge.status to be succeeded or failed.' });
+    checkJudgeColumns(judge, e.models.length);
+    e.judge = pendingJudge(judge, judgeName(judge.model, this.ctx));
+    this.evaluations.update(e);
+    this.updates.emit(e.id, e);
+    this.queue = this.queue.then(() =>
+      rejudgeEvaluation(this.deps, id, judge).catch((err: unknown) => {
+        const current = this.evaluations.get(id)!;
+        current.judge = { ...current.judge!, status: 'failed', error: { code: 'INTERNAL', message: (err as Error)?.message ?? String(err), hint: 'See the server log.' } };
+        this.evaluations.update(current);
+        this.updates.emit(current.id, current);
+      }),
+    );
+    return e;
   }
 
   get(id: string): Evaluation {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvaluationSampleSchema, EvaluationSchema, type Evaluation, type EvaluationSample } from '@whetstone/core';
+import { EvaluationSampleSchema, EvaluationSchema, type EvaluationSample } from '@whetstone/core';
 import { pairJudgePrompt, PAIR_VERDICTS } from '@whetstone/eval';
 import { apiAt } from '../../../../../test-support/api-client.ts';
 import { runWhet } from '../../../../../test-support/run-whet.ts';
@@ -15,13 +15,13 @@ const RUBRIC = { name: 'colour', text: 'Prefer the answer that names a colour.' 
 // One forced judgment that reads as the score 7 and as "assistant A is better": a torch
 // deployment of the tiny model whose label default is this one string answers nothing else.
 const FORCED = 'Rating: [[7]] [[A]]';
-const codePoints = (s: string | null) => (s === null ? 0 : [...s].length);
 
 /**
- * LLM-as-judge end to end: the real server on 127.0.0.1, the real worker generating the
- * columns' answers with the tiny random model, and the tiny model judging them, through a
- * deployment (its decoding forced to one judgment, so every verdict is known in advance) and
- * on demand with its decoding constrained to the verdict strings.
+ * LLM-as-judge end to end: the real server on 127.0.0.1, the real worker generating two
+ * columns' answers with the tiny random model, and the tiny model judging them through a torch
+ * deployment: first with its decoding forced to one judgment (every verdict known in advance),
+ * then judged again from the stored answers with decoding constrained to the verdict strings
+ * (each stored judgment checked against the judge asked directly), then graded 1-10 by the CLI.
  */
 describe('judge: the tiny model grades the answers of an evaluation', () => {
   const { home, cleanup } = tempHome();
@@ -29,12 +29,6 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
   let api: ReturnType<typeof apiAt>;
   let dataset: string;
 
-  const evaluate = async (body: Record<string, unknown>): Promise<{ e: Evaluation; samples: EvaluationSample[] }> => {
-    const res = await api.post('/evaluations', { dataset_id: dataset, few_shot_dataset_id: dataset, limit: 3, generation: { max_tokens: 6 }, ...body });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.judge).toMatchObject({ status: 'queued' });
-    return finished(res.body.id);
-  };
   const finished = async (id: string) => {
     let e = EvaluationSchema.parse((await api.get(`/evaluations/${id}`)).body);
     for (let t0 = Date.now(); e.status === 'queued' || e.status === 'running'; ) {
@@ -43,7 +37,7 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
       e = EvaluationSchema.parse((await api.get(`/evaluations/${id}`)).body);
     }
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
-    const samples = (await api.get(`/evaluations/${id}/samples`)).body.data.map((s: unknown) => EvaluationSampleSchema.parse(s));
+    const samples: EvaluationSample[] = (await api.get(`/evaluations/${id}/samples`)).body.data.map((s: unknown) => EvaluationSampleSchema.parse(s));
     return { e, samples };
   };
 
@@ -75,11 +69,27 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
     expect(constrained.body.error.message).toMatch(/judge\.constrain: constrain works with local judges only/);
   });
 
+  let evaluationId: string;
+  let answers: { base: string; shot: string }[];
+
   it('pairwise: a judge that always names assistant A wins nothing once each sample is judged in both orders', async () => {
-    const { e, samples } = await evaluate({
+    const res = await api.post('/evaluations', {
+      dataset_id: dataset,
+      few_shot_dataset_id: dataset,
+      limit: 3,
+      generation: { max_tokens: 6 },
       models: [{ kind: 'model', model_id: 'tiny', label: 'base' }, { kind: 'model', model_id: 'tiny', label: 'shot', few_shot: 1 }],
       judge: { model: { kind: 'deployment', deployment: 'forced-judge' }, rubric: RUBRIC, mode: 'pairwise' },
     });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.judge).toMatchObject({ status: 'queued', judge: 'forced-judge', request: { mode: 'pairwise', rubric: RUBRIC, constrain: false } });
+    const early = await api.post(`/evaluations/${res.body.id}/judge`, { model: { kind: 'deployment', deployment: 'forced-judge' } });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/only a succeeded evaluation can be judged again/);
+    const { e, samples } = await finished(res.body.id);
+    evaluationId = e.id;
+    answers = samples.map((s) => ({ base: s.outputs[0]!.prediction!, shot: s.outputs[1]!.prediction! }));
+
     // Without the swap this judge would hand "shot" (shown first) every sample: a win rate of 1.
     expect(e.judge).toMatchObject({ judge: 'forced-judge', mode: 'pairwise', rubric: 'colour', language: 'en', status: 'succeeded', progress: { done: 6, total: 6 }, scores: null });
     expect(e.judge!.pairs).toEqual([
@@ -96,8 +106,8 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
         mean_length_chars: { a: expect.any(Number), b: expect.any(Number) },
       },
     ]);
-    const lengths = (k: number) => Math.round((samples.reduce((n, s) => n + codePoints(s.outputs[k]!.prediction), 0) / 3) * 100) / 100;
-    expect(e.judge!.pairs![0]!.mean_length_chars).toEqual({ a: lengths(1), b: lengths(0) });
+    const meanLength = (xs: string[]) => Math.round((xs.reduce((n, x) => n + [...x].length, 0) / xs.length) * 100) / 100;
+    expect(e.judge!.pairs![0]!.mean_length_chars).toEqual({ a: meanLength(answers.map((x) => x.shot)), b: meanLength(answers.map((x) => x.base)) });
     for (const s of samples) {
       // Both orders stored: "shot" shown first, then "base" shown first, each with the judge's text.
       expect(s.judge!.pairs).toEqual([
@@ -115,39 +125,35 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
     }
   }, 300_000);
 
-  it('single, through `whet eval run --judge`: every answer gets the forced 7 with its reason, shown by `whet eval show`', async () => {
-    const rubricFile = join(home, 'colour.txt');
-    writeFileSync(rubricFile, RUBRIC.text);
-    const r = await runWhet(server.url, ['eval', 'run', '--models', 'tiny', '--data', dataset, '--limit', '3', '--max-tokens', '6', '--judge', 'dep:forced-judge', '--rubric', `@${rubricFile}`, '--follow']);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    const id = /created (eval_\w+)/.exec(r.stdout)![1]!;
-    expect(r.stdout).toMatch(/judge {4}forced-judge {2}single {2}rubric colour \(en\) {2}succeeded/);
-    expect(r.stdout).toMatch(/\ntiny\s+7\.00\s+\[7\.00, 7\.00\]\s+3\s+0\s+0\s+[\d.]+\n/);
-    const { e, samples } = await finished(id);
-    expect(e.judge!.scores).toEqual([{ label: 'tiny', mean_score: 7, ci95: [7, 7], scored: 3, unparseable: 0, failed: 0, mean_length_chars: expect.any(Number) }]);
-    for (const s of samples) expect(s.judge!.scores).toEqual([{ label: 'tiny', score: 7, judgment: FORCED, error: null }]);
-    const shown = await runWhet(server.url, ['eval', 'show', id, '--samples', '1', '--sort', 'index']);
-    expect(shown.stdout).toContain(`  judge tiny: 7 ${JSON.stringify(FORCED)}`);
-  }, 300_000);
-
-  it('pairwise with the tiny model constrained to the verdict strings: each order is what the judge says for that order', async () => {
-    const { e, samples } = await evaluate({
-      models: [{ kind: 'model', model_id: 'tiny', label: 'base' }, { kind: 'model', model_id: 'tiny', label: 'shot', few_shot: 1 }],
-      judge: { model: { kind: 'model', model_id: 'tiny' }, rubric: RUBRIC, mode: 'pairwise', constrain: true, max_tokens: 8 },
-    });
+  it('judged again, constrained to the verdict strings: each stored order is what the judge says for that order', async () => {
+    const res = await api.post(`/evaluations/${evaluationId}/judge`, { model: { kind: 'deployment', deployment: 'forced-judge' }, rubric: RUBRIC, mode: 'pairwise', constrain: true, max_tokens: 8 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    let e = EvaluationSchema.parse(res.body);
+    for (let t0 = Date.now(); e.judge!.status === 'queued' || e.judge!.status === 'running'; ) {
+      if (Date.now() - t0 > 120_000) throw new Error('judge still running');
+      await new Promise((r) => setTimeout(r, 100));
+      e = EvaluationSchema.parse((await api.get(`/evaluations/${evaluationId}`)).body);
+    }
+    expect(e.status).toBe('succeeded');
+    expect(e.judge).toMatchObject({ status: 'succeeded', request: { constrain: true } });
+    const samples = (await api.get(`/evaluations/${evaluationId}/samples`)).body.data.map((s: unknown) => EvaluationSampleSchema.parse(s)) as EvaluationSample[];
     const pair = e.judge!.pairs![0]!;
-    expect(e.judge!.status).toBe('succeeded');
     expect(pair.invalid).toBe(0); // constrained: every verdict reads
     const outcomes = samples.map((s) => s.judge!.pairs![0]!);
+    const judgments: string[] = [];
     for (const [k, o] of outcomes.entries()) {
       const [first, swapped] = o.orders;
-      expect(PAIR_VERDICTS).toContain(first!.judgment);
-      expect(PAIR_VERDICTS).toContain(swapped!.judgment);
+      expect(samples[k]!.outputs.map((x) => x.prediction)).toEqual([answers[k]!.base, answers[k]!.shot]); // the stored answers, not new ones
       // The stored judgments are the judge's answers to the prompt in that order: ask it again directly.
-      const answers = { shot: samples[k]!.outputs[1]!.prediction!, base: samples[k]!.outputs[0]!.prediction! };
       for (const [order, [a, b]] of [[first!, ['shot', 'base']], [swapped!, ['base', 'shot']]] as const) {
-        const messages = pairJudgePrompt({ rubric: RUBRIC, language: 'en', prompt: samples[k]!.messages, reference: samples[k]!.reference, answerA: answers[a], answerB: answers[b] });
-        const direct = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny', messages, labels: PAIR_VERDICTS, temperature: 0, max_tokens: 8 }) });
+        expect(PAIR_VERDICTS).toContain(order.judgment);
+        judgments.push(order.judgment!);
+        const messages = pairJudgePrompt({ rubric: RUBRIC, language: 'en', prompt: samples[k]!.messages, reference: samples[k]!.reference, answerA: answers[k]![a], answerB: answers[k]![b] });
+        const direct = await fetch(`${server.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'forced-judge', messages, labels: PAIR_VERDICTS, temperature: 0, max_tokens: 8 }),
+        });
         expect((await direct.json()).choices[0].message.content).toBe(order.judgment);
       }
       // MT-Bench's rule, spelt out independently: a winner only when both orders agree after the swap.
@@ -157,10 +163,30 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
       expect(o.outcome).toBe(w1 === w2 ? (w1 === 'shot' ? 'a' : w1 === 'base' ? 'b' : 'tie') : 'tie');
       expect(o.inconsistent).toBe(w1 !== w2);
     }
+    expect(judgments.some((j) => j !== FORCED)).toBe(true); // the request's labels replaced the deployment's default
     const count = (x: string) => outcomes.filter((o) => o.outcome === x).length;
     expect(pair).toMatchObject({ wins: count('a'), losses: count('b'), ties: count('tie'), inconsistent: outcomes.filter((o) => o.inconsistent).length });
     expect(pair.win_rate).toBeCloseTo((count('a') + count('tie') / 2) / 3, 12);
     expect(pair.ci95![0]).toBeLessThanOrEqual(pair.win_rate!);
     expect(pair.ci95![1]).toBeGreaterThanOrEqual(pair.win_rate!);
+  }, 300_000);
+
+  it('single, through `whet eval judge`: every answer gets the forced 7 with its reason, shown by `whet eval show`', async () => {
+    const rubricFile = join(home, 'colour.txt');
+    writeFileSync(rubricFile, RUBRIC.text);
+    const r = await runWhet(server.url, ['eval', 'judge', evaluationId, '--judge', 'dep:forced-judge', '--rubric', `@${rubricFile}`, '--follow']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/judge {4}forced-judge {2}single {2}rubric colour \(en\) {2}succeeded/);
+    expect(r.stdout).toMatch(/\nbase\s+7\.00\s+\[7\.00, 7\.00\]\s+3\s+0\s+0\s+[\d.]+\nshot\s+7\.00\s+\[7\.00, 7\.00\]\s+3\s+0\s+0\s+[\d.]+\n/);
+    const e = EvaluationSchema.parse((await api.get(`/evaluations/${evaluationId}`)).body);
+    expect(e.judge!.scores!.map((s) => ({ ...s, mean_length_chars: 0 }))).toEqual(
+      ['base', 'shot'].map((label) => ({ label, mean_score: 7, ci95: [7, 7], scored: 3, unparseable: 0, failed: 0, mean_length_chars: 0 })),
+    );
+    const samples = (await api.get(`/evaluations/${evaluationId}/samples`)).body.data as EvaluationSample[];
+    for (const s of samples) {
+      expect(s.judge).toEqual({ scores: ['base', 'shot'].map((label) => ({ label, score: 7, judgment: FORCED, error: null })) }); // the pairwise verdicts replaced
+    }
+    const shown = await runWhet(server.url, ['eval', 'show', evaluationId, '--samples', '1', '--sort', 'index']);
+    expect(shown.stdout).toContain(`  judge shot: 7 ${JSON.stringify(FORCED)}`);
   }, 300_000);
 });

@@ -5,6 +5,7 @@ import { rubricName } from '@whetstone/eval';
 export function pendingJudge(judge: EvaluationJudge, name: string): JudgeResult {
   return {
     judge: name,
+    request: judge,
     mode: judge.mode,
     rubric: rubricName(judge.rubric),
     language: judge.language === 'zh' ? 'zh' : 'en', // auto is settled from the test prompts when the judge starts
