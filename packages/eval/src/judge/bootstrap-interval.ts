@@ -1,17 +1,4 @@
-/**
- * A seeded 32-bit PRNG (mulberry32): the same seed gives the same intervals on every run and
- * machine, so a stored result can be reproduced.
- */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random.ts';
 
 /**
  * The percentile bootstrap interval of a statistic: `resamples` samples of `values` drawn with

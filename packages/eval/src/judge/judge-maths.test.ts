@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, mean, quantile, seededRandom } from './bootstrap-interval.ts';
+import { seededRandom } from '../seeded-random.ts';
+import { bootstrapInterval, mean, quantile } from './bootstrap-interval.ts';
 import { pairwiseOutcome } from './pairwise-outcome.ts';
 import { parsePairVerdict, parseScore } from './parse-verdict.ts';
 import { meanLengthChars, winRate } from './win-rate.ts';
