@@ -77,11 +77,6 @@ export const EvaluationCreateSchema = z
         ctx.addIssue({ code: 'custom', message: 'constrain_to_labels needs the evaluation\'s "labels" (the label set to constrain to)', path: ['models', i, 'constrain_to_labels'] });
       }
     });
-    if (b.judge?.mode === 'pairwise' && b.models.length < 2) ctx.addIssue({ code: 'custom', message: 'a pairwise judge needs at least two models to compare', path: ['judge', 'mode'] });
-    b.judge?.pairs?.forEach((pair, i) => {
-      const bad = pair.filter((k) => k >= b.models.length);
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `pair ${i} names column ${bad[0]}, but models has ${b.models.length} (0..${b.models.length - 1})`, path: ['judge', 'pairs', i] });
-    });
   })
   // The same rules in the JSON Schema (and so the OpenAPI document): one test set, a baseline
   // below the number of models (spelled out for each of the at most 8 models), and no column

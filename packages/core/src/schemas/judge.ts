@@ -71,11 +71,10 @@ export const EvaluationJudgeSchema = z
       ctx.addIssue({ code: 'custom', message: 'constrain works with local judges only (a model, job or deployment), not an endpoint', path: ['constrain'] });
     }
     if (j.pairs && j.mode !== 'pairwise') ctx.addIssue({ code: 'custom', message: 'pairs is for mode "pairwise"', path: ['pairs'] });
-    j.pairs?.forEach(([a, b], i) => {
-      if (a === b) ctx.addIssue({ code: 'custom', message: `pair ${i} compares column ${a} with itself`, path: ['pairs', i] });
-    });
   })
-  // The same rules in the JSON Schema: no constrained endpoint, and pairs only for pairwise.
+  // The same rules in the JSON Schema: no constrained endpoint, and pairs only for pairwise. What
+  // JSON Schema cannot say (pairs naming existing, distinct columns; two columns for pairwise) the
+  // evaluation service checks against the columns (check-judge-columns.ts).
   .meta({
     allOf: [
       { not: { required: ['constrain'], properties: { constrain: { const: true }, model: { properties: { kind: { const: 'endpoint' } }, required: ['kind'] } } } },

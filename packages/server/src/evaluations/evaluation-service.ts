@@ -60,7 +60,8 @@ export class EvaluationService {
   async create(body: EvaluationCreate): Promise<Evaluation> {
     // An unknown connection (or one without a model) is refused before anything is queued.
     for (const ref of body.models) if (ref.kind === 'endpoint') this.ctx.connections.target(ref.connection, ref.model);
-    // So is a judge that does not exist.
+    // So is a judge that does not exist, or one whose pairs name columns that do not.
+    if (body.judge) checkJudgeColumns(body.judge, body.models.length);
     const judgeLabel = body.judge ? judgeName(body.judge.model, this.ctx) : null;
     const { source, id, path } = this.testSet(body);
     const rows = await loadTestRows(path, body.limit);
@@ -118,7 +119,7 @@ export class EvaluationService {
     const e = this.get(id);
     if (e.status !== 'succeeded') throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}; only a succeeded evaluation can be judged again`, { hint: 'Wait for it to succeed, or create a new evaluation with "judge".' });
     if (isJudging(e)) throw new WhetError('CONFLICT', `evaluation ${id} is being judged already`, { hint: 'Wait for judge.status to be succeeded or failed.' });
-    checkJudgeColumns(judge, e.models.length);
+    checkJudgeColumns(judge, e.models.length, '');
     e.judge = pendingJudge(judge, judgeName(judge.model, this.ctx));
     this.evaluations.update(e);
     this.updates.emit(e.id, e);

@@ -63,7 +63,12 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
     expect(gone.body.error).toMatchObject({ code: 'DEPLOYMENT_NOT_FOUND', message: 'no deployment with id or name "nope"' });
     const pairs = await api.post('/evaluations', { dataset_id: dataset, models: [{ kind: 'model', model_id: 'tiny' }, { kind: 'model', model_id: 'tiny', label: 'b' }], judge: { ...judge, mode: 'pairwise', pairs: [[0, 2]] } });
     expect(pairs.status).toBe(400);
-    expect(pairs.body.error.message).toMatch(/judge\.pairs\.0: pair 0 names column 2, but models has 2 \(0\.\.1\)/);
+    expect(pairs.body.error).toMatchObject({ message: 'pair 0 names column 2, but the evaluation has 2 (0..1)', field: 'judge.pairs.0' });
+    const self = await api.post('/evaluations', { dataset_id: dataset, models: [{ kind: 'model', model_id: 'tiny' }, { kind: 'model', model_id: 'tiny', label: 'b' }], judge: { ...judge, mode: 'pairwise', pairs: [[1, 1]] } });
+    expect(self.body.error).toMatchObject({ message: 'pair 0 compares column 1 with itself', hint: 'Name two different columns by their index in models (0..1).' });
+    const lonely = await api.post('/evaluations', { dataset_id: dataset, models: [{ kind: 'model', model_id: 'tiny' }], judge: { ...judge, mode: 'pairwise' } });
+    expect(lonely.status).toBe(400);
+    expect(lonely.body.error.message).toBe('a pairwise judge needs at least two models to compare');
     const constrained = await api.post('/evaluations', { dataset_id: dataset, models: [{ kind: 'model', model_id: 'tiny' }], judge: { model: { kind: 'endpoint', connection: 'x' }, constrain: true } });
     expect(constrained.status).toBe(400);
     expect(constrained.body.error.message).toMatch(/judge\.constrain: constrain works with local judges only/);
