@@ -2,7 +2,7 @@ import type { JudgeResult, SampleJudge } from '@whetstone/core';
 import { table } from './format.ts';
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
-const interval = (ci: [number, number] | null, digits = 2) => (ci ? `[${fmt(ci[0], digits)}, ${fmt(ci[1], digits)}]` : '-');
+const interval = (ci: number[] | null, digits = 2) => (ci ? `[${fmt(ci[0], digits)}, ${fmt(ci[1], digits)}]` : '-');
 
 /** `whet eval show`: the judge's scores (single) or win rates (pairwise) with answer lengths beside them. */
 export function describeJudge(j: JudgeResult): string {

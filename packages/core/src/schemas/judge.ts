@@ -50,7 +50,7 @@ export const EvaluationJudgeSchema = z
       .default('single')
       .describe('single: a 1-10 score with a reason per sample and column; pairwise: two columns compared, judged in both orders (inconsistent verdicts count as ties).'),
     pairs: z
-      .array(z.tuple([z.number().int().min(0), z.number().int().min(0)]))
+      .array(z.array(z.number().int().min(0)).length(2)) // not z.tuple: OpenAPI 3.1 has no array form of `items`
       .min(1)
       .max(28)
       .optional()
@@ -85,7 +85,7 @@ export type EvaluationJudge = z.infer<typeof EvaluationJudgeSchema>;
 export type EvaluationJudgeInput = z.input<typeof EvaluationJudgeSchema>;
 
 const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string() });
-const Interval = z.tuple([z.number(), z.number()]).describe('A 95% bootstrap percentile interval (seeded).');
+const Interval = z.array(z.number()).length(2).describe('[low, high]: a 95% bootstrap percentile interval (seeded).');
 
 /** Single-answer grading of one column. */
 export const JudgeScoreSchema = z.object({

@@ -40,7 +40,7 @@ const lengthOf = (answers: (string | null)[] | null) => Math.round(meanLengthCha
 
 /** The column pairs a pairwise judge compares: the request's, else every column against the baseline. */
 export function judgePairs(judge: EvaluationJudge, columns: number, baseline: number): [number, number][] {
-  if (judge.pairs) return judge.pairs;
+  if (judge.pairs) return judge.pairs.map(([a, b]) => [a!, b!]);
   return Array.from({ length: columns }, (_, i) => i).filter((i) => i !== baseline).map((i) => [i, baseline]);
 }
 

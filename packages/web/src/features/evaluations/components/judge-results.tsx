@@ -12,7 +12,7 @@ type JudgeResult = NonNullable<Evaluation['judge']>;
 export function JudgeResults({ judge }: { judge: JudgeResult }) {
   const t = useT(judgeMessages);
   const f = useFormatters();
-  const interval = (ci: [number, number] | null, digits: number) => (ci ? `${f.number(ci[0], digits)} – ${f.number(ci[1], digits)}` : '–');
+  const interval = (ci: number[] | null, digits: number) => (ci ? `${f.number(ci[0], digits)} – ${f.number(ci[1], digits)}` : '–');
   const pct = (x: number | null) => (x === null ? '–' : `${f.number(x * 100, 1)}%`);
   return (
     <div className="judge-results" data-judge-status={judge.status}>
