@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSampleSchema, EvaluationSchema, type EvaluationSample } from '@whetstone/core';
@@ -17,17 +18,47 @@ const RUBRIC = { name: 'colour', text: 'Prefer the answer that names a colour.' 
 const FORCED = 'Rating: [[7]] [[A]]';
 
 /**
+ * The one double: an OpenAI-compatible judge on 127.0.0.1 that reads the two answers out of the
+ * pairwise prompt and names the longer one ("[[C]]" when equal), with a reason.
+ */
+async function longerAnswerJudge(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.at(-1)!.content;
+      const answer = (x: 'A' | 'B') => [...(new RegExp(`\\[The Start of Assistant ${x}'s Answer\\]\\n([^]*?)\\n\\[The End of Assistant ${x}'s Answer\\]`).exec(prompt)?.[1] ?? '')].length;
+      const [a, b] = [answer('A'), answer('B')];
+      const content = `A has ${a} characters, B has ${b}. ${a > b ? '[[A]]' : a < b ? '[[B]]' : '[[C]]'}`;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/**
  * LLM-as-judge end to end: the real server on 127.0.0.1, the real worker generating two
- * columns' answers with the tiny random model, and the tiny model judging them through a torch
- * deployment: first with its decoding forced to one judgment (every verdict known in advance),
- * then judged again from the stored answers with decoding constrained to the verdict strings
- * (each stored judgment checked against the judge asked directly), then graded 1-10 by the CLI.
+ * columns' answers with the tiny random model (sampled, so they differ), and the tiny model
+ * judging them through a torch deployment: first with its decoding forced to one judgment
+ * (every verdict known in advance), then judged again from the stored answers with decoding
+ * constrained to the verdict strings (each stored judgment checked against the judge asked
+ * directly), by an endpoint that prefers the longer answer (the swap decides), and graded 1-10
+ * by the CLI.
  */
 describe('judge: the tiny model grades the answers of an evaluation', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
   let api: ReturnType<typeof apiAt>;
   let dataset: string;
+  let lengthJudge: Awaited<ReturnType<typeof longerAnswerJudge>>;
 
   const finished = async (id: string) => {
     let e = EvaluationSchema.parse((await api.get(`/evaluations/${id}`)).body);
@@ -42,8 +73,10 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
   };
 
   beforeAll(async () => {
+    lengthJudge = await longerAnswerJudge();
     server = await testServer(home);
     api = apiAt(server.url);
+    expect((await api.post('/connections', { name: 'longer-wins', base_url: lengthJudge.url, model: 'm' })).status).toBe(201);
     expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
     dataset = (await api.upload(writeJsonl(join(home, 'colours.jsonl'), toyChatRows(4)))).body.id;
     const dep = await api.post('/deployments', { name: 'forced-judge', model: 'tiny', backend: 'torch', labels: [FORCED], max_concurrency: 4 });
@@ -53,6 +86,7 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
   }, 120_000);
   afterAll(async () => {
     await server?.close();
+    await lengthJudge?.close();
     cleanup();
   });
 
@@ -82,7 +116,7 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
       dataset_id: dataset,
       few_shot_dataset_id: dataset,
       limit: 3,
-      generation: { max_tokens: 6 },
+      generation: { max_tokens: 8, temperature: 1, seed: 3 },
       models: [{ kind: 'model', model_id: 'tiny', label: 'base' }, { kind: 'model', model_id: 'tiny', label: 'shot', few_shot: 1 }],
       judge: { model: { kind: 'deployment', deployment: 'forced-judge' }, rubric: RUBRIC, mode: 'pairwise' },
     });
@@ -175,6 +209,28 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
     expect(pair.ci95![0]).toBeLessThanOrEqual(pair.win_rate!);
     expect(pair.ci95![1]).toBeGreaterThanOrEqual(pair.win_rate!);
   }, 300_000);
+
+  it('judged again by an endpoint that prefers the longer answer: the longer one wins in both orders, so the swap decides', async () => {
+    // The tiny random judge above is insensitive to the order (it says the same for both), so
+    // this one shows that the second order really shows the answers swapped: a judge that picks
+    // the longer answer names A in one order and B in the other for the same column.
+    const res = await api.post(`/evaluations/${evaluationId}/judge`, { model: { kind: 'endpoint', connection: 'longer-wins' }, rubric: RUBRIC, mode: 'pairwise' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    let e = EvaluationSchema.parse(res.body);
+    for (let t0 = Date.now(); e.judge!.status === 'queued' || e.judge!.status === 'running'; ) {
+      if (Date.now() - t0 > 60_000) throw new Error('judge still running');
+      await new Promise((r) => setTimeout(r, 100));
+      e = EvaluationSchema.parse((await api.get(`/evaluations/${evaluationId}`)).body);
+    }
+    expect(e.judge).toMatchObject({ judge: 'm', status: 'succeeded' });
+    const samples = (await api.get(`/evaluations/${evaluationId}/samples`)).body.data as EvaluationSample[];
+    const longer = answers.map((x) => ([...x.shot].length > [...x.base].length ? 'a' : [...x.shot].length < [...x.base].length ? 'b' : 'tie'));
+    expect(longer.filter((o) => o !== 'tie').length).toBeGreaterThan(0); // the columns' answers differ in length
+    expect(samples.map((s) => s.judge!.pairs![0]!.outcome)).toEqual(longer);
+    expect(samples.map((s) => s.judge!.pairs![0]!.inconsistent)).toEqual(longer.map(() => false));
+    const p = e.judge!.pairs![0]!;
+    expect([p.wins, p.ties, p.losses]).toEqual(['a', 'tie', 'b'].map((x) => longer.filter((o) => o === x).length));
+  }, 120_000);
 
   it('single, through `whet eval judge`: every answer gets the forced 7 with its reason, shown by `whet eval show`', async () => {
     const rubricFile = join(home, 'colour.txt');
