@@ -37,7 +37,7 @@ export function findModelUsers(ctx: AppContext, model: Model | null, job: Job | 
     // A judge model is loaded while the judge is still to run (after the columns, or judging again).
     const judgeModels = isJudging(e) ? loadedModelIds(ctx, e.judge!.request.model) : [];
     if (e.status !== 'queued' && e.status !== 'running') {
-      if (judgeModels.some(uses)) users.push({ kind: 'evaluation', id: e.id, status: `judging` });
+      if (judgeModels.some(uses)) users.push({ kind: 'evaluation', id: e.id, status: 'judging' });
       continue;
     }
     const jobsRead = new Set([e.dataset.source === 'job' ? e.dataset.id : null, ...e.models.map((c) => (c.ref.kind === 'job' ? c.ref.job_id : null))]);

@@ -32,7 +32,7 @@ export function connectionRoutes(ctx: AppContext) {
           const running = e.status === 'queued' || e.status === 'running';
           return (running && e.models.some((m) => calls(m.ref))) || (isJudging(e) && calls(e.judge!.request.model));
         })
-        .map((e): ModelUser => ({ kind: 'evaluation', id: e.id, status: e.status }));
+        .map((e): ModelUser => ({ kind: 'evaluation', id: e.id, status: e.status === 'queued' || e.status === 'running' ? e.status : 'judging' }));
       if (users.length) {
         throw new WhetError('IN_USE', `connection ${conn.name} is in use by ${listed(users)}`, {
           details: { users },

@@ -21,11 +21,13 @@ const FORCED = 'Rating: [[7]] [[A]]';
  * The one double: an OpenAI-compatible judge on 127.0.0.1 that reads the two answers out of the
  * pairwise prompt and names the longer one ("[[C]]" when equal), with a reason.
  */
-async function longerAnswerJudge(): Promise<{ url: string; close: () => Promise<void> }> {
+async function longerAnswerJudge(): Promise<{ url: string; hold: () => () => void; close: () => Promise<void> }> {
+  let gate: Promise<void> = Promise.resolve();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      await gate;
       const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.at(-1)!.content;
       const answer = (x: 'A' | 'B') => [...(new RegExp(`\\[The Start of Assistant ${x}'s Answer\\]\\n([^]*?)\\n\\[The End of Assistant ${x}'s Answer\\]`).exec(prompt)?.[1] ?? '')].length;
       const [a, b] = [answer('A'), answer('B')];
@@ -37,6 +39,12 @@ async function longerAnswerJudge(): Promise<{ url: string; close: () => Promise<
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,
+    /** Answers wait until the returned release is called. */
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise((r) => (release = r));
+      return release;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -214,8 +222,15 @@ describe('judge: the tiny model grades the answers of an evaluation', () => {
     // The tiny random judge above is insensitive to the order (it says the same for both), so
     // this one shows that the second order really shows the answers swapped: a judge that picks
     // the longer answer names A in one order and B in the other for the same column.
+    const release = lengthJudge.hold();
     const res = await api.post(`/evaluations/${evaluationId}/judge`, { model: { kind: 'endpoint', connection: 'longer-wins' }, rubric: RUBRIC, mode: 'pairwise' });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
+    // While the judge waits on it, the connection cannot be deleted, nor another judge started.
+    const del = await api.del('/connections/longer-wins');
+    expect(del.status).toBe(409);
+    expect(del.body.error).toMatchObject({ code: 'IN_USE', message: `connection longer-wins is in use by evaluation ${evaluationId} (judging)` });
+    expect((await api.post(`/evaluations/${evaluationId}/judge`, { model: { kind: 'model', model_id: 'tiny' } })).body.error.message).toBe(`evaluation ${evaluationId} is being judged already`);
+    release();
     let e = EvaluationSchema.parse(res.body);
     for (let t0 = Date.now(); e.judge!.status === 'queued' || e.judge!.status === 'running'; ) {
       if (Date.now() - t0 > 60_000) throw new Error('judge still running');
