@@ -1,0 +1,85 @@
+import { type Resources, type ResourcesInput, WhetError } from '@whetstone/core';
+
+interface Problem {
+  code: 'INVALID_REQUEST' | 'EXECUTOR_UNAVAILABLE';
+  field: string;
+  message: string;
+  hint: string;
+}
+
+/**
+ * The resources a job trains with: each field the body gives, else the server's setting. Refused
+ * at creation, all problems at once: what this server cannot run (Ray, several nodes, FSDP), and
+ * combinations that would silently train differently from what was asked.
+ */
+export function resolveResources(input: ResourcesInput | undefined, defaults: Resources): Resources {
+  const executor = input?.executor ?? defaults.executor;
+  // A body that names another executor than the server's does not inherit that executor's process counts.
+  const inherit = input?.executor === undefined || input.executor === defaults.executor;
+  const r: Resources = {
+    executor,
+    nodes: input?.nodes ?? (inherit ? defaults.nodes : 1),
+    processes_per_node: input?.processes_per_node ?? (inherit ? defaults.processes_per_node : executor === 'local' ? 1 : 2),
+    gpus_per_process: input?.gpus_per_process ?? defaults.gpus_per_process,
+    strategy: input?.strategy ?? defaults.strategy,
+  };
+  const problems: Problem[] = [];
+  if (r.executor === 'ray') {
+    problems.push({
+      code: 'EXECUTOR_UNAVAILABLE',
+      field: 'resources.executor',
+      message: 'executor "ray" is not available in this server yet: the Ray Train executor has not been built (no Ray cluster address setting exists)',
+      hint: 'Use executor "torchrun" for several processes, or "local" for one.',
+    });
+  }
+  if (r.executor === 'local' && (r.nodes > 1 || r.processes_per_node > 1)) {
+    problems.push({
+      code: 'INVALID_REQUEST',
+      field: r.nodes > 1 ? 'resources.nodes' : 'resources.processes_per_node',
+      message: `the local executor runs one process on this machine; got nodes ${r.nodes}, processes_per_node ${r.processes_per_node}`,
+      hint: 'Use executor "torchrun" for several processes, or leave nodes and processes_per_node out.',
+    });
+  }
+  if (r.executor === 'torchrun' && r.nodes > 1) {
+    problems.push({
+      code: 'EXECUTOR_UNAVAILABLE',
+      field: 'resources.nodes',
+      message: `torchrun across ${r.nodes} nodes needs a rendezvous between machines, which this server does not launch yet`,
+      hint: 'Use nodes 1 (several processes on this machine) for now.',
+    });
+  }
+  if (r.gpus_per_process > 1) {
+    problems.push({
+      code: 'INVALID_REQUEST',
+      field: 'resources.gpus_per_process',
+      message: `each worker process drives one GPU (DDP and FSDP place one rank per device); got gpus_per_process ${r.gpus_per_process}`,
+      hint: `Use gpus_per_process 1 and processes_per_node ${r.processes_per_node * r.gpus_per_process} to train on ${r.processes_per_node * r.gpus_per_process} GPUs.`,
+    });
+  }
+  if (r.strategy === 'fsdp') {
+    problems.push(
+      r.gpus_per_process === 0
+        ? {
+            code: 'INVALID_REQUEST',
+            field: 'resources.strategy',
+            message: 'strategy "fsdp" on CPU (gpus_per_process 0): accelerate skips FSDP without CUDA, so every process would silently hold and train the whole model',
+            hint: 'Use strategy "ddp" on CPU, or gpus_per_process 1 on a GPU machine.',
+          }
+        : {
+            code: 'EXECUTOR_UNAVAILABLE',
+            field: 'resources.strategy',
+            message: 'strategy "fsdp" is not wired into the worker yet',
+            hint: 'Use strategy "ddp": with LoRA on a model that fits one GPU it trains as fast.',
+          },
+    );
+  }
+  if (problems.length) {
+    const first = problems[0]!;
+    throw new WhetError(first.code, problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      field: first.field,
+      hint: problems.map((p) => p.hint).join(' '),
+      details: problems,
+    });
+  }
+  return r;
+}
