@@ -2,9 +2,16 @@ import type { Job } from '@whetstone/core';
 import type { ServerConfig } from '../config.ts';
 import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
+import { torchrunExecutor } from './torchrun-executor.ts';
 
-/** The executor that runs a job: one per kind, chosen by the job's `resources.executor`. */
+/** The executor that runs a job, chosen by its `resources.executor` (jobs from before resources: local). */
 export function createExecutors(config: ServerConfig): (job: Job) => Executor {
   const local = localExecutor({ python: config.python, workerDir: config.workerDir });
-  return () => local;
+  const torchrun = torchrunExecutor({
+    python: config.python,
+    workerDir: config.workerDir,
+    joinTimeoutSeconds: config.torchrunTimeoutSeconds,
+    shutdownTimeoutSeconds: config.stopGraceSeconds,
+  });
+  return (job) => (job.resources?.executor === 'torchrun' ? torchrun : local);
 }

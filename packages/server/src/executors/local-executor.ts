@@ -11,6 +11,8 @@ export interface LocalExecutorOptions {
   name?: string;
   /** How to run the worker for this request; the default is `python -m whet_worker train <spec>` as one process. */
   launch?(run: ExecutionRequest): Pick<WorkerLaunch, 'args' | 'env'>;
+  /** A launcher with children of its own: start it in a process group and signal the whole group (here and after a restart). */
+  processGroup?: boolean;
 }
 
 /**
@@ -23,7 +25,10 @@ export function localExecutor(opts: LocalExecutorOptions): Executor {
     name: opts.name ?? 'local',
     start(run: ExecutionRequest, handlers: WorkerHandlers): Execution {
       const extra = opts.launch?.(run) ?? {};
-      const worker = startWorker({ python: opts.python, workerDir: opts.workerDir, command: 'train', specPath: run.specPath, ...extra }, handlers);
+      const worker = startWorker(
+        { python: opts.python, workerDir: opts.workerDir, command: 'train', specPath: run.specPath, processGroup: opts.processGroup, ...extra },
+        handlers,
+      );
       try {
         writeWorkerRecord(run.jobDir, { pid: worker.pid, identity: processIdentity(worker.pid) });
       } catch (e) {
@@ -45,8 +50,9 @@ export function localExecutor(opts: LocalExecutorOptions): Executor {
           if (!alive) clearWorkerRecord(jobDir);
           return alive;
         },
-        stop: () => signal(pid, 'SIGTERM'),
-        kill: () => signal(pid, 'SIGKILL'),
+        // A negative pid signals the process group the launcher leads: its ranks too.
+        stop: () => signal(opts.processGroup ? -pid : pid, 'SIGTERM'),
+        kill: () => signal(opts.processGroup ? -pid : pid, 'SIGKILL'),
       };
     },
     artifactsDir: (job: Job) => job.output_dir,
