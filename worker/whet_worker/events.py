@@ -7,6 +7,8 @@ import os
 import sys
 from typing import Any, TextIO
 
+from .components.distributed import this_rank
+
 _out: TextIO = sys.stdout
 
 
@@ -24,7 +26,15 @@ def claim_stdout() -> None:
 
 
 def emit(event_type: str, /, **fields: Any) -> None:
-    """Write one event line and flush it, so the server sees it at once."""
+    """Write one event line and flush it, so the server sees it at once.
+
+    In a multi-process run only rank 0 reports; another rank says only its failure, naming itself.
+    """
+    rank = this_rank()
+    if not rank.reports and event_type != "error":
+        return
+    if rank.distributed and event_type == "error":
+        fields = {**fields, "rank": rank.rank}
     event = {"type": event_type, **{k: _finite(v) for k, v in fields.items()}}
     _out.write(json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n")
     _out.flush()

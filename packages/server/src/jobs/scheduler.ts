@@ -1,4 +1,4 @@
-import { type ErrorBody, errorBody, type Job, type JobResume, type JobStatus, type PreferenceMetrics, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
+import { type ErrorBody, errorBody, type ErrorEvent, type Job, type JobResume, type JobStatus, type PreferenceMetrics, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
 import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
@@ -7,6 +7,7 @@ import { latestCheckpoint } from './checkpoints.ts';
 import { jobDir } from './create-job.ts';
 import type { JobBus } from './job-bus.ts';
 import { registerJobOutput } from './register-job-output.ts';
+import { chooseRunError } from './run-failure.ts';
 import { resolvedFromPlan, resolvedFromResult, resolvedFromTrial } from './resolved-from-worker.ts';
 import type { Execution, Executor, Leftover } from '../executors/executor.ts';
 import type { WorkerExit } from './worker-process.ts';
@@ -18,6 +19,8 @@ interface Running {
   intent: Intent | null;
   /** The terminal event the worker sent, if any: result, stopped or error. */
   outcome: WorkerEvent | null;
+  /** Every error event of the run: several processes may each send one (see chooseRunError). */
+  errors: ErrorEvent[];
   /** For the ETA: when and at which step this attempt's first progress arrived. */
   firstProgress: { time: number; step: number } | null;
   killTimer: NodeJS.Timeout | null;
@@ -148,7 +151,7 @@ export class Scheduler {
       this.finish(job.id, 'failed', { error: err, reason: 'spawn' });
       return;
     }
-    const run: Running = { worker, intent: null, outcome: null, firstProgress: null, killTimer: null };
+    const run: Running = { worker, intent: null, outcome: null, errors: [], firstProgress: null, killTimer: null };
     this.running.set(job.id, run);
     this.update(job.id, { worker_pid: worker.pid });
     worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
@@ -230,8 +233,14 @@ export class Scheduler {
         if (run) run.outcome = e;
         break;
       case 'stopped':
+        // A rank's failure stops the others: their `stopped` does not hide it.
+        if (run && run.outcome?.type !== 'error') run.outcome = e;
+        break;
       case 'error':
-        if (run) run.outcome = e;
+        if (run) {
+          run.errors.push(e);
+          run.outcome = chooseRunError(run.errors);
+        }
         break;
     }
   }
