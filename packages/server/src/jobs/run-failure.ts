@@ -8,7 +8,7 @@ import type { ErrorEvent } from '@whetstone/core';
  */
 export function chooseRunError(errors: ErrorEvent[]): ErrorEvent | null {
   if (errors.length === 0) return null;
-  const launcher = errors.findLast((e) => e.source === 'launcher');
+  const launcher = [...errors].reverse().find((e) => e.source === 'launcher');
   const own = launcher && launcher.rank !== undefined ? errors.find((e) => e.source !== 'launcher' && e.rank === launcher.rank) : undefined;
   const chosen = own ?? launcher ?? errors[0]!;
   if (chosen.rank === undefined || chosen.source === 'launcher') return chosen;
