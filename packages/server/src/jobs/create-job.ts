@@ -12,7 +12,7 @@ import { checkQloraAvailable } from './check-qlora.ts';
 import { pretrainBlocks } from './pretrain-blocks.ts';
 import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
 import { pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
-import { resolveResources } from './resolve-resources.ts';
+import { checkFitsProcesses, resolveResources } from './resolve-resources.ts';
 import { scaleLearningRate } from './scale-learning-rate.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
@@ -98,6 +98,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJo
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
+  checkFitsProcesses(resources, values.batch_size, body.budget);
   const id = opts.id ?? newId('job');
   let dataMix: JobDataMix | null = null;
   // The training rows' labels: of the prepared data when the job splits or mixes, else the dataset's as detected at upload.

@@ -83,3 +83,26 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
   }
   return r;
 }
+
+/**
+ * What a run of several processes cannot take, refused at creation: `batch_size` is the global
+ * batch, split evenly over the processes (the same spec takes the same steps anywhere); a budget
+ * plans its schedule from each process's own clock, so ranks could plan different learning rates.
+ */
+export function checkFitsProcesses(r: Resources, batchSize: number, budget: unknown): void {
+  const processes = r.nodes * r.processes_per_node;
+  if (processes === 1) return;
+  if (batchSize % processes !== 0) {
+    const lower = Math.max(processes, Math.floor(batchSize / processes) * processes);
+    throw new WhetError('INVALID_HYPERPARAMETER', `batch_size ${batchSize} does not split evenly over ${processes} processes (it is the global batch)`, {
+      field: 'hyperparameters.batch_size',
+      hint: `Use a multiple of ${processes}, e.g. ${lower} or ${lower + processes}.`,
+    });
+  }
+  if (budget) {
+    throw new WhetError('INVALID_REQUEST', `a budget cannot plan a run of ${processes} processes yet: each process would re-plan the schedule from its own clock, and their learning rates could drift apart`, {
+      field: 'budget',
+      hint: 'Leave budget out and set epochs or hyperparameters.max_steps, or train in one process (executor "local").',
+    });
+  }
+}
