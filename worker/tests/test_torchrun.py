@@ -1,9 +1,10 @@
 """Several processes through torch's launcher (whet_worker.torchrun), on CPU with gloo, over loopback.
 
-Real processes throughout: a one-process run of the tiny model is the reference; two processes at
-the same global batch (two nodes simulated by two launchers, or one node with two ranks) must
-take the same steps with the same loss; a rank killed with SIGKILL ends in an error naming it, and
-a resume from the last checkpoint reaches the reference's last loss. Losses match to 1e-3: the
+Real processes throughout: a one-process run of the tiny model is the reference; two ranks at
+the same global batch must take the same steps with the same loss; a rank killed with SIGKILL
+ends in an error naming it, and a resume from the last checkpoint reaches the reference's last
+loss. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
+packages/server/src/executors/torchrun-job.e2e.test.ts. Losses match to 1e-3: the
 batches are the same samples (accelerate hands whole per-process batches out in turn) and LoRA
 dropout is off, so only the all-reduce's summation order differs.
 """
@@ -23,13 +24,14 @@ STEPS = 24  # fast on the tiny model (~0.1 s a step): the kill must land before 
 TOLERANCE = 1e-3
 
 
-def launcher_command(spec_path: Path, nnodes: int, nproc: int, endpoint: str, extra: list[str] | None = None) -> list[str]:
+ONE_NODE = ["--rdzv-backend", "c10d", "--rdzv-endpoint", "127.0.0.1:0", "--rdzv-id", "test"]  # as the server's torchrun executor
+
+
+def launcher_command(spec_path: Path, nnodes: int, nproc: int, rendezvous: list[str]) -> list[str]:
     return [
         sys.executable, "-m", "whet_worker.torchrun",
-        "--nnodes", str(nnodes), "--nproc-per-node", str(nproc),
-        "--rdzv-backend", "c10d", "--rdzv-endpoint", endpoint, "--rdzv-id", "test",
+        "--nnodes", str(nnodes), "--nproc-per-node", str(nproc), *rendezvous,
         "--local-addr", "127.0.0.1", "--max-restarts", "0", "--shutdown-timeout", "10",
-        *(extra or []),
         "-m", "whet_worker", "train", str(spec_path),
     ]  # fmt: skip
 
@@ -75,27 +77,10 @@ def reference(tmp_path_factory, tiny_model):
     return spec_for, losses(parse_events(done.stdout))
 
 
-def test_two_nodes_on_loopback_train_like_one_process(tmp_path, reference):
-    """Two launchers, --nnodes 2, one rank each, meet at a c10d rendezvous on 127.0.0.1."""
-    spec_for, ref = reference
-    spec_path = write_spec(spec_for(tmp_path), tmp_path / "spec.json")
-    endpoint = f"127.0.0.1:{free_port()}"
-    nodes = [subprocess.Popen(launcher_command(spec_path, 2, 1, endpoint), cwd=WORKER_ROOT, stdout=subprocess.PIPE,
-                              stderr=(tmp_path / f"node-{i}.stderr").open("w"), text=True) for i in range(2)]  # fmt: skip
-    outputs = [node.communicate(timeout=300)[0] for node in nodes]
-    assert [n.returncode for n in nodes] == [0, 0], (tmp_path / "node-1.stderr").read_text()[-3000:]
-    events = [e for out in outputs for e in parse_events(out)]
-    # Rank 0 alone reports: one start, one result, whichever launcher's stdout it wrote to.
-    assert [e["world_size"] for e in events if e["type"] == "started"] == [2]
-    [result] = [e for e in events if e["type"] == "result"]
-    assert result["steps"] == STEPS and Path(result["output_path"], "adapter_model.safetensors").is_file()
-    assert_same_curve(losses(events), ref)
-
-
 def test_a_killed_rank_is_named_and_a_resume_reaches_the_same_loss(tmp_path, reference):
     spec_for, ref = reference
     spec = spec_for(tmp_path)
-    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, "127.0.0.1:0"), cwd=WORKER_ROOT,
+    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, ONE_NODE), cwd=WORKER_ROOT,
                                 stdout=subprocess.PIPE, stderr=(tmp_path / "run.stderr").open("w"), text=True)  # fmt: skip
     try:
         lines = []
@@ -121,7 +106,7 @@ def test_a_killed_rank_is_named_and_a_resume_reaches_the_same_loss(tmp_path, ref
     checkpoints = sorted((Path(spec["output_dir"]) / "checkpoints").glob("checkpoint-*/trainer_state.json"), key=lambda p: int(p.parent.name.split("-")[1]))
     last = checkpoints[-1].parent
     assert int(last.name.split("-")[1]) < STEPS
-    resumed = subprocess.run(launcher_command(write_spec({**spec, "resume_from_checkpoint": str(last)}, tmp_path / "resume.json"), 1, 2, "127.0.0.1:0"),
+    resumed = subprocess.run(launcher_command(write_spec({**spec, "resume_from_checkpoint": str(last)}, tmp_path / "resume.json"), 1, 2, ONE_NODE),
                              cwd=WORKER_ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     after = parse_events(resumed.stdout)
@@ -130,10 +115,12 @@ def test_a_killed_rank_is_named_and_a_resume_reaches_the_same_loss(tmp_path, ref
 
 
 def test_a_node_missing_at_the_rendezvous_fails_within_the_time_out(tmp_path, reference):
+    """Node 0 of two, as the server starts it for a run of several nodes (static rendezvous), alone."""
     spec_for, _ = reference
     spec_path = write_spec(spec_for(tmp_path), tmp_path / "spec.json")
     started = time.monotonic()
-    alone = subprocess.run(launcher_command(spec_path, 2, 1, f"127.0.0.1:{free_port()}", ["--rdzv-conf", "join_timeout=3"]),
+    node_0 = ["--rdzv-backend", "static", "--node-rank", "0", "--master-addr", "127.0.0.1", "--master-port", str(free_port()), "--rdzv-conf", "timeout=3"]
+    alone = subprocess.run(launcher_command(spec_path, 2, 1, node_0),
                            cwd=WORKER_ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert alone.returncode == 1
     [error] = parse_events(alone.stdout)

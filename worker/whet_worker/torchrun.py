@@ -21,6 +21,7 @@ def main(argv: list[str]) -> int:
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.elastic.rendezvous.api import RendezvousError
+    from torch.distributed import DistError
     from torch.distributed.run import parse_args, run
 
     args = parse_args(argv)
@@ -39,11 +40,13 @@ def main(argv: list[str]) -> int:
             source="launcher",
         )
         return 1
-    except RendezvousError as exc:
+    except (RendezvousError, DistError) as exc:
+        # c10d rendezvous errors, and the static rendezvous' store timing out for a node that never came
+        where = args.rdzv_endpoint or f"{args.master_addr}:{args.master_port}"
         emit(
             "error",
             code="EXECUTOR_UNAVAILABLE",
-            message=f"the rendezvous at {args.rdzv_endpoint} did not complete ({type(exc).__name__}: {str(exc)[:300]}): "
+            message=f"the rendezvous at {where} did not complete ({type(exc).__name__}: {str(exc).splitlines()[0][:300]}): "
             f"expected {args.nnodes} node(s) of {args.nproc_per_node} process(es)",
             hint="Start every node's command (the job's log prints each), check that the rendezvous host and port are reachable "
             "from every node (WHET_TORCHRUN_HOSTS), or raise WHET_TORCHRUN_TIMEOUT_SECONDS.",

@@ -49,6 +49,13 @@ export interface ServerConfig {
   resources: Resources;
   /** torchrun's rendezvous time-out in seconds (WHET_TORCHRUN_TIMEOUT_SECONDS): a run whose processes do not all join fails, never hangs. */
   torchrunTimeoutSeconds: number;
+  /**
+   * The machines a torchrun job of several nodes runs on (WHET_TORCHRUN_HOSTS, comma-separated
+   * addresses, this server's first as the others reach it); empty: one node only.
+   */
+  torchrunHosts: string[];
+  /** The port of the rendezvous on the first host (WHET_TORCHRUN_PORT, 29400). */
+  torchrunPort: number;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -120,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
       strategy: oneOf('WHET_STRATEGY', env.WHET_STRATEGY, STRATEGIES, 'ddp'),
     },
     torchrunTimeoutSeconds: int('WHET_TORCHRUN_TIMEOUT_SECONDS', env.WHET_TORCHRUN_TIMEOUT_SECONDS, 60),
+    torchrunHosts: list(env.WHET_TORCHRUN_HOSTS),
+    torchrunPort: int('WHET_TORCHRUN_PORT', env.WHET_TORCHRUN_PORT, 29400),
     modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }

@@ -12,6 +12,8 @@ export function createExecutors(config: ServerConfig): (job: Job) => Executor {
     workerDir: config.workerDir,
     joinTimeoutSeconds: config.torchrunTimeoutSeconds,
     shutdownTimeoutSeconds: config.stopGraceSeconds,
+    hosts: config.torchrunHosts,
+    port: config.torchrunPort,
   });
   return (job) => (job.resources?.executor === 'torchrun' ? torchrun : local);
 }

@@ -34,6 +34,8 @@ export interface Execution {
   stop(): void;
   /** Stop now, without a checkpoint. */
   kill(): void;
+  /** What people must know about this run, shown in the job's log (the command each other node runs). */
+  notes?: string[];
 }
 
 /** A run left by a previous server process, still alive when the server started. */

@@ -10,7 +10,7 @@ export interface LocalExecutorOptions {
   workerDir: string;
   name?: string;
   /** How to run the worker for this request; the default is `python -m whet_worker train <spec>` as one process. */
-  launch?(run: ExecutionRequest): Pick<WorkerLaunch, 'args' | 'env'>;
+  launch?(run: ExecutionRequest): Pick<WorkerLaunch, 'args' | 'env'> & { notes?: string[] };
   /** A launcher with children of its own: start it in a process group and signal the whole group (here and after a restart). */
   processGroup?: boolean;
 }
@@ -24,7 +24,7 @@ export function localExecutor(opts: LocalExecutorOptions): Executor {
   return {
     name: opts.name ?? 'local',
     start(run: ExecutionRequest, handlers: WorkerHandlers): Execution {
-      const extra = opts.launch?.(run) ?? {};
+      const { notes, ...extra } = opts.launch?.(run) ?? {};
       const worker = startWorker(
         { python: opts.python, workerDir: opts.workerDir, command: 'train', specPath: run.specPath, processGroup: opts.processGroup, ...extra },
         handlers,
@@ -38,7 +38,7 @@ export function localExecutor(opts: LocalExecutorOptions): Executor {
         clearWorkerRecord(run.jobDir);
         return exit;
       });
-      return { pid: worker.pid, exited, stop: worker.stop, kill: worker.kill };
+      return { pid: worker.pid, exited, stop: worker.stop, kill: worker.kill, notes };
     },
     recover(job: Job, jobDir: string): Leftover | null {
       const pid = job.worker_pid;

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema } from '@whetstone/core';
@@ -17,7 +19,8 @@ describe('a torchrun job through the server', () => {
   let datasetId: string;
 
   beforeAll(async () => {
-    server = await testServer(home);
+    // Two nodes on this machine: both addresses loopback, the rendezvous on a free port.
+    server = await testServer(home, { torchrunHosts: ['127.0.0.1', '127.0.0.1'], torchrunPort: await freePort() });
     api = apiAt(server.url);
     await api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
     datasetId = (await api.upload(writeJsonl(join(home, 'toy.jsonl'), toyChatRows(32)))).body.id;
@@ -61,6 +64,25 @@ describe('a torchrun job through the server', () => {
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
   });
 
+  it('two nodes: the server runs node 0, its log gives node 1\'s command, and the job completes once that runs', { timeout: 300_000 }, async () => {
+    const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 2, processes_per_node: 1 } }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    let command: string | undefined;
+    for (let t0 = Date.now(); !command && Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 200))) {
+      const logs: { message: string }[] = (await api.get(`/jobs/${created.body.id}/logs`)).body.data;
+      command = logs.map((l) => /^node 1 of 2 \(127\.0\.0\.1\): .*from the same folders: (.*)$/.exec(l.message)?.[1]).find(Boolean);
+    }
+    expect(command).toMatch(/--node-rank 1 .*--master-addr 127\.0\.0\.1/);
+    const node1 = spawn('bash', ['-c', command!], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    node1.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-3000)));
+    const node1Exit = new Promise<number | null>((resolve) => node1.on('exit', resolve));
+    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 240_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(await node1Exit, stderr).toBe(0);
+    expect((await api.get(`/models/${job.output_model_id}`)).body).toMatchObject({ kind: 'adapter' });
+  });
+
   it('refuses at creation what several processes cannot run, naming the field and the fix', async () => {
     const fsdp = await api.post('/jobs', body({ resources: { executor: 'torchrun', strategy: 'fsdp' } }));
     expect(fsdp.status).toBe(400);
@@ -72,8 +94,20 @@ describe('a torchrun job through the server', () => {
     expect(budget.body.error).toMatchObject({ field: 'budget', hint: expect.stringMatching(/executor "local"/) });
     const local = await api.post('/jobs', body({ resources: { processes_per_node: 2 } }));
     expect(local.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.processes_per_node' });
+    const threeNodes = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 3 } }));
+    expect(threeNodes.body.error).toMatchObject({ code: 'EXECUTOR_UNAVAILABLE', field: 'resources.nodes', hint: expect.stringMatching(/WHET_TORCHRUN_HOSTS/) });
     const unknown = await api.post('/jobs', body({ resources: { executor: 'slurm' } }));
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body.error)).toMatch(/resources\.executor/);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}

@@ -12,7 +12,7 @@ interface Problem {
  * at creation, all problems at once: what this server cannot run (Ray, several nodes, FSDP), and
  * combinations that would silently train differently from what was asked.
  */
-export function resolveResources(input: ResourcesInput | undefined, defaults: Resources): Resources {
+export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[] } = {}): Resources {
   const executor = input?.executor ?? defaults.executor;
   // A body that names another executor than the server's does not inherit that executor's process counts.
   const inherit = input?.executor === undefined || input.executor === defaults.executor;
@@ -40,12 +40,13 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
       hint: 'Use executor "torchrun" for several processes, or leave nodes and processes_per_node out.',
     });
   }
-  if (r.executor === 'torchrun' && r.nodes > 1) {
+  const hosts = opts.torchrunHosts ?? [];
+  if (r.executor === 'torchrun' && r.nodes > 1 && hosts.length < r.nodes) {
     problems.push({
       code: 'EXECUTOR_UNAVAILABLE',
       field: 'resources.nodes',
-      message: `torchrun across ${r.nodes} nodes needs a rendezvous between machines, which this server does not launch yet`,
-      hint: 'Use nodes 1 (several processes on this machine) for now.',
+      message: `torchrun across ${r.nodes} nodes needs ${r.nodes} node addresses; WHET_TORCHRUN_HOSTS names ${hosts.length}${hosts.length ? ` (${hosts.join(', ')})` : ''}`,
+      hint: `Set WHET_TORCHRUN_HOSTS to ${r.nodes} addresses, this server's first (e.g. 10.0.0.1,10.0.0.2), with the state folder (WHET_HOME) at the same path on every node; or use nodes 1.`,
     });
   }
   if (r.gpus_per_process > 1) {

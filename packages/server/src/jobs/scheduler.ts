@@ -154,6 +154,7 @@ export class Scheduler {
     const run: Running = { worker, intent: null, outcome: null, errors: [], firstProgress: null, killTimer: null };
     this.running.set(job.id, run);
     this.update(job.id, { worker_pid: worker.pid });
+    for (const note of worker.notes ?? []) this.publishNote(job.id, note);
     worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
   }
 
