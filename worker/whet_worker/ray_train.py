@@ -21,6 +21,7 @@ unreachable, or the cluster has fewer CPUs or GPUs than the job asks for.
 
 import os
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -31,7 +32,7 @@ from .events import claim_stdout, emit, send_events_to, write_event
 from .graceful_stop import GracefulStop
 from .spec import load_spec
 
-CONNECT_TIMEOUT_S = 30  # ray.init retries an unreachable head for about this long
+CONNECT_TIMEOUT_S = 30  # a head that accepts the connection but does not answer ray.init within this fails the run
 
 
 def main(argv: list[str]) -> int:
@@ -168,18 +169,40 @@ def _import_ray():
 
 
 def _connect(ray, address: str) -> None:
+    """Connect, or fail within CONNECT_TIMEOUT_S: ray.init retries an unreachable head for minutes."""
     if not address:
         raise WorkerError("EXECUTOR_UNAVAILABLE", "WHET_RAY_ADDRESS is not set: the ray executor does not know which cluster to use",
                           "Set WHET_RAY_ADDRESS to the head's address (host:6379, or ray://host:10001) and restart the server.")  # fmt: skip
-    os.environ.setdefault("RAY_gcs_rpc_server_reconnect_timeout_s", str(CONNECT_TIMEOUT_S))
+    unreachable = WorkerError(
+        "EXECUTOR_UNAVAILABLE",
+        f"cannot reach the Ray cluster at {address} (WHET_RAY_ADDRESS)",
+        "Start the cluster (ray start --head ...) or fix WHET_RAY_ADDRESS, then resume the job.",
+    )
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except (OSError, ValueError) as exc:
+        unreachable.message += f": {type(exc).__name__}: {exc}"
+        raise unreachable from exc
+    connected = threading.Event()
+    # Past the probe, ray.init may still wait on a head that does not answer: give up on it.
+    watchdog = threading.Timer(CONNECT_TIMEOUT_S, lambda: connected.is_set() or _give_up(unreachable, f"no answer within {CONNECT_TIMEOUT_S} s"))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         ray.init(address=address, log_to_driver=False, logging_level="ERROR", configure_logging=False)
     except Exception as exc:  # ConnectionError, TimeoutError, or Ray's own
-        raise WorkerError(
-            "EXECUTOR_UNAVAILABLE",
-            f"cannot reach the Ray cluster at {address}: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}",
-            "Start the cluster (ray start --head ...) or fix WHET_RAY_ADDRESS, then resume the job.",
-        ) from exc
+        unreachable.message += f": {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+        raise unreachable from exc
+    finally:
+        connected.set()
+        watchdog.cancel()
+
+
+def _give_up(error: WorkerError, why: str) -> None:
+    error.message += f": {why}"
+    error.emit()
+    os._exit(1)  # ray.init holds the main thread; nothing else would end it
 
 
 def _check_capacity(ray, address: str, workers: int, gpus: int) -> None:

@@ -56,6 +56,10 @@ export interface ServerConfig {
   torchrunHosts: string[];
   /** The port of the rendezvous on the first host (WHET_TORCHRUN_PORT, 29400). */
   torchrunPort: number;
+  /** The Ray cluster of executor "ray" (WHET_RAY_ADDRESS: host:6379, or ray://host:10001); null: no Ray executor. */
+  rayAddress: string | null;
+  /** Times Ray Train may restart a job's workers after a failure before the job fails (WHET_RAY_MAX_FAILURES, 0). */
+  rayMaxFailures: number;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -129,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     torchrunTimeoutSeconds: int('WHET_TORCHRUN_TIMEOUT_SECONDS', env.WHET_TORCHRUN_TIMEOUT_SECONDS, 60),
     torchrunHosts: list(env.WHET_TORCHRUN_HOSTS),
     torchrunPort: int('WHET_TORCHRUN_PORT', env.WHET_TORCHRUN_PORT, 29400),
+    rayAddress: env.WHET_RAY_ADDRESS || null,
+    rayMaxFailures: int('WHET_RAY_MAX_FAILURES', env.WHET_RAY_MAX_FAILURES, 0, 0),
     modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }

@@ -14,9 +14,9 @@ export const ResourcesInputSchema = z
     executor: z
       .enum(EXECUTORS)
       .optional()
-      .describe('local: one worker process; torchrun: several processes through torch\'s elastic launcher (DDP or FSDP); ray: a Ray cluster (not available yet).'),
-    nodes: z.number().int().min(1).max(256).optional().describe('Machines taking part (torchrun); 1 = this machine.'),
-    processes_per_node: z.number().int().min(1).max(64).optional().describe('Worker processes on each node (torchrun); usually one per GPU, on CPU at most one per core.'),
+      .describe('local: one worker process; torchrun: several processes through torch\'s elastic launcher (DDP or FSDP); ray: Ray Train\'s TorchTrainer on the server\'s Ray cluster (WHET_RAY_ADDRESS).'),
+    nodes: z.number().int().min(1).max(256).optional().describe('Machines taking part (torchrun: WHET_TORCHRUN_HOSTS names them; ray: workers = nodes x processes_per_node, placed by Ray); 1 = this machine.'),
+    processes_per_node: z.number().int().min(1).max(64).optional().describe('Worker processes on each node (torchrun, ray); usually one per GPU, on CPU at most one per core.'),
     gpus_per_process: z.number().int().min(0).max(8).optional().describe('0 trains on CPU (gloo); 1 gives each process a GPU (nccl).'),
     strategy: z.enum(STRATEGIES).optional().describe('ddp: every process holds the whole model; fsdp: parameters sharded across processes (GPU only).'),
   })

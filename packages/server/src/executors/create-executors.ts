@@ -2,6 +2,7 @@ import type { Job } from '@whetstone/core';
 import type { ServerConfig } from '../config.ts';
 import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
+import { rayExecutor } from './ray-executor.ts';
 import { torchrunExecutor } from './torchrun-executor.ts';
 
 /** The executor that runs a job, chosen by its `resources.executor` (jobs from before resources: local). */
@@ -15,5 +16,7 @@ export function createExecutors(config: ServerConfig): (job: Job) => Executor {
     hosts: config.torchrunHosts,
     port: config.torchrunPort,
   });
-  return (job) => (job.resources?.executor === 'torchrun' ? torchrun : local);
+  const ray = rayExecutor({ python: config.python, workerDir: config.workerDir, address: config.rayAddress, maxFailures: config.rayMaxFailures });
+  const byName = { local, torchrun, ray };
+  return (job) => byName[job.resources?.executor ?? 'local'];
 }

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema } from '@whetstone/core';
 import type { RunningServer } from '@whetstone/server';
 import { apiAt } from '../../../../test-support/api-client.ts';
+import { freePort } from '../../../../test-support/free-port.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
@@ -102,12 +102,3 @@ describe('a torchrun job through the server', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

@@ -9,10 +9,11 @@ interface Problem {
 
 /**
  * The resources a job trains with: each field the body gives, else the server's setting. Refused
- * at creation, all problems at once: what this server cannot run (Ray, several nodes, FSDP), and
+ * at creation, all problems at once: what this server cannot run (Ray without a cluster, more nodes than
+ * it knows, FSDP), and
  * combinations that would silently train differently from what was asked.
  */
-export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[] } = {}): Resources {
+export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[]; rayAddress?: string | null } = {}): Resources {
   const executor = input?.executor ?? defaults.executor;
   // A body that names another executor than the server's does not inherit that executor's process counts.
   const inherit = input?.executor === undefined || input.executor === defaults.executor;
@@ -24,12 +25,12 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
     strategy: input?.strategy ?? defaults.strategy,
   };
   const problems: Problem[] = [];
-  if (r.executor === 'ray') {
+  if (r.executor === 'ray' && !opts.rayAddress) {
     problems.push({
       code: 'EXECUTOR_UNAVAILABLE',
       field: 'resources.executor',
-      message: 'executor "ray" is not available in this server yet: the Ray Train executor has not been built (no Ray cluster address setting exists)',
-      hint: 'Use executor "torchrun" for several processes, or "local" for one.',
+      message: 'executor "ray" needs a Ray cluster, and this server has none configured (WHET_RAY_ADDRESS is not set)',
+      hint: 'Set WHET_RAY_ADDRESS to the head\'s address (host:6379, or ray://host:10001) and restart the server; or use executor "torchrun" or "local".',
     });
   }
   if (r.executor === 'local' && (r.nodes > 1 || r.processes_per_node > 1)) {
