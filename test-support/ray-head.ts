@@ -13,8 +13,8 @@ export interface RayHead {
 
 /**
  * A real single-node Ray cluster on 127.0.0.1 for a test: `ray start --head --block` as a child
- * process (dashboard off, a small object store, 2 CPUs), stopped by signalling that child, which
- * ends what it started. Ready once its GCS port accepts connections.
+ * process (dashboard off, a small object store, 2 CPUs) in a process group of its own, stopped by
+ * signalling that group. Ready once its GCS port accepts connections.
  */
 export async function startRayHead(): Promise<RayHead> {
   const port = await freePort();
@@ -24,7 +24,8 @@ export async function startRayHead(): Promise<RayHead> {
     join(REPO_ROOT, '.venv', 'bin', 'ray'),
     ['start', '--head', '--block', '--node-ip-address=127.0.0.1', `--port=${port}`, '--include-dashboard=false',
      '--object-store-memory=80000000', '--num-cpus=2', '--disable-usage-stats', `--temp-dir=${temp}`], // prettier-ignore
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: stop() signals every process of the cluster at once.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   head.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-3000)));
@@ -38,9 +39,10 @@ export async function startRayHead(): Promise<RayHead> {
   return {
     address: `127.0.0.1:${port}`,
     async stop() {
-      head.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      if (head.exitCode === null) head.kill('SIGKILL');
+      // SIGTERM to the head alone drains for 30 s; to the whole group, every process ends now.
+      signalGroup(head.pid!, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      signalGroup(head.pid!, 'SIGKILL'); // any straggler
       rmSync(temp, { recursive: true, force: true });
     },
   };
@@ -56,3 +58,11 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* the group is gone */
+  }
+}
