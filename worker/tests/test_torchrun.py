@@ -127,3 +127,32 @@ def test_a_node_missing_at_the_rendezvous_fails_within_the_time_out(tmp_path, re
     assert error["code"] == "EXECUTOR_UNAVAILABLE" and "expected 2 node(s)" in error["message"], error
     assert "WHET_TORCHRUN_TIMEOUT_SECONDS" in error["hint"]
     assert time.monotonic() - started < 60
+
+
+def test_sigterm_to_the_launcher_group_checkpoints_every_rank_at_one_step(tmp_path, reference):
+    """Pause and cancel: the server signals the launcher's process group; the ranks agree on the step,
+    save one checkpoint together and rank 0 reports `stopped` with it."""
+    import os
+    import signal
+
+    spec_for, _ = reference
+    spec = spec_for(tmp_path, max_steps=1000)
+    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, ONE_NODE), cwd=WORKER_ROOT,
+                                stdout=subprocess.PIPE, stderr=(tmp_path / "run.stderr").open("w"), text=True, start_new_session=True)  # fmt: skip
+    try:
+        lines = []
+        for line in launcher.stdout:
+            lines.append(line)
+            if '"type": "progress", "step": 2,' in line:
+                os.killpg(launcher.pid, signal.SIGTERM)
+                break
+        lines += launcher.stdout.readlines()
+        launcher.wait(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+    events = parse_events("".join(lines))
+    assert not [e for e in events if e["type"] in ("error", "result")], events[-3:]
+    [stopped] = [e for e in events if e["type"] == "stopped"]
+    assert stopped["checkpoint"] and Path(stopped["checkpoint"], "trainer_state.json").is_file()
+    assert stopped["step"] < 1000
