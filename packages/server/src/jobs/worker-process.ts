@@ -51,7 +51,7 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
   const child: ChildProcess = spawn(launch.python, launch.args ?? ['-m', 'whet_worker', launch.command, launch.specPath], {
     cwd: launch.workerDir,
     env: {
-      ...process.env,
+      ...withoutRankVariables(process.env),
       PYTHONPATH: launch.workerDir,
       PYTHONUNBUFFERED: '1',
       HF_HUB_OFFLINE: process.env.HF_HUB_OFFLINE ?? '1',
@@ -99,4 +99,14 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
     stop: () => send('SIGTERM'),
     kill: () => send('SIGKILL'),
   };
+}
+
+/**
+ * The server's environment less the variables that place a process in a multi-process run: a
+ * server itself started under torchrun or Slurm must not make its one-process worker think it is
+ * rank 3 of 8 (it would stay silent). Launchers set their own for their ranks.
+ */
+function withoutRankVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT, ...rest } = env;
+  return rest;
 }
