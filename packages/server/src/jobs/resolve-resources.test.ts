@@ -42,6 +42,18 @@ describe('resolveResources', () => {
   });
 });
 
+describe('resolveResources: clusters', () => {
+  it('refuses Ray without a cluster address, and several torchrun nodes without their addresses, naming the setting', () => {
+    const ray = refusal(() => resolveResources({ executor: 'ray' }, LOCAL));
+    expect(ray).toMatchObject({ code: 'EXECUTOR_UNAVAILABLE', field: 'resources.executor' });
+    expect(ray.hint).toMatch(/WHET_RAY_ADDRESS/);
+    expect(resolveResources({ executor: 'ray' }, LOCAL, { rayAddress: '127.0.0.1:6379' })).toMatchObject({ executor: 'ray', processes_per_node: 2 });
+    const nodes = refusal(() => resolveResources({ executor: 'torchrun', nodes: 2 }, LOCAL, { torchrunHosts: ['10.0.0.1'] }));
+    expect(nodes.message).toMatch(/needs 2 node addresses; WHET_TORCHRUN_HOSTS names 1 \(10\.0\.0\.1\)/);
+    expect(resolveResources({ executor: 'torchrun', nodes: 2 }, LOCAL, { torchrunHosts: ['10.0.0.1', '10.0.0.2'] }).nodes).toBe(2);
+  });
+});
+
 describe('loadConfig resources', () => {
   it('reads WHET_EXECUTOR and WHET_PROCESSES_PER_NODE, and refuses an unknown executor with the allowed ones', () => {
     const c = loadConfig({ WHET_EXECUTOR: 'torchrun', WHET_PROCESSES_PER_NODE: '2' });
