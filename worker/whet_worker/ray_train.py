@@ -61,7 +61,7 @@ def run(spec: dict[str, Any]) -> int:
     _connect(ray, address)
     _check_capacity(ray, address, workers, gpus)
 
-    events, control = Queue(), _RunControl.remote()
+    events, control = Queue(), _run_control_class().remote()
     signal.signal(signal.SIGTERM, lambda *_: control.stop.remote())
     done = threading.Event()
 
@@ -225,7 +225,8 @@ def _failed_rank(exc) -> tuple[int | None, str]:
     return None, str(exc)
 
 
-def _control_actor():
+def _run_control_class():
+    """Defined once Ray is imported (a module-level @ray.remote would import Ray with this module)."""
     import ray
 
     @ray.remote(num_cpus=0)
@@ -246,14 +247,6 @@ def _control_actor():
             return self._starts
 
     return RunControl
-
-
-class _LazyControl:
-    def remote(self):
-        return _control_actor().remote()
-
-
-_RunControl = _LazyControl()
 
 
 if __name__ == "__main__":
