@@ -17,3 +17,4 @@ export * from './settings.ts';
 export * from './label-set.ts';
 export * from './label-list.ts';
 export * from './openai-fine-tuning.ts';
+export * from './resources.ts';
