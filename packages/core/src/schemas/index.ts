@@ -8,6 +8,7 @@ export * from './exports.ts';
 export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
+export * from './worker-score-choices-spec.ts';
 export * from './evaluations.ts';
 export * from './connections.ts';
 export * from './job-plan.ts';

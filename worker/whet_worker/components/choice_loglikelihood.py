@@ -1,0 +1,113 @@
+"""Log-likelihood of continuations after contexts, batched, as lm-evaluation-harness's HFLM
+computes `loglikelihood` for a causal model (lm_eval/api/model.py `_encode_pair`,
+lm_eval/models/huggingface.py `_loglikelihood_tokens`):
+
+- whitespace that ends the context moves to the start of the continuation;
+- the whole string (context + continuation) is encoded, the context alone is encoded, and the
+  continuation's ids are the whole's ids after the context's length;
+- the model reads (context_ids + continuation_ids)[-(max_length + 1):][:-1] and the continuation's
+  log-probability is the sum of log_softmax at its positions.
+
+What we add is speed: requests whose model input is the same (every one-token continuation of
+one context, such as MMLU's " A".." D") share one row, rows run longest first in right-padded
+batches (causal attention keeps padding out of real positions), and the vocabulary projection
+runs only at the positions a continuation needs, not at every position of every row.
+"""
+
+import torch
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+# The harness's fallback when neither config nor tokenizer names a context length.
+DEFAULT_MAX_LENGTH = 2048
+TOKENIZER_INFINITY = 1000000000000000019884624838656
+
+
+def max_length_of(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
+    """HFLM.max_length (0.4.9): the first of n_positions, max_position_embeddings, n_ctx the
+    config has, then the tokenizer's model_max_length, then 2048."""
+    for attr in ("n_positions", "max_position_embeddings", "n_ctx"):
+        if hasattr(model.config, attr):
+            return getattr(model.config, attr)
+    limit = getattr(tokenizer, "model_max_length", None)
+    if limit is not None:
+        return DEFAULT_MAX_LENGTH if limit == TOKENIZER_INFINITY else limit
+    return DEFAULT_MAX_LENGTH
+
+
+class PairEncoder:
+    """Context/continuation token ids the way the harness splits them (api/model.py
+    `_encode_pair`), contexts cached: the shared few-shot context is encoded once per question,
+    not once per choice."""
+
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, model_type: str) -> None:
+        self.tokenizer = tokenizer
+        # HFLM.tok_encode for a causal model: no special tokens, except for Gemma (a BOS).
+        self.add_special_tokens = "gemma" in model_type
+        self._contexts: dict[str, list[int]] = {}
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text, add_special_tokens=self.add_special_tokens)
+
+    def pair(self, context: str, continuation: str) -> tuple[list[int], list[int]]:
+        if not context:
+            raise ValueError("an empty context has no position to score from")
+        n_spaces = len(context) - len(context.rstrip())
+        if n_spaces > 0:
+            continuation = context[-n_spaces:] + continuation
+            context = context[:-n_spaces]
+        context_ids = self._contexts.get(context)
+        if context_ids is None:
+            context_ids = self._contexts[context] = self.encode(context)
+        whole = self.encode(context + continuation)
+        return context_ids, whole[len(context_ids):]
+
+
+def loglikelihoods(
+    model: PreTrainedModel,
+    requests: list[tuple[list[int], list[int]]],
+    max_length: int,
+    batch_size: int,
+    pad_id: int,
+) -> list[float]:
+    """The summed log-probability of each (context_ids, continuation_ids) request, in order."""
+    rows: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}  # model input -> (request, continuation)
+    for r, (context_ids, continuation_ids) in enumerate(requests):
+        if not continuation_ids:
+            raise ValueError(f"request {r} has an empty continuation")
+        inp = tuple((context_ids + continuation_ids)[-(max_length + 1):][:-1])
+        if len(continuation_ids) > max_length:
+            raise ValueError(f"request {r}: a continuation of {len(continuation_ids)} tokens is longer than the model's {max_length}")
+        rows.setdefault(inp, []).append((r, continuation_ids))
+    order = sorted(rows, key=len, reverse=True)  # similar lengths share a batch; a memory failure comes first
+    scores = [0.0] * len(requests)
+    device = next(model.parameters()).device
+    decoder, head = model.get_decoder(), model.get_output_embeddings()
+    plain_head = decoder is not None and head is not None and not getattr(model.config, "final_logit_softcapping", None)
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            width = len(batch[0])
+            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            for b, inp in enumerate(batch):
+                ids[b, :len(inp)] = torch.tensor(inp, dtype=torch.long)
+            ids = ids.to(device)
+            # The positions each row needs: the last len(continuation) of its real tokens.
+            wanted = [(b, p) for b, inp in enumerate(batch) for p in _positions(len(inp), rows[inp])]
+            if plain_head:
+                hidden = decoder(input_ids=ids).last_hidden_state
+                picked = head(hidden[[b for b, _ in wanted], [p for _, p in wanted]])
+            else:
+                logits = model(input_ids=ids).logits
+                picked = logits[[b for b, _ in wanted], [p for _, p in wanted]]
+            logprobs = torch.log_softmax(picked.float(), dim=-1)
+            at = {bp: k for k, bp in enumerate(wanted)}
+            for b, inp in enumerate(batch):
+                for r, continuation_ids in rows[inp]:
+                    first = len(inp) - len(continuation_ids)
+                    scores[r] = float(sum(logprobs[at[(b, first + j)], tok] for j, tok in enumerate(continuation_ids)))
+    return scores
+
+
+def _positions(length: int, requests: list[tuple[int, list[int]]]) -> list[int]:
+    longest = max(len(c) for _, c in requests)
+    return list(range(length - longest, length))
