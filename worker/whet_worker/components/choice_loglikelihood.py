@@ -23,30 +23,35 @@ TOKENIZER_INFINITY = 1000000000000000019884624838656
 
 
 def max_length_of(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
-    """HFLM.max_length (0.4.9): the first of n_positions, max_position_embeddings, n_ctx the
-    config has, then the tokenizer's model_max_length, then 2048."""
+    """The harness's resolve_max_length: text_config (or the config), then the tokenizer, then 2048."""
+    config = getattr(model.config, "text_config", None) or model.config
     for attr in ("n_positions", "max_position_embeddings", "n_ctx"):
-        if hasattr(model.config, attr):
-            return getattr(model.config, attr)
+        value = getattr(config, attr, None)
+        if value is not None:
+            return int(value)
     limit = getattr(tokenizer, "model_max_length", None)
-    if limit is not None:
-        return DEFAULT_MAX_LENGTH if limit == TOKENIZER_INFINITY else limit
+    if limit is not None and limit != TOKENIZER_INFINITY:
+        return int(limit)
     return DEFAULT_MAX_LENGTH
 
 
 class PairEncoder:
     """Context/continuation token ids the way the harness splits them (api/model.py
-    `_encode_pair`), contexts cached: the shared few-shot context is encoded once per question,
-    not once per choice."""
+    `_encode_pair`, models/huggingface.py `tok_encode`), contexts cached: a question's context is
+    encoded once, not once per choice."""
 
-    def __init__(self, tokenizer: PreTrainedTokenizerBase, model_type: str) -> None:
+    def __init__(self, tokenizer: PreTrainedTokenizerBase) -> None:
         self.tokenizer = tokenizer
-        # HFLM.tok_encode for a causal model: no special tokens, except for Gemma (a BOS).
-        self.add_special_tokens = "gemma" in model_type
+        prefix_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
+        self.prefix_text = tokenizer.decode(prefix_id) if prefix_id is not None else None
         self._contexts: dict[str, list[int]] = {}
 
     def encode(self, text: str) -> list[int]:
-        return self.tokenizer.encode(text, add_special_tokens=self.add_special_tokens)
+        # The tokenizer's own special tokens (a BOS where it adds one), except for a string that
+        # already starts with the BOS text.
+        if self.prefix_text and text.startswith(self.prefix_text):
+            return self.tokenizer.encode(text, add_special_tokens=False)
+        return self.tokenizer.encode(text)
 
     def pair(self, context: str, continuation: str) -> tuple[list[int], list[int]]:
         if not context:

@@ -1,4 +1,4 @@
-"""Multiple-choice prompts exactly as lm-evaluation-harness 0.4.9 renders its MMLU, CMMLU and
+"""Multiple-choice prompts exactly as lm-evaluation-harness 0.4.13 renders its MMLU, CMMLU and
 C-Eval tasks (tasks/mmlu/default/_default_template_yaml, tasks/cmmlu/_default_template_yaml,
 tasks/ceval/_default_ceval_yaml; api/task.py `fewshot_context`, api/samplers.py `get_context`):
 
@@ -124,13 +124,13 @@ def build_prompt(template: Template, q: Question, shots: list[Question]) -> Choi
 
 def shots_for(q: Question, by_subject: dict[str, list[Question]], k: int, same_file: bool) -> list[Question]:
     """The first k examples of q's subject (the harness's `first_n` sampler). When the examples
-    come from the questions file itself the harness draws k + 1 and drops those equal to q."""
+    come from the questions file itself the harness first drops every row equal to q."""
     if k == 0:
         return []
     pool = by_subject.get(q.subject, [])
-    if not same_file:
-        return pool[:k]
-    return [s for s in pool[:k + 1] if not s.same_doc(q)][:k]
+    if same_file:
+        pool = [s for s in pool if not s.same_doc(q)]
+    return pool[:k]
 
 
 def group_by_subject(rows: list[Question]) -> dict[str, list[Question]]:

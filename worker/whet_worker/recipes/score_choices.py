@@ -3,7 +3,7 @@
     python -m whet_worker score-choices benchmarks/<id>/<model>/spec.json
 
 Features
-- method "loglikelihood": lm-evaluation-harness 0.4.9 parity. The MMLU, CMMLU or C-Eval prompt,
+- method "loglikelihood": lm-evaluation-harness 0.4.13 parity. The MMLU, CMMLU or C-Eval prompt,
   few-shot examples and `loglikelihood` exactly as the harness builds them
   (components/mc_prompts.py, components/choice_loglikelihood.py), so `acc` and `acc_norm` per
   question equal the harness's on the same file and model.
@@ -77,7 +77,7 @@ class ScoreChoicesRecipe:
         if self.spec["method"] == "chat":
             self.requests = [self._chat_requests(q, shots) for q, shots in zip(self.questions, self.shots)]
         else:
-            encoder = PairEncoder(self.tokenizer, getattr(self.model.config, "model_type", "") or "")
+            encoder = PairEncoder(self.tokenizer)
             self.requests = [[encoder.pair(p.context, TARGET_DELIMITER + label) for label in p.choices] for p in self.prompts]
         emit("log", level="info", message=f"scoring {len(self.questions)} questions ({self.spec['num_fewshot']}-shot, {self.spec['method']}) on {self.device} ({threads} threads), batch {self.spec['batch_size']}")
 

@@ -5,7 +5,7 @@ export const MC_METHODS = ['loglikelihood', 'chat'] as const;
 
 /**
  * `score-choices` spec.json: `python -m whet_worker score-choices SPEC`. Multiple-choice scoring
- * by log-likelihood, as EleutherAI's lm-evaluation-harness 0.4.9 scores a `multiple_choice` task:
+ * by log-likelihood, as EleutherAI's lm-evaluation-harness 0.4.13 scores a `multiple_choice` task:
  * the context is the subject's description, the few-shot examples and the question prompt; each
  * choice's continuation is `target_delimiter` + its label; `acc` takes the choice with the
  * highest summed log-probability, `acc_norm` divides it by the label's length in characters.
