@@ -9,6 +9,7 @@ export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
 export * from './worker-score-choices-spec.ts';
+export * from './benchmarks.ts';
 export * from './evaluations.ts';
 export * from './connections.ts';
 export * from './job-plan.ts';

@@ -37,6 +37,8 @@ const MIGRATIONS = [
    CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // what OpenAI's fine-tuning API adds to a job: suffix, metadata, owner (store/openai-job-store.ts)
   `CREATE TABLE IF NOT EXISTS openai_jobs (job_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
+  // multiple-choice benchmarks (store/benchmark-store.ts); per-question picks live in benchmarks/<id>/
+  `CREATE TABLE IF NOT EXISTS benchmarks (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
