@@ -12,14 +12,27 @@ What we add is speed: requests whose model input is the same (every one-token co
 one context, such as MMLU's " A".." D") share one row, rows run longest first in right-padded
 batches (causal attention keeps padding out of real positions), and the vocabulary projection
 runs only at the positions a continuation needs, not at every position of every row.
+
+The token ids every row of a call starts with (a subject's description and few-shot examples:
+most of a 5-shot MMLU prompt) run once: their KV cache is kept and each batch starts from a copy
+of it repeated over the batch, so a row runs only its own tokens. Causal attention makes this the
+same computation: every token sees the same keys at the same positions. The shared part is found
+on token ids (the longest common prefix of the rows), never assumed from the text, so a BPE merge
+across the text boundary or a left truncation at max_length cannot make it wrong.
 """
 
+import copy
+
 import torch
+from transformers import DynamicCache
+from transformers.cache_utils import DynamicLayer
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 # The harness's fallback when neither config nor tokenizer names a context length.
 DEFAULT_MAX_LENGTH = 2048
 TOKENIZER_INFINITY = 1000000000000000019884624838656
+# Fewer shared ids than this run with the rows: copying the cache would cost more than it saves.
+MIN_SHARED = 8
 
 
 def max_length_of(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
@@ -88,29 +101,58 @@ def loglikelihoods(
     device = next(model.parameters()).device
     decoder, head = model.get_decoder(), model.get_output_embeddings()
     plain_head = decoder is not None and head is not None and not getattr(model.config, "final_logit_softcapping", None)
+    body = decoder if plain_head else model
     with torch.inference_mode():
+        shared, prefix = _shared_prefix(body, model.config, rows, device)
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
-            width = len(batch[0])
+            width = len(batch[0]) - shared
             ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             for b, inp in enumerate(batch):
-                ids[b, :len(inp)] = torch.tensor(inp, dtype=torch.long)
+                ids[b, :len(inp) - shared] = torch.tensor(inp[shared:], dtype=torch.long)
             ids = ids.to(device)
-            # The positions each row needs: the last len(continuation) of its real tokens.
-            wanted = [(b, p) for b, inp in enumerate(batch) for p in _positions(len(inp), rows[inp])]
+            extra = {}
+            if prefix is not None:
+                cache = copy.deepcopy(prefix)  # the forward appends to it: each batch its own copy
+                cache.batch_repeat_interleave(len(batch))
+                extra = {"cache": cache, "use_cache": True}
+            # The positions each row needs (after the shared part): the last len(continuation) of its real tokens.
+            wanted = [(b, p - shared) for b, inp in enumerate(batch) for p in _positions(len(inp), rows[inp])]
+            index = ([b for b, _ in wanted], [p for _, p in wanted])
             if plain_head:
-                hidden = decoder(input_ids=ids).last_hidden_state
-                picked = head(hidden[[b for b, _ in wanted], [p for _, p in wanted]])
+                picked = head(decoder(input_ids=ids, **extra).last_hidden_state[index])
             else:
-                logits = model(input_ids=ids).logits
-                picked = logits[[b for b, _ in wanted], [p for _, p in wanted]]
+                picked = model(input_ids=ids, **extra).logits[index]
             logprobs = torch.log_softmax(picked.float(), dim=-1)
             at = {bp: k for k, bp in enumerate(wanted)}
             for b, inp in enumerate(batch):
                 for r, continuation_ids in rows[inp]:
-                    first = len(inp) - len(continuation_ids)
+                    first = len(inp) - len(continuation_ids) - shared
                     scores[r] = float(sum(logprobs[at[(b, first + j)], tok] for j, tok in enumerate(continuation_ids)))
     return scores
+
+
+def shared_prefix_length(rows: dict[tuple[int, ...], list[tuple[int, list[int]]]]) -> int:
+    """How many leading token ids every row has in common, short of the first position a row scores
+    (its last context token), so every row keeps at least that position to run."""
+    lowest, highest = min(rows), max(rows)  # the common prefix of all is that of the two extremes in order
+    common = next((i for i, (a, b) in enumerate(zip(lowest, highest)) if a != b), min(len(lowest), len(highest)))
+    first_scored = min(len(inp) - max(len(c) for _, c in requests) for inp, requests in rows.items())
+    return max(0, min(common, first_scored))
+
+
+def _shared_prefix(body, config, rows, device) -> tuple[int, DynamicCache | None]:
+    """Run the shared leading ids once (batch of one) and keep their cache; (0, None) when the rows
+    share too little to gain, or the model's cache is not plain full attention in every layer
+    (a sliding window or a recurrent state would not be the same as running the whole row)."""
+    shared = shared_prefix_length(rows)
+    if shared < MIN_SHARED or len(rows) < 2:
+        return 0, None
+    cache = DynamicCache(config=config)
+    body(input_ids=torch.tensor([next(iter(rows))[:shared]], dtype=torch.long, device=device), cache=cache, use_cache=True)
+    if not cache.layers or any(type(layer) is not DynamicLayer for layer in cache.layers):
+        return 0, None
+    return shared, cache
 
 
 def _positions(length: int, requests: list[tuple[int, list[int]]]) -> list[int]:

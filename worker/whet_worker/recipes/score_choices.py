@@ -11,8 +11,10 @@ Features
   turns through the model's chat template, the letter the model ranks highest next.
 - 0- to 5-shot: each subject's first rows of a few-shot (dev) file, or of the questions file
   itself (a question is then never its own shot, as in the harness).
-- Batched: a question's one-token choices (" A".." D") share one model row, rows run longest
-  first, and the vocabulary projection runs only at the positions scored.
+- Batched and cached: a question's one-token choices (" A".." D") share one model row, rows run
+  longest first, the vocabulary projection runs only at the positions scored, and the questions
+  of one subject with the same shots run their shared prompt prefix (description and examples)
+  once, each question then only its own tokens after that KV cache.
 - A base model, or base + PEFT adapter merged.
 
 Events: log*, `choices_progress` after each chunk of questions, then `choices_scored` (acc,
@@ -88,14 +90,11 @@ class ScoreChoicesRecipe:
 
     def score(self, stop: GracefulStop) -> None:
         started = time.monotonic()
-        # Longest contexts first, so a chunk's rows are of similar length.
-        order = sorted(range(len(self.questions)), key=lambda i: -len(self.requests[i][0][0]))
         lines: list[dict[str, Any] | None] = [None] * len(self.questions)
         done = 0
-        for start in range(0, len(order), CHUNK):
+        for chunk in self._chunks():
             if stop.requested:
                 raise StopRequested()
-            chunk = order[start:start + CHUNK]
             flat = [pair for i in chunk for pair in self.requests[i]]
             scores = loglikelihoods(self.model, flat, self.max_length, self.spec["batch_size"], self.pad_id)
             at = 0
@@ -120,6 +119,19 @@ class ScoreChoicesRecipe:
              acc=sum(line["pred"] == line["answer"] for line in lines) / n,
              acc_norm=sum(line["pred_norm"] == line["answer"] for line in lines) / n,
              score_runtime_s=round(elapsed, 3), questions_per_sec=round(n / elapsed, 2) if elapsed > 0 else None)
+
+    def _chunks(self) -> list[list[int]]:
+        """Questions with the same subject and shots (hence the same prompt up to the question) in
+        chunks of at most CHUNK, longest first: one loglikelihoods call each, so its rows share
+        the description and examples and that prefix runs once per chunk."""
+        groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+        for i, (q, shots) in enumerate(zip(self.questions, self.shots)):
+            groups.setdefault((q.subject, tuple(s.index for s in shots)), []).append(i)
+        chunks = []
+        for members in groups.values():
+            members.sort(key=lambda i: -len(self.requests[i][0][0]))
+            chunks += [members[start:start + CHUNK] for start in range(0, len(members), CHUNK)]
+        return chunks
 
     def _line(self, i: int, lls: list[float]) -> dict[str, Any]:
         q, labels = self.questions[i], self.prompts[i].choices
