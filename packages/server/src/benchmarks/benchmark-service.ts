@@ -5,8 +5,6 @@ import { WhetError, type Benchmark, type BenchmarkCreate, type BenchmarkQuestion
 import type { AppContext } from '../context.ts';
 import { datasetDataPath } from '../jobs/create-job.ts';
 import { nowIso } from '../ids.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
-import { BenchmarkStore } from '../store/benchmark-store.ts';
 import { resolveTorchTarget } from '../evaluations/resolve-column.ts';
 import { modelScoresPath, questionsPath, readScores, runBenchmark, writeQuestions, type BenchmarkDeps } from './run-benchmark.ts';
 
@@ -23,23 +21,20 @@ export interface QuestionQuery {
 
 /** Benchmarks: creation (checks, then a background run; one at a time), reads and the per-question view. */
 export class BenchmarkService {
-  readonly benchmarks: BenchmarkStore;
   private queue: Promise<void> = Promise.resolve();
   private readonly deps: BenchmarkDeps;
   private readonly updates = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly ctx: AppContext) {
-    if (!(ctx.store instanceof SqliteStore)) throw new Error('benchmarks need the SQLite store');
-    this.benchmarks = new BenchmarkStore(ctx.store.db);
-    this.deps = { config: ctx.config, store: ctx.store, benchmarks: this.benchmarks, onUpdate: (b) => this.updates.emit(b.id, b) };
+    this.deps = { config: ctx.config, store: ctx.store, onUpdate: (b) => this.updates.emit(b.id, b) };
     // Runs live in this process: one left unfinished by a previous server process will never finish.
-    for (const b of this.benchmarks.list()) {
+    for (const b of ctx.store.listBenchmarks()) {
       if (b.status !== 'queued' && b.status !== 'running') continue;
       b.status = 'failed';
       b.error = { code: 'WORKER_LOST', message: 'the server stopped while this benchmark ran', hint: 'Run the benchmark again.' };
       for (const m of b.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
       b.finished_at = nowIso();
-      this.benchmarks.update(b);
+      this.ctx.store.updateBenchmark(b);
     }
   }
 
@@ -92,23 +87,28 @@ export class BenchmarkService {
       finished_at: null,
     };
     writeQuestions(this.ctx.config.home, id, lines);
-    this.benchmarks.insert(benchmark);
+    this.ctx.store.insertBenchmark(benchmark);
     const fewshotPath = fewshot ? datasetDataPath(this.ctx.config.home, fewshot.id) : null;
     this.queue = this.queue.then(() =>
       runBenchmark(this.deps, id, fewshotPath).catch((e: unknown) => {
-        const current = this.benchmarks.get(id)!;
+        const current = this.ctx.store.getBenchmark(id)!;
         current.status = 'failed';
         current.error = { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: 'See the server log.' };
         current.finished_at = nowIso();
-        this.benchmarks.update(current);
+        this.ctx.store.updateBenchmark(current);
         this.updates.emit(id, current);
       }),
     );
     return benchmark;
   }
 
+  /** Every benchmark, oldest first. */
+  list(): Benchmark[] {
+    return this.ctx.store.listBenchmarks();
+  }
+
   get(id: string): Benchmark {
-    const b = this.benchmarks.get(id);
+    const b = this.ctx.store.getBenchmark(id);
     if (!b) throw new WhetError('NOT_FOUND', `no benchmark with id "${id}"`, { hint: 'List benchmarks with GET /api/v1/benchmarks.' });
     return b;
   }

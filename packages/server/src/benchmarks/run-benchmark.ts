@@ -5,14 +5,12 @@ import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { startWorker } from '../jobs/worker-process.ts';
 import { resolveTorchTarget } from '../evaluations/resolve-column.ts';
-import type { BenchmarkStore } from '../store/benchmark-store.ts';
 import type { Store } from '../store/store.ts';
 import { rankModels, scoreQuestions, type ScoredQuestion } from './benchmark-scores.ts';
 
 export interface BenchmarkDeps {
   config: ServerConfig;
   store: Store;
-  benchmarks: BenchmarkStore;
   onUpdate?: (b: Benchmark) => void;
 }
 
@@ -27,10 +25,10 @@ export const modelScoresPath = (home: string, id: string, index: number) => join
  * its error; the benchmark fails only when every model does.
  */
 export async function runBenchmark(deps: BenchmarkDeps, id: string, fewshotPath: string | null): Promise<void> {
-  const benchmark = deps.benchmarks.get(id)!;
+  const benchmark = deps.store.getBenchmark(id)!;
   const save = () => {
     benchmark.ranking = rankModels(benchmark.models);
-    deps.benchmarks.update(benchmark);
+    deps.store.updateBenchmark(benchmark);
     deps.onUpdate?.(benchmark);
   };
   benchmark.status = 'running';

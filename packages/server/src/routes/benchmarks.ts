@@ -12,7 +12,7 @@ const FINISHED = new Set(['succeeded', 'failed']);
 export function benchmarkRoutes(ctx: AppContext) {
   const service = () => benchmarkService(ctx);
   return new Hono()
-    .get('/benchmarks', (c) => c.json({ data: service().benchmarks.list() }))
+    .get('/benchmarks', (c) => c.json({ data: service().list() }))
     .post('/benchmarks', async (c) => c.json(service().create(await parseJsonBody(c, BenchmarkCreateSchema)), 201))
     .get('/benchmarks/:id', (c) => c.json(service().get(c.req.param('id'))))
     // Server-Sent Events: the benchmark now, then after every change, until it finishes.
