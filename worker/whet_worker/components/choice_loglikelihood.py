@@ -24,9 +24,8 @@ across the text boundary or a left truncation at max_length cannot make it wrong
 import copy
 
 import torch
-from transformers import DynamicCache
+from transformers import DynamicCache, PreTrainedModel, PreTrainedTokenizerBase
 from transformers.cache_utils import DynamicLayer
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 # The harness's fallback when neither config nor tokenizer names a context length.
 DEFAULT_MAX_LENGTH = 2048
