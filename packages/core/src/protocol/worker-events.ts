@@ -185,6 +185,26 @@ export const GeneratedEventSchema = z.looseObject({
   tokens_per_sec: nnum,
 });
 
+/** `score-choices`: questions scored so far (after each batch). */
+export const ChoicesProgressEventSchema = z.looseObject({
+  type: z.literal('choices_progress'),
+  done: z.number().int(),
+  total: z.number().int(),
+  questions_per_sec: nnum,
+  elapsed_s: num,
+});
+
+/** `score-choices` finished: every question's log-likelihoods are in output_path. */
+export const ChoicesScoredEventSchema = z.looseObject({
+  type: z.literal('choices_scored'),
+  output_path: z.string(),
+  questions: z.number().int(),
+  acc: num,
+  acc_norm: num,
+  score_runtime_s: num,
+  questions_per_sec: nnum,
+});
+
 export const WorkerEventSchema = z.discriminatedUnion('type', [
   StartedEventSchema,
   PlanEventSchema,
@@ -200,6 +220,8 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
   TrialEventSchema,
   GenerateProgressEventSchema,
   GeneratedEventSchema,
+  ChoicesProgressEventSchema,
+  ChoicesScoredEventSchema,
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
 export type ErrorEvent = z.infer<typeof ErrorEventSchema>;

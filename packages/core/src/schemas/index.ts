@@ -8,6 +8,8 @@ export * from './exports.ts';
 export * from './deployments.ts';
 export * from './diagnosis.ts';
 export * from './worker-generate-spec.ts';
+export * from './worker-score-choices-spec.ts';
+export * from './benchmarks.ts';
 export * from './evaluations.ts';
 export * from './judge.ts';
 export * from './connections.ts';

@@ -27,7 +27,7 @@ export interface WorkerProcess {
 export interface WorkerLaunch {
   python: string;
   workerDir: string;
-  command: 'train' | 'generate' | 'export' | 'serve';
+  command: 'train' | 'generate' | 'export' | 'serve' | 'score-choices';
   specPath: string;
   env?: Record<string, string>;
   /** The interpreter's arguments when not `-m whet_worker <command> <specPath>` (a launcher such as torchrun). */
