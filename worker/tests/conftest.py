@@ -62,6 +62,26 @@ def tiny_model(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sharp_model(tiny_model, tmp_path_factory):
+    """The tiny model with its matrices (not the embeddings) redrawn at std 0.2, seeded, for the
+    multiple-choice tests: with its own init (std 0.02) the log-likelihoods hardly depend on the
+    question and it ranks " A" first every time, which would make equal choices prove little."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32)
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() > 1 and "embed" not in name:
+                p.copy_(torch.randn(p.shape, generator=generator) * 0.2)
+    out = tmp_path_factory.mktemp("sharp-tiny-model")
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def tiny_bf16_model() -> Path:
     """The tiny model saved in bf16, as most published models ship; cached beside the fp32 one,
     built into a temp folder and renamed so parallel sessions never see half a model."""

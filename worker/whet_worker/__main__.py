@@ -1,4 +1,4 @@
-"""`python -m whet_worker train|generate|serve|export SPEC_PATH`.
+"""`python -m whet_worker train|generate|serve|export|score-choices SPEC_PATH`.
 
 Exit codes: 0 done (a `result` event) or stopped on SIGTERM (a `stopped` event); 1 the job
 failed (an `error` event); 2 bad invocation or spec (an `error` event, nothing ran).
@@ -13,7 +13,7 @@ from .events import claim_stdout, emit
 from .graceful_stop import GracefulStop, StopRequested
 from .spec import load_schema, load_spec
 
-COMMANDS = ("train", "generate", "serve", "export")
+COMMANDS = ("train", "generate", "serve", "export", "score-choices")
 RECIPES = {
     "sft": "whet_worker.recipes.sft",
     "pretrain": "whet_worker.recipes.pretrain",
@@ -25,6 +25,7 @@ COMMAND_RECIPES = {
     "serve": ("worker_serve_spec.schema.json", "whet_worker.recipes.serve"),
     "export": ("worker_export_spec.schema.json", "whet_worker.recipes.export"),
     "generate": ("worker_generate_spec.schema.json", "whet_worker.recipes.generate"),
+    "score-choices": ("worker_score_choices_spec.schema.json", "whet_worker.recipes.score_choices"),
 }
 
 

@@ -4,6 +4,7 @@ import { GenerateRequestSchema, LoadAdapterRequestSchema, TokenizeRequestSchema,
 import { WorkerEventSchema } from './protocol/worker-events.ts';
 import { WorkerExportSpecSchema } from './schemas/worker-export-spec.ts';
 import { WorkerGenerateSpecSchema } from './schemas/worker-generate-spec.ts';
+import { WorkerScoreChoicesSpecSchema } from './schemas/worker-score-choices-spec.ts';
 import { WorkerSpecSchema } from './schemas/worker-spec.ts';
 
 /**
@@ -19,6 +20,7 @@ export function workerSchemaFiles(): Record<string, string> {
     'worker_serve_spec.schema.json': json(z.toJSONSchema(WorkerServeSpecSchema, { io: 'input' })),
     'worker_export_spec.schema.json': json(z.toJSONSchema(WorkerExportSpecSchema, { io: 'input' })),
     'worker_generate_spec.schema.json': json(z.toJSONSchema(WorkerGenerateSpecSchema, { io: 'input' })),
+    'worker_score_choices_spec.schema.json': json(z.toJSONSchema(WorkerScoreChoicesSpecSchema, { io: 'input' })),
     'generate_request.schema.json': json(z.toJSONSchema(GenerateRequestSchema, { io: 'input' })),
     'tokenize_request.schema.json': json(z.toJSONSchema(TokenizeRequestSchema, { io: 'input' })),
     'load_adapter_request.schema.json': json(z.toJSONSchema(LoadAdapterRequestSchema, { io: 'input' })),

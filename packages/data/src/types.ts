@@ -1,7 +1,9 @@
 import type { DatasetLineError, Message } from '@whetstone/core';
 
 /** Row shapes a file may hold; every one is normalized to the internal form. */
-export const FORMAT_NAMES = ['alpaca', 'sharegpt', 'openai', 'preference', 'text'] as const;
+export const FORMAT_NAMES = ['alpaca', 'sharegpt', 'openai', 'preference', 'text', 'mmlu', 'ceval', 'cmmlu', 'choices'] as const;
+/** The multiple-choice family: benchmark questions, scored rather than trained on. */
+export const MULTIPLE_CHOICE_FORMATS = ['mmlu', 'ceval', 'cmmlu', 'choices'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** How the rows are packed in the file. */
@@ -9,7 +11,7 @@ export const CONTAINER_NAMES = ['jsonl', 'json', 'csv', 'parquet', 'text'] as co
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
 /** What a format trains: supervised chats, preference pairs, or raw text. */
-export type DatasetPurpose = 'sft' | 'preference' | 'pretrain';
+export type DatasetPurpose = 'sft' | 'preference' | 'pretrain' | 'multiple_choice';
 
 export const PURPOSE_OF_FORMAT: Record<FormatName, DatasetPurpose> = {
   alpaca: 'sft',
@@ -17,6 +19,10 @@ export const PURPOSE_OF_FORMAT: Record<FormatName, DatasetPurpose> = {
   openai: 'sft',
   preference: 'preference',
   text: 'pretrain',
+  mmlu: 'multiple_choice',
+  ceval: 'multiple_choice',
+  cmmlu: 'multiple_choice',
+  choices: 'multiple_choice',
 };
 
 /** A message of the internal form: role + content, tool calls and the like kept as extra fields. */
@@ -35,7 +41,14 @@ export interface PreferenceRow {
 export interface TextRow {
   text: string;
 }
-export type NormalizedRow = SftRow | PreferenceRow | TextRow;
+/** A multiple-choice question: the right choice by its 0-based index. */
+export interface MultipleChoiceRow {
+  question: string;
+  choices: string[];
+  answer_index: number;
+  subject?: string;
+}
+export type NormalizedRow = SftRow | PreferenceRow | TextRow | MultipleChoiceRow;
 
 /** One problem on one line; `code` is one of LINE_ERROR_CODES. */
 export type LineError = DatasetLineError;

@@ -9,6 +9,7 @@ import { requireRole } from './middleware/require-role.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { diagnosisRoutes } from './routes/diagnosis.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
+import { benchmarkRoutes } from './routes/benchmarks.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -35,6 +36,7 @@ export function createApp(ctx: AppContext) {
     .route('/', checkpointRoutes(ctx))
     .route('/', diagnosisRoutes(ctx))
     .route('/', evaluationRoutes(ctx))
+    .route('/', benchmarkRoutes(ctx))
     .route('/', exportRoutes(ctx))
     .route('/', tokenRoutes(ctx))
     .route('/', openApiRoutes())

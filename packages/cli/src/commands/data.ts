@@ -92,7 +92,7 @@ export function dataCommands(program: Command, api: () => ApiClient) {
   const data = program.command('data').description('Upload and inspect datasets');
   data
     .command('upload <file>')
-    .description('Upload a dataset file (JSONL, JSON, CSV, Parquet; alpaca, sharegpt or OpenAI chat)')
+    .description('Upload a dataset file (JSONL, JSON, CSV, Parquet; alpaca, sharegpt or OpenAI chat; MMLU, C-Eval, CMMLU multiple choice)')
     .option('--format <format>', 'name the format instead of detecting it')
     .option('--keep-good-rows', 'keep valid rows of a file with errors (the bad ones are reported and dropped)')
     .option('--name <name>')

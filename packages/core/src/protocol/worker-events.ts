@@ -108,6 +108,10 @@ export const ErrorEventSchema = z.looseObject({
   code: z.string(),
   message: z.string(),
   hint: z.string().nullable().optional(),
+  /** The process that failed, in a run of several (its global rank); absent for one process. */
+  rank: z.number().int().min(0).optional(),
+  /** "launcher": torch's launcher reporting a rank that ended without its own error event (killed, crashed), or a failed rendezvous. */
+  source: z.enum(['worker', 'launcher']).optional(),
 });
 
 /** The worker stopped on SIGTERM after saving a checkpoint (pause and cancel). */
@@ -181,6 +185,26 @@ export const GeneratedEventSchema = z.looseObject({
   tokens_per_sec: nnum,
 });
 
+/** `score-choices`: questions scored so far (after each batch). */
+export const ChoicesProgressEventSchema = z.looseObject({
+  type: z.literal('choices_progress'),
+  done: z.number().int(),
+  total: z.number().int(),
+  questions_per_sec: nnum,
+  elapsed_s: num,
+});
+
+/** `score-choices` finished: every question's log-likelihoods are in output_path. */
+export const ChoicesScoredEventSchema = z.looseObject({
+  type: z.literal('choices_scored'),
+  output_path: z.string(),
+  questions: z.number().int(),
+  acc: num,
+  acc_norm: num,
+  score_runtime_s: num,
+  questions_per_sec: nnum,
+});
+
 export const WorkerEventSchema = z.discriminatedUnion('type', [
   StartedEventSchema,
   PlanEventSchema,
@@ -196,8 +220,11 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
   TrialEventSchema,
   GenerateProgressEventSchema,
   GeneratedEventSchema,
+  ChoicesProgressEventSchema,
+  ChoicesScoredEventSchema,
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
+export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 export type WorkerEventType = WorkerEvent['type'];
 
 /** Parse one stdout line; anything that is not a valid event becomes a log line. */

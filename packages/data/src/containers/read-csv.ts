@@ -1,10 +1,12 @@
 import type { LineError, RawRecord } from '../types.ts';
 import { invalidCsv, lineTooLong } from '../errors/syntax-errors.ts';
 import { readLines, type ReadLinesOptions } from './read-lines.ts';
+import { headerlessMmluHeader } from './headerless-mmlu.ts';
 
 /**
  * CSV with a header row (RFC 4180: quoted cells may hold commas, "" and newlines), streamed
- * record by record. A tab-separated header (and no comma) switches to TSV. Each record becomes
+ * record by record. A tab-separated header (and no comma) switches to TSV. A file whose first row
+ * is an MMLU question (six cells ending in a letter A-D) is read as MMLU's headerless layout. Each record becomes
  * an object keyed by the header; its line is the line the record starts on.
  */
 export async function* readCsv(path: string, opts: ReadLinesOptions): AsyncGenerator<RawRecord[]> {
@@ -25,8 +27,10 @@ export async function* readCsv(path: string, opts: ReadLinesOptions): AsyncGener
         continue;
       }
       if (!header) {
-        header = rec.cells.map((h) => h.trim());
-        continue;
+        // MMLU's released CSV files have no header: their first row is already a question.
+        const mmlu = headerlessMmluHeader(rec.cells);
+        header = mmlu ?? rec.cells.map((h) => h.trim());
+        if (!mmlu) continue;
       }
       out.push(toRecord(header, rec.line, rec.cells));
     }

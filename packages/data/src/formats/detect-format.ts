@@ -13,5 +13,16 @@ export function detectRowFormat(rec: Record<string, unknown>): { format: FormatN
   if ('conversations' in rec) return { format: 'sharegpt', key: 'conversations' };
   if ('instruction' in rec || 'output' in rec) return { format: 'alpaca', key: 'instruction' in rec ? 'instruction' : 'output' };
   if ('text' in rec) return { format: 'text', key: 'text' };
+  return detectMultipleChoice(rec);
+}
+
+/** MMLU, C-Eval and CMMLU hold the choices in columns A, B, C, D; a plain row in `choices`. */
+function detectMultipleChoice(rec: Record<string, unknown>): { format: FormatName; key: string } | null {
+  if ('question' in rec && 'choices' in rec) return { format: 'choices', key: 'choices' };
+  if (!('A' in rec && 'B' in rec)) return null;
+  if ('Question' in rec) return { format: 'cmmlu', key: 'Question' };
+  if ('question' in rec && 'explanation' in rec) return { format: 'ceval', key: 'explanation' };
+  if ('question' in rec && 'id' in rec) return { format: 'ceval', key: 'id' };
+  if ('question' in rec) return { format: 'mmlu', key: 'question' };
   return null;
 }

@@ -5,6 +5,7 @@ import { normalizeShareGpt } from './sharegpt.ts';
 import { normalizeOpenAiChat } from './openai-chat.ts';
 import { normalizePreference } from './preference.ts';
 import { normalizeRawText } from './raw-text.ts';
+import { normalizeChoiceList, normalizeLetterColumns } from './multiple-choice.ts';
 
 const NORMALIZERS: Record<FormatName, (rec: Record<string, unknown>, r: FieldReader) => NormalizedRow | null> = {
   alpaca: normalizeAlpaca,
@@ -12,6 +13,10 @@ const NORMALIZERS: Record<FormatName, (rec: Record<string, unknown>, r: FieldRea
   openai: normalizeOpenAiChat,
   preference: normalizePreference,
   text: normalizeRawText,
+  mmlu: normalizeLetterColumns('question', 'answer'),
+  ceval: normalizeLetterColumns('question', 'answer'),
+  cmmlu: normalizeLetterColumns('Question', 'Answer'),
+  choices: normalizeChoiceList,
 };
 
 /** One row of a known format to the internal form, or every problem found in it. */

@@ -20,6 +20,7 @@ import { sniffFile } from '../containers/sniff-file.ts';
 import { readRecords } from '../containers/read-records.ts';
 import { detectRowFormat } from '../formats/detect-format.ts';
 import { normalizeRow } from '../formats/normalize-row.ts';
+import { subjectFromFilename } from '../formats/subject-from-filename.ts';
 import { StatsCollector } from '../stats/stats-collector.ts';
 import type { DatasetStats } from '../stats/dataset-stats.ts';
 import { loadTokenizer } from '../tokenize/load-tokenizer.ts';
@@ -94,6 +95,7 @@ export async function ingestDataset(inputPath: string, outDir: string, opts: Ing
   let records = 0;
   let firstUnknown: RawRecord | null = null;
   const undetected: RawRecord[] = [];
+  const fileSubject = subjectFromFilename(opts.filename);
 
   const accept = (rec: RawRecord & { value: Record<string, unknown> }, fmt: FormatName): void => {
     const detected = detectRowFormat(rec.value);
@@ -106,6 +108,8 @@ export async function ingestDataset(inputPath: string, outDir: string, opts: Ing
       errors.addRow(r.errors);
       return;
     }
+    // MMLU and C-Eval release one file per subject, named for it, with no subject column.
+    if ('choices' in r.row && r.row.subject === undefined && fileSubject) r.row.subject = fileSubject;
     const line = JSON.stringify(r.row);
     rows++;
     stats.add(r.row, line);
@@ -191,7 +195,7 @@ function unknownFormat(rec: RawRecord, container: ContainerName): WhetError {
     'DATASET_FORMAT_UNKNOWN',
     `No row has the fields of a known format; line ${rec.line} has ${what} ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : '(none)'}.`,
     {
-      hint: 'Use alpaca (instruction, input, output), sharegpt (conversations of from/value), OpenAI chat (messages of role/content), preference pairs (prompt, chosen, rejected) or raw text ({"text": ...}), or name the format on upload.',
+      hint: 'Use alpaca (instruction, input, output), sharegpt (conversations of from/value), OpenAI chat (messages of role/content), preference pairs (prompt, chosen, rejected), raw text ({"text": ...}) or multiple-choice questions (question, A, B, C, D, answer as MMLU, C-Eval or CMMLU; or question, choices, answer), or name the format on upload.',
       line: rec.line,
     },
   );

@@ -47,7 +47,7 @@ export class LabelCounter {
   add(row: NormalizedRow): number {
     this.rows++;
     if (this.disqualified) return -1;
-    if ('text' in row || 'chosen' in row) {
+    if ('text' in row || 'chosen' in row || 'choices' in row) {
       this.disqualify();
       return -1;
     }

@@ -105,6 +105,7 @@ export class StatsCollector {
   private countRowTokens(row: NormalizedRow): number {
     const c = this.tokens!.counter;
     if ('text' in row) return c.countText(row.text);
+    if ('choices' in row) return c.count(rowTurns(row) as Parameters<typeof c.count>[0]);
     if ('chosen' in row) {
       const t = this.tokens!.tokenizer;
       return c.count([...row.messages, { role: 'assistant', content: '' }]) + Math.max(t.count(row.chosen.content), t.count(row.rejected.content));

@@ -68,10 +68,11 @@ describe('a server restart during a job', () => {
     const second = await startServerProcess(home);
     procs.push(second.proc);
     const api2 = apiAt(second.url);
-    // The old worker checkpoints and exits; until it has, the job stays running and cannot be resumed.
+    // The old worker checkpoints and exits; until it has, the job stays running. (A check that a
+    // resume is refused meanwhile raced the worker's exit between the GET and the POST, and was
+    // dropped; the refusal of resuming a running job needs a test that holds the worker still.)
     let after = (await api2.get(`/jobs/${job.id}`)).body;
     for (let i = 0; i < 300 && after.status === 'running'; i++) {
-      if (i === 0) expect((await api2.post(`/jobs/${job.id}/resume`, {})).status).toBe(409);
       await new Promise((r) => setTimeout(r, 100));
       after = (await api2.get(`/jobs/${job.id}`)).body;
     }

@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   ApiKeyCreatedSchema,
+  BenchmarkCreateSchema,
+  BenchmarkQuestionSchema,
+  BenchmarkSchema,
   ConnectionCreateSchema,
   ConnectionSchema,
   ApiKeyCreateSchema,
@@ -18,6 +21,7 @@ import {
   EvaluationCreateSchema,
   EvaluationSampleSchema,
   EvaluationSchema,
+  EvaluationJudgeSchema,
   ExportCreateSchema,
   ExportSchema,
   JobCreateSchema,
@@ -101,6 +105,12 @@ const DatasetStatsReportDoc = z
     ),
   })
   .loose();
+const BENCHMARK_QUESTIONS_QUERY = {
+  subject: z.string().describe('Only this subject\'s questions.'),
+  wrong: z.string().describe('A model label: only the questions it got wrong.'),
+  limit: whole(),
+  offset: whole(),
+};
 const SAMPLES_QUERY = {
   sort: z.enum(['index', 'worst', 'disagreement']),
   label: z.string(),
@@ -163,10 +173,24 @@ export const ROUTES: RouteDoc[] = [
   },
   { method: 'get', path: '/jobs/{id}/diagnosis', summary: 'Training diagnosis: unstable, overfitting, not_converging, healthy or too_early, with evidence and advice', response: JobDiagnosisSchema },
   { method: 'get', path: '/evaluations', summary: 'List evaluations', response: list(EvaluationSchema) },
-  { method: 'post', path: '/evaluations', summary: 'Evaluate models (base, job result or checkpoint, OpenAI-compatible endpoint; optionally few-shot) on a test set', body: EvaluationCreateSchema, response: EvaluationSchema, status: 201 },
+  { method: 'post', path: '/evaluations', summary: 'Evaluate models (base, job result or checkpoint, OpenAI-compatible endpoint; optionally few-shot) on a test set, optionally graded by a judge model (1-10 scores or pairwise win rates)', body: EvaluationCreateSchema, response: EvaluationSchema, status: 201 },
   { method: 'get', path: '/evaluations/{id}', summary: 'An evaluation: status, per-model progress, metrics and deltas against the baseline', response: EvaluationSchema },
+  {
+    method: 'post',
+    path: '/evaluations/{id}/judge',
+    summary: 'Judge a succeeded evaluation again from its stored answers (another judge, rubric or mode), without generating them again; 202 while the judge runs (judge.status), its result replacing the previous judge and per-sample verdicts; 409 while it is not succeeded or a judge runs',
+    body: EvaluationJudgeSchema,
+    response: EvaluationSchema,
+    status: 202,
+    errors: [409],
+  },
   { method: 'get', path: '/evaluations/{id}/events', summary: 'Server-Sent Events: the evaluation (event "evaluation") now and after every change, until it finishes', sse: true },
   { method: 'get', path: '/evaluations/{id}/samples', summary: 'Per-sample detail (?sort=index|worst|disagreement&label=&disagree=1&failed=1&limit=&offset=)', response: z.object({ evaluation_id: z.string(), data: z.array(EvaluationSampleSchema), total: z.number().int() }), query: SAMPLES_QUERY },
+  { method: 'get', path: '/benchmarks', summary: 'List multiple-choice benchmarks', response: list(BenchmarkSchema) },
+  { method: 'post', path: '/benchmarks', summary: 'Rank models on a multiple-choice dataset (MMLU, C-Eval, CMMLU, plain): 0-5 shot, log-likelihood as lm-evaluation-harness or the chat template', body: BenchmarkCreateSchema, response: BenchmarkSchema, status: 201 },
+  { method: 'get', path: '/benchmarks/{id}', summary: 'A benchmark: per-model progress, accuracy overall and per subject, and the ranking', response: BenchmarkSchema },
+  { method: 'get', path: '/benchmarks/{id}/events', summary: 'Server-Sent Events: the benchmark (event "benchmark") now and after every change, until it finishes', sse: true },
+  { method: 'get', path: '/benchmarks/{id}/questions', summary: "Per-question view: the answer and each model's pick (?subject=&wrong=LABEL&limit=&offset=)", response: z.object({ benchmark_id: z.string(), data: z.array(BenchmarkQuestionSchema), total: z.number().int() }), query: BENCHMARK_QUESTIONS_QUERY },
   { method: 'get', path: '/jobs/{id}/logs', summary: 'Log lines', response: z.object({ job_id: z.string(), data: z.array(JobLogSchema) }), query: { after: SEQ.describe('Only the lines after this sequence number.') } },
   { method: 'post', path: '/jobs/{id}/cancel', summary: 'Cancel: the worker checkpoints, then stops', response: JobSchema },
   { method: 'post', path: '/jobs/{id}/pause', summary: 'Pause: the worker checkpoints, then stops; resume later', response: JobSchema },

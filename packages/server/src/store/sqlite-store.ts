@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
+import type { Benchmark, Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
 import { nowIso } from '../ids.ts';
 import { moveInQueue, QUEUE_END, queuePositions, withoutPosition } from './job-queue-order.ts';
 import type { Store, StoredEvent, StoredJob } from './store.ts';
@@ -37,6 +37,8 @@ const MIGRATIONS = [
    CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // what OpenAI's fine-tuning API adds to a job: suffix, metadata, owner (store/openai-job-store.ts)
   `CREATE TABLE IF NOT EXISTS openai_jobs (job_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
+  // multiple-choice benchmarks (the benchmark methods below); per-question picks live in benchmarks/<id>/
+  `CREATE TABLE IF NOT EXISTS benchmarks (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
 ];
 
 /** The embedded store: one SQLite file, WAL mode, entities as JSON documents plus the columns we query. */
@@ -106,6 +108,21 @@ export class SqliteStore implements Store {
   }
   deleteDataset(id: string) {
     this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  }
+
+  // ---- benchmarks
+  insertBenchmark(b: Benchmark) {
+    this.db.prepare('INSERT INTO benchmarks (id, status, created_at, doc) VALUES (?, ?, ?, ?)').run(b.id, b.status, b.created_at, JSON.stringify(b));
+  }
+  updateBenchmark(b: Benchmark) {
+    this.db.prepare('UPDATE benchmarks SET status = ?, doc = ? WHERE id = ?').run(b.status, JSON.stringify(b), b.id);
+  }
+  getBenchmark(id: string): Benchmark | undefined {
+    const row = this.db.prepare('SELECT doc FROM benchmarks WHERE id = ?').get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Benchmark) : undefined;
+  }
+  listBenchmarks(): Benchmark[] {
+    return (this.db.prepare('SELECT doc FROM benchmarks ORDER BY created_at, id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
   }
 
   // ---- jobs (queue_position is derived from queue_order on every read, never stored in doc)

@@ -1,4 +1,4 @@
-import type { Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
+import type { Benchmark, Dataset, Job, JobLog, JobStatus, MetricPoint, Model } from '@whetstone/core';
 
 /** A stored job event (worker event or status change), replayed over SSE by `seq`. */
 export interface StoredEvent {
@@ -38,6 +38,13 @@ export interface Store {
   deleteJob(id: string): void;
   jobsUsingDataset(datasetId: string): Job[];
   jobsUsingModel(modelId: string): Job[];
+
+  /** Multiple-choice benchmarks (the whole document); per-question picks live in files under benchmarks/<id>/. */
+  insertBenchmark(b: Benchmark): void;
+  updateBenchmark(b: Benchmark): void;
+  getBenchmark(id: string): Benchmark | undefined;
+  /** Oldest first. */
+  listBenchmarks(): Benchmark[];
 
   appendEvent(jobId: string, type: string, data: Record<string, unknown>): StoredEvent;
   listEvents(jobId: string, afterSeq?: number, types?: string[]): StoredEvent[];

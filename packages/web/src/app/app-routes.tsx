@@ -22,6 +22,8 @@ const PlaygroundPage = lazy(() => import('./routes/playground.tsx'));
 const EvaluationsPage = lazy(() => import('./routes/evaluations.tsx'));
 const EvaluationPage = lazy(() => import('./routes/evaluation.tsx'));
 const ComparePage = lazy(() => import('./routes/compare.tsx'));
+const BenchmarksPage = lazy(() => import('./routes/benchmarks.tsx'));
+const BenchmarkPage = lazy(() => import('./routes/benchmark.tsx'));
 
 function route(pathname: string): ReactNode {
   if (matchPath(patterns.overview, pathname)) return <OverviewPage />;
@@ -44,6 +46,9 @@ function route(pathname: string): ReactNode {
   const evaluation = matchPath(patterns.evaluation, pathname);
   if (evaluation) return <EvaluationPage id={evaluation.id} />;
   if (matchPath(patterns.compare, pathname)) return <ComparePage />;
+  if (matchPath(patterns.benchmarks, pathname)) return <BenchmarksPage />;
+  const benchmark = matchPath(patterns.benchmark, pathname);
+  if (benchmark) return <BenchmarkPage id={benchmark.id} />;
   return <NotFoundPage />;
 }
 

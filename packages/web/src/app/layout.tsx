@@ -19,6 +19,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: paths.data(), label: t('data'), current: pathname.startsWith('/data') },
     { href: paths.models(), label: t('models'), current: pathname.startsWith('/models') },
     { href: paths.evaluations(), label: t('evaluations'), current: pathname.startsWith('/evaluations') },
+    { href: paths.benchmarks(), label: t('benchmarks'), current: pathname.startsWith('/benchmarks') },
     { href: paths.playground(), label: t('playground'), current: pathname.startsWith('/playground') },
     { href: paths.keys(), label: t('keys'), current: pathname.startsWith('/settings/keys') },
     { href: paths.notifications(), label: t('notifications'), current: pathname.startsWith('/settings/notifications') },

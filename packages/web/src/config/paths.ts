@@ -16,6 +16,8 @@ export const patterns = {
   evaluations: '/evaluations',
   evaluation: '/evaluations/:id',
   compare: '/compare',
+  benchmarks: '/benchmarks',
+  benchmark: '/benchmarks/:id',
 } as const;
 
 export const paths = {
@@ -34,5 +36,7 @@ export const paths = {
   playground: () => '/playground',
   evaluations: () => '/evaluations',
   evaluation: (id: string) => `/evaluations/${encodeURIComponent(id)}`,
+  benchmarks: () => '/benchmarks',
+  benchmark: (id: string) => `/benchmarks/${encodeURIComponent(id)}`,
   compare: (jobIds: readonly string[] = []) => (jobIds.length ? `/compare?jobs=${jobIds.map(encodeURIComponent).join(',')}` : '/compare'),
 };

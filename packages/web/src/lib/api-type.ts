@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { MergeSchemaPath } from 'hono/types';
 // Type-only: these imports vanish from the bundle; no server code reaches the browser.
+import type { benchmarkRoutes } from '../../../server/src/routes/benchmarks.ts';
 import type { checkpointRoutes } from '../../../server/src/routes/checkpoints.ts';
 import type { connectionRoutes } from '../../../server/src/routes/connections.ts';
 import type { datasetRoutes } from '../../../server/src/routes/datasets.ts';
@@ -25,6 +26,7 @@ type ApiSchema = SchemaOf<typeof healthRoutes> &
   SchemaOf<typeof checkpointRoutes> &
   SchemaOf<typeof diagnosisRoutes> &
   SchemaOf<typeof evaluationRoutes> &
+  SchemaOf<typeof benchmarkRoutes> &
   SchemaOf<typeof exportRoutes> &
   SchemaOf<typeof tokenRoutes> &
   SchemaOf<typeof deploymentRoutes> &
