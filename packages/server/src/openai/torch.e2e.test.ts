@@ -136,13 +136,23 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
       body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true }),
       signal: ac.signal,
     });
+    expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let seen = '';
     const deltas = () => seen.split('event: delta').length - 1;
-    while (deltas() < 2) seen += decoder.decode((await reader.read()).value);
+    // A stream that ended early must fail the test, not spin: a finished reader answers at once,
+    // and a loop of resolved awaits never lets a timer (the test's time-out included) fire.
+    const readUntil = async (count: number) => {
+      while (deltas() < count) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended after ${deltas()} deltas, before ${count}: ${seen.slice(-300)}`);
+        seen += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntil(2);
     const t1 = performance.now();
-    while (deltas() < 12) seen += decoder.decode((await reader.read()).value);
+    await readUntil(12);
     const perToken = (performance.now() - t1) / (deltas() - 2); // this machine's speed right now
     expect((await pooled.backend.health())!.running).toBe(1);
     ac.abort();
