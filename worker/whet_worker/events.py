@@ -5,9 +5,19 @@ import json
 import math
 import os
 import sys
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
+
+from .components.distributed import this_rank
 
 _out: TextIO = sys.stdout
+# Where events go instead of stdout, when the process is not the server's child (a Ray Train
+# worker hands them to its driver, which prints them).
+_sink: Callable[[dict], None] | None = None
+
+
+def send_events_to(sink: Callable[[dict], None] | None) -> None:
+    global _sink
+    _sink = sink
 
 
 def claim_stdout() -> None:
@@ -24,8 +34,24 @@ def claim_stdout() -> None:
 
 
 def emit(event_type: str, /, **fields: Any) -> None:
-    """Write one event line and flush it, so the server sees it at once."""
+    """Write one event line and flush it, so the server sees it at once.
+
+    In a multi-process run only rank 0 reports; another rank says only its failure, naming itself.
+    """
+    rank = this_rank()
+    if not rank.reports and event_type != "error":
+        return
+    if rank.distributed and event_type == "error":
+        fields = {**fields, "rank": rank.rank}
     event = {"type": event_type, **{k: _finite(v) for k, v in fields.items()}}
+    if _sink is not None:
+        _sink(event)
+        return
+    write_event(event)
+
+
+def write_event(event: dict) -> None:
+    """One event as a line on the real stdout (the driver of a Ray run re-prints its workers' this way)."""
     _out.write(json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n")
     _out.flush()
 

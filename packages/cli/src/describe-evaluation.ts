@@ -1,4 +1,5 @@
 import { METRIC_NAMES, type Evaluation, type EvaluationColumn } from '@whetstone/core';
+import { describeJudge } from './describe-judge.ts';
 import { table } from './format.ts';
 
 const fmt = (x: number) => x.toFixed(2);
@@ -22,6 +23,7 @@ export function describeEvaluation(e: Evaluation): string {
   lines.push(table(rows, ['model', 'status', ...METRIC_NAMES, ...(labelled ? ['accuracy', 'macro-f1'] : [])]));
   for (const m of e.models) if (m.overlap && m.overlap.normalized > 0) lines.push(overlapWarning(m));
   for (const m of e.models) if (m.label_metrics) lines.push('', labelTables(m));
+  if (e.judge) lines.push('', describeJudge(e.judge));
   for (const m of e.models) if (m.error) lines.push(`${m.label}: ${m.error.code}: ${m.error.message}\n  hint: ${m.error.hint}`);
   return lines.join('\n');
 }

@@ -9,7 +9,8 @@ export function evaluationProgressLine(e: Evaluation, width = 28): string {
   const total = e.models.reduce((n, m) => n + m.progress.total, 0);
   const filled = total ? Math.round(Math.min(1, done / total) * width) : 0;
   const running = e.models.filter((m) => m.status === 'running').map((m) => `${m.label} ${m.progress.done}/${m.progress.total}`);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total || '?'} answers${running.length ? `  ${running.join(', ')}` : ''}`;
+  const judging = e.judge?.status === 'running' ? `  judge ${e.judge.progress.done}/${e.judge.progress.total}` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total || '?'} answers${running.length ? `  ${running.join(', ')}` : ''}${judging}`;
 }
 
 /**

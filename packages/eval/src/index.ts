@@ -16,3 +16,9 @@ export { rougeChinese, type RougeScores, type RougeStat } from './rouge/rouge-ch
 export { corpusBleu, type CorpusBleu, type SacrebleuTokenizer } from './sacrebleu/corpus-bleu.ts';
 export { jiebaCut } from './jieba/jieba-cut.ts';
 export { diagnoseTraining, type DiagnoseOptions, type MetricPointLike } from './diagnosis/index.ts';
+export { parseScore, parsePairVerdict, type PairVerdict } from './judge/parse-verdict.ts';
+export { pairwiseOutcome, type PairOutcome } from './judge/pairwise-outcome.ts';
+export { bootstrapInterval } from './judge/bootstrap-interval.ts';
+export { seededRandom } from './seeded-random.ts';
+export { winRate, meanLengthChars, type WinRate } from './judge/win-rate.ts';
+export { singleJudgePrompt, pairJudgePrompt, detectLanguage, rubricName, SCORE_VERDICTS, PAIR_VERDICTS, type JudgeLanguage, type JudgeMessage, type Rubric } from './judge/judge-prompts.ts';

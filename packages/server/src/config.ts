@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { HTTP_URL_PATTERN, WhetError } from '@whetstone/core';
+import { EXECUTORS, HTTP_URL_PATTERN, type Resources, STRATEGIES, WhetError } from '@whetstone/core';
 
 /** Server settings, all from the environment so `npm start` needs no flags. */
 export interface ServerConfig {
@@ -42,6 +42,24 @@ export interface ServerConfig {
   endpointKeyEnvs: string[];
   /** The console's address as people reach it (WHET_PUBLIC_URL), for links in job-end webhooks; null: the address it listens on. */
   publicUrl: string | null;
+  /**
+   * Where a job trains when its body leaves `resources` (or one of its fields) out: WHET_EXECUTOR
+   * (local), WHET_NODES (1), WHET_PROCESSES_PER_NODE (1), WHET_GPUS_PER_PROCESS (0), WHET_STRATEGY (ddp).
+   */
+  resources: Resources;
+  /** torchrun's rendezvous time-out in seconds (WHET_TORCHRUN_TIMEOUT_SECONDS): a run whose processes do not all join fails, never hangs. */
+  torchrunTimeoutSeconds: number;
+  /**
+   * The machines a torchrun job of several nodes runs on (WHET_TORCHRUN_HOSTS, comma-separated
+   * addresses, this server's first as the others reach it); empty: one node only.
+   */
+  torchrunHosts: string[];
+  /** The port of the rendezvous on the first host (WHET_TORCHRUN_PORT, 29400). */
+  torchrunPort: number;
+  /** The Ray cluster of executor "ray" (WHET_RAY_ADDRESS: host:6379, or ray://host:10001); null: no Ray executor. */
+  rayAddress: string | null;
+  /** Times Ray Train may restart a job's workers after a failure before the job fails (WHET_RAY_MAX_FAILURES, 0). */
+  rayMaxFailures: number;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -54,6 +72,14 @@ const int = (name: string, value: string | undefined, fallback: number, min = 1)
   }
   return n;
 };
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new WhetError('INVALID_REQUEST', `${name} must be one of ${allowed.join(', ')}, got "${value}"`, { hint: `Unset ${name} or set it to ${fallback}.` });
+  }
+  return value as T;
+}
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
 
@@ -97,6 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     maxLoadedModels: int('WHET_MAX_LOADED_MODELS', env.WHET_MAX_LOADED_MODELS, 2),
     endpointKeyEnvs: list(env.WHET_ENDPOINT_KEYS),
     publicUrl: publicUrl(env.WHET_PUBLIC_URL),
+    resources: {
+      executor: oneOf('WHET_EXECUTOR', env.WHET_EXECUTOR, EXECUTORS, 'local'),
+      nodes: int('WHET_NODES', env.WHET_NODES, 1),
+      processes_per_node: int('WHET_PROCESSES_PER_NODE', env.WHET_PROCESSES_PER_NODE, 1),
+      gpus_per_process: int('WHET_GPUS_PER_PROCESS', env.WHET_GPUS_PER_PROCESS, 0, 0),
+      strategy: oneOf('WHET_STRATEGY', env.WHET_STRATEGY, STRATEGIES, 'ddp'),
+    },
+    torchrunTimeoutSeconds: int('WHET_TORCHRUN_TIMEOUT_SECONDS', env.WHET_TORCHRUN_TIMEOUT_SECONDS, 60),
+    torchrunHosts: list(env.WHET_TORCHRUN_HOSTS),
+    torchrunPort: int('WHET_TORCHRUN_PORT', env.WHET_TORCHRUN_PORT, 29400),
+    rayAddress: env.WHET_RAY_ADDRESS || null,
+    rayMaxFailures: int('WHET_RAY_MAX_FAILURES', env.WHET_RAY_MAX_FAILURES, 0, 0),
     modelMemoryBytes: int('WHET_MODEL_MEMORY_GB', env.WHET_MODEL_MEMORY_GB, Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))) * 2 ** 30,
   };
 }

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
+import { createExecutors } from './executors/create-executors.ts';
 import { DeploymentManager } from './deployments/deployment-manager.ts';
 import { Gateway } from './deployments/gateway.ts';
 import { ModelPool } from './deployments/model-pool.ts';
@@ -43,6 +44,13 @@ export function createServerContext(config: ServerConfig): AppContext {
     },
     config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   );
-  ctx.scheduler = new Scheduler({ config, store, bus, writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts), onFinished: (job) => ctx.jobWebhook.jobFinished(job) });
+  ctx.scheduler = new Scheduler({
+    config,
+    store,
+    bus,
+    writeSpec: (job, opts) => writeWorkerSpec(ctx, job, opts),
+    executorFor: createExecutors(config),
+    onFinished: (job) => ctx.jobWebhook.jobFinished(job),
+  });
   return ctx;
 }

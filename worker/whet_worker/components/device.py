@@ -5,15 +5,29 @@ import os
 import torch
 
 from ..errors import WorkerError
+from .distributed import this_rank
 from .quantization import check_qlora_available
 
 
 def resolve_device(requested: str) -> str:
-    """`auto` takes CUDA when present; `cuda` without it is an error, never a silent CPU run."""
+    """`auto` takes CUDA when present; `cuda` without it is an error, never a silent CPU run.
+
+    Several processes on CUDA: each drives the GPU of its local rank (nccl needs one device a rank).
+    """
     available = torch.cuda.is_available()
     if requested == "cuda" and not available:
         raise WorkerError("CUDA_UNAVAILABLE", "The spec asks for device \"cuda\", but torch sees no CUDA GPU on this machine.")
-    return "cuda" if requested in ("cuda", "auto") and available else "cpu"
+    device = "cuda" if requested in ("cuda", "auto") and available else "cpu"
+    rank = this_rank()
+    if device == "cuda" and rank.distributed:
+        if rank.local_rank >= torch.cuda.device_count():
+            raise WorkerError(
+                "CUDA_UNAVAILABLE",
+                f"rank {rank.rank} is local rank {rank.local_rank}, but torch sees {torch.cuda.device_count()} GPUs on this node",
+                "Use processes_per_node at most the GPUs of each node (one process a GPU).",
+            )
+        torch.cuda.set_device(rank.local_rank)
+    return device
 
 
 def inference_dtype(requested: str, device: str) -> torch.dtype:
@@ -59,8 +73,11 @@ def training_dtype(device: str, saved: torch.dtype, tuning: str, bf16_supported:
 
 
 def set_threads(threads: int | None) -> int:
-    """Use the physical cores by default: hyper-threads slow torch's CPU kernels down."""
-    count = threads or _physical_cores()
+    """Use the physical cores by default: hyper-threads slow torch's CPU kernels down.
+
+    Several processes on one node share its cores: each takes its part (at least one).
+    """
+    count = threads or max(1, _physical_cores() // this_rank().local_world_size)
     torch.set_num_threads(count)
     return count
 

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from datasets import Dataset
 
 from ..events import emit
+from .distributed import this_rank
 
 TRIAL_EVAL_ROWS = 64  # enough rows to rank candidates, few enough to score in seconds
 RESULT_FILE = "lr_search.json"
@@ -98,7 +99,8 @@ def choose_learning_rate(
         return previous.learning_rate, 0.0
     trial_train, scored = trial_data(train, evaluation, search["train_fraction"], seed)
     result = search_learning_rate(search, trial_train, scored, run_trial, output_dir / "trials")
-    save_result(result, output_dir)
+    if this_rank().reports:  # every rank found the same winner (the eval losses are gathered); one writes it
+        save_result(result, output_dir)
     return result.learning_rate, result.seconds
 
 

@@ -6,6 +6,22 @@ from typing import Any
 import torch
 from transformers import TrainingArguments
 
+from ..errors import WorkerError
+from .distributed import this_rank
+
+
+def per_process_batch(batch_size: int) -> int:
+    """`batch_size` is the run's global batch: split evenly over the processes, so the same spec
+    takes the same steps with the same samples on one process or several (the loss curve matches)."""
+    world = this_rank().world_size
+    if batch_size % world:
+        raise WorkerError(
+            "INVALID_HYPERPARAMETER",
+            f"batch_size {batch_size} does not split evenly over {world} processes",
+            f"Use a batch_size that is a multiple of {world}, e.g. {max(world, batch_size // world * world)}.",
+        )
+    return batch_size // world
+
 
 def training_args(
     config_class: type[TrainingArguments],
@@ -24,6 +40,7 @@ def training_args(
     BudgetPlanner places. `trial`: a learning-rate trial, which never saves.
     """
     cuda = device == "cuda"
+    per_process = per_process_batch(hp["batch_size"])
     # A budget spreads evaluations and checkpoints over its plan (BudgetPlanner) and keeps the best.
     eval_every = save_every = 10**9 if budgeted else None
     # Early stopping restores the best checkpoint too (every evaluation saves one).
@@ -32,8 +49,8 @@ def training_args(
         output_dir=str(output_dir),
         num_train_epochs=hp["epochs"],
         max_steps=hp["max_steps"] or -1,
-        per_device_train_batch_size=hp["batch_size"],
-        per_device_eval_batch_size=hp["batch_size"],
+        per_device_train_batch_size=per_process,
+        per_device_eval_batch_size=per_process,
         gradient_accumulation_steps=hp["gradient_accumulation_steps"],
         learning_rate=hp["learning_rate"],  # the schedule itself is make_scheduler's
         seed=hp["seed"],

@@ -5,6 +5,7 @@ from typing import Any
 from transformers import TrainerCallback
 
 from ..graceful_stop import GracefulStop
+from .agree_across_ranks import AgreeAcrossRanks
 from .budget import BudgetPlanner, BudgetUsage
 from .divergence_guard import DivergenceGuard
 from .early_stopping import EarlyStopping
@@ -29,5 +30,6 @@ def training_callbacks(
     early_stopping = EarlyStopping(hp["early_stopping_patience"]) if has_eval and hp.get("early_stopping_patience") else None
     if early_stopping:
         callbacks.append(early_stopping)
-    callbacks += [report, StopOnSignal(stop), ExtendScheduleOnResume()]
+    # AgreeAcrossRanks last: it merges what every rank's callbacks decided at this step end.
+    callbacks += [report, StopOnSignal(stop), ExtendScheduleOnResume(), AgreeAcrossRanks(stop)]
     return callbacks, early_stopping

@@ -42,8 +42,10 @@ from typing import Any
 
 from datasets import Dataset
 from transformers import TrainerCallback
+from transformers.trainer_pt_utils import LengthGroupedSampler
 from trl import SFTConfig, SFTTrainer
 
+from ..components.distributed import this_rank
 from ..components.schedule import OwnScheduleMixin
 from ..components.sft_data import build_sft_data
 from ..components.target_token_loss import supports_target_token_loss, target_token_loss
@@ -85,7 +87,17 @@ class _ScheduledSFTTrainer(OwnScheduleMixin, SFTTrainer):
 
     def __init__(self, hp: dict[str, Any], **kwargs) -> None:
         super().__init__(hp, **kwargs)
-        self.target_only = supports_target_token_loss(self.model)
+        # Several processes: the loss must run through DDP's forward (which readies its gradient
+        # all-reduce), and target_token_loss calls the backbone inside it; TRL's loss does not.
+        self.target_only = supports_target_token_loss(self.model) and not this_rank().distributed
+
+    def _get_train_sampler(self, train_dataset=None):
+        sampler = super()._get_train_sampler(train_dataset)
+        # Length grouping sizes its mega-batches from the batch it is given: give it the global one,
+        # so several processes group (and so batch) the samples exactly as one process does.
+        if isinstance(sampler, LengthGroupedSampler):
+            sampler.batch_size *= this_rank().world_size
+        return sampler
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if not self.target_only:

@@ -18,6 +18,7 @@ from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArgu
 from ..components.budget import BudgetUsage
 from ..components.checkpoints import checkpoint_step
 from ..components.device import resolve_device, set_threads
+from ..components.distributed import this_rank
 from ..components.lr_search import choose_learning_rate
 from ..components.model_loader import load_training_model
 from ..components.report_events import ReportEvents
@@ -51,7 +52,7 @@ class TrainingRecipe:
         resumed_from_step = checkpoint_step(self.resume_from) if self.resume_from else None
         if resumed_from_step is not None:
             stop.step, stop.checkpoint = resumed_from_step, self.resume_from
-        emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads)
+        emit("started", pid=os.getpid(), device=self.device, resumed_from_step=resumed_from_step, threads=self.threads, world_size=this_rank().world_size)
 
     # -- what a method adds -------------------------------------------------------------
     def build_data(self) -> tuple[Dataset, Dataset | None]:
@@ -141,7 +142,9 @@ class TrainingRecipe:
         if self.stop.requested:
             emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
             return
-        extras = self.result_extras()
+        extras = self.result_extras()  # every rank: an evaluation is a collective
+        if not this_rank().reports:
+            return  # rank 0 writes the final model and the result
         final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
         self.after_final_saved()
         emit("result", **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final), **extras)

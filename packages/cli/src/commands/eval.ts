@@ -4,6 +4,9 @@ import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
 import type { ApiClient } from '../client.ts';
 import { followEvaluation } from '../follow-evaluation.ts';
 import { describeEvaluation } from '../describe-evaluation.ts';
+import { describeSampleJudge } from '../describe-judge.ts';
+import { judgeFromFlags } from '../parse-judge-options.ts';
+import { evalJudgeCommand, withJudgeOptions } from './eval-judge.ts';
 import { table } from '../format.ts';
 import { print } from '../output.ts';
 
@@ -51,6 +54,7 @@ function describeSamples(samples: EvaluationSample[]): string {
         `#${s.index}  ${s.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''}`,
         `  reference: ${s.reference}`,
         ...s.outputs.map((o) => `  ${o.label}: ${o.error ? `[${o.error.code}]` : JSON.stringify(o.prediction)}${o.scores ? `  bleu-4 ${fmt(o.scores['bleu-4'])} em ${o.scores.exact_match}` : ''}`),
+        ...(s.judge ? describeSampleJudge(s.judge) : []),
       ].join('\n'),
     )
     .join('\n');
@@ -75,8 +79,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         [`${scores.count} pairs from ${file}`, table(METRIC_KEYS.map((k) => ({ metric: k, score: s[k].toFixed(4) })), ['metric', 'score'])].join('\n'),
       );
     });
-  evals
-    .command('run')
+  withJudgeOptions(evals.command('run'))
     .description('Evaluate models on a test set: --models tiny,tiny:3shot=prompting,job_abc,job_abc@40,https://host/v1#gpt-4o-mini')
     .requiredOption('--models <list>', 'comma-separated; see above')
     .option('--data <dataset>', 'the test set (a dataset id)')
@@ -112,6 +115,8 @@ export function evalCommands(program: Command, api: () => ApiClient) {
         ...(o.labels ? { labels: String(o.labels).split(',').map((l: string) => l.trim()).filter(Boolean) } : {}),
         batch_size: o.batchSize,
       };
+      const judge = judgeFromFlags(o);
+      if (judge) body.judge = judge;
       let e = await api().post<Evaluation>('/evaluations', body);
       if (!o.json) console.log(`created ${e.id}: ${e.models.length} models x ${e.dataset.rows} rows`);
       if (!o.follow) return print(e, { json: o.json }, (x) => describeEvaluation(x));
@@ -120,6 +125,7 @@ export function evalCommands(program: Command, api: () => ApiClient) {
       print(e, { json: o.json }, describeEvaluation);
       process.exitCode = e.status === 'succeeded' ? 0 : 1;
     });
+  evalJudgeCommand(evals, api);
   evals
     .command('show <id>')
     .description('The comparison table (deltas against the baseline); --samples N shows per-sample answers')

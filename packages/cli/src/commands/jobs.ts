@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Job, JobDiagnosis, JobLog, MetricPoint } from '@whetstone/core';
+import type { Job, JobDiagnosis, JobLog, MetricPoint, Resources } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { followJob } from '../follow-job.ts';
 import { describeDataMix } from './data.ts';
@@ -17,6 +17,7 @@ export function describeJob(j: Job): string {
     `model      ${j.model_id}   ${mixed > 1 ? `datasets: a mix of ${mixed} (below)` : `dataset ${j.dataset_id}`}   ${j.method} / ${j.tuning}`,
     `progress   step ${p.step}/${p.total_steps ?? '?'}  loss ${p.loss?.toFixed(4) ?? '--'}  eval_loss ${p.eval_loss?.toFixed(4) ?? '--'}  ETA ${duration(p.eta_seconds)}`,
   ];
+  if (j.resources) lines.push(`resources  ${describeResources(j.resources)}`);
   if (j.data_mix) lines.push(...describeDataMix(j.data_mix));
   if (j.label_set) lines.push(`labels     ${j.label_set.labels.map((l) => `${JSON.stringify(l.label)} ${l.count}`).join(', ')}`);
   if (j.output_model_id) lines.push(`result     model ${j.output_model_id}`);
@@ -24,6 +25,13 @@ export function describeJob(j: Job): string {
   lines.push('hyperparameters:');
   for (const [k, r] of Object.entries(j.resolved)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(r.value).padEnd(14)} ${r.source.padEnd(8)} ${r.reason}`);
   return lines.join('\n');
+}
+
+/** "torchrun: 1 node x 2 processes, CPU (gloo), ddp". */
+export function describeResources(r: Resources): string {
+  if (r.executor === 'local') return `local: one process${r.gpus_per_process ? ', 1 GPU' : ''}`;
+  const nodes = `${r.nodes} node${r.nodes > 1 ? 's' : ''} x ${r.processes_per_node} process${r.processes_per_node > 1 ? 'es' : ''}`;
+  return `${r.executor}: ${nodes}, ${r.gpus_per_process ? `${r.gpus_per_process} GPU a process (nccl)` : 'CPU (gloo)'}, ${r.strategy}`;
 }
 
 /** Exit status for a finished job: 0 only when it succeeded. */

@@ -36,6 +36,15 @@ describe('whet train --dry-run', () => {
     expect((await apiAt(server.url).get('/jobs')).body.data).toEqual([]);
   });
 
+  it('sends --executor and --processes as resources, shown in the plan, and the server\'s refusal names the fix', async () => {
+    const r = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--processes', '2', '--batch-size', '4', '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^resources {2}torchrun: 1 node x 2 processes, CPU \(gloo\), ddp$/m);
+    const fsdp = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--strategy', 'fsdp', '--dry-run');
+    expect(fsdp.code).not.toBe(0);
+    expect(fsdp.stderr).toMatch(/accelerate skips FSDP without CUDA/);
+  });
+
   it('sends --packing as hyperparameters.packing, and the server refuses it for a prompt tuning', async () => {
     const plain = await whet('train', '--model', 'tiny', '--data', 'toy', '--dry-run');
     expect(plain.stdout).toMatch(/packing\s+false\s+default/);

@@ -33,6 +33,18 @@ function describeEstimate(e: JobPlan['estimate']): string {
   return `estimated duration: about ${about} (${e.basis}: ${e.reason})`;
 }
 
+/** `resources` from --executor, --processes, --nodes, --gpus-per-process and --strategy; left out when none is given (the server's settings apply). */
+function resourcesOption(o: { executor?: string; processes?: number; nodes?: number; gpusPerProcess?: number; strategy?: string }) {
+  const r = {
+    ...(o.executor !== undefined ? { executor: o.executor } : {}),
+    ...(o.nodes !== undefined ? { nodes: o.nodes } : {}),
+    ...(o.processes !== undefined ? { processes_per_node: o.processes } : {}),
+    ...(o.gpusPerProcess !== undefined ? { gpus_per_process: o.gpusPerProcess } : {}),
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+  };
+  return Object.keys(r).length ? { resources: r } : {};
+}
+
 const numOrAuto = (v: string) => (v === 'auto' ? 'auto' : Number(v));
 const collect = (v: string, previous: string[] = []) => [...previous, v];
 
@@ -63,6 +75,11 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--packing', 'sft: pack short samples padding-free into rows of --max-seq-len tokens (each keeps its own positions), faster when samples are short; not with ptuning or prefix')
     .option('--lr-search', 'try a few learning rates on a slice of the data first, keep the best by eval loss')
     .option('--drop-truncated', 'leave out samples whose answer max_seq_len would cut')
+    .option('--executor <executor>', 'where it trains: local (one process), torchrun (several processes through torch\'s launcher), ray (a Ray cluster); default: the server\'s WHET_EXECUTOR')
+    .option('--processes <n>', 'worker processes per node (torchrun), e.g. one per GPU', Number)
+    .option('--nodes <n>', 'machines taking part (torchrun)', Number)
+    .option('--gpus-per-process <n>', '0 trains on CPU (gloo), 1 gives each process a GPU (nccl)', Number)
+    .option('--strategy <strategy>', 'ddp (each process holds the whole model) or fsdp (sharded; GPU only)')
     .option('--name <name>')
     .option('--follow', 'stream progress until the job stops')
     .option('--dry-run', 'validate and resolve every "auto" value with its reason; create nothing')
@@ -86,6 +103,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
         ...(o.name ? { name: o.name } : {}),
         ...(o.budgetMinutes !== undefined ? { budget: { minutes: o.budgetMinutes } } : o.budgetTokens !== undefined ? { budget: { tokens: o.budgetTokens } } : {}),
         ...(o.dropTruncated ? { drop_truncated: true } : {}),
+        ...resourcesOption(o),
       };
       if (o.dryRun) {
         const plan = await api().post<JobPlan>('/jobs?dry_run=true', body);

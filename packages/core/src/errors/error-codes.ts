@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   WORKER_FAILED: { status: 500, hint: 'Read the job logs (`whet jobs logs ID`); resume from the last checkpoint once the cause is fixed.' },
   WORKER_LOST: { status: 500, hint: 'The worker stopped without a word (server restart or kill). Resume the job: it continues from its last checkpoint.' },
   WORKER_SPEC_INVALID: { status: 500, hint: 'The job spec did not match the worker schema; this is a bug, please report it with the spec.' },
+  EXECUTOR_UNAVAILABLE: { status: 400, hint: 'Use executor "local" or "torchrun", or install and configure what the message names (the README\'s "Training on several processes or GPUs").' },
   WORKER_ENV_MISSING: { status: 500, hint: 'Run `npm run setup` to install the Python worker environment (.venv).' },
   OUT_OF_MEMORY: { status: 500, hint: 'Lower batch_size or max_seq_len, or use LoRA instead of full fine-tuning.' },
   CUDA_UNAVAILABLE: { status: 400, hint: 'This option needs an NVIDIA GPU with CUDA; on this machine use fp32 and LoRA, or run on a GPU machine.' },

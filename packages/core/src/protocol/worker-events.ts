@@ -108,6 +108,10 @@ export const ErrorEventSchema = z.looseObject({
   code: z.string(),
   message: z.string(),
   hint: z.string().nullable().optional(),
+  /** The process that failed, in a run of several (its global rank); absent for one process. */
+  rank: z.number().int().min(0).optional(),
+  /** "launcher": torch's launcher reporting a rank that ended without its own error event (killed, crashed), or a failed rendezvous. */
+  source: z.enum(['worker', 'launcher']).optional(),
 });
 
 /** The worker stopped on SIGTERM after saving a checkpoint (pause and cancel). */
@@ -220,6 +224,7 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
   ChoicesScoredEventSchema,
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
+export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 export type WorkerEventType = WorkerEvent['type'];
 
 /** Parse one stdout line; anything that is not a valid event becomes a log line. */

@@ -4,6 +4,7 @@ import { MessageSchema } from './conversation.ts';
 import { exactlyOneOf } from './exactly-one-of.ts';
 import { DOCUMENTED_FIELD_RULES, refuseFieldsThatDoNotApply } from './field-applies.ts';
 import { LabelSetSchema } from './label-set.ts';
+import { ResourcesInputSchema, ResourcesSchema } from './resources.ts';
 
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -134,6 +135,7 @@ export const JobCreateSchema = z
     hyperparameters: z.union([z.literal('auto'), HyperparametersInputSchema]).default('auto'),
     budget: BudgetSchema.optional().describe('Train for this long (minutes of training, pauses excluded) or this many tokens; the schedule is planned to end there.'),
     drop_truncated: z.boolean().optional().describe('Drop the samples whose answer max_seq_len would cut (default: keep them truncated and report their lines).'),
+    resources: ResourcesInputSchema.optional().describe('Where the job trains: the executor, its processes and GPUs; each field left out takes the server\'s setting (one local process by default).'),
   })
   .strict()
   .apply(exactlyOneOf, ['dataset', 'datasets'] as const)
@@ -208,6 +210,7 @@ export const JobSchema = z.object({
   progress: JobProgressSchema,
   error: ErrorBodySchema.nullable(),
   executor: z.string(),
+  resources: ResourcesSchema.optional().describe('Where the job trains, every field decided; absent on jobs from before executors could be chosen (one local process).'),
   worker_pid: z.number().int().nullable(),
   output_dir: z.string(),
   output_model_id: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvaluationJudgeSchema, JudgeResultSchema, SampleJudgeSchema } from './judge.ts';
 
 const constrainToLabels = z
   .boolean()
@@ -65,6 +66,7 @@ export const EvaluationCreateSchema = z
       .optional()
       .describe('A classification task\'s label set: each answer is mapped to the label it names; label accuracy, per-label precision, recall and F1, macro-F1 and a confusion matrix are reported.'),
     batch_size: z.number().int().min(1).max(256).default(16),
+    judge: EvaluationJudgeSchema.optional().describe("After the columns answer, a judge model grades them: a 1-10 score per answer, or pairwise win rates."),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -160,6 +162,8 @@ export const EvaluationSchema = z.object({
   request: z.unknown(),
   baseline: z.number().int(),
   models: z.array(EvaluationColumnSchema),
+  /** With a judge: its scores or win rates (null or absent without one). */
+  judge: JudgeResultSchema.nullable().optional(),
   created_at: z.string(),
   finished_at: z.string().nullable(),
 });
@@ -180,5 +184,7 @@ export const EvaluationSampleSchema = z.object({
   ),
   /** The columns' bleu-4 spread (max - min): high where models disagree. */
   disagreement: z.number(),
+  /** With a judge: its verdicts and reasons for this row. */
+  judge: SampleJudgeSchema.optional(),
 });
 export type EvaluationSample = z.infer<typeof EvaluationSampleSchema>;

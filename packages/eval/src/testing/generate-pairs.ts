@@ -1,4 +1,5 @@
 import type { ScorePair } from '../score-pairs.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 /**
  * Deterministic (prediction, reference) pairs for the parity tests and the benchmark: Chinese,
@@ -9,7 +10,7 @@ import type { ScorePair } from '../score-pairs.ts';
  * perturbed copies (dropped, swapped, replaced, inserted units) or unrelated texts.
  */
 export function generatePairs(count: number, seed = 20261125): ScorePair[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pairs: ScorePair[] = [];
   for (let i = 0; i < count; i++) pairs.push(makePair(rnd));
   return pairs;
@@ -127,16 +128,4 @@ function makePair(rnd: Rng): ScorePair {
   }
   if (r < 0.85) return { prediction: join(rnd, perturb(rnd, ref, kind)), reference };
   return { prediction: join(rnd, units(rnd, kind, 1 + Math.floor(rnd() * 30))), reference };
-}
-
-/** mulberry32: a small seeded generator, the same sequence on every platform. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationSample } from '@whetstone/core';
+import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationJudge, type EvaluationSample } from '@whetstone/core';
 import { accuracy } from '@whetstone/eval';
 import type { AppContext } from '../context.ts';
 import { datasetDataPath } from '../jobs/create-job.ts';
@@ -9,6 +9,11 @@ import { nowIso } from '../ids.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { EvaluationStore } from '../store/evaluation-store.ts';
 import { loadTestRows } from './load-test-rows.ts';
+import { judgeName } from './judge/judge-chat.ts';
+import { checkJudgeColumns } from './judge/check-judge-columns.ts';
+import { isJudging } from './judge/is-judging.ts';
+import { pendingJudge } from './judge/pending-judge.ts';
+import { rejudgeEvaluation } from './judge/rejudge-evaluation.ts';
 import { columnLabel } from './resolve-column.ts';
 import { runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
 
@@ -34,10 +39,15 @@ export class EvaluationService {
   constructor(private readonly ctx: AppContext) {
     if (!(ctx.store instanceof SqliteStore)) throw new Error('evaluations need the SQLite store');
     this.evaluations = new EvaluationStore(ctx.store.db);
-    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, onUpdate: (e) => this.updates.emit(e.id, e) };
+    this.deps = { config: ctx.config, store: ctx.store, evaluations: this.evaluations, connections: ctx.connections, gateway: ctx.gateway, onUpdate: (e) => this.updates.emit(e.id, e) };
     // Runs live in this process: one left unfinished by a previous server process will never finish.
     for (const e of this.evaluations.list()) {
-      if (e.status !== 'queued' && e.status !== 'running') continue;
+      const judging = isJudging(e);
+      if (judging) Object.assign(e.judge!, { status: 'failed', error: { code: 'WORKER_LOST', message: 'the server stopped while the judge ran', hint: 'Judge again (POST /api/v1/evaluations/:id/judge).' } });
+      if (e.status !== 'queued' && e.status !== 'running') {
+        if (judging) this.evaluations.update(e);
+        continue;
+      }
       e.status = 'failed';
       e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
       for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
@@ -50,6 +60,9 @@ export class EvaluationService {
   async create(body: EvaluationCreate): Promise<Evaluation> {
     // An unknown connection (or one without a model) is refused before anything is queued.
     for (const ref of body.models) if (ref.kind === 'endpoint') this.ctx.connections.target(ref.connection, ref.model);
+    // So is a judge that does not exist, or one whose pairs name columns that do not.
+    if (body.judge) checkJudgeColumns(body.judge, body.models.length);
+    const judgeLabel = body.judge ? judgeName(body.judge.model, this.ctx) : null;
     const { source, id, path } = this.testSet(body);
     const rows = await loadTestRows(path, body.limit);
     // Refuses references outside the label set now, naming them, rather than after generating.
@@ -77,6 +90,7 @@ export class EvaluationService {
         label_metrics: null,
         overlap: null,
       })),
+      judge: body.judge ? pendingJudge(body.judge, judgeLabel!) : null,
       created_at: nowIso(),
       finished_at: null,
     };
@@ -95,6 +109,29 @@ export class EvaluationService {
       }),
     );
     return evaluation;
+  }
+
+  /**
+   * Judge a finished evaluation again from its stored answers (another judge, rubric or mode);
+   * queued behind other runs. The evaluation keeps its status; `judge.status` tells the progress.
+   */
+  judge(id: string, judge: EvaluationJudge): Evaluation {
+    const e = this.get(id);
+    if (e.status !== 'succeeded') throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}; only a succeeded evaluation can be judged again`, { hint: 'Wait for it to succeed, or create a new evaluation with "judge".' });
+    if (isJudging(e)) throw new WhetError('CONFLICT', `evaluation ${id} is being judged already`, { hint: 'Wait for judge.status to be succeeded or failed.' });
+    checkJudgeColumns(judge, e.models.length, '');
+    e.judge = pendingJudge(judge, judgeName(judge.model, this.ctx));
+    this.evaluations.update(e);
+    this.updates.emit(e.id, e);
+    this.queue = this.queue.then(() =>
+      rejudgeEvaluation(this.deps, id, judge).catch((err: unknown) => {
+        const current = this.evaluations.get(id)!;
+        current.judge = { ...current.judge!, status: 'failed', error: { code: 'INTERNAL', message: (err as Error)?.message ?? String(err), hint: 'See the server log.' } };
+        this.evaluations.update(current);
+        this.updates.emit(current.id, current);
+      }),
+    );
+    return e;
   }
 
   get(id: string): Evaluation {

@@ -10,6 +10,7 @@ import {
   type EvaluationColumn,
   type EvaluationCreate,
   type EvaluationSample,
+  type SampleJudge,
 } from '@whetstone/core';
 import { accuracyOfConfusion, labelReport, METRIC_KEYS, scorePairs, summarizeScores, type SampleScores } from '@whetstone/eval';
 import type { ServerConfig } from '../config.ts';
@@ -18,7 +19,9 @@ import { startWorker } from '../jobs/worker-process.ts';
 import type { EvaluationStore } from '../store/evaluation-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ConnectionStore } from '../store/connection-store.ts';
+import type { Gateway } from '../deployments/gateway.ts';
 import { columnOverlaps } from './column-overlap.ts';
+import { judgeColumns } from './judge/judge-columns.ts';
 import { endpointColumn } from './endpoint-column.ts';
 import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
 import { resolveTorchTarget } from './resolve-column.ts';
@@ -29,6 +32,8 @@ export interface EvaluationDeps {
   evaluations: EvaluationStore;
   /** Outside endpoints by name, with their keys, for endpoint columns. */
   connections: ConnectionStore;
+  /** Local judges (models, deployments) answer through it. */
+  gateway: Gateway;
   /** Called after every stored change (progress, a column done, the end), for live streams. */
   onUpdate?: (e: Evaluation) => void;
 }
@@ -105,7 +110,9 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
   for (const column of evaluation.models) {
     column.deltas = base && column.metrics ? (Object.fromEntries(METRIC_KEYS.map((k) => [k, column.metrics![k] - base[k]])) as EvaluationColumn['deltas']) : null;
   }
-  writeSamples(deps.config.home, id, evaluation, rows, outputs, scores);
+  // The judge runs once every column has answered; its verdicts go into the same samples file.
+  const verdicts = request.judge ? await judgeColumns(deps, evaluation, request.judge, rows, outputs.map((o) => o?.predictions ?? null), save) : null;
+  writeSamples(deps.config.home, id, evaluation, rows, outputs, scores, verdicts);
   const failed = evaluation.models.filter((c) => c.status === 'failed');
   if (failed.length === evaluation.models.length) {
     evaluation.status = 'failed';
@@ -195,7 +202,15 @@ function errorBody(e: unknown): { code: string; message: string; hint: string } 
   return { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: ERROR_CODES.INTERNAL.hint };
 }
 
-function writeSamples(home: string, id: string, evaluation: Evaluation, rows: TestRow[], outputs: (ColumnOutput | null)[], scores: (SampleScores[] | null)[]) {
+function writeSamples(
+  home: string,
+  id: string,
+  evaluation: Evaluation,
+  rows: TestRow[],
+  outputs: (ColumnOutput | null)[],
+  scores: (SampleScores[] | null)[],
+  verdicts: SampleJudge[] | null,
+) {
   const lines = rows.map((row, k): EvaluationSample => {
     const cells = evaluation.models.map((column, i) => {
       const out = outputs[i];
@@ -208,7 +223,8 @@ function writeSamples(home: string, id: string, evaluation: Evaluation, rows: Te
       };
     });
     const bleus = cells.filter((c) => c.scores).map((c) => c.scores!['bleu-4']);
-    return { index: row.index, messages: row.messages, reference: row.reference, outputs: cells, disagreement: bleus.length ? Math.max(...bleus) - Math.min(...bleus) : 0 };
+    const disagreement = bleus.length ? Math.max(...bleus) - Math.min(...bleus) : 0;
+    return { index: row.index, messages: row.messages, reference: row.reference, outputs: cells, disagreement, ...(verdicts ? { judge: verdicts[k] } : {}) };
   });
   const path = samplesPath(home, id);
   writeFileSync(`${path}.partial`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');

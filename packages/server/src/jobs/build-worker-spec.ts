@@ -31,7 +31,7 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
     output_dir: job.output_dir,
     resume_from_checkpoint: checkpoint?.path ?? null,
     hyperparameters: job.hyperparameters as ResolvedHyperparameters,
-    device: 'auto',
+    device: workerDevice(job),
     threads: null,
   };
   const request = job.request as Pick<JobCreate, 'budget' | 'drop_truncated'>;
@@ -46,4 +46,15 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
   writeFileSync(`${path}.tmp`, JSON.stringify(parsed, null, 2));
   renameSync(`${path}.tmp`, path);
   return path;
+}
+
+/**
+ * GPUs asked for: CUDA (nccl between processes). None: one local process keeps "auto" (a GPU when
+ * present, as before resources existed); several processes train on CPU over gloo, as asked.
+ */
+function workerDevice(job: Job): WorkerSpec['device'] {
+  const r = job.resources;
+  if (!r) return 'auto';
+  if (r.gpus_per_process > 0) return 'cuda';
+  return r.executor === 'local' ? 'auto' : 'cpu';
 }

@@ -12,6 +12,7 @@ import { checkQloraAvailable } from './check-qlora.ts';
 import { pretrainBlocks } from './pretrain-blocks.ts';
 import { describeCutAnswers, findCutAnswers } from './find-cut-answers.ts';
 import { pretrainBlockSize, resolveHyperparameters } from './resolve-hyperparameters.ts';
+import { checkFitsProcesses, resolveResources } from './resolve-resources.ts';
 import { scaleLearningRate } from './scale-learning-rate.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
@@ -56,6 +57,7 @@ export interface CreateJobOptions {
  */
 export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJobOptions = {}): Promise<Job> {
   const model = trainableModel(ctx, body.model);
+  const resources = resolveResources(body.resources, ctx.config.resources, { torchrunHosts: ctx.config.torchrunHosts, rayAddress: ctx.config.rayAddress });
   // Several datasets (or splits, de-duplication) are prepared under the job folder; see prepare-job-data.ts.
   const sources: JobDataSource[] = (body.datasets ?? [{ id: body.dataset! }]).map((entry, i) => {
     const d = readyDataset(ctx, entry.id, body.dataset ? 'dataset' : `datasets.${i}.id`);
@@ -96,6 +98,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJo
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
+  checkFitsProcesses(resources, values.batch_size, body.budget);
   const id = opts.id ?? newId('job');
   let dataMix: JobDataMix | null = null;
   // The training rows' labels: of the prepared data when the job splits or mixes, else the dataset's as detected at upload.
@@ -135,7 +138,8 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJo
     resolved,
     progress: { step: 0, total_steps: null, epoch: null, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null },
     error: null,
-    executor: 'local',
+    executor: resources.executor,
+    resources,
     worker_pid: null,
     output_dir: join(jobDir(ctx.config.home, id), 'output'),
     output_model_id: null,

@@ -1,4 +1,4 @@
-import { type ErrorBody, errorBody, type Job, type JobResume, type JobStatus, type PreferenceMetrics, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
+import { type ErrorBody, errorBody, type ErrorEvent, type Job, type JobResume, type JobStatus, type PreferenceMetrics, TERMINAL_STATUSES, WhetError, type WorkerEvent } from '@whetstone/core';
 import type { ServerConfig } from '../config.ts';
 import { nowIso } from '../ids.ts';
 import { logger } from '../logger.ts';
@@ -7,18 +7,20 @@ import { latestCheckpoint } from './checkpoints.ts';
 import { jobDir } from './create-job.ts';
 import type { JobBus } from './job-bus.ts';
 import { registerJobOutput } from './register-job-output.ts';
+import { chooseRunError } from './run-failure.ts';
 import { resolvedFromPlan, resolvedFromResult, resolvedFromTrial } from './resolved-from-worker.ts';
-import { processIdentity } from './process-identity.ts';
-import { clearWorkerRecord, isRecordedWorkerAlive, writeWorkerRecord } from './worker-record.ts';
-import { startWorker, type WorkerExit, type WorkerProcess } from './worker-process.ts';
+import type { Execution, Executor, Leftover } from '../executors/executor.ts';
+import type { WorkerExit } from './worker-process.ts';
 
 type Intent = 'pause' | 'cancel';
 
 interface Running {
-  worker: WorkerProcess;
+  worker: Execution;
   intent: Intent | null;
   /** The terminal event the worker sent, if any: result, stopped or error. */
   outcome: WorkerEvent | null;
+  /** Every error event of the run: several processes may each send one (see chooseRunError). */
+  errors: ErrorEvent[];
   /** For the ETA: when and at which step this attempt's first progress arrived. */
   firstProgress: { time: number; step: number } | null;
   killTimer: NodeJS.Timeout | null;
@@ -26,7 +28,7 @@ interface Running {
 
 /** A worker left by a previous server process, being stopped before its job may be resumed. */
 interface Settling {
-  pid: number;
+  leftover: Leftover;
   /** Cancel or pause asked for meanwhile: the job ends that way once the worker is gone. */
   intent: Intent | null;
   timer: NodeJS.Timeout | null;
@@ -40,6 +42,8 @@ export interface SchedulerDeps {
   bus: JobBus;
   /** Writes spec.json for a run; injected so the scheduler stays free of route-level context. */
   writeSpec(job: Job, opts: { resume: boolean }): string;
+  /** The executor that runs (or ran) this job. */
+  executorFor(job: Job): Executor;
   /** Told when a job reaches succeeded, failed or cancelled (the job-end webhook); must not block. */
   onFinished?(job: Job): void;
 }
@@ -65,39 +69,38 @@ export class Scheduler {
    */
   start() {
     for (const job of this.deps.store.listJobs({ status: ['validating', 'running'] })) {
-      if (isRecordedWorkerAlive(jobDir(this.deps.config.home, job.id), job.worker_pid)) this.settle(job);
+      const leftover = this.deps.executorFor(job).recover(job, jobDir(this.deps.config.home, job.id));
+      if (leftover) this.settle(job, leftover);
       else this.finishLost(job.id, job.status, `its worker (pid ${job.worker_pid ?? 'none'}) was gone`);
     }
     this.tick();
   }
 
   /** SIGTERM the old worker, poll until it exits, SIGKILL it after stopGraceSeconds. */
-  private settle(job: Job) {
-    const pid = job.worker_pid!;
-    const dir = jobDir(this.deps.config.home, job.id);
+  private settle(job: Job, leftover: Leftover) {
+    const what = leftover.describe;
     const grace = this.deps.config.stopGraceSeconds;
-    const entry: Settling = { pid, intent: null, timer: null };
+    const entry: Settling = { leftover, intent: null, timer: null };
     this.settling.set(job.id, entry);
-    signal(pid, 'SIGTERM');
-    this.publishNote(job.id, `the server restarted: its worker (pid ${pid}) was asked to checkpoint and stop; waiting up to ${grace} s for it to exit`);
+    leftover.stop();
+    this.publishNote(job.id, `the server restarted: its worker (${what}) was asked to checkpoint and stop; waiting up to ${grace} s for it to exit`);
     const deadline = Date.now() + grace * 1000;
     let killed = false;
     const poll = () => {
       if (this.stopped) return;
-      if (isRecordedWorkerAlive(dir, pid)) {
+      if (leftover.isAlive()) {
         if (!killed && Date.now() >= deadline) {
           killed = true;
-          signal(pid, 'SIGKILL');
+          leftover.kill();
         }
         entry.timer = setTimeout(poll, SETTLE_POLL_MS).unref();
         return;
       }
       this.settling.delete(job.id);
-      clearWorkerRecord(dir);
       if (!this.deps.store.getJob(job.id)) return this.tick();
       if (entry.intent === 'cancel') this.finish(job.id, 'cancelled', { reason: 'cancelled by request' });
       else if (entry.intent === 'pause') this.finish(job.id, 'paused', { reason: 'paused by request' });
-      else this.finishLost(job.id, job.status, killed ? `its worker (pid ${pid}) did not exit within ${grace} s of SIGTERM and was killed` : `its worker (pid ${pid}) was stopped`);
+      else this.finishLost(job.id, job.status, killed ? `its worker (${what}) did not exit within ${grace} s of SIGTERM and was killed` : `its worker (${what}) was stopped`);
       this.tick();
     };
     entry.timer = setTimeout(poll, SETTLE_POLL_MS).unref();
@@ -137,10 +140,10 @@ export class Scheduler {
       this.finish(job.id, 'failed', { error: err, reason: 'spec' });
       return;
     }
-    let worker: WorkerProcess;
+    let worker: Execution;
     try {
-      worker = startWorker(
-        { python: this.deps.config.python, workerDir: this.deps.config.workerDir, command: 'train', specPath },
+      worker = this.deps.executorFor(job).start(
+        { job, jobDir: jobDir(this.deps.config.home, job.id), specPath },
         { onEvent: (e) => this.onWorkerEvent(job.id, e), onStderr: (line) => logger.debug('worker stderr', { job: job.id, line }) },
       );
     } catch (e) {
@@ -148,15 +151,10 @@ export class Scheduler {
       this.finish(job.id, 'failed', { error: err, reason: 'spawn' });
       return;
     }
-    const run: Running = { worker, intent: null, outcome: null, firstProgress: null, killTimer: null };
+    const run: Running = { worker, intent: null, outcome: null, errors: [], firstProgress: null, killTimer: null };
     this.running.set(job.id, run);
     this.update(job.id, { worker_pid: worker.pid });
-    try {
-      // What a later server process checks before it signals this pid (see start()).
-      writeWorkerRecord(jobDir(this.deps.config.home, job.id), { pid: worker.pid, identity: processIdentity(worker.pid) });
-    } catch (e) {
-      logger.warn('cannot record the worker process; a server restart will not stop it', { job: job.id, error: String(e) });
-    }
+    for (const note of worker.notes ?? []) this.publishNote(job.id, note);
     worker.exited.then((exit) => this.onWorkerExit(job.id, exit));
   }
 
@@ -236,8 +234,14 @@ export class Scheduler {
         if (run) run.outcome = e;
         break;
       case 'stopped':
+        // A rank's failure stops the others: their `stopped` does not hide it.
+        if (run && run.outcome?.type !== 'error') run.outcome = e;
+        break;
       case 'error':
-        if (run) run.outcome = e;
+        if (run) {
+          run.errors.push(e);
+          run.outcome = chooseRunError(run.errors);
+        }
         break;
     }
   }
@@ -248,7 +252,6 @@ export class Scheduler {
     if (run?.killTimer) clearTimeout(run.killTimer);
     const job = this.deps.store.getJob(jobId);
     if (!job) return this.tick(); // deleted while running
-    clearWorkerRecord(jobDir(this.deps.config.home, jobId));
     const outcome = run?.outcome ?? null;
     const intent = run?.intent ?? null;
     if (outcome?.type === 'result') {
@@ -286,7 +289,7 @@ export class Scheduler {
     const settling = this.settling.get(jobId);
     if (settling) {
       settling.intent = 'cancel';
-      return this.publishNote(jobId, `cancel requested: the job is cancelled once its worker from before the server restart (pid ${settling.pid}) has exited`);
+      return this.publishNote(jobId, `cancel requested: the job is cancelled once its worker from before the server restart (${settling.leftover.describe}) has exited`);
     }
     return this.finish(jobId, 'cancelled', { reason: 'cancelled before it ran' });
   }
@@ -301,7 +304,7 @@ export class Scheduler {
     const settling = this.settling.get(jobId);
     if (settling) {
       settling.intent = settling.intent ?? 'pause';
-      return this.publishNote(jobId, `pause requested: the job is paused once its worker from before the server restart (pid ${settling.pid}) has exited`);
+      return this.publishNote(jobId, `pause requested: the job is paused once its worker from before the server restart (${settling.leftover.describe}) has exited`);
     }
     if (job.status === 'queued') return this.finish(jobId, 'paused', { reason: 'paused before it ran' });
     throw new WhetError('JOB_STATE_CONFLICT', `job ${jobId} is ${job.status}; only queued or running jobs can be paused`);
@@ -311,11 +314,11 @@ export class Scheduler {
     const job = this.require(jobId);
     const settling = this.settling.get(jobId);
     if (settling) {
-      throw new WhetError('JOB_NOT_RESUMABLE', `job ${jobId}'s worker from before the server restart (pid ${settling.pid}) is still stopping`, {
+      throw new WhetError('JOB_NOT_RESUMABLE', `job ${jobId}'s worker from before the server restart (${settling.leftover.describe}) is still stopping`, {
         hint: `Resume once the job shows as failed (within ${this.deps.config.stopGraceSeconds} s): GET /api/v1/jobs/${jobId}`,
       });
     }
-    const checkpoint = latestCheckpoint(job.output_dir);
+    const checkpoint = latestCheckpoint(this.deps.executorFor(job).artifactsDir(job));
     const allowed = job.status === 'paused' || ((job.status === 'failed' || job.status === 'cancelled') && checkpoint !== null);
     if (!allowed) {
       throw new WhetError('JOB_NOT_RESUMABLE', `job ${jobId} is ${job.status}${checkpoint ? '' : ' and has no checkpoint'}`);
@@ -380,7 +383,7 @@ export class Scheduler {
 
   private finish(jobId: string, status: JobStatus, extra: { error?: ErrorBody; output_model_id?: string; reason?: string } = {}): Job {
     const job = this.require(jobId);
-    const checkpoint = latestCheckpoint(job.output_dir);
+    const checkpoint = latestCheckpoint(this.deps.executorFor(job).artifactsDir(job));
     const resumable = status === 'paused' || ((status === 'failed' || status === 'cancelled') && checkpoint !== null);
     let error = extra.error ?? null;
     if (error && resumable && checkpoint) {
@@ -403,14 +406,6 @@ export class Scheduler {
       }
     }
     return finished;
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals) {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* exited meanwhile */
   }
 }
 

@@ -30,6 +30,13 @@ export interface WorkerLaunch {
   command: 'train' | 'generate' | 'export' | 'serve' | 'score-choices';
   specPath: string;
   env?: Record<string, string>;
+  /** The interpreter's arguments when not `-m whet_worker <command> <specPath>` (a launcher such as torchrun). */
+  args?: string[];
+  /**
+   * Start it in a process group of its own and signal the whole group, so a launcher's children
+   * get stop and kill too (a SIGKILL to the launcher alone would orphan them).
+   */
+  processGroup?: boolean;
 }
 
 /**
@@ -41,10 +48,10 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
   if (!existsSync(launch.python)) {
     throw new WhetError('WORKER_ENV_MISSING', `the worker's Python is missing at ${launch.python}`);
   }
-  const child: ChildProcess = spawn(launch.python, ['-m', 'whet_worker', launch.command, launch.specPath], {
+  const child: ChildProcess = spawn(launch.python, launch.args ?? ['-m', 'whet_worker', launch.command, launch.specPath], {
     cwd: launch.workerDir,
     env: {
-      ...process.env,
+      ...withoutRankVariables(process.env),
       PYTHONPATH: launch.workerDir,
       PYTHONUNBUFFERED: '1',
       HF_HUB_OFFLINE: process.env.HF_HUB_OFFLINE ?? '1',
@@ -52,6 +59,7 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
       ...launch.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: launch.processGroup ?? false,
   });
   const stderrTail: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -75,10 +83,30 @@ export function startWorker(launch: WorkerLaunch, handlers: WorkerHandlers): Wor
       finish();
     });
   });
+  const send = (sig: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (launch.processGroup && child.pid) {
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        /* the group is gone */
+      }
+    } else child.kill(sig);
+  };
   return {
     pid: child.pid ?? -1,
     exited,
-    stop: () => child.exitCode === null && child.kill('SIGTERM'),
-    kill: () => child.exitCode === null && child.kill('SIGKILL'),
+    stop: () => send('SIGTERM'),
+    kill: () => send('SIGKILL'),
   };
+}
+
+/**
+ * The server's environment less the variables that place a process in a multi-process run: a
+ * server itself started under torchrun or Slurm must not make its one-process worker think it is
+ * rank 3 of 8 (it would stay silent). Launchers set their own for their ranks.
+ */
+function withoutRankVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT, ...rest } = env;
+  return rest;
 }

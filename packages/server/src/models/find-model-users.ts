@@ -1,6 +1,7 @@
-import { TERMINAL_STATUSES, type EvaluationModelRef, type Job, type Model } from '@whetstone/core';
+import { TERMINAL_STATUSES, type EvaluationModelRef, type Job, type JudgeModelRef, type Model } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { evaluationService } from '../evaluations/evaluation-service.ts';
+import { isJudging } from '../evaluations/judge/is-judging.ts';
 import { exportService } from '../exports/export-service.ts';
 
 /** Something running (or waiting to run) that reads a model's or a job's files. */
@@ -33,16 +34,21 @@ export function findModelUsers(ctx: AppContext, model: Model | null, job: Job | 
     }
   }
   for (const e of evaluationService(ctx).evaluations.list()) {
-    if (e.status !== 'queued' && e.status !== 'running') continue;
+    // A judge model is loaded while the judge is still to run (after the columns, or judging again).
+    const judgeModels = isJudging(e) ? loadedModelIds(ctx, e.judge!.request.model) : [];
+    if (e.status !== 'queued' && e.status !== 'running') {
+      if (judgeModels.some(uses)) users.push({ kind: 'evaluation', id: e.id, status: 'judging' });
+      continue;
+    }
     const jobsRead = new Set([e.dataset.source === 'job' ? e.dataset.id : null, ...e.models.map((c) => (c.ref.kind === 'job' ? c.ref.job_id : null))]);
-    const modelsLoaded = e.models.flatMap((c) => loadedModelIds(ctx, c.ref));
+    const modelsLoaded = [...e.models.flatMap((c) => loadedModelIds(ctx, c.ref)), ...judgeModels];
     if (modelsLoaded.some(uses) || (job !== null && jobsRead.has(job.id))) users.push({ kind: 'evaluation', id: e.id, status: e.status });
   }
   return users;
 }
 
-/** The registered models an evaluation column loads: the model (or the job's result) and its base. */
-function loadedModelIds(ctx: AppContext, ref: EvaluationModelRef): (string | null | undefined)[] {
+/** The registered models an evaluation column or judge loads: the model (or the job's result) and its base. */
+function loadedModelIds(ctx: AppContext, ref: EvaluationModelRef | JudgeModelRef): (string | null | undefined)[] {
   if (ref.kind === 'model') {
     const m = ctx.store.getModel(ref.model_id);
     return [m?.id, m?.base_model_id];

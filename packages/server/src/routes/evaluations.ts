@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { EvaluationCreateSchema, WhetError, type Evaluation } from '@whetstone/core';
+import { EvaluationCreateSchema, EvaluationJudgeSchema, WhetError, type Evaluation } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { evaluationService, type SampleQuery } from '../evaluations/evaluation-service.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
@@ -16,6 +16,8 @@ export function evaluationRoutes(ctx: AppContext) {
     .get('/evaluations', (c) => c.json({ data: service().evaluations.list() }))
     .post('/evaluations', async (c) => c.json(await service().create(await parseJsonBody(c, EvaluationCreateSchema)), 201))
     .get('/evaluations/:id', (c) => c.json(service().get(c.req.param('id'))))
+    // Judge a finished evaluation again from its stored answers (another judge, rubric or mode).
+    .post('/evaluations/:id/judge', async (c) => c.json(service().judge(c.req.param('id'), await parseJsonBody(c, EvaluationJudgeSchema)), 202))
     // Server-Sent Events: the evaluation now, then after every change (progress, a column done), until it finishes.
     .get('/evaluations/:id/events', (c) => {
       const first = service().get(c.req.param('id'));

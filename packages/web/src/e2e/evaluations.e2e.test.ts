@@ -81,6 +81,18 @@ describe('evaluations page in Chromium', () => {
     await screenshot(page, 'evaluations-refused-en');
     await expectAccessible(page);
     await form.getByLabel('Labels (optional)').fill('');
+
+    // A judge: the tiny model, on the user's own (short) rubric, comparing the two columns in both
+    // orders, its decoding restricted to the verdict strings. An empty rubric is refused first.
+    const judge = form.locator('fieldset[data-judge-fields]');
+    await judge.getByLabel('Judge model', { exact: true }).selectOption({ label: 'tiny' });
+    await judge.getByLabel('Rubric', { exact: true }).selectOption('own');
+    await form.getByRole('button', { name: 'Start evaluation' }).click();
+    await judge.getByText('Write the rubric, or pick a built-in one.').waitFor();
+    await judge.getByLabel('Your instruction to the judge').fill('Prefer the answer that names a colour.');
+    await judge.getByLabel('Mode', { exact: true }).selectOption('pairwise');
+    await judge.getByLabel(/^Only the verdict/).check();
+    await screenshot(page, 'evaluations-judge-form-en');
     await form.getByRole('button', { name: 'Start evaluation' }).click();
 
     // The detail page follows the evaluation's event stream (it has no polling) until it succeeds.
@@ -94,6 +106,7 @@ describe('evaluations page in Chromium', () => {
     expect(created.models.map((m: { ref: { few_shot: number } }) => m.ref.few_shot)).toEqual([0, 1]);
     expect(created.baseline).toBe(1);
     expect(created.generation ?? created.request.generation).toMatchObject({ max_tokens: 12 });
+    expect(created.request.judge).toMatchObject({ model: { kind: 'model' }, rubric: { text: 'Prefer the answer that names a colour.' }, mode: 'pairwise', constrain: true });
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 90_000 });
     await expect(page.locator('#eval-columns tr[data-status=succeeded]').count()).resolves.toBe(2);
     await expect(page.locator('#eval-columns [role=progressbar]').first().getAttribute('aria-valuenow')).resolves.toBe('5');
@@ -104,6 +117,16 @@ describe('evaluations page in Chromium', () => {
     await expect(table.locator('tr[data-metric="bleu-4"] .delta').count()).resolves.toBe(1);
     await expect(page.locator('figure.bar-chart').count()).resolves.toBe(5);
     await expect(page.locator('figure.bar-chart rect.bar').count()).resolves.toBe(10);
+    // The judge's win rate of column 1 over the baseline, beside the answers' lengths.
+    const judged = (await api.get(`/evaluations/${id}`)).body.judge;
+    expect(judged.status).toBe('succeeded');
+    const pairRow = page.locator('#eval-judge table.judge-pairs tr[data-judge-pair="tiny|tiny 1-shot"]');
+    await pairRow.waitFor();
+    const p = judged.pairs[0];
+    expect(p.wins + p.ties + p.losses + p.invalid).toBe(5);
+    await expect(pairRow.locator('td').nth(2).innerText()).resolves.toBe(`${p.wins} / ${p.ties} / ${p.losses}`);
+    await expect(pairRow.locator('td').first().innerText()).resolves.toBe(`${(p.win_rate * 100).toLocaleString('en', { maximumFractionDigits: 1 })}%`);
+    await page.locator('#eval-judge').getByText(/when the two verdicts disagree it counts as a tie/).waitFor();
     await screenshot(page, 'evaluation-done-en');
     await expectAccessible(page);
 
@@ -120,6 +143,11 @@ describe('evaluations page in Chromium', () => {
     await dialog.waitFor();
     await expect(dialog.locator('.diff').count()).resolves.toBe(2);
     expect(await dialog.locator('.diff ins, .diff del').count()).toBeGreaterThan(0);
+    // The judge's verdicts in both orders, each with what the judge wrote; a judge cell per row in the table.
+    await expect(page.locator('table.sample-table td[data-judge-cell]').count()).resolves.toBe(5);
+    const orders = dialog.locator('[data-verdict-pair="tiny|tiny 1-shot"] [data-order-first]');
+    await expect(orders.evaluateAll((els) => els.map((el) => el.getAttribute('data-order-first')))).resolves.toEqual(['tiny', 'tiny 1-shot']);
+    await expect(orders.first().innerText()).resolves.toMatch(/^tiny shown first: \[\[[ABC]\]\]\n+\[\[[ABC]\]\]$/);
     await screenshot(page, 'evaluation-sample-en');
     await expectAccessible(page);
     await page.keyboard.press('Escape');

@@ -19,6 +19,7 @@ export const listQueries = {
   datasets: queryOptions({ queryKey: ['datasets', 'list'] as const, queryFn: fetchDatasets }),
   jobs: queryOptions({ queryKey: ['jobs', 'list'] as const, queryFn: fetchJobs }),
   connections: queryOptions({ queryKey: ['connections', 'list'] as const, queryFn: async () => (await unwrap(api.connections.$get())).data }),
+  deployments: queryOptions({ queryKey: ['deployments', 'list'] as const, queryFn: async () => (await unwrap(api.deployments.$get())).data }),
 };
 
 /** One model or job by id, under the key its own page uses (a job page's link to its result model shares the models page's entry). */

@@ -1,15 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Ok } from '../../../lib/api-client.ts';
+import { listQueries } from '../../../lib/shared-queries.ts';
 
 export type Deployment = Ok<Awaited<ReturnType<(typeof api.deployments)['$get']>>>['data'][number];
 
-const deploymentKeys = { list: () => ['deployments', 'list'] as const };
+const deploymentKeys = { list: () => listQueries.deployments.queryKey };
 
 /** Deployments with their live queue numbers. */
 export function useDeployments() {
   return useQuery({
-    queryKey: deploymentKeys.list(),
-    queryFn: async () => (await unwrap(api.deployments.$get())).data,
+    ...listQueries.deployments,
     refetchInterval: (q) => (q.state.data?.some((d) => d.status === 'loading') ? 1000 : q.state.data?.some((d) => d.status === 'ready') ? 5000 : 30_000),
   });
 }

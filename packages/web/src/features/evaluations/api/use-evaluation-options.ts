@@ -20,3 +20,8 @@ export function useJobOptions() {
 export function useConnectionOptions() {
   return useQuery(listQueries.connections);
 }
+
+/** Deployments that are up: each a possible judge. */
+export function useDeploymentOptions() {
+  return useQuery({ ...listQueries.deployments, select: (ds) => ds.filter((d) => d.status === 'ready' || d.status === 'loading') });
+}

@@ -8,6 +8,8 @@ export interface SampleQuery {
   label?: string;
   limit: number;
   offset: number;
+  /** Not sent: part of the cache key, so the rows are read again when the judge's verdicts change. */
+  version?: string;
 }
 
 /** One page of an evaluation's samples (`GET /evaluations/:id/samples`), once it has finished. */

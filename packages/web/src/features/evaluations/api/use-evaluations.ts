@@ -17,6 +17,8 @@ export function useEvaluation(id: string) {
   return useQuery({
     queryKey: evaluationKeys.detail(id),
     queryFn: () => unwrap(api.evaluations[':id'].$get({ param: { id } })),
+    // A finished evaluation judged again has no live stream: poll while its judge runs.
+    refetchInterval: (q) => (q.state.data && isFinished(q.state.data.status) && (q.state.data.judge?.status === 'queued' || q.state.data.judge?.status === 'running') ? 1000 : false),
   });
 }
 

@@ -10,10 +10,12 @@ import { LABEL_METRICS, METRICS, isFinished, type MetricName } from '../api/eval
 import { useEvaluationStream } from '../api/use-evaluation-stream.ts';
 import { useEvaluation } from '../api/use-evaluations.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
+import { judgeMessages } from '../judge.i18n.ts';
 import { labelMetricsMessages } from '../label-metrics.i18n.ts';
 import { ColumnStatus } from './column-status.tsx';
 import { ConfusionMatrix } from './confusion-matrix.tsx';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
+import { JudgeResults } from './judge-results.tsx';
 import { LabelMetricsTable } from './label-metrics-table.tsx';
 import { MetricBars } from './metric-bars.tsx';
 import { MetricTable } from './metric-table.tsx';
@@ -26,6 +28,7 @@ import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 export function EvaluationDetails({ id }: { id: string }) {
   const t = useT(evaluationsMessages);
   const tl = useT(labelMetricsMessages);
+  const tj = useT(judgeMessages);
   const f = useFormatters();
   const evaluation = useEvaluation(id);
   const running = evaluation.data !== undefined && !isFinished(evaluation.data.status);
@@ -102,6 +105,11 @@ export function EvaluationDetails({ id }: { id: string }) {
             )}
           </Section>
         </>
+      )}
+      {e.judge && (
+        <Section title={tj('judgeTitle')} id="eval-judge">
+          <JudgeResults judge={e.judge} />
+        </Section>
       )}
       <Section title={t('charts')} id="eval-charts">
         <MetricBars evaluation={e} metrics={metrics} />

@@ -9,7 +9,9 @@ import { useConnectionOptions, useDatasetOptions, useJobOptions, useModelOptions
 import { useCreateEvaluation } from '../api/use-evaluations.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { evaluationRequest, type ColumnDraft, type FormProblem as Problem } from '../lib/evaluation-request.ts';
+import { judgeRequest, NO_JUDGE, type JudgeDraft, type JudgeProblem } from '../lib/judge-request.ts';
 import { checkpointSource, parseCheckpointSource, prefillFromUrl } from '../lib/prefill-from-url.ts';
+import { JudgeFields } from './judge-fields.tsx';
 
 /** Request fields whose refusal shows beside their control. */
 const FIELDS = new Set(['dataset_id', 'few_shot_dataset_id', 'labels']);
@@ -20,7 +22,7 @@ const newColumn = (source = '', fewShot = 0): ColumnDraft => ({ key: nextKey++, 
 /**
  * New evaluation: model columns (registered models and job results, each with optional k-shot
  * prompting, and outside endpoints), one baseline, a test set (a dataset or a job's held-out
- * split), few-shot data, an optional label set and the generation parameters.
+ * split), few-shot data, an optional label set, the generation parameters and an optional judge.
  */
 export function EvaluationForm() {
   const t = useT(evaluationsMessages);
@@ -45,6 +47,8 @@ export function EvaluationForm() {
   const [temperature, setTemperature] = useState(0);
   const [limit, setLimit] = useState('');
   const [problems, setProblems] = useState<Set<Problem>>(new Set());
+  const [judge, setJudge] = useState<JudgeDraft>(NO_JUDGE);
+  const [judgeProblems, setJudgeProblems] = useState<JudgeProblem[]>([]);
 
   if (models.isPending || datasets.isPending) return <Loading />;
   if (models.error) return <ErrorMessage error={models.error} onRetry={() => void models.refetch()} />;
@@ -69,9 +73,11 @@ export function EvaluationForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const { body, problems } = evaluationRequest({ name, columns, baseline, testSource, datasetId, jobId, fewShotDatasetId, labels, maxTokens, temperature, limit });
+    const judged = judgeRequest(judge, columns.length);
     setProblems(problems);
-    if (!body) return;
-    create.mutate(body, { onSuccess: (ev) => navigate(paths.evaluation(ev.id)) });
+    setJudgeProblems(judged.problems);
+    if (!body || judged.problems.length) return;
+    create.mutate(judged.judge ? { ...body, judge: judged.judge } : body, { onSuccess: (ev) => navigate(paths.evaluation(ev.id)) });
   };
   const problem = (p: Problem, fieldId: string) =>
     problems.has(p) ? (
@@ -257,6 +263,8 @@ export function EvaluationForm() {
           <input id={`${id}-limit`} type="number" min={1} step={1} value={limit} onChange={(e) => setLimit(e.target.value.replace(/[^0-9]/g, ''))} />
         </div>
       </fieldset>
+
+      <JudgeFields value={judge} onChange={setJudge} problems={judgeProblems} />
 
       {create.error && !refusedField && <ErrorMessage error={create.error} />}
       <div className="actions">

@@ -4,8 +4,9 @@ import { useFormatters } from '../../../lib/use-formatters.ts';
 import type { EvaluationSample } from '../api/evaluation-types.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { DiffText } from './diff-text.tsx';
+import { SampleVerdicts } from './sample-verdicts.tsx';
 
-/** One sample in a modal dialog: the whole prompt, the reference, and each answer diffed against it. */
+/** One sample in a modal dialog: the whole prompt, the reference, each answer diffed against it, and the judge's verdicts with reasons. */
 export function SampleDialog({ sample, onClose }: { sample: EvaluationSample; onClose(): void }) {
   const t = useT(evaluationsMessages);
   const f = useFormatters();
@@ -45,6 +46,7 @@ export function SampleDialog({ sample, onClose }: { sample: EvaluationSample; on
           )}
         </div>
       ))}
+      {sample.judge && <SampleVerdicts judge={sample.judge} />}
       <div className="actions">
         <button type="button" className="button" onClick={() => ref.current?.close()} autoFocus>
           {t('close')}

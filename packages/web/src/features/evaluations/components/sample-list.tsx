@@ -5,7 +5,9 @@ import { useT } from '../../../lib/i18n.tsx';
 import type { Evaluation, EvaluationSample, SampleSort } from '../api/evaluation-types.ts';
 import { useEvaluationSamples } from '../api/use-evaluation-samples.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
+import { judgeMessages } from '../judge.i18n.ts';
 import { SampleDialog } from './sample-dialog.tsx';
+import { VerdictSummary } from './sample-verdicts.tsx';
 
 const PAGE = 10;
 
@@ -15,16 +17,20 @@ const promptOf = (s: EvaluationSample) => [...s.messages].reverse().find((m) => 
 /**
  * The per-sample view: prompt, reference and each model's answer, sorted worst first (by a
  * chosen column's BLEU-4) or by disagreement, paged; a row's details open in a dialog with
- * the differences to the reference highlighted.
+ * the differences to the reference highlighted; with a judge, its verdicts beside the answers.
  */
 export function SampleList({ evaluation }: { evaluation: Evaluation }) {
   const t = useT(evaluationsMessages);
+  const tj = useT(judgeMessages);
   const id = useId();
   const [sort, setSort] = useState<SampleSort>('worst');
   const [label, setLabel] = useState('');
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<EvaluationSample | null>(null);
-  const samples = useEvaluationSamples(evaluation.id, { sort, label: sort === 'worst' && label ? label : undefined, limit: PAGE, offset }, true);
+  const judge = evaluation.judge;
+  const version = judge ? `${judge.status}:${judge.judge}:${judge.mode}:${judge.rubric}` : undefined;
+  const samples = useEvaluationSamples(evaluation.id, { sort, label: sort === 'worst' && label ? label : undefined, limit: PAGE, offset, version }, true);
+  const judged = Boolean(judge && judge.status === 'succeeded');
 
   const controls = (
     <div className="sample-tools">
@@ -88,6 +94,7 @@ export function SampleList({ evaluation }: { evaluation: Evaluation }) {
                     <span translate="no">{c.label}</span>
                   </th>
                 ))}
+                {judged && <th scope="col">{tj('judgeColumn')}</th>}
                 <th scope="col">
                   <span className="sr-only">{t('details')}</span>
                 </th>
@@ -110,6 +117,11 @@ export function SampleList({ evaluation }: { evaluation: Evaluation }) {
                       {o.prediction ?? '–'}
                     </td>
                   ))}
+                  {judged && (
+                    <td className="clip" data-judge-cell="">
+                      <VerdictSummary judge={s.judge} />
+                    </td>
+                  )}
                   <td>
                     <button type="button" className="button" onClick={() => setOpen(s)} aria-label={t('showDetails', { n: s.index + 1 })}>
                       {t('details')}

@@ -90,6 +90,7 @@ function JobFacts({ job }: { job: Job }) {
     [t('dataset'), <Link href={paths.dataset(job.dataset_id)} translate="no">{job.dataset_id}</Link>],
     ...(job.output_model_id ? [[t('result'), <ResultLink id={job.output_model_id} />] as [string, ReactNode]] : []),
     [t('tuning'), tt(job.tuning)],
+    ...(job.resources ? [[t('resources'), <ResourcesFact resources={job.resources} />] as [string, ReactNode]] : []),
     [t('epoch'), p.epoch === null ? '–' : f.number(p.epoch, 2)],
     [t('trainLoss'), p.loss === null ? '–' : f.metric(p.loss)],
     [t('evalLoss'), p.eval_loss === null ? '–' : f.metric(p.eval_loss)],
@@ -105,6 +106,14 @@ function JobFacts({ job }: { job: Job }) {
       ))}
     </dl>
   );
+}
+
+/** Where the job trains: "torchrun: 1 node(s) x 2 process(es), CPU (gloo), ddp". */
+function ResourcesFact({ resources: r }: { resources: NonNullable<Job['resources']> }) {
+  const t = useT(jobsMessages);
+  if (r.executor === 'local' && r.processes_per_node === 1) return <>{t('resourcesLocal')}</>;
+  const device = r.gpus_per_process ? t('resourcesGpu', { gpus: r.gpus_per_process }) : t('resourcesCpu');
+  return <>{t('resourcesMany', { executor: r.executor, nodes: r.nodes, processes: r.processes_per_node, device, strategy: r.strategy })}</>;
 }
 
 /** The model the job produced, by name, linking to its page (deploy, export, chat template). */

@@ -89,7 +89,7 @@ export function NewJobForm() {
     setClonedFrom(source.data.name);
     navigate(paths.newJob(), { replace: true });
   }, [source.data, clonedFrom]);
-  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), err: useId() };
+  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), executor: useId(), processes: useId(), err: useId() };
 
   // The launch's error while it is the latest word, else the dry run's.
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
@@ -272,6 +272,25 @@ export function NewJobForm() {
         <div className="grid">
           <Optional id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />
           <Optional id={ids.steps} name="max_steps" label={t('max_steps')} help={t('maxStepsHelp')} value={form.max_steps} onChange={(v) => set('max_steps', v)} error={fieldError('max_steps')} errorId={describedBy('max_steps')} />
+        </div>
+      </Section>
+
+      <Section title={t('where')} id="where">
+        <div className="grid">
+          <div className="field" data-field="executor">
+            <label htmlFor={ids.executor}>{t('executor')}</label>
+            <select id={ids.executor} name="executor" value={form.executor} onChange={(e) => set('executor', e.target.value as NewJobForm['executor'])} aria-describedby={describedBy('executor', `${ids.executor}-help`)}>
+              <option value="">{t('executorDefault')}</option>
+              <option value="local">{t('executorLocal')}</option>
+              <option value="torchrun">{t('executorTorchrun')}</option>
+              <option value="ray">{t('executorRay')}</option>
+            </select>
+            <p id={`${ids.executor}-help`} className="muted small-text">
+              {t('executorHelp')}
+            </p>
+            {fieldError('executor')}
+          </div>
+          <Optional id={ids.processes} name="processes" label={t('processes')} help={t('processesHelp')} value={form.processes} onChange={(v) => set('processes', v)} error={fieldError('processes')} errorId={describedBy('processes')} />
         </div>
       </Section>
 

@@ -143,4 +143,12 @@ describe('formFromRequest', () => {
     expect(buildJobRequest(form).datasets).toEqual([{ id: 'a', weight: 1 }, { id: 'b' }, { id: 'c', samples: 30 }]);
     expect(formFromRequest(null)).toEqual(emptyForm());
   });
+
+  it('sends resources only when chosen, maps their errors to the fields, and a clone keeps them', () => {
+    expect(buildJobRequest(emptyForm({ model: 'm', dataset: 'd' }))).not.toHaveProperty('resources');
+    const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', executor: 'torchrun', processes: '2' }));
+    expect(body.resources).toEqual({ executor: 'torchrun', processes_per_node: 2 });
+    expect(['resources.processes_per_node', 'resources.strategy', 'resources.executor'].map(formFieldOf)).toEqual(['processes', 'executor', 'executor']);
+    expect(formFromRequest(body)).toMatchObject({ executor: 'torchrun', processes: '2' });
+  });
 });

@@ -1,4 +1,4 @@
-import { fieldApplies, METHOD_ONLY_FIELDS, METHODS, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
+import { EXECUTORS, type ExecutorName, fieldApplies, METHOD_ONLY_FIELDS, METHODS, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
 import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
@@ -43,6 +43,10 @@ export interface NewJobForm {
   budget_minutes: string;
   /** Optional: stop after this many steps; empty for none. */
   max_steps: string;
+  /** Where it trains: '' leaves it to the server's settings. */
+  executor: ExecutorName | '';
+  /** Optional: worker processes per node; empty for the server's setting. */
+  processes: string;
 }
 
 export const AUTO: AutoNumber = { auto: true, value: '' };
@@ -73,6 +77,8 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     packing: false,
     budget_minutes: '',
     max_steps: '',
+    executor: '',
+    processes: '',
     ...init,
   };
 }
@@ -133,11 +139,16 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   };
   if (form.name.trim()) body.name = form.name.trim();
   if (form.budget_minutes.trim() !== '') body.budget = { minutes: numberOr(form.budget_minutes) };
+  const resources = {
+    ...(form.executor ? { executor: form.executor } : {}),
+    ...(form.processes.trim() !== '' ? { processes_per_node: numberOr(form.processes) } : {}),
+  };
+  if (Object.keys(resources).length) body.resources = resources;
   return body as JobCreate;
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps', 'executor', 'processes'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -146,6 +157,7 @@ export function formFieldOf(path: string | undefined): FormField | null {
   const parts = path.split('.');
   if (parts[0] === 'budget') return 'budget_minutes';
   if (parts[0] === 'datasets') return 'dataset';
+  if (parts[0] === 'resources') return parts[1] === 'processes_per_node' ? 'processes' : 'executor';
   const key = parts[0] === 'hyperparameters' ? parts[1] : parts[0];
   return (FORM_FIELDS as readonly string[]).includes(key ?? '') ? (key as FormField) : null;
 }
@@ -171,7 +183,8 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 
 /**
  * The form for a request a job was created with (cloning a job): its model, dataset, method, tuning,
- * each number as given ("auto" or absent stays auto), packing, the budget in minutes and max_steps. A mix
+ * each number as given ("auto" or absent stays auto), packing, the budget in minutes, max_steps and where it
+ * trains (executor, processes per node). A mix
  * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
 export function formFromRequest(request: unknown): NewJobForm {
@@ -180,6 +193,7 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
+  const resources = (r.resources ?? {}) as { executor?: unknown; processes_per_node?: unknown };
   const tuning = TUNINGS.find((t) => t === r.tuning) ?? 'lora';
   const method = METHODS.find((m) => m === r.method) ?? 'sft';
   return emptyForm({
@@ -202,5 +216,7 @@ export function formFromRequest(request: unknown): NewJobForm {
     packing: hp.packing === true,
     budget_minutes: typeof budget.minutes === 'number' ? String(budget.minutes) : '',
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
+    executor: EXECUTORS.find((e) => e === resources.executor) ?? '',
+    processes: typeof resources.processes_per_node === 'number' ? String(resources.processes_per_node) : '',
   });
 }

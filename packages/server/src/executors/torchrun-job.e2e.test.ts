@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvaluationSchema } from '@whetstone/core';
+import type { RunningServer } from '@whetstone/server';
+import { apiAt } from '../../../../test-support/api-client.ts';
+import { freePort } from '../../../../test-support/free-port.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
+import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
+
+// Issue 20: a job with resources.executor "torchrun" trains in two processes (DDP, gloo, CPU)
+// through the real server, registers its result, and the result evaluates like any other; what
+// several processes cannot run is refused at creation, with the field and the fix.
+describe('a torchrun job through the server', () => {
+  const { home, cleanup } = tempHome();
+  let server: RunningServer;
+  let api: ReturnType<typeof apiAt>;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    // Two nodes on this machine: both addresses loopback, the rendezvous on a free port.
+    server = await testServer(home, { torchrunHosts: ['127.0.0.1', '127.0.0.1'], torchrunPort: await freePort() });
+    api = apiAt(server.url);
+    await api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
+    datasetId = (await api.upload(writeJsonl(join(home, 'toy.jsonl'), toyChatRows(32)))).body.id;
+  });
+  afterAll(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  const body = (extra: Record<string, unknown> = {}) => ({
+    model: 'tiny',
+    dataset: datasetId,
+    hyperparameters: { max_steps: 4, batch_size: 4, save_steps: 4, eval_steps: 4, learning_rate: 5e-3 },
+    resources: { executor: 'torchrun', processes_per_node: 2 },
+    ...extra,
+  });
+
+  it('trains in two ranks, only rank 0 reports, and the result registers and evaluates', { timeout: 300_000 }, async () => {
+    const created = await api.post('/jobs', body());
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ executor: 'torchrun', resources: { executor: 'torchrun', nodes: 1, processes_per_node: 2, gpus_per_process: 0, strategy: 'ddp' } });
+    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 240_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const losses = (await api.get(`/jobs/${job.id}/metrics?names=loss`)).body.data;
+    expect(losses.map((m: { step: number }) => m.step)).toEqual([1, 2, 3, 4]); // one voice: no step twice
+    const result = (await api.get(`/models/${job.output_model_id}`)).body;
+    expect(result).toMatchObject({ kind: 'adapter' });
+
+    const testSet = (await api.upload(writeJsonl(join(home, 'test.jsonl'), toyChatRows(4)))).body.id;
+    const res = await api.post('/evaluations', {
+      dataset_id: testSet,
+      models: [{ kind: 'job', job_id: job.id, label: 'ddp' }],
+      generation: { max_tokens: 4, temperature: 0, top_p: 1, seed: 0 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    let e = EvaluationSchema.parse(res.body);
+    for (let t0 = Date.now(); e.status !== 'succeeded' && e.status !== 'failed' && Date.now() - t0 < 120_000; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      e = EvaluationSchema.parse((await api.get(`/evaluations/${e.id}`)).body);
+    }
+    expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
+  });
+
+  it('two nodes: the server runs node 0, its log gives node 1\'s command, and the job completes once that runs', { timeout: 300_000 }, async () => {
+    const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 2, processes_per_node: 1 } }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    let command: string | undefined;
+    for (let t0 = Date.now(); !command && Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 200))) {
+      const logs: { message: string }[] = (await api.get(`/jobs/${created.body.id}/logs`)).body.data;
+      command = logs.map((l) => /^node 1 of 2 \(127\.0\.0\.1\): .*from the same folders: (.*)$/.exec(l.message)?.[1]).find(Boolean);
+    }
+    expect(command).toMatch(/--node-rank 1 .*--master-addr 127\.0\.0\.1/);
+    const node1 = spawn('bash', ['-c', command!], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    node1.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-3000)));
+    const node1Exit = new Promise<number | null>((resolve) => node1.on('exit', resolve));
+    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 240_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(await node1Exit, stderr).toBe(0);
+    expect((await api.get(`/models/${job.output_model_id}`)).body).toMatchObject({ kind: 'adapter' });
+  });
+
+  it('refuses at creation what several processes cannot run, naming the field and the fix', async () => {
+    const fsdp = await api.post('/jobs', body({ resources: { executor: 'torchrun', strategy: 'fsdp' } }));
+    expect(fsdp.status).toBe(400);
+    expect(fsdp.body.error).toMatchObject({ field: 'resources.strategy', message: expect.stringMatching(/accelerate skips FSDP without CUDA/) });
+    const odd = await api.post('/jobs', body({ hyperparameters: { batch_size: 3, max_steps: 2 } }));
+    expect(odd.status).toBe(400);
+    expect(odd.body.error).toMatchObject({ field: 'hyperparameters.batch_size', hint: expect.stringMatching(/multiple of 2/) });
+    const budget = await api.post('/jobs', body({ budget: { minutes: 1 } }));
+    expect(budget.body.error).toMatchObject({ field: 'budget', hint: expect.stringMatching(/executor "local"/) });
+    const local = await api.post('/jobs', body({ resources: { processes_per_node: 2 } }));
+    expect(local.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.processes_per_node' });
+    const threeNodes = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 3 } }));
+    expect(threeNodes.body.error).toMatchObject({ code: 'EXECUTOR_UNAVAILABLE', field: 'resources.nodes', hint: expect.stringMatching(/WHET_TORCHRUN_HOSTS/) });
+    const unknown = await api.post('/jobs', body({ resources: { executor: 'slurm' } }));
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body.error)).toMatch(/resources\.executor/);
+  });
+});
+

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { isWhetError, type Resources } from '@whetstone/core';
+import { loadConfig } from '../config.ts';
+import { resolveResources } from './resolve-resources.ts';
+
+const LOCAL: Resources = { executor: 'local', nodes: 1, processes_per_node: 1, gpus_per_process: 0, strategy: 'ddp' };
+
+function refusal(fn: () => unknown) {
+  try {
+    fn();
+  } catch (e) {
+    if (isWhetError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('resolveResources', () => {
+  it('takes every field left out from the server settings: a plain body trains in one local process', () => {
+    expect(resolveResources(undefined, LOCAL)).toEqual(LOCAL);
+    expect(resolveResources({}, { ...LOCAL, executor: 'torchrun', processes_per_node: 4 })).toEqual({ ...LOCAL, executor: 'torchrun', processes_per_node: 4 });
+  });
+
+  it('gives torchrun two processes when the body names it on a local server', () => {
+    expect(resolveResources({ executor: 'torchrun' }, LOCAL)).toEqual({ ...LOCAL, executor: 'torchrun', processes_per_node: 2 });
+    expect(resolveResources({ executor: 'torchrun', processes_per_node: 3 }, LOCAL).processes_per_node).toBe(3);
+  });
+
+  it('refuses several processes on the local executor, naming the field and the fix', () => {
+    const e = refusal(() => resolveResources({ processes_per_node: 2 }, LOCAL));
+    expect(e.code).toBe('INVALID_REQUEST');
+    expect(e.field).toBe('resources.processes_per_node');
+    expect(e.hint).toMatch(/executor "torchrun"/);
+  });
+
+  it('refuses FSDP on CPU with the reason, and reports every problem at once', () => {
+    const e = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp', gpus_per_process: 2 }, LOCAL));
+    expect(e.message).toMatch(/resources.gpus_per_process: each worker process drives one GPU/);
+    expect(e.message).toMatch(/resources.strategy/);
+    const cpu = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp' }, LOCAL));
+    expect(cpu.message).toMatch(/accelerate skips FSDP without CUDA/);
+  });
+});
+
+describe('resolveResources: clusters', () => {
+  it('refuses Ray without a cluster address, and several torchrun nodes without their addresses, naming the setting', () => {
+    const ray = refusal(() => resolveResources({ executor: 'ray' }, LOCAL));
+    expect(ray).toMatchObject({ code: 'EXECUTOR_UNAVAILABLE', field: 'resources.executor' });
+    expect(ray.hint).toMatch(/WHET_RAY_ADDRESS/);
+    expect(resolveResources({ executor: 'ray' }, LOCAL, { rayAddress: '127.0.0.1:6379' })).toMatchObject({ executor: 'ray', processes_per_node: 2 });
+    const nodes = refusal(() => resolveResources({ executor: 'torchrun', nodes: 2 }, LOCAL, { torchrunHosts: ['10.0.0.1'] }));
+    expect(nodes.message).toMatch(/needs 2 node addresses; WHET_TORCHRUN_HOSTS names 1 \(10\.0\.0\.1\)/);
+    expect(resolveResources({ executor: 'torchrun', nodes: 2 }, LOCAL, { torchrunHosts: ['10.0.0.1', '10.0.0.2'] }).nodes).toBe(2);
+  });
+});
+
+describe('loadConfig resources', () => {
+  it('reads WHET_EXECUTOR and WHET_PROCESSES_PER_NODE, and refuses an unknown executor with the allowed ones', () => {
+    const c = loadConfig({ WHET_EXECUTOR: 'torchrun', WHET_PROCESSES_PER_NODE: '2' });
+    expect(c.resources).toEqual({ ...LOCAL, executor: 'torchrun', processes_per_node: 2 });
+    expect(() => loadConfig({ WHET_EXECUTOR: 'slurm' })).toThrow(/WHET_EXECUTOR must be one of local, torchrun, ray, got "slurm"/);
+  });
+});

@@ -1,0 +1,110 @@
+import { type Resources, type ResourcesInput, WhetError } from '@whetstone/core';
+
+interface Problem {
+  code: 'INVALID_REQUEST' | 'EXECUTOR_UNAVAILABLE';
+  field: string;
+  message: string;
+  hint: string;
+}
+
+/**
+ * The resources a job trains with: each field the body gives, else the server's setting. Refused
+ * at creation, all problems at once: what this server cannot run (Ray without a cluster, more nodes than
+ * it knows, FSDP), and
+ * combinations that would silently train differently from what was asked.
+ */
+export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[]; rayAddress?: string | null } = {}): Resources {
+  const executor = input?.executor ?? defaults.executor;
+  // A body that names another executor than the server's does not inherit that executor's process counts.
+  const inherit = input?.executor === undefined || input.executor === defaults.executor;
+  const r: Resources = {
+    executor,
+    nodes: input?.nodes ?? (inherit ? defaults.nodes : 1),
+    processes_per_node: input?.processes_per_node ?? (inherit ? defaults.processes_per_node : executor === 'local' ? 1 : 2),
+    gpus_per_process: input?.gpus_per_process ?? defaults.gpus_per_process,
+    strategy: input?.strategy ?? defaults.strategy,
+  };
+  const problems: Problem[] = [];
+  if (r.executor === 'ray' && !opts.rayAddress) {
+    problems.push({
+      code: 'EXECUTOR_UNAVAILABLE',
+      field: 'resources.executor',
+      message: 'executor "ray" needs a Ray cluster, and this server has none configured (WHET_RAY_ADDRESS is not set)',
+      hint: 'Set WHET_RAY_ADDRESS to the head\'s address (host:6379, or ray://host:10001) and restart the server; or use executor "torchrun" or "local".',
+    });
+  }
+  if (r.executor === 'local' && (r.nodes > 1 || r.processes_per_node > 1)) {
+    problems.push({
+      code: 'INVALID_REQUEST',
+      field: r.nodes > 1 ? 'resources.nodes' : 'resources.processes_per_node',
+      message: `the local executor runs one process on this machine; got nodes ${r.nodes}, processes_per_node ${r.processes_per_node}`,
+      hint: 'Use executor "torchrun" for several processes, or leave nodes and processes_per_node out.',
+    });
+  }
+  const hosts = opts.torchrunHosts ?? [];
+  if (r.executor === 'torchrun' && r.nodes > 1 && hosts.length < r.nodes) {
+    problems.push({
+      code: 'EXECUTOR_UNAVAILABLE',
+      field: 'resources.nodes',
+      message: `torchrun across ${r.nodes} nodes needs ${r.nodes} node addresses; WHET_TORCHRUN_HOSTS names ${hosts.length}${hosts.length ? ` (${hosts.join(', ')})` : ''}`,
+      hint: `Set WHET_TORCHRUN_HOSTS to ${r.nodes} addresses, this server's first (e.g. 10.0.0.1,10.0.0.2), with the state folder (WHET_HOME) at the same path on every node; or use nodes 1.`,
+    });
+  }
+  if (r.gpus_per_process > 1) {
+    problems.push({
+      code: 'INVALID_REQUEST',
+      field: 'resources.gpus_per_process',
+      message: `each worker process drives one GPU (DDP and FSDP place one rank per device); got gpus_per_process ${r.gpus_per_process}`,
+      hint: `Use gpus_per_process 1 and processes_per_node ${r.processes_per_node * r.gpus_per_process} to train on ${r.processes_per_node * r.gpus_per_process} GPUs.`,
+    });
+  }
+  if (r.strategy === 'fsdp') {
+    problems.push(
+      r.gpus_per_process === 0
+        ? {
+            code: 'INVALID_REQUEST',
+            field: 'resources.strategy',
+            message: 'strategy "fsdp" on CPU (gpus_per_process 0): accelerate skips FSDP without CUDA, so every process would silently hold and train the whole model',
+            hint: 'Use strategy "ddp" on CPU, or gpus_per_process 1 on a GPU machine.',
+          }
+        : {
+            code: 'EXECUTOR_UNAVAILABLE',
+            field: 'resources.strategy',
+            message: 'strategy "fsdp" is not wired into the worker yet',
+            hint: 'Use strategy "ddp": with LoRA on a model that fits one GPU it trains as fast.',
+          },
+    );
+  }
+  if (problems.length) {
+    const first = problems[0]!;
+    throw new WhetError(first.code, problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      field: first.field,
+      hint: problems.map((p) => p.hint).join(' '),
+      details: problems,
+    });
+  }
+  return r;
+}
+
+/**
+ * What a run of several processes cannot take, refused at creation: `batch_size` is the global
+ * batch, split evenly over the processes (the same spec takes the same steps anywhere); a budget
+ * plans its schedule from each process's own clock, so ranks could plan different learning rates.
+ */
+export function checkFitsProcesses(r: Resources, batchSize: number, budget: unknown): void {
+  const processes = r.nodes * r.processes_per_node;
+  if (processes === 1) return;
+  if (batchSize % processes !== 0) {
+    const lower = Math.max(processes, Math.floor(batchSize / processes) * processes);
+    throw new WhetError('INVALID_HYPERPARAMETER', `batch_size ${batchSize} does not split evenly over ${processes} processes (it is the global batch)`, {
+      field: 'hyperparameters.batch_size',
+      hint: `Use a multiple of ${processes}, e.g. ${lower} or ${lower + processes}.`,
+    });
+  }
+  if (budget) {
+    throw new WhetError('INVALID_REQUEST', `a budget cannot plan a run of ${processes} processes yet: each process would re-plan the schedule from its own clock, and their learning rates could drift apart`, {
+      field: 'budget',
+      hint: 'Leave budget out and set epochs or hyperparameters.max_steps, or train in one process (executor "local").',
+    });
+  }
+}

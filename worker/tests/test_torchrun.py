@@ -1,0 +1,158 @@
+"""Several processes through torch's launcher (whet_worker.torchrun), on CPU with gloo, over loopback.
+
+Real processes throughout: a one-process run of the tiny model is the reference; two ranks at
+the same global batch must take the same steps with the same loss; a rank killed with SIGKILL
+ends in an error naming it, and a resume from the last checkpoint reaches the reference's last
+loss. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
+packages/server/src/executors/torchrun-job.e2e.test.ts. Losses match to 1e-3: the
+batches are the same samples (accelerate hands whole per-process batches out in turn) and LoRA
+dropout is off, so only the all-reduce's summation order differs.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import WORKER_ROOT, parse_events, write_spec
+
+STEPS = 24  # fast on the tiny model (~0.1 s a step): the kill must land before the run ends
+TOLERANCE = 1e-3
+
+
+ONE_NODE = ["--rdzv-backend", "c10d", "--rdzv-endpoint", "127.0.0.1:0", "--rdzv-id", "test"]  # as the server's torchrun executor
+
+
+def launcher_command(spec_path: Path, nnodes: int, nproc: int, rendezvous: list[str]) -> list[str]:
+    return [
+        sys.executable, "-m", "whet_worker.torchrun",
+        "--nnodes", str(nnodes), "--nproc-per-node", str(nproc), *rendezvous,
+        "--local-addr", "127.0.0.1", "--max-restarts", "0", "--shutdown-timeout", "10",
+        "-m", "whet_worker", "train", str(spec_path),
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def losses(events: list[dict]) -> dict[int, float]:
+    return {e["step"]: e["loss"] for e in events if e["type"] == "progress"}
+
+
+def assert_same_curve(got: dict[int, float], reference: dict[int, float]) -> None:
+    assert got, "no progress events"
+    for step, loss in got.items():
+        assert loss == pytest.approx(reference[step], abs=TOLERANCE), f"step {step}: {loss} vs {reference[step]} on one process"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, tiny_model):
+    """The one-process run every multi-process run is held against: its spec and its losses."""
+    import conftest
+
+    def spec_for(tmp: Path, **hp) -> dict:
+        train = conftest.write_toy_data(tmp / "train.jsonl")
+        spec = {
+            "version": 1, "command": "train", "job_id": "ddp", "method": "sft", "tuning": "lora",
+            "model": {"path": str(tiny_model), "chat_template": None},
+            "data": {"train": str(train), "validation": None, "validation_split": 0.0},
+            "output_dir": str(tmp / "out"), "resume_from_checkpoint": None,
+            "hyperparameters": {**conftest.HYPERPARAMETERS, "max_steps": STEPS, "save_steps": 4, "save_total_limit": 10, **hp},
+            "device": "cpu", "threads": 1,
+        }  # fmt: skip
+        return spec
+
+    tmp = tmp_path_factory.mktemp("reference")
+    spec = spec_for(tmp)
+    done = subprocess.run([sys.executable, "-m", "whet_worker", "train", str(write_spec(spec, tmp / "spec.json"))],
+                          cwd=WORKER_ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return spec_for, losses(parse_events(done.stdout))
+
+
+def test_a_killed_rank_is_named_and_a_resume_reaches_the_same_loss(tmp_path, reference):
+    spec_for, ref = reference
+    spec = spec_for(tmp_path)
+    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, ONE_NODE), cwd=WORKER_ROOT,
+                                stdout=subprocess.PIPE, stderr=(tmp_path / "run.stderr").open("w"), text=True)  # fmt: skip
+    try:
+        lines = []
+        for line in launcher.stdout:
+            lines.append(line)
+            if '"type": "checkpoint"' in line:
+                rank_1 = next(p for p in psutil.Process(launcher.pid).children() if p.environ().get("RANK") == "1")
+                rank_1.kill()  # SIGKILL: no goodbye from this rank
+                break
+        lines += launcher.stdout.readlines()
+        launcher.wait(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    events = parse_events("".join(lines))
+    assert launcher.returncode == 1
+    assert not [e for e in events if e["type"] == "result"]
+    named = [e for e in events if e["type"] == "error" and e.get("source") == "launcher"]
+    assert len(named) == 1 and named[0]["rank"] == 1 and named[0]["code"] == "WORKER_LOST", events[-3:]
+    assert "killed by SIGKILL" in named[0]["message"]
+    assert_same_curve(losses(events), ref)  # one node, two ranks: the same curve too
+
+    checkpoints = sorted((Path(spec["output_dir"]) / "checkpoints").glob("checkpoint-*/trainer_state.json"), key=lambda p: int(p.parent.name.split("-")[1]))
+    last = checkpoints[-1].parent
+    assert int(last.name.split("-")[1]) < STEPS
+    resumed = subprocess.run(launcher_command(write_spec({**spec, "resume_from_checkpoint": str(last)}, tmp_path / "resume.json"), 1, 2, ONE_NODE),
+                             cwd=WORKER_ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    after = parse_events(resumed.stdout)
+    assert next(e for e in after if e["type"] == "started")["resumed_from_step"] == int(last.name.split("-")[1])
+    assert next(e for e in after if e["type"] == "result")["final_loss"] == pytest.approx(ref[STEPS], abs=TOLERANCE)
+
+
+def test_a_node_missing_at_the_rendezvous_fails_within_the_time_out(tmp_path, reference):
+    """Node 0 of two, as the server starts it for a run of several nodes (static rendezvous), alone."""
+    spec_for, _ = reference
+    spec_path = write_spec(spec_for(tmp_path), tmp_path / "spec.json")
+    started = time.monotonic()
+    node_0 = ["--rdzv-backend", "static", "--node-rank", "0", "--master-addr", "127.0.0.1", "--master-port", str(free_port()), "--rdzv-conf", "timeout=3"]
+    alone = subprocess.run(launcher_command(spec_path, 2, 1, node_0),
+                           cwd=WORKER_ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert alone.returncode == 1
+    [error] = parse_events(alone.stdout)
+    assert error["code"] == "EXECUTOR_UNAVAILABLE" and "expected 2 node(s)" in error["message"], error
+    assert "WHET_TORCHRUN_TIMEOUT_SECONDS" in error["hint"]
+    assert time.monotonic() - started < 60
+
+
+def test_sigterm_to_the_launcher_group_checkpoints_every_rank_at_one_step(tmp_path, reference):
+    """Pause and cancel: the server signals the launcher's process group; the ranks agree on the step,
+    save one checkpoint together and rank 0 reports `stopped` with it."""
+    import os
+    import signal
+
+    spec_for, _ = reference
+    spec = spec_for(tmp_path, max_steps=1000)
+    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, ONE_NODE), cwd=WORKER_ROOT,
+                                stdout=subprocess.PIPE, stderr=(tmp_path / "run.stderr").open("w"), text=True, start_new_session=True)  # fmt: skip
+    try:
+        lines = []
+        for line in launcher.stdout:
+            lines.append(line)
+            if '"type": "progress", "step": 2,' in line:
+                os.killpg(launcher.pid, signal.SIGTERM)
+                break
+        lines += launcher.stdout.readlines()
+        launcher.wait(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+    events = parse_events("".join(lines))
+    assert not [e for e in events if e["type"] in ("error", "result")], events[-3:]
+    [stopped] = [e for e in events if e["type"] == "stopped"]
+    assert stopped["checkpoint"] and Path(stopped["checkpoint"], "trainer_state.json").is_file()
+    assert stopped["step"] < 1000
