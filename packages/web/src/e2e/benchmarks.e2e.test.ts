@@ -133,6 +133,8 @@ describe('benchmarks page in Chromium', () => {
     // The list shows the run; in Chinese too.
     await page.getByRole('link', { name: '全部基准测试' }).click();
     await page.locator(`tr[data-benchmark-id="${id}"] .badge`, { hasText: '已完成' }).waitFor();
+    const leaders = b.ranking.filter((r) => r.rank === 1).map((r) => r.label).join(', ');
+    await expect(page.locator(`tr[data-benchmark-id="${id}"] td`).nth(4).innerText()).resolves.toBe(`${leaders} (${(b.ranking[0]!.acc * 100).toFixed(1).replace(/\.0$/, '')}%)`);
     expect(await untranslatedLabels(page)).toEqual([]);
     await screenshot(page, 'benchmarks-zh');
     await expectAccessible(page);

@@ -8,7 +8,7 @@ import { useBenchmarks } from '../api/use-benchmarks.ts';
 import { benchmarksMessages } from '../benchmarks.i18n.ts';
 import { BenchmarkStatusBadge } from './benchmark-status-badge.tsx';
 
-/** Every benchmark: name (a link), status, its questions, the models and who leads, created. */
+/** Every benchmark: name (a link), status, its questions, the models, the leader and its accuracy, created. */
 export function BenchmarkList() {
   const t = useT(benchmarksMessages);
   const f = useFormatters();
@@ -25,6 +25,7 @@ export function BenchmarkList() {
           <th scope="col">{t('status')}</th>
           <th scope="col">{t('questions')}</th>
           <th scope="col">{t('models')}</th>
+          <th scope="col">{t('leader')}</th>
           <th scope="col">{t('created')}</th>
         </tr>
       </thead>
@@ -41,6 +42,7 @@ export function BenchmarkList() {
             </td>
             <td className="nowrap">{t('questionsCount', { n: b.dataset.questions })}</td>
             <td translate="no">{b.models.map((m) => m.label).join(', ')}</td>
+            <td translate="no" className="nowrap">{b.ranking[0] ? `${b.ranking.filter((r) => r.rank === 1).map((r) => r.label).join(', ')} (${f.number(b.ranking[0].acc * 100, 1)}%)` : '–'}</td>
             <td className="nowrap">{f.dateTime(b.created_at)}</td>
           </tr>
         ))}
