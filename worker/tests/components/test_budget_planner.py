@@ -3,15 +3,32 @@
 import multiprocessing
 import os
 import time
+from unittest import mock
 
 import torch
 from transformers import TrainerControl, TrainerState, TrainingArguments
 
 from conftest import free_port
+from whet_worker.components import budget
 from whet_worker.components.budget import BudgetPlanner, BudgetUsage
 from whet_worker.components.schedule import make_scheduler
 
 FLOOR = 0.1
+
+
+class SimulatedClock:
+    """The planner's clock where a step's "sleep" only moves the time on: the same run, step for
+    step, on a loaded machine or an idle one (a real sleep of 10 ms takes longer when the cores
+    are busy, which changes the plan the test checks)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class _Loader:
@@ -20,37 +37,42 @@ class _Loader:
 
 
 def _run(budget_seconds: float, step_seconds, eval_seconds: float | None = None, evaluated: list[int] | None = None,
-         multipliers: list[float] | None = None) -> tuple[int, float, float]:
+         multipliers: list[float] | None = None, clock=None) -> tuple[int, float, float]:
     """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds).
+
+    On a SimulatedClock unless `clock` is given (the `time` module: real time, for ranks that wait
+    for each other).
 
     With `eval_seconds`, each evaluation the planner asks for takes that long and its step is appended to `evaluated`;
     `multipliers` collects, at each step end, the multiplier the next step's update gets."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-    scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
-    has_eval = eval_seconds is not None
-    planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=has_eval, counts={})
-    args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
-    state, control = TrainerState(), TrainerControl()
-    state.max_steps, state.num_input_tokens_seen = 100_000, 0
-    planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
-    started = time.perf_counter()
-    while state.global_step < state.max_steps and not control.should_training_stop:
-        planner.on_step_begin(args, state, control)
-        time.sleep(step_seconds(state.global_step))
-        state.global_step += 1
-        state.num_input_tokens_seen += 100
-        # What the Trainer logs for this step: the scheduler stepped before the callbacks ran.
-        logged = scheduler.lr_lambdas[0](state.global_step)
-        control.should_evaluate = control.should_save = False
-        planner.on_step_end(args, state, control)
-        if multipliers is not None:
-            # What the next step's update uses: the plan this step end made (and, on several
-            # processes, took over from rank 0) is in it.
-            multipliers.append(scheduler.lr_lambdas[0](state.global_step + 1))
-        if has_eval and control.should_evaluate:
-            time.sleep(eval_seconds)
-            evaluated.append(state.global_step)
-    return state.global_step, logged, time.perf_counter() - started
+    clock = clock or SimulatedClock()
+    with mock.patch.object(budget, "time", clock):
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
+        has_eval = eval_seconds is not None
+        planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=has_eval, counts={})
+        args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
+        state, control = TrainerState(), TrainerControl()
+        state.max_steps, state.num_input_tokens_seen = 100_000, 0
+        planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
+        started = clock.perf_counter()
+        while state.global_step < state.max_steps and not control.should_training_stop:
+            planner.on_step_begin(args, state, control)
+            clock.sleep(step_seconds(state.global_step))
+            state.global_step += 1
+            state.num_input_tokens_seen += 100
+            # What the Trainer logs for this step: the scheduler stepped before the callbacks ran.
+            logged = scheduler.lr_lambdas[0](state.global_step)
+            control.should_evaluate = control.should_save = False
+            planner.on_step_end(args, state, control)
+            if multipliers is not None:
+                # What the next step's update uses: the plan this step end made (and, on several
+                # processes, took over from rank 0) is in it.
+                multipliers.append(scheduler.lr_lambdas[0](state.global_step + 1))
+            if has_eval and control.should_evaluate:
+                clock.sleep(eval_seconds)
+                evaluated.append(state.global_step)
+        return state.global_step, logged, clock.perf_counter() - started
 
 
 def test_steady_steps_end_on_time_at_the_floor():
@@ -133,7 +155,7 @@ def _rank(rank: int, step_seconds: float, port: int, results) -> None:
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
     evaluated: list[int] = []
     multipliers: list[float] = []
-    steps, _, seconds = _run(2.0, lambda step: step_seconds, eval_seconds=0.001, evaluated=evaluated, multipliers=multipliers)
+    steps, _, seconds = _run(2.0, lambda step: step_seconds, eval_seconds=0.001, evaluated=evaluated, multipliers=multipliers, clock=time)
     results.put({"rank": rank, "steps": steps, "evaluated": evaluated, "multipliers": multipliers, "seconds": seconds})
     dist.destroy_process_group()
 
