@@ -34,12 +34,13 @@ export async function draftQaPairs(ctx: AppContext, request: Request): Promise<Q
     const parsed = QaDraftRequestSchema.safeParse(upload.fields);
     if (!parsed.success) throw zodToWhetError(parsed.error, upload.fields);
     const opts = parsed.data;
+    // The model first: a wrong name is refused before the document is parsed (a PDF can take seconds).
+    const chat = opts.connection === undefined ? registeredModelChat(ctx, opts.model!, request.signal) : ctx.connections.target(opts.connection, opts.model);
     const ext = extname(upload.filename).toLowerCase();
     const text = await documentText(upload.filename, ext, readFileSync(upload.path));
     const chunks = chunkDocument(text, { markdown: ext === '.md' || ext === '.markdown', maxSize: opts.chunk_chars });
     if (chunks.length === 0) throw new WhetError('DATASET_EMPTY', `"${upload.filename}" holds no text`, { field: 'file' });
     const used = chunks.slice(0, opts.max_chunks);
-    const chat = opts.connection === undefined ? registeredModelChat(ctx, opts.model!, request.signal) : ctx.connections.target(opts.connection, opts.model);
     const result = await generateQaPairs(used, chat, { pairsPerChunk: opts.pairs_per_chunk, concurrency: opts.concurrency, temperature: opts.temperature, maxTokens: opts.max_tokens });
     return { filename: upload.filename, chunks, chunks_used: used.length, ...result };
   } finally {
