@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // One setup for `npm start` and `npm test`: installs what is missing, does nothing when
-// everything is in place. Steps: npm packages (node-llama-cpp's GPU build too when WHET_LLAMA_GPU
-// names one), the worker venv (.venv, torch first from the
-// local CPU wheel, then the pinned requirements), and the demo model, which `npm start` serves
-// and the tests that need a real small model (GGUF export, llama.cpp) load.
+// everything is in place. Steps: npm packages (and node-llama-cpp's GPU build when
+// WHET_LLAMA_GPU names one), the worker venv (.venv, torch first from the local CPU wheel, then
+// the pinned requirements), and the demo model, which `npm start` serves and the tests that
+// need a real small model (GGUF export, llama.cpp) load.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
