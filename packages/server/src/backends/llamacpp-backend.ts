@@ -3,6 +3,7 @@ import { WhetError, type GenerateLine } from '@whetstone/core';
 import type { LlamaGpu } from '../config.ts';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
 import { labelsGrammar } from './label-grammar.ts';
+import { endOfGenerationBan } from './llama-eog-ban.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
 import { SequencePool } from './sequence-pool.ts';
@@ -14,6 +15,7 @@ type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
 type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
 type ChatWrapper = InstanceType<NodeLlamaCpp['ChatWrapper']>;
 type LlamaGrammar = Awaited<ReturnType<Llama['createGrammar']>>;
+type TokenBias = InstanceType<NodeLlamaCpp['TokenBias']>;
 
 /** Requests decoded at once when the deployment does not say (its max_concurrency). */
 export const DEFAULT_LLAMA_SEQUENCES = 4;
@@ -89,6 +91,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
     context: LlamaContext;
     chatWrapper: ChatWrapper;
     pool: SequencePool<LlamaSequence>;
+    /** The bias that bans every end-of-generation token (ignore_eos), made on first use. */
+    eogBan: () => TokenBias;
   };
   let loaded: Promise<Loaded> | null = null;
   // A deployment sends the same label set with every request: its grammar is parsed, and its
@@ -122,7 +126,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         batching: { dispatchSchedule: 'nextCycle', itemPrioritizationStrategy: (o) => inSequenceOrder(o, context) },
       });
       const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
-      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool };
+      let eogBan: TokenBias | undefined;
+      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool, eogBan: () => (eogBan ??= endOfGenerationBan(lib, model)) };
     })().catch((e: unknown) => {
       loaded = null;
       throw e;
@@ -131,10 +136,11 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   };
 
   async function* stream(req: BackendRequest, signal: AbortSignal): AsyncGenerator<GenerateLine> {
-    const { lib, llama, model, context, chatWrapper, pool } = await load();
+    const { lib, llama, model, context, chatWrapper, pool, eogBan } = await load();
     signal.throwIfAborted();
     const constraint = req.labels?.length ? await constraintFor(llama, model, req.labels) : undefined;
     const grammar = constraint?.grammar;
+    const tokenBias = req.ignore_eos ? eogBan() : undefined;
     // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
     const maxTokens = constraint ? Math.max(req.max_tokens, constraint.longestLabelTokens + 1) : req.max_tokens;
     const history = req.messages ? toHistory(req.messages) : null;
@@ -175,6 +181,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         seed: req.seed ?? undefined,
         repeatPenalty: req.repetition_penalty === 1 ? (false as const) : { penalty: req.repetition_penalty },
         customStopTriggers: req.stop.length ? req.stop : undefined,
+        tokenBias,
         onTextChunk: (text: string) => text && out.push({ type: 'delta', text }),
         onToken: (tokens: unknown[]) => (completionTokens += tokens.length),
       };
