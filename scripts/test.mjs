@@ -3,7 +3,7 @@
 // Prints one closing line "N passed, N failed" summing both runners.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +31,10 @@ try {
 if (vitest.status !== 0) ok = false;
 
 if (only.length === 0) {
-  const pytest = spawnSync(join(root, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+  // One pytest process per core (pytest-xdist): each test runs real worker processes, CPU-bound
+  // and independent of the others, so the suite takes about 1/cores of its serial time.
+  const processes = String(Math.max(1, Math.min(availableParallelism(), 4)));
+  const pytest = spawnSync(join(root, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', processes], {
     cwd: join(root, 'worker'),
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',

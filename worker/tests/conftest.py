@@ -4,6 +4,7 @@ import copy
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -95,6 +96,12 @@ def tiny_bf16_model() -> Path:
     except OSError:  # another session won the race
         shutil.rmtree(tmp, ignore_errors=True)
     return CACHED_TINY_BF16_MODEL
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def write_toy_data(path: Path, repeats: int = 8) -> Path:

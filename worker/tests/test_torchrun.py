@@ -3,13 +3,12 @@
 Real processes throughout: a one-process run of the tiny model is the reference; two ranks at
 the same global batch must take the same steps with the same loss; a rank killed with SIGKILL
 ends in an error naming it, and a resume from the last checkpoint reaches the reference's last
-loss. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
+loss; a token budget plans and ends on two ranks as on one. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
 packages/server/src/executors/torchrun-job.e2e.test.ts. Losses match to 1e-3: the
 batches are the same samples (accelerate hands whole per-process batches out in turn) and LoRA
 dropout is off, so only the all-reduce's summation order differs.
 """
 
-import socket
 import subprocess
 import sys
 import time
@@ -18,11 +17,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import WORKER_ROOT, parse_events, write_spec
+from conftest import WORKER_ROOT, free_port, parse_events, write_spec
 
 STEPS = 24  # fast on the tiny model (~0.1 s a step): the kill must land before the run ends
 TOLERANCE = 1e-3
-
+BUDGET_TOKENS = 1000  # ten steps of the toy data (about 107 tokens a step), planned after the fourth
 
 ONE_NODE = ["--rdzv-backend", "c10d", "--rdzv-endpoint", "127.0.0.1:0", "--rdzv-id", "test"]  # as the server's torchrun executor
 
@@ -34,12 +33,6 @@ def launcher_command(spec_path: Path, nnodes: int, nproc: int, rendezvous: list[
         "--local-addr", "127.0.0.1", "--max-restarts", "0", "--shutdown-timeout", "10",
         "-m", "whet_worker", "train", str(spec_path),
     ]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def losses(events: list[dict]) -> dict[int, float]:
@@ -156,3 +149,43 @@ def test_sigterm_to_the_launcher_group_checkpoints_every_rank_at_one_step(tmp_pa
     [stopped] = [e for e in events if e["type"] == "stopped"]
     assert stopped["checkpoint"] and Path(stopped["checkpoint"], "trainer_state.json").is_file()
     assert stopped["step"] < 1000
+
+
+def test_a_token_budget_plans_and_ends_on_two_ranks_as_on_one(tmp_path, reference):
+    """Rank 0 plans and every rank takes its plan over; the tokens are every rank's (transformers
+    sums num_input_tokens_seen over the ranks at each batch). At the same global batch two ranks
+    see the tokens one process sees, step by step, so they make the same plans and end at the same
+    step, rank 1 included (its checkpoint files are in the last checkpoint); counting rank 0's
+    tokens alone would plan about twice the steps."""
+    spec_for, _ = reference
+    specs, processes, events = {}, {}, {}
+    for name, command in (("one", lambda spec: [sys.executable, "-m", "whet_worker", "train", str(spec)]),
+                          ("two", lambda spec: launcher_command(spec, 1, 2, ONE_NODE))):  # fmt: skip
+        (tmp_path / name).mkdir()
+        specs[name] = {**spec_for(tmp_path / name), "budget": {"tokens": BUDGET_TOKENS}}
+        # Both at once: most of each run is starting up, which overlaps.
+        processes[name] = subprocess.Popen(command(write_spec(specs[name], tmp_path / name / "spec.json")), cwd=WORKER_ROOT, text=True,
+                                           stdout=subprocess.PIPE, stderr=(tmp_path / name / "stderr").open("w"))  # fmt: skip
+    try:
+        for name, process in processes.items():
+            out, _ = process.communicate(timeout=300)
+            assert process.returncode == 0, (tmp_path / name / "stderr").read_text()[-3000:]
+            events[name] = parse_events(out)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+
+    def plans(events):
+        return [(e["total_steps"], e["budget"]["used_tokens"]) for e in events if e["type"] == "plan" and e["reason"] == "budget"]
+
+    def result(events):
+        return next(e for e in events if e["type"] == "result")
+
+    one, two = events["one"], events["two"]
+    assert plans(two) == plans(one) and plans(one)
+    steps = result(two)["steps"]
+    assert steps == result(one)["steps"] == plans(one)[-1][0] < STEPS  # the budget ended it, where planned
+    assert result(two)["train_tokens"] == result(one)["train_tokens"]
+    assert_same_curve(losses(two), losses(one))  # the same schedule, step by step
+    assert Path(specs["two"]["output_dir"], "checkpoints", f"checkpoint-{steps}", "rng_state_1.pth").is_file()

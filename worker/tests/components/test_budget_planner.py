@@ -1,14 +1,34 @@
-"""The budget planner adapts when steps slow down midway (another job takes the cores)."""
+"""The budget planner adapts when steps slow down midway (another job takes the cores), and two ranks follow rank 0's plan."""
 
+import multiprocessing
+import os
 import time
+from unittest import mock
 
 import torch
 from transformers import TrainerControl, TrainerState, TrainingArguments
 
+from conftest import free_port
+from whet_worker.components import budget
 from whet_worker.components.budget import BudgetPlanner, BudgetUsage
 from whet_worker.components.schedule import make_scheduler
 
 FLOOR = 0.1
+
+
+class SimulatedClock:
+    """The planner's clock where a step's "sleep" only moves the time on: the same run, step for
+    step, on a loaded machine or an idle one (a real sleep of 10 ms takes longer when the cores
+    are busy, which changes the plan the test checks)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class _Loader:
@@ -16,32 +36,43 @@ class _Loader:
         return 1000
 
 
-def _run(budget_seconds: float, step_seconds, eval_seconds: float | None = None, evaluated: list[int] | None = None) -> tuple[int, float, float]:
+def _run(budget_seconds: float, step_seconds, eval_seconds: float | None = None, evaluated: list[int] | None = None,
+         multipliers: list[float] | None = None, clock=None) -> tuple[int, float, float]:
     """Drive the planner like the Trainer does; returns (steps, the learning-rate multiplier logged for the last step, seconds).
 
-    With `eval_seconds`, each evaluation the planner asks for takes that long and its step is appended to `evaluated`."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-    scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
-    has_eval = eval_seconds is not None
-    planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=has_eval, counts={})
-    args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
-    state, control = TrainerState(), TrainerControl()
-    state.max_steps, state.num_input_tokens_seen = 100_000, 0
-    planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
-    started = time.perf_counter()
-    while state.global_step < state.max_steps and not control.should_training_stop:
-        planner.on_step_begin(args, state, control)
-        time.sleep(step_seconds(state.global_step))
-        state.global_step += 1
-        state.num_input_tokens_seen += 100
-        # What the Trainer logs for this step: the scheduler stepped before the callbacks ran.
-        logged = scheduler.lr_lambdas[0](state.global_step)
-        control.should_evaluate = control.should_save = False
-        planner.on_step_end(args, state, control)
-        if has_eval and control.should_evaluate:
-            time.sleep(eval_seconds)
-            evaluated.append(state.global_step)
-    return state.global_step, logged, time.perf_counter() - started
+    On a SimulatedClock unless `clock` is given (the `time` module: real time, for ranks that wait
+    for each other).
+
+    With `eval_seconds`, each evaluation the planner asks for takes that long and its step is appended to `evaluated`;
+    `multipliers` collects, at each step end, the multiplier the next step's update gets."""
+    clock = clock or SimulatedClock()
+    with mock.patch.object(budget, "time", clock):
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        scheduler = make_scheduler(optimizer, {"warmup_ratio": 0.03, "lr_scheduler": "cosine", "lr_decay_ratio": FLOOR}, 100_000)
+        has_eval = eval_seconds is not None
+        planner = BudgetPlanner({"minutes": budget_seconds / 60}, {"warmup_ratio": 0.03}, BudgetUsage(), has_eval=has_eval, counts={})
+        args = TrainingArguments(output_dir="/tmp/unused", report_to="none", use_cpu=True)
+        state, control = TrainerState(), TrainerControl()
+        state.max_steps, state.num_input_tokens_seen = 100_000, 0
+        planner.on_train_begin(args, state, control, lr_scheduler=scheduler, train_dataloader=_Loader())
+        started = clock.perf_counter()
+        while state.global_step < state.max_steps and not control.should_training_stop:
+            planner.on_step_begin(args, state, control)
+            clock.sleep(step_seconds(state.global_step))
+            state.global_step += 1
+            state.num_input_tokens_seen += 100
+            # What the Trainer logs for this step: the scheduler stepped before the callbacks ran.
+            logged = scheduler.lr_lambdas[0](state.global_step)
+            control.should_evaluate = control.should_save = False
+            planner.on_step_end(args, state, control)
+            if multipliers is not None:
+                # What the next step's update uses: the plan this step end made (and, on several
+                # processes, took over from rank 0) is in it.
+                multipliers.append(scheduler.lr_lambdas[0](state.global_step + 1))
+            if has_eval and control.should_evaluate:
+                clock.sleep(eval_seconds)
+                evaluated.append(state.global_step)
+        return state.global_step, logged, clock.perf_counter() - started
 
 
 def test_steady_steps_end_on_time_at_the_floor():
@@ -110,3 +141,46 @@ def test_a_plan_extended_at_the_old_plans_last_step_keeps_training():
         extended_at_end |= state.global_step == planned and state.max_steps > planned
     assert extended_at_end, "the scenario never extended a plan at its last step"
     assert state.global_step == state.max_steps, f"stopped at step {state.global_step} of a plan of {state.max_steps}"
+
+
+def _rank(rank: int, step_seconds: float, port: int, results) -> None:
+    """One rank of a two-process run, in a forked child: it starts at once with the parent's
+    imports, and joins the others through gloo over loopback as a rank under torchrun does."""
+    import torch.distributed as dist
+
+    from whet_worker.components.distributed import this_rank
+
+    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2", LOCAL_WORLD_SIZE="2")
+    this_rank.cache_clear()  # the parent's answer (rank 0 of 1) came along with the fork
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
+    evaluated: list[int] = []
+    multipliers: list[float] = []
+    steps, _, seconds = _run(2.0, lambda step: step_seconds, eval_seconds=0.001, evaluated=evaluated, multipliers=multipliers, clock=time)
+    results.put({"rank": rank, "steps": steps, "evaluated": evaluated, "multipliers": multipliers, "seconds": seconds})
+    dist.destroy_process_group()
+
+
+def test_two_ranks_with_different_clocks_follow_rank_zeros_plan_step_for_step():
+    """Rank 1's steps take three times as long on its own clock: planning alone, it would fit a
+    third of rank 0's steps and decay its learning rate three times as fast. Every step end takes
+    rank 0's plan over, so both end at one step with the same multiplier at every step and the
+    same evaluations."""
+    fork = multiprocessing.get_context("fork")
+    results, port = fork.Queue(), free_port()
+    ranks = [fork.Process(target=_rank, args=(rank, step_seconds, port, results)) for rank, step_seconds in ((0, 0.01), (1, 0.03))]
+    for process in ranks:
+        process.start()
+    try:
+        zero, one = sorted((results.get(timeout=60) for _ in ranks), key=lambda r: r["rank"])
+    finally:
+        for process in ranks:  # a rank that failed leaves the other waiting in a collective
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+    assert [process.exitcode for process in ranks] == [0, 0]
+    assert zero["steps"] == one["steps"] and zero["evaluated"] == one["evaluated"]
+    assert zero["multipliers"] == one["multipliers"]  # exactly: the same numbers, not a re-computation
+    # The plan came from rank 0's clock, which waited for rank 1 at every step end: it fits the
+    # slower pace and still ends on time, decayed.
+    assert 30 < zero["steps"] < 70 and abs(zero["seconds"] - 2.0) < 0.4
+    assert abs(zero["multipliers"][-1] - FLOOR) < 0.02 and zero["evaluated"][-1] == zero["steps"]

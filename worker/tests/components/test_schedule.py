@@ -65,6 +65,16 @@ def test_a_budget_replan_during_warmup_resizes_the_warmup_and_ends_at_the_floor(
     assert rates == sorted(rates, reverse=True)
 
 
+def test_a_follower_takes_over_a_replanned_schedule_exactly():
+    """What another rank gets: rank 0's plan as float64 numbers (distributed.from_rank_zero)."""
+    planner, follower = (WarmupDecay("cosine", warmup_steps=30, total_steps=1000, floor=0.1) for _ in range(2))
+    planner.replan(total_steps=50, step=3, warmup_steps=5)
+    planner.replan(total_steps=37, step=12, warmup_steps=4)
+    follower.follow([float(n) for n in planner.plan()])
+    assert follower.plan() == planner.plan() and isinstance(follower.total_steps, int)
+    assert [follower(s) for s in range(60)] == [planner(s) for s in range(60)]
+
+
 def test_a_budget_replan_after_warmup_shortens_the_decay_without_a_jump():
     schedule = WarmupDecay("linear", warmup_steps=2, total_steps=100, floor=0.0)
     at = schedule(10)

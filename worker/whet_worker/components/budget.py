@@ -12,6 +12,11 @@ spends paused are not spent, since what was used is saved with every checkpoint 
 starts from it. It is saved inside the checkpoint's trainer_state.json (transformers'
 ExportableState), the file whose presence makes a checkpoint count: a worker killed while
 saving never leaves a checkpoint without its budget, which would restart the budget from zero.
+
+Several processes (torchrun, Ray Train): rank 0 alone measures and decides, and at every step end
+the other ranks take over its plan (the total steps, the schedule, whether to evaluate, save or
+stop), so all apply the same plan at the same step; each rank's own clock would plan a slightly
+different run. Tokens count every rank's: the trainer sums num_input_tokens_seen over the ranks.
 """
 
 import json
@@ -25,6 +30,7 @@ from transformers import TrainerCallback
 from transformers.trainer_callback import ExportableState
 
 from ..events import emit
+from .distributed import from_rank_zero, this_rank
 from .schedule import warmup_steps_for
 
 MEASURED_STEPS = 3  # steps timed before the first plan; the first step (warm caches) is not among them
@@ -124,6 +130,14 @@ class BudgetPlanner(TrainerCallback, ExportableState):
         self._pending_overhead = False
 
     def on_step_end(self, args, state, control, **kwargs):
+        if this_rank().reports:
+            self._decide(state, control)
+        if this_rank().distributed:
+            self._take_rank_zeros_plan(args, state, control)
+        self._pending_overhead = bool(control.should_evaluate or control.should_save)
+        self._last_end = time.perf_counter()
+
+    def _decide(self, state, control) -> None:
         used = self._used(state)
         done = state.global_step - self._start_step
         if self._spent(used) >= self.limit:
@@ -132,8 +146,16 @@ class BudgetPlanner(TrainerCallback, ExportableState):
             if done >= MEASURED_STEPS + 1 and self._due(state):
                 self._plan(state, control, used, done)
             self._pause_if_due(state, control)
-        self._pending_overhead = bool(control.should_evaluate or control.should_save)
-        self._last_end = time.perf_counter()
+
+    def _take_rank_zeros_plan(self, args, state, control) -> None:
+        """Every rank leaves this step end with rank 0's plan and decisions (a collective). Before
+        it, the only callback that set them is the trainer's own flow callback, which decides the
+        same on every rank from the same max_steps."""
+        mine = [state.max_steps, control.should_training_stop, control.should_evaluate, control.should_save, *self.schedule.plan()]
+        total, stop, evaluate, save, *schedule = from_rank_zero(mine, args.device)
+        state.max_steps = int(total)
+        control.should_training_stop, control.should_evaluate, control.should_save = bool(stop), bool(evaluate), bool(save)
+        self.schedule.follow(schedule)
 
     # -- planning ------------------------------------------------------------------------
     def _due(self, state) -> bool:

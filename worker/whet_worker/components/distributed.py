@@ -4,6 +4,8 @@ The launcher says it through the environment (RANK, LOCAL_RANK, WORLD_SIZE, LOCA
 a plain `python -m whet_worker` run has none of them and is rank 0 of 1. Only rank 0 reports
 events and writes the result: every rank trains the same steps, so one voice is enough, and two
 would interleave on the launcher's stdout. Every rank's failure is reported, with its rank.
+Two collectives let the ranks decide together: any_rank (a flag raised anywhere holds everywhere)
+and from_rank_zero (what rank 0 alone measured and decided, taken over by every rank).
 """
 
 import os
@@ -51,3 +53,18 @@ def any_rank(flags: list[bool], device) -> list[bool]:
     t = torch.tensor([1 if f else 0 for f in flags], device=device)
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return [bool(v) for v in t.tolist()]
+
+
+def from_rank_zero(values: list[float], device) -> list[float]:
+    """Rank 0's values on every rank (one broadcast), for what only rank 0 should decide, such as a
+    plan made from its clock. Numbers travel as float64: integers stay exact up to 2**53. A
+    collective: every rank calls it at the same point, with as many values. One process: the values
+    as they are."""
+    import torch
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()):
+        return values
+    t = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
+    dist.broadcast(t, src=0)
+    return t.tolist()

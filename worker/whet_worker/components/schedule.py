@@ -75,6 +75,15 @@ class WarmupDecay:
             return True
         return self.extend(total_steps, step)
 
+    def plan(self) -> list[float]:
+        """Everything a re-plan changes, as numbers another process can `follow` exactly."""
+        return [self.warmup_steps, self.total_steps, self.anchor_step, self.anchor_progress]
+
+    def follow(self, plan: list[float]) -> None:
+        """Take over another process's `plan()`: from here on this schedule gives its multipliers."""
+        self.warmup_steps, self.total_steps, self.anchor_step = (int(n) for n in plan[:3])
+        self.anchor_progress = float(plan[3])
+
 
 WARMUP_MIN_STEPS = 10  # the server's floor (plan-updates.ts): a budget's shorter plan keeps it
 

@@ -90,8 +90,10 @@ describe('a torchrun job through the server', () => {
     const odd = await api.post('/jobs', body({ hyperparameters: { batch_size: 3, max_steps: 2 } }));
     expect(odd.status).toBe(400);
     expect(odd.body.error).toMatchObject({ field: 'hyperparameters.batch_size', hint: expect.stringMatching(/multiple of 2/) });
-    const budget = await api.post('/jobs', body({ budget: { minutes: 1 } }));
-    expect(budget.body.error).toMatchObject({ field: 'budget', hint: expect.stringMatching(/executor "local"/) });
+    // A budget is no longer among them: rank 0 plans it and every rank takes the plan over.
+    const budget = await api.post('/jobs?dry_run=true', body({ budget: { minutes: 1 } }));
+    expect(budget.status, JSON.stringify(budget.body)).toBe(200);
+    expect(budget.body).toMatchObject({ resources: { executor: 'torchrun', processes_per_node: 2 }, estimate: { basis: 'budget', seconds: 60 } });
     const local = await api.post('/jobs', body({ resources: { processes_per_node: 2 } }));
     expect(local.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.processes_per_node' });
     const threeNodes = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 3 } }));

@@ -98,7 +98,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJo
       hint: `Use 1 to ${model.num_layers}, or tuning "full" to train every layer.`,
     });
   }
-  checkFitsProcesses(resources, values.batch_size, body.budget);
+  checkFitsProcesses(resources, values.batch_size);
   const id = opts.id ?? newId('job');
   let dataMix: JobDataMix | null = null;
   // The training rows' labels: of the prepared data when the job splits or mixes, else the dataset's as detected at upload.

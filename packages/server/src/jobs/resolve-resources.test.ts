@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWhetError, type Resources } from '@whetstone/core';
 import { loadConfig } from '../config.ts';
-import { resolveResources } from './resolve-resources.ts';
+import { checkFitsProcesses, resolveResources } from './resolve-resources.ts';
 
 const LOCAL: Resources = { executor: 'local', nodes: 1, processes_per_node: 1, gpus_per_process: 0, strategy: 'ddp' };
 
@@ -39,6 +39,17 @@ describe('resolveResources', () => {
     expect(e.message).toMatch(/resources.strategy/);
     const cpu = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp' }, LOCAL));
     expect(cpu.message).toMatch(/accelerate skips FSDP without CUDA/);
+  });
+});
+
+describe('checkFitsProcesses', () => {
+  it('refuses a global batch that does not split evenly over the processes, naming multiples that do', () => {
+    const e = refusal(() => checkFitsProcesses({ ...LOCAL, executor: 'torchrun', processes_per_node: 2 }, 3));
+    expect(e).toMatchObject({ code: 'INVALID_HYPERPARAMETER', field: 'hyperparameters.batch_size' });
+    expect(e.message).toMatch(/batch_size 3 does not split evenly over 2 processes/);
+    expect(e.hint).toMatch(/multiple of 2, e\.g\. 2 or 4/);
+    expect(() => checkFitsProcesses({ ...LOCAL, executor: 'torchrun', nodes: 2, processes_per_node: 2 }, 8)).not.toThrow();
+    expect(() => checkFitsProcesses(LOCAL, 3)).not.toThrow(); // one process takes any batch
   });
 });
 

@@ -88,10 +88,10 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
 
 /**
  * What a run of several processes cannot take, refused at creation: `batch_size` is the global
- * batch, split evenly over the processes (the same spec takes the same steps anywhere); a budget
- * plans its schedule from each process's own clock, so ranks could plan different learning rates.
+ * batch, split evenly over the processes (the same spec takes the same steps anywhere). A budget
+ * runs: rank 0 plans it and every rank takes its plan over (worker components/budget.py).
  */
-export function checkFitsProcesses(r: Resources, batchSize: number, budget: unknown): void {
+export function checkFitsProcesses(r: Resources, batchSize: number): void {
   const processes = r.nodes * r.processes_per_node;
   if (processes === 1) return;
   if (batchSize % processes !== 0) {
@@ -99,12 +99,6 @@ export function checkFitsProcesses(r: Resources, batchSize: number, budget: unkn
     throw new WhetError('INVALID_HYPERPARAMETER', `batch_size ${batchSize} does not split evenly over ${processes} processes (it is the global batch)`, {
       field: 'hyperparameters.batch_size',
       hint: `Use a multiple of ${processes}, e.g. ${lower} or ${lower + processes}.`,
-    });
-  }
-  if (budget) {
-    throw new WhetError('INVALID_REQUEST', `a budget cannot plan a run of ${processes} processes yet: each process would re-plan the schedule from its own clock, and their learning rates could drift apart`, {
-      field: 'budget',
-      hint: 'Leave budget out and set epochs or hyperparameters.max_steps, or train in one process (executor "local").',
     });
   }
 }
