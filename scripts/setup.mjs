@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // One setup for `npm start` and `npm test`: installs what is missing, does nothing when
-// everything is in place. Steps: npm packages, the worker venv (.venv, torch first from the
-// local CPU wheel, then the pinned requirements), and the demo model, which `npm start` serves
-// and the tests that need a real small model (GGUF export, llama.cpp) load.
+// everything is in place. Steps: npm packages (and node-llama-cpp's GPU build when
+// WHET_LLAMA_GPU names one), the worker venv (.venv, torch first from the local CPU wheel, then
+// the pinned requirements), and the demo model, which `npm start` serves and the tests that
+// need a real small model (GGUF export, llama.cpp) load.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole } from './build-console.mjs';
+import { installLlamaGpuBinaries } from './llama-gpu-binaries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const venv = join(root, '.venv');
@@ -35,6 +37,16 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   step('installing npm packages (npm ci)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+// 1b. node-llama-cpp's CUDA or Vulkan build, only when WHET_LLAMA_GPU asks for one (npm ci installs the CPU build).
+if (process.env.WHET_LLAMA_GPU) {
+  try {
+    installLlamaGpuBinaries({ root, gpu: process.env.WHET_LLAMA_GPU });
+  } catch (e) {
+    console.error(`setup: ${e.message}`);
+    process.exit(1);
+  }
 }
 
 // 2. Python venv. torch goes first and alone so nothing pulls a CUDA build.

@@ -2,6 +2,9 @@ import { totalmem } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { EXECUTORS, HTTP_URL_PATTERN, type Resources, STRATEGIES, WhetError } from '@whetstone/core';
 
+export const LLAMA_GPUS = ['off', 'auto', 'cuda', 'vulkan', 'metal'] as const;
+export type LlamaGpu = (typeof LLAMA_GPUS)[number];
+
 /** Server settings, all from the environment so `npm start` needs no flags. */
 export interface ServerConfig {
   home: string;
@@ -23,6 +26,11 @@ export interface ServerConfig {
    * On a machine shared with other busy processes 1 is far faster: its threads spin-wait.
    */
   llamaThreads: number | null;
+  /**
+   * Where llama.cpp runs (WHET_LLAMA_GPU): off (the CPU, default), cuda, vulkan, metal, or auto
+   * (the best one found). cuda and vulkan need their prebuilt binaries: `WHET_LLAMA_GPU=cuda npm run setup`.
+   */
+  llamaGpu: LlamaGpu;
   /**
    * Extra host names (besides the listen address, localhost and 127.0.0.1) a request's Host and
    * a browser's Origin may name: WHET_ALLOWED_HOSTS=whet.example.com,gpu-box. Guards against
@@ -118,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
     stopGraceSeconds: int('WHET_STOP_GRACE_SECONDS', env.WHET_STOP_GRACE_SECONDS, 120),
     serveIdleSeconds: int('WHET_SERVE_IDLE_SECONDS', env.WHET_SERVE_IDLE_SECONDS, 600),
     llamaThreads: env.WHET_LLAMA_THREADS ? int('WHET_LLAMA_THREADS', env.WHET_LLAMA_THREADS, 1) : null,
+    llamaGpu: oneOf('WHET_LLAMA_GPU', env.WHET_LLAMA_GPU, LLAMA_GPUS, 'off'),
     allowedHosts: list(env.WHET_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     modelRoots: modelRoots(env, home, repoRoot),
     maxLoadedModels: int('WHET_MAX_LOADED_MODELS', env.WHET_MAX_LOADED_MODELS, 2),

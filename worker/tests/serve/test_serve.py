@@ -95,6 +95,13 @@ def test_stop_sequences_cut_the_text_and_seeds_repeat(server):
     assert sampled(5) != sampled(6)
 
 
+def test_ignore_eos_runs_to_max_tokens(server):
+    """The worker takes the field and runs to max_tokens; test_sampler checks that EOS is really banned."""
+    client, _, _ = server
+    lines = client.generate(messages=CHAT, max_tokens=40, temperature=0, ignore_eos=True)
+    assert lines[-1]["finish_reason"] == "length" and lines[-1]["completion_tokens"] == 40
+
+
 def test_a_client_that_hangs_up_frees_its_slot(server):
     client, _, _ = server
     conns = []
@@ -130,6 +137,7 @@ def test_request_errors_are_400_with_code_message_and_hint(server):
         ({"prompt": "a", "max_tokens": 0, "temperature": -1}, "INVALID_REQUEST", "max_tokens"),
         ({"prompt": "a", "stop": ["1", "2", "3", "4", "5"]}, "INVALID_REQUEST", "stop"),
         ({"prompt": "a", "adapter": "missing"}, "ADAPTER_NOT_FOUND", "missing"),
+        ({"prompt": "a", "labels": ["yes", "no"], "ignore_eos": True}, "INVALID_REQUEST", "ignore_eos"),
         ({"prompt": "word " * 300, "max_tokens": 256}, "CONTEXT_LENGTH_EXCEEDED", "> the context length 512"),
     ]
     for body, code, fragment in cases:

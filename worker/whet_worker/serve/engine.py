@@ -210,7 +210,8 @@ class Engine:
         self._retire_finished()
 
     def _sample(self, logits: torch.Tensor, generation: Generation) -> int:
-        token = sample_next(logits, generation.sampling, generation.seen_ids, generation.allowed_ids)
+        banned = self.eos_ids if generation.ignore_eos else None
+        token = sample_next(logits, generation.sampling, generation.seen_ids, generation.allowed_ids, banned)
         generation.accept(token, self.eos_ids)
         return token
 

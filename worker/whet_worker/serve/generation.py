@@ -27,6 +27,7 @@ class Generation:
     detokenizer: IncrementalDetokenizer
     stops: StopSequences
     labels: LabelTrie | None = None  # the answer must be one of these labels
+    ignore_eos: bool = False  # EOS is never sampled: the answer runs to max_tokens or a stop string
     generated: list[int] = field(default_factory=list)
     lines: queue.Queue = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
@@ -35,7 +36,8 @@ class Generation:
     @classmethod
     def from_body(cls, body: dict[str, Any], ids: list[int], tokenizer: PreTrainedTokenizerBase, labels: LabelTrie | None = None) -> "Generation":
         sampling = SamplingParams(body["temperature"], body["top_p"], body["top_k"], body["repetition_penalty"], body["seed"])
-        return cls(ids, body["adapter"], body["max_tokens"], sampling, IncrementalDetokenizer(tokenizer, ids), StopSequences(body["stop"]), labels)
+        detokenizer, stops = IncrementalDetokenizer(tokenizer, ids), StopSequences(body["stop"])
+        return cls(ids, body["adapter"], body["max_tokens"], sampling, detokenizer, stops, labels, ignore_eos=body.get("ignore_eos", False))
 
     def start(self) -> None:
         self.lines.put({"type": "start", "prompt_tokens": len(self.prompt_ids)})

@@ -131,6 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
         if body["adapter"] is not None and body["adapter"] not in engine.adapters.paths:
             raise WorkerError("ADAPTER_NOT_FOUND", f"No adapter named {body['adapter']!r} is loaded; loaded: {engine.adapters.names() or 'none'}")
         ids = prompt_ids(engine.tokenizer, body)
+        if body.get("ignore_eos") and body.get("labels"):
+            raise WorkerError("INVALID_REQUEST", "ignore_eos cannot be combined with labels: a labelled answer ends right after its label", "Drop ignore_eos or labels.")
         labels = engine.label_tries.get(body["labels"], chat=body.get("messages") is not None) if body.get("labels") else None
         if labels is not None:  # room for the longest label and its end, whatever max_tokens says: the answer is always a whole label
             body["max_tokens"] = max(body["max_tokens"], labels.depth + 1)

@@ -3,7 +3,8 @@
 Rows are sampled one by one on the CPU with a per-request torch.Generator, so a request draws
 the same tokens whether it runs alone or in a batch. Order as in transformers: repetition
 penalty, temperature, top-k, top-p. Temperature 0 is greedy. A label
-constraint masks every other token first, so the filters and the draw see only allowed ones.
+constraint masks every other token first, so the filters and the draw see only allowed ones;
+`ignore_eos` masks the EOS ids the same way.
 """
 
 from dataclasses import dataclass, field
@@ -28,10 +29,15 @@ class SamplingParams:
             self.generator.manual_seed(self.seed)
 
 
-def sample_next(logits: torch.Tensor, params: SamplingParams, seen_ids: list[int], allowed: list[int] | None = None) -> int:
+def sample_next(
+    logits: torch.Tensor, params: SamplingParams, seen_ids: list[int], allowed: list[int] | None = None, banned: set[int] | None = None
+) -> int:
     """`logits`: one row [vocab] (any device, any float dtype); `seen_ids`: prompt and generated ids;
-    `allowed`: the only ids that may be picked (a label constraint), None = any."""
+    `allowed`: the only ids that may be picked (a label constraint), None = any; `banned`: ids that
+    may never be picked (the EOS ids of an `ignore_eos` request), None = none."""
     scores = logits.detach().to("cpu", torch.float32).clone()
+    if banned:
+        scores[torch.tensor(sorted(banned), dtype=torch.long)] = float("-inf")
     if allowed is not None:
         keep = torch.tensor(allowed, dtype=torch.long)
         masked = torch.full_like(scores, float("-inf"))

@@ -56,6 +56,10 @@ export const GenerateRequestSchema = z
     seed: z.number().int().nullable().default(null),
     stop: z.array(z.string().min(1)).max(4).default([]),
     labels: LabelListSchema.nullable().default(null).describe('The answer is exactly one of these labels (token-level constraint, then EOS); null = free text.'),
+    ignore_eos: z
+      .boolean()
+      .optional()
+      .describe('Never end on an end-of-generation token: the answer runs to max_tokens unless a stop string ends it (absent = false). Not with labels.'),
     stream: z.boolean().default(true),
   })
   .strict()

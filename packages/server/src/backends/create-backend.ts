@@ -1,4 +1,5 @@
 import type { BackendName } from '@whetstone/core';
+import type { LlamaGpu } from '../config.ts';
 import type { GenerationBackend } from './generation-backend.ts';
 import { createLlamaCppBackend } from './llamacpp-backend.ts';
 import { createTorchBackend } from './torch-backend.ts';
@@ -18,6 +19,8 @@ export interface BackendSpec {
   idleTimeoutMs: number | null;
   /** llamacpp decode threads (null: physical cores). */
   threads?: number | null;
+  /** llamacpp: where llama.cpp runs (WHET_LLAMA_GPU; default the CPU). */
+  gpu?: LlamaGpu;
   /** llamacpp: makes the .gguf file when it does not exist yet (an export). */
   prepare?: () => Promise<unknown>;
 }
@@ -26,7 +29,7 @@ export interface BackendSpec {
 export function createBackend(spec: BackendSpec): GenerationBackend {
   switch (spec.backend) {
     case 'llamacpp':
-      return createLlamaCppBackend({ ggufPath: spec.weightsPath, sequences: spec.maxConcurrency, threads: spec.threads ?? undefined, prepare: spec.prepare });
+      return createLlamaCppBackend({ ggufPath: spec.weightsPath, sequences: spec.maxConcurrency, threads: spec.threads ?? undefined, gpu: spec.gpu, prepare: spec.prepare });
     case 'vllm':
       return createVllmBackend({ python: spec.python, modelPath: spec.weightsPath, adapters: spec.adapters, quantization: spec.quantization, maxConcurrency: spec.maxConcurrency });
     case 'torch':

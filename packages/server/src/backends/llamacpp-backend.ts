@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { WhetError, type GenerateLine } from '@whetstone/core';
+import type { LlamaGpu } from '../config.ts';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
 import { labelsGrammar } from './label-grammar.ts';
+import { endOfGenerationBan } from './llama-eog-ban.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
 import { SequencePool } from './sequence-pool.ts';
@@ -13,6 +15,7 @@ type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
 type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
 type ChatWrapper = InstanceType<NodeLlamaCpp['ChatWrapper']>;
 type LlamaGrammar = Awaited<ReturnType<Llama['createGrammar']>>;
+type TokenBias = InstanceType<NodeLlamaCpp['TokenBias']>;
 
 /** Requests decoded at once when the deployment does not say (its max_concurrency). */
 export const DEFAULT_LLAMA_SEQUENCES = 4;
@@ -37,26 +40,39 @@ export interface LlamaCppOptions {
   sequences?: number;
   /** Tokens of context per sequence; default `sequenceContextSize(model's training context, sequences)`. */
   contextSize?: number;
+  /** Where llama.cpp runs: off (the CPU, default), auto, cuda, vulkan or metal. */
+  gpu?: LlamaGpu;
   /** Runs once before the first load when the file is missing (a deployment exports its GGUF). */
   prepare?: () => Promise<unknown>;
 }
 
-let llamaPromise: Promise<{ lib: NodeLlamaCpp; llama: Llama }> | null = null;
+const runtimes = new Map<LlamaGpu, Promise<{ lib: NodeLlamaCpp; llama: Llama }>>();
 
-/** One llama.cpp runtime per process, CPU build only, never compiled or downloaded at run time. */
-function loadLlama() {
-  llamaPromise ??= (async () => {
-    const lib = await import('node-llama-cpp');
-    const llama = await lib.getLlama({ gpu: false, build: 'never', skipDownload: true, progressLogs: false, logLevel: lib.LlamaLogLevel.error });
-    return { lib, llama };
-  })().catch((e: unknown) => {
-    llamaPromise = null;
-    throw new WhetError('BACKEND_UNAVAILABLE', `llama.cpp could not start: ${(e as Error).message ?? String(e)}`, {
-      hint: 'Reinstall the prebuilt CPU binaries with `npm ci` (node-llama-cpp 3.21.1 and @node-llama-cpp/<platform>).',
-      cause: e,
+/**
+ * One llama.cpp runtime per process and GPU choice, from the prebuilt binaries npm installed,
+ * never compiled or downloaded at run time. npm ci installs the CPU build only; the CUDA and
+ * Vulkan builds come from `WHET_LLAMA_GPU=cuda npm run setup` (scripts/llama-gpu-binaries.mjs).
+ */
+function loadLlama(gpu: LlamaGpu) {
+  let runtime = runtimes.get(gpu);
+  if (!runtime) {
+    runtime = (async () => {
+      const lib = await import('node-llama-cpp');
+      const llama = await lib.getLlama({ gpu: gpu === 'off' ? false : gpu, build: 'never', skipDownload: true, progressLogs: false, logLevel: lib.LlamaLogLevel.error });
+      return { lib, llama };
+    })().catch((e: unknown) => {
+      runtimes.delete(gpu);
+      throw new WhetError('BACKEND_UNAVAILABLE', `llama.cpp could not start${gpu === 'off' ? '' : ` with WHET_LLAMA_GPU=${gpu}`}: ${(e as Error).message ?? String(e)}`, {
+        hint:
+          gpu === 'off'
+            ? 'Reinstall the prebuilt CPU binaries with `npm ci` (node-llama-cpp 3.21.1 and @node-llama-cpp/<platform>).'
+            : `Install the ${gpu} build with \`WHET_LLAMA_GPU=${gpu} npm run setup\` (it needs the GPU's driver), or unset WHET_LLAMA_GPU to run on the CPU.`,
+        cause: e,
+      });
     });
-  });
-  return llamaPromise;
+    runtimes.set(gpu, runtime);
+  }
+  return runtime;
 }
 
 /**
@@ -68,7 +84,16 @@ function loadLlama() {
  */
 export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend {
   const sequences = Math.max(1, opts.sequences ?? DEFAULT_LLAMA_SEQUENCES);
-  type Loaded = { lib: NodeLlamaCpp; llama: Llama; model: LlamaModel; context: LlamaContext; chatWrapper: ChatWrapper; pool: SequencePool<LlamaSequence> };
+  type Loaded = {
+    lib: NodeLlamaCpp;
+    llama: Llama;
+    model: LlamaModel;
+    context: LlamaContext;
+    chatWrapper: ChatWrapper;
+    pool: SequencePool<LlamaSequence>;
+    /** The bias that bans every end-of-generation token (ignore_eos), made on first use. */
+    eogBan: () => TokenBias;
+  };
   let loaded: Promise<Loaded> | null = null;
   // A deployment sends the same label set with every request: its grammar is parsed, and its
   // labels tokenized, once.
@@ -90,7 +115,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
     loaded ??= (async () => {
       if (!existsSync(opts.ggufPath) && opts.prepare) await opts.prepare();
       if (!existsSync(opts.ggufPath)) throw new WhetError('GGUF_NOT_FOUND', `no GGUF file at ${opts.ggufPath}`);
-      const { lib, llama } = await loadLlama();
+      const { lib, llama } = await loadLlama(opts.gpu ?? 'off');
       const model = await llama.loadModel({ modelPath: opts.ggufPath });
       const contextSize = opts.contextSize ?? sequenceContextSize(model.trainContextSize, sequences);
       const context = await model.createContext({
@@ -101,7 +126,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         batching: { dispatchSchedule: 'nextCycle', itemPrioritizationStrategy: (o) => inSequenceOrder(o, context) },
       });
       const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
-      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool };
+      let eogBan: TokenBias | undefined;
+      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool, eogBan: () => (eogBan ??= endOfGenerationBan(lib, model)) };
     })().catch((e: unknown) => {
       loaded = null;
       throw e;
@@ -110,10 +136,11 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   };
 
   async function* stream(req: BackendRequest, signal: AbortSignal): AsyncGenerator<GenerateLine> {
-    const { lib, llama, model, context, chatWrapper, pool } = await load();
+    const { lib, llama, model, context, chatWrapper, pool, eogBan } = await load();
     signal.throwIfAborted();
     const constraint = req.labels?.length ? await constraintFor(llama, model, req.labels) : undefined;
     const grammar = constraint?.grammar;
+    const tokenBias = req.ignore_eos ? eogBan() : undefined;
     // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
     const maxTokens = constraint ? Math.max(req.max_tokens, constraint.longestLabelTokens + 1) : req.max_tokens;
     const history = req.messages ? toHistory(req.messages) : null;
@@ -154,6 +181,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         seed: req.seed ?? undefined,
         repeatPenalty: req.repetition_penalty === 1 ? (false as const) : { penalty: req.repetition_penalty },
         customStopTriggers: req.stop.length ? req.stop : undefined,
+        tokenBias,
         onTextChunk: (text: string) => text && out.push({ type: 'delta', text }),
         onToken: (tokens: unknown[]) => (completionTokens += tokens.length),
       };

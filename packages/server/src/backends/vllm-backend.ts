@@ -111,6 +111,7 @@ export function createVllmBackend(opts: VllmBackendOptions): GenerationBackend {
       repetition_penalty: req.repetition_penalty,
       seed: req.seed ?? undefined,
       stop: req.stop.length ? req.stop : undefined,
+      ignore_eos: req.ignore_eos || undefined, // vLLM's own sampling parameter
       // vLLM >= 0.12 (guided_choice, its older name, was removed then): the answer is exactly one choice.
       structured_outputs: req.labels?.length ? { choice: req.labels } : undefined,
       stream: true,

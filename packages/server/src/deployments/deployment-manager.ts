@@ -158,6 +158,7 @@ export class DeploymentManager {
       workerDir: this.config.workerDir,
       idleTimeoutMs: null,
       threads: this.config.llamaThreads,
+      gpu: this.config.llamaGpu,
       // A llamacpp deployment of a registered model serves its GGUF export, made on first load.
       prepare:
         llama && base

@@ -118,6 +118,12 @@ export class Gateway {
   async open(name: string, gatewayRequest: GatewayRequest, clientSignal: AbortSignal): Promise<OpenGeneration> {
     const target = this.resolve(name);
     const request: Omit<BackendRequest, 'adapter'> = { ...gatewayRequest, labels: requestLabels(gatewayRequest.labels, target) };
+    if (request.ignore_eos && request.labels) {
+      // A labelled answer ends right after its label: there is nothing to run on to max_tokens.
+      throw new WhetError('INVALID_REQUEST', `ignore_eos cannot be combined with labels (the answer to "${target.name}" is one of ${request.labels.length} labels)`, {
+        hint: 'Drop ignore_eos, or send "labels": [] to answer free text.',
+      });
+    }
     const timeout = AbortSignal.timeout(target.timeoutS * 1000);
     const signal = AbortSignal.any([clientSignal, timeout]);
     const timedOut = () => new WhetError('REQUEST_TIMEOUT', `the request to "${target.name}" ran longer than its timeout of ${target.timeoutS} s`);

@@ -151,6 +151,25 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
     expect(models.data.find((m) => m.id === 'smol')).toMatchObject({ object: 'model', owned_by: 'whetstone', kind: 'deployment', backend: 'llamacpp' });
   });
 
+  it('runs to max_tokens with ignore_eos, chat and text alike, and refuses ignore_eos with labels', async () => {
+    const body = { model: 'smol', messages: question, temperature: 0, max_tokens: 24 };
+    const ends = await client.chat.completions.create(body);
+    expect(ends.choices[0]!.finish_reason).toBe('stop'); // the model ends its answer by itself...
+    expect(ends.usage!.completion_tokens).toBeLessThan(24);
+    const chat = await json(await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...body, ignore_eos: true }) }));
+    expect(chat.choices[0].finish_reason).toBe('length'); // ...and with ignore_eos runs on to max_tokens
+    expect(chat.usage.completion_tokens).toBe(24);
+    expect(chat.choices[0].message.content.startsWith(ends.choices[0]!.message.content!)).toBe(true); // greedy: the same answer, then more
+
+    const text = await json(await api('/v1/completions', { method: 'POST', body: JSON.stringify({ model: 'smol', prompt: 'The capital of France is Paris.', temperature: 0, max_tokens: 16, ignore_eos: true }) }));
+    expect(text.choices[0].finish_reason).toBe('length');
+    expect(text.usage.completion_tokens).toBe(16);
+
+    const labelled = await api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...body, ignore_eos: true, labels: ['yes', 'no'] }) });
+    expect(labelled.status).toBe(400);
+    expect((await json(labelled)).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', message: expect.stringContaining('ignore_eos') });
+  });
+
   it('answers errors in OpenAI shape: unknown model 404, context overflow 400 with counts, malformed JSON 400', async () => {
     const missing = await client.chat.completions.create({ model: 'nope', messages: question }).catch((e) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);

@@ -5,7 +5,7 @@ import { RequestLabelsOrModelSchema } from '@whetstone/core';
  * Request bodies of OpenAI's chat and text completion APIs, as far as Whetstone serves them.
  * Unknown fields are accepted and ignored (clients send `user`, `metadata`, ...); fields that
  * would change the answer but are not supported (n > 1, tools, logprobs) are refused with a
- * 400 naming them. top_k and repetition_penalty are extensions, as in vLLM; `labels` (answer
+ * 400 naming them. top_k, repetition_penalty and ignore_eos are extensions, as in vLLM; `labels` (answer
  * constrained to a label set) is Whetstone's own.
  */
 const TextPartSchema = z.object({ type: z.literal('text'), text: z.string() });
@@ -31,6 +31,7 @@ const samplingFields = {
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   labels: RequestLabelsOrModelSchema.nullable().optional(),
+  ignore_eos: z.boolean().nullable().optional(),
 };
 
 export const ChatCompletionRequestSchema = z.looseObject({

@@ -18,6 +18,7 @@ function sampling(body: ChatCompletionRequest | CompletionRequest, maxTokens: nu
     seed: body.seed ?? null,
     stop: body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop,
     labels: body.labels,
+    ...(body.ignore_eos ? { ignore_eos: true } : {}),
   };
 }
 

@@ -256,6 +256,10 @@ function openAiExtensions() {
     labels: schema(RequestLabelsOrModelSchema),
     top_k: { type: 'integer', minimum: 0, description: 'Sample from the k most likely tokens (0 = off), as in vLLM.' },
     repetition_penalty: { type: 'number', exclusiveMinimum: 0, description: 'Divide the scores of tokens already seen (1 = off), as in vLLM.' },
+    ignore_eos: {
+      type: 'boolean',
+      description: 'Never end on an end-of-generation token, as in vLLM and llama-server: the answer runs to max_tokens unless a stop string ends it. Not with labels.',
+    },
   };
   return { '/v1/chat/completions': { post: { requestBody: fields } }, '/v1/completions': { post: { requestBody: fields } } };
 }
