@@ -28,6 +28,8 @@ describe('evaluations page in Chromium', () => {
   let server: RunningServer;
   let api: ReturnType<typeof apiAt>;
   let browser: Browser;
+  /** The evaluation the first test creates (judged pairwise), judged again by the second. */
+  let evaluationId: string;
 
   beforeAll(async () => {
     (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
@@ -98,6 +100,7 @@ describe('evaluations page in Chromium', () => {
     // The detail page follows the evaluation's event stream (it has no polling) until it succeeds.
     await page.waitForURL(/\/evaluations\/[^/]+$/);
     const id = page.url().split('/').pop()!;
+    evaluationId = id;
     // The worker takes seconds to load the model: the page shows the run before it finishes.
     await page.locator('.page-head .badge', { hasText: /Queued|Running/ }).waitFor({ timeout: 5000 });
     await screenshot(page, 'evaluation-running-en');
@@ -174,6 +177,70 @@ describe('evaluations page in Chromium', () => {
     // The one expected failure: the refused request above (Chromium logs every 4xx answer).
     expect(c.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     expect(c.errors.length).toBeLessThanOrEqual(1);
+    await c.close();
+  });
+
+  it('judges the finished evaluation again: a refusal shows its code and hint, then the new scores and verdicts arrive live', async () => {
+    const c = await openConsole(browser, `${server.url}/evaluations/${evaluationId}`);
+    const page = c.page;
+    const section = page.locator('#eval-judge');
+    await section.locator('table.judge-pairs').waitFor();
+    await section.getByText('Judge again', { exact: true }).click();
+    const form = section.locator('form');
+    const start = form.getByRole('button', { name: 'Start judging' });
+    const judgeModel = form.getByLabel('Judge model', { exact: true });
+    await start.click();
+    await form.getByText('Choose the model that judges.').waitFor();
+    await expect(judgeModel.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    // A connection deleted after the form listed it: the server refuses, and says why and what to do.
+    await judgeModel.locator('option[value="endpoint:remote"]').waitFor({ state: 'attached' });
+    expect((await api.del('/connections/remote')).status).toBe(200);
+    await judgeModel.selectOption('endpoint:remote');
+    await start.click();
+    const refusal = form.locator('.error[data-error-code=CONNECTION_NOT_FOUND]');
+    await refusal.waitFor();
+    await expect(refusal.innerText()).resolves.toMatch(/no connection named "remote"[\s\S]*Ask an admin to create the connection/);
+    await screenshot(page, 'evaluation-judge-again-refused-en');
+    await expectAccessible(page);
+
+    // The tiny model scores each answer alone (the previous judge compared pairs), verdicts only.
+    await judgeModel.selectOption({ label: 'tiny' });
+    await form.getByLabel(/^Only the verdict/).check();
+    await start.click();
+    // The results follow the new judge at once; the form waits while it runs (checked in one look).
+    await page.waitForFunction(() => {
+      const results = document.querySelector<HTMLElement>('#eval-judge .judge-results');
+      const button = document.querySelector<HTMLButtonElement>('#eval-judge form button[type=submit]');
+      return results !== null && ['queued', 'running'].includes(results.dataset.judgeStatus ?? '') && button?.disabled === true;
+    });
+    await expect(refusal.count()).resolves.toBe(0);
+    const scoreRows = section.locator('table.judge-scores tbody tr');
+    await section.locator('.judge-results[data-judge-status=succeeded]').waitFor({ timeout: 60_000 });
+    const judged = (await api.get(`/evaluations/${evaluationId}`)).body.judge;
+    expect(judged).toMatchObject({ status: 'succeeded', mode: 'single', pairs: null });
+    await expect(section.locator('table.judge-pairs').count()).resolves.toBe(0);
+    await expect(scoreRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-judge-model')))).resolves.toEqual(['tiny', 'tiny 1-shot']);
+    for (const [i, s] of (judged.scores as { scored: number; unparseable: number; failed: number }[]).entries()) {
+      expect(s.scored + s.unparseable + s.failed).toBe(5);
+      await expect(scoreRows.nth(i).locator('td').nth(2).innerText()).resolves.toBe(String(s.scored));
+    }
+    await expect(start.isDisabled()).resolves.toBe(false);
+
+    // The sample table's judge cells show the new verdicts: each column's score, as the API has them.
+    const samples = (await api.get(`/evaluations/${evaluationId}/samples?sort=worst&limit=10`)).body.data as { judge: { scores: { label: string; score: number | null }[] } }[];
+    const want = samples.map((s) => s.judge.scores.map((v) => `${v.label} ${v.score ?? '?'}`).join(' · '));
+    await page.waitForFunction((n) => document.querySelectorAll('table.sample-table td[data-judge-cell]').length === n, want.length);
+    await expect(page.locator('table.sample-table td[data-judge-cell]').allInnerTexts()).resolves.toEqual(want);
+    await screenshot(page, 'evaluation-judged-again-en');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: '中文' }).click();
+    await section.getByRole('button', { name: '开始评审' }).waitFor();
+    expect(await untranslatedLabels(page)).toEqual([]);
+    await screenshot(page, 'evaluation-judged-again-zh');
+    // The one expected failure: the refused request (Chromium logs every 4xx answer).
+    expect(c.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await c.close();
   });
 });

@@ -15,6 +15,7 @@ import { labelMetricsMessages } from '../label-metrics.i18n.ts';
 import { ColumnStatus } from './column-status.tsx';
 import { ConfusionMatrix } from './confusion-matrix.tsx';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
+import { JudgeAgainForm } from './judge-again-form.tsx';
 import { JudgeResults } from './judge-results.tsx';
 import { LabelMetricsTable } from './label-metrics-table.tsx';
 import { MetricBars } from './metric-bars.tsx';
@@ -106,9 +107,10 @@ export function EvaluationDetails({ id }: { id: string }) {
           </Section>
         </>
       )}
-      {e.judge && (
+      {(e.judge || e.status === 'succeeded') && (
         <Section title={tj('judgeTitle')} id="eval-judge">
-          <JudgeResults judge={e.judge} />
+          {e.judge && <JudgeResults judge={e.judge} />}
+          {e.status === 'succeeded' && <JudgeAgainForm evaluation={e} />}
         </Section>
       )}
       <Section title={t('charts')} id="eval-charts">
