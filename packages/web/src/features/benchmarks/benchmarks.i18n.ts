@@ -83,8 +83,6 @@ export const benchmarksMessages = defineMessages({
     pickWrong: '{letter}, wrong',
     noQuestions: 'No question matches.',
     page: 'Questions {from}–{to} of {total}',
-    previous: 'Previous',
-    next: 'Next',
   },
   zh: {
     title: '基准测试',
@@ -160,8 +158,6 @@ export const benchmarksMessages = defineMessages({
     pickWrong: '{letter}，错误',
     noQuestions: '没有符合条件的题目。',
     page: '第 {from}–{to} 题，共 {total} 题',
-    previous: '上一页',
-    next: '下一页',
   },
 });
 
