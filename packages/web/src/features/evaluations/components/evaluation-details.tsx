@@ -99,7 +99,7 @@ export function EvaluationDetails({ id }: { id: string }) {
       )}
       {(e.judge || e.status === 'succeeded') && (
         <Section title={tj('judgeTitle')} id="eval-judge">
-          {e.judge && <JudgeResults judge={e.judge} />}
+          {e.judge && <JudgeResults judge={e.judge} answered={e.status === 'succeeded'} />}
           {e.status === 'succeeded' && <JudgeAgainForm evaluation={e} />}
         </Section>
       )}
