@@ -202,8 +202,10 @@ describe('evaluations page in Chromium', () => {
     const judged = (await suite.api.get(`/evaluations/${evaluationId}`)).body.judge;
     expect(judged).toMatchObject({ status: 'succeeded', mode: 'single', pairs: null });
     await expect(section.locator('table.judge-pairs').count()).resolves.toBe(0);
+    const scores = judged.scores as { label: string; scored: number; unparseable: number; failed: number }[];
+    expect(scores.map((s) => s.label)).toEqual(['tiny', 'tiny 1-shot']);
     await expect(scoreRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-judge-model')))).resolves.toEqual(['tiny', 'tiny 1-shot']);
-    for (const [i, s] of (judged.scores as { scored: number; unparseable: number; failed: number }[]).entries()) {
+    for (const [i, s] of scores.entries()) {
       expect(s.scored + s.unparseable + s.failed).toBe(5);
       await expect(scoreRows.nth(i).locator('td').nth(2).innerText()).resolves.toBe(String(s.scored));
     }
@@ -212,7 +214,8 @@ describe('evaluations page in Chromium', () => {
     // The sample table's judge cells show the new verdicts: each column's score, as the API has them.
     const samples = (await suite.api.get(`/evaluations/${evaluationId}/samples?sort=worst&limit=10`)).body.data as { judge: { scores: { label: string; score: number | null }[] } }[];
     const want = samples.map((s) => s.judge.scores.map((v) => `${v.label} ${v.score ?? '?'}`).join(' · '));
-    await page.waitForFunction((n) => document.querySelectorAll('table.sample-table td[data-judge-cell]').length === n, want.length);
+    // The rows are read again once the judge is done (the table is busy until they come).
+    await page.locator('table.sample-table[aria-busy=false] td[data-judge-cell]').first().waitFor();
     await expect(page.locator('table.sample-table td[data-judge-cell]').allInnerTexts()).resolves.toEqual(want);
     await screenshot(page, 'evaluation-judged-again-en');
     await expectAccessible(page);
