@@ -186,8 +186,11 @@ describe('evaluations page in Chromium', () => {
     await screenshot(page, 'evaluation-judge-again-refused-en');
     await expectAccessible(page);
 
-    // The tiny model scores each answer alone (the previous judge compared pairs), verdicts only.
+    // The tiny model scores each answer alone (the previous judge compared pairs), verdicts only,
+    // on a rubric short enough for its 512-token context (the built-in ones are not).
     await judgeModel.selectOption({ label: 'tiny' });
+    await form.getByLabel('Rubric', { exact: true }).selectOption('own');
+    await form.getByLabel('Your instruction to the judge').fill('Rate higher the answer that names a number.');
     await form.getByLabel(/^Only the verdict/).check();
     await start.click();
     // The results follow the new judge at once; the form waits while it runs (checked in one look).
@@ -198,9 +201,9 @@ describe('evaluations page in Chromium', () => {
     });
     await expect(refusal.count()).resolves.toBe(0);
     const scoreRows = section.locator('table.judge-scores tbody tr');
-    await section.locator('.judge-results[data-judge-status=succeeded]').waitFor({ timeout: 60_000 });
+    await section.locator('.judge-results[data-judge-status=succeeded], .judge-results[data-judge-status=failed]').waitFor({ timeout: 60_000 });
     const judged = (await suite.api.get(`/evaluations/${evaluationId}`)).body.judge;
-    expect(judged).toMatchObject({ status: 'succeeded', mode: 'single', pairs: null });
+    expect(judged).toMatchObject({ status: 'succeeded', error: null, mode: 'single', rubric: 'own', pairs: null });
     await expect(section.locator('table.judge-pairs').count()).resolves.toBe(0);
     const scores = judged.scores as { label: string; scored: number; unparseable: number; failed: number }[];
     expect(scores.map((s) => s.label)).toEqual(['tiny', 'tiny 1-shot']);

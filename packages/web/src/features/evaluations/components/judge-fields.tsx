@@ -76,6 +76,7 @@ export function JudgeFields({ value, onChange, problems, required = false }: { v
               <label htmlFor={`${id}-text`}>{t('rubricText')}</label>
               <textarea
                 id={`${id}-text`}
+                translate="no"
                 rows={3}
                 maxLength={8000}
                 value={value.rubricText}
