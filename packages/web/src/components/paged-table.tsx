@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useT } from '../lib/i18n.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { Loading } from './loading.tsx';
@@ -20,6 +20,18 @@ export interface PageWindow {
   onOffset(offset: number): void;
   /** "Rows 1–10 of 42", in the words of the feature. */
   range(r: { from: number; to: number; total: number }): string;
+}
+
+/** The first row a paged table shows, and `refilter`: a filter's setter that also goes back to the first page. */
+export function usePageOffset() {
+  const [offset, setOffset] = useState(0);
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setOffset(0);
+    };
+  return { offset, setOffset, refilter };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { PagedTable } from '../../../components/paged-table.tsx';
+import { PagedTable, usePageOffset } from '../../../components/paged-table.tsx';
 import { TableFilter } from '../../../components/table-filter.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import { LETTERS, type Benchmark } from '../api/benchmark-types.ts';
@@ -16,7 +16,7 @@ export function QuestionList({ benchmark }: { benchmark: Benchmark }) {
   const t = useT(benchmarksMessages);
   const [subject, setSubject] = useState(ALL);
   const [wrong, setWrong] = useState('');
-  const [offset, setOffset] = useState(0);
+  const { offset, setOffset, refilter } = usePageOffset();
   const questions = useBenchmarkQuestions(benchmark.id, { subject: subject === ALL ? undefined : subject, wrong: wrong || undefined, limit: PAGE, offset }, true);
   const subjects = subjectsOf(benchmark);
   const finished = benchmark.models.filter((m) => m.status === 'succeeded');
@@ -26,10 +26,7 @@ export function QuestionList({ benchmark }: { benchmark: Benchmark }) {
       <TableFilter
         label={t('filterSubject')}
         value={subject}
-        onChange={(v) => {
-          setSubject(v);
-          setOffset(0);
-        }}
+        onChange={refilter(setSubject)}
       >
         <option value={ALL}>{t('allSubjects')}</option>
         {subjects.map((s) => (
@@ -41,10 +38,7 @@ export function QuestionList({ benchmark }: { benchmark: Benchmark }) {
       <TableFilter
         label={t('filterWrong')}
         value={wrong}
-        onChange={(v) => {
-          setWrong(v);
-          setOffset(0);
-        }}
+        onChange={refilter(setWrong)}
       >
         <option value="">{t('allQuestions')}</option>
         {finished.map((m) => (

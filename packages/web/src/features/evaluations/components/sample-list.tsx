@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { PagedTable } from '../../../components/paged-table.tsx';
+import { PagedTable, usePageOffset } from '../../../components/paged-table.tsx';
 import { TableFilter } from '../../../components/table-filter.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import type { Evaluation, EvaluationSample, SampleSort } from '../api/evaluation-types.ts';
@@ -24,7 +24,7 @@ export function SampleList({ evaluation }: { evaluation: Evaluation }) {
   const tj = useT(judgeMessages);
   const [sort, setSort] = useState<SampleSort>('worst');
   const [label, setLabel] = useState('');
-  const [offset, setOffset] = useState(0);
+  const { offset, setOffset, refilter } = usePageOffset();
   const [open, setOpen] = useState<EvaluationSample | null>(null);
   const judge = evaluation.judge;
   const version = judge ? `${judge.status}:${judge.judge}:${judge.mode}:${judge.rubric}` : undefined;
@@ -36,10 +36,7 @@ export function SampleList({ evaluation }: { evaluation: Evaluation }) {
       <TableFilter
         label={t('sortBy')}
         value={sort}
-        onChange={(v) => {
-          setSort(v as SampleSort);
-          setOffset(0);
-        }}
+        onChange={refilter((v) => setSort(v as SampleSort))}
       >
         <option value="worst">{t('sortWorst')}</option>
         <option value="disagreement">{t('sortDisagreement')}</option>
@@ -49,10 +46,7 @@ export function SampleList({ evaluation }: { evaluation: Evaluation }) {
         <TableFilter
           label={t('rankBy')}
           value={label}
-          onChange={(v) => {
-            setLabel(v);
-            setOffset(0);
-          }}
+          onChange={refilter(setLabel)}
         >
           <option value="">{t('lastColumn')}</option>
           {evaluation.models.map((c, i) => (
