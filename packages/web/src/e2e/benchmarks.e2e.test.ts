@@ -1,16 +1,9 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 // Two subjects of three questions: 1-shot takes each subject's first other question as its example.
 const QUESTIONS = [
@@ -31,28 +24,17 @@ interface Model {
 // The built console, served by the real server, in Debian's Chromium; the real worker scores the
 // questions with the tiny model and a LoRA adapter on it (a fine-tuned model).
 describe('benchmarks page in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    const m = await api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
+    const m = await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
     expect(m.status).toBe(201);
-    registerTinyTuned(server.ctx.store, m.body);
-    expect((await api.upload(writeJsonl(join(home, 'mc.jsonl'), QUESTIONS))).status).toBe(201);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
+    registerTinyTuned(suite.server.ctx.store, m.body);
+    expect((await suite.api.upload(writeJsonl(join(suite.home, 'mc.jsonl'), QUESTIONS))).status).toBe(201);
   });
 
   it('creates a benchmark of a base and a fine-tuned model that completes live: ranking, chart, per subject and per question, in English and Chinese', async () => {
-    const c = await openConsole(browser, `${server.url}/benchmarks`);
+    const c = await suite.open('/benchmarks');
     const page = c.page;
     await page.getByRole('heading', { level: 1, name: 'Benchmarks' }).waitFor();
     await expect(page.getByRole('link', { name: 'Benchmarks' }).getAttribute('aria-current')).resolves.toBe('page');
@@ -77,7 +59,7 @@ describe('benchmarks page in Chromium', () => {
     const id = page.url().split('/').pop()!;
     await page.locator('.page-head .badge', { hasText: /Queued|Running|Succeeded/ }).waitFor();
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
-    const b = (await api.get(`/benchmarks/${id}`)).body as { num_fewshot: number; models: Model[]; ranking: { rank: number; label: string; acc: number }[] };
+    const b = (await suite.api.get(`/benchmarks/${id}`)).body as { num_fewshot: number; models: Model[]; ranking: { rank: number; label: string; acc: number }[] };
     expect(b.num_fewshot).toBe(1);
     expect(b.models.map((m) => m.label)).toEqual(['tiny', 'tiny-tuned']);
     await expect(page.locator('#bench-progress [role=progressbar]').first().getAttribute('aria-valuenow')).resolves.toBe('6');
@@ -108,7 +90,7 @@ describe('benchmarks page in Chromium', () => {
     const rows = page.locator('table.question-table tbody tr');
     await page.waitForFunction(() => document.querySelectorAll('table.question-table tbody tr').length === 6);
     await expect(rows.first().locator('td[data-correct]').count()).resolves.toBe(2);
-    const wrong = (await api.get(`/benchmarks/${id}/questions?wrong=tiny`)).body.total as number;
+    const wrong = (await suite.api.get(`/benchmarks/${id}/questions?wrong=tiny`)).body.total as number;
     expect(wrong).toBe(Math.round(6 - b.models[0]!.acc * 6));
     await page.getByLabel('Show').selectOption({ label: 'Wrong answers of tiny' });
     if (wrong > 0) {

@@ -1,8 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { RunningServer, ServerConfig } from '@whetstone/server';
+import { apiAt } from '../../../../test-support/api-client.ts';
 import { REPO_ROOT } from '../../../../test-support/paths.ts';
-import { seriousAxeViolations, visibleLabels, watchPageErrors } from '../../../../test-support/browser.ts';
+import { launchChromium, seriousAxeViolations, visibleLabels, watchPageErrors } from '../../../../test-support/browser.ts';
+import { tempHome, testServer } from '../../../../test-support/server.ts';
+// @ts-expect-error: a plain .mjs script without types
+import { buildConsole } from '../../../../scripts/build-console.mjs';
 
 /** Screenshots of every page in both languages: test artifacts, git-ignored. */
 export const SCREENSHOTS = join(REPO_ROOT, '.cache', 'screenshots');
@@ -21,6 +27,38 @@ export async function openConsole(browser: Browser, url: string, language: 'en-U
   const errors = watchPageErrors(page);
   await page.goto(url);
   return { page, errors, close: () => context.close() };
+}
+
+export interface ConsoleSuite {
+  /** The server's state folder (a fresh one in /tmp). */
+  home: string;
+  server: RunningServer;
+  api: ReturnType<typeof apiAt>;
+  browser: Browser;
+  /** openConsole at a path of the server ('/evaluations'). */
+  open(path?: string, language?: 'en-US' | 'zh-CN'): Promise<ConsolePage>;
+}
+
+/**
+ * What every console e2e file starts with, called inside its describe: the console built (a
+ * no-op when its sources did not change), the real server on a fresh home and Chromium, started
+ * side by side before the tests and closed after them. The fields are set by the time the
+ * file's own beforeAll and tests run.
+ */
+export function consoleSuite(overrides: Partial<ServerConfig> = {}): ConsoleSuite {
+  const { home, cleanup } = tempHome();
+  const suite = { home, open: (path = '/', language) => openConsole(suite.browser, `${suite.server.url}${path}`, language) } as ConsoleSuite;
+  beforeAll(async () => {
+    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
+    [suite.server, suite.browser] = await Promise.all([testServer(home, overrides), launchChromium()]);
+    suite.api = apiAt(suite.server.url);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+    cleanup();
+  });
+  return suite;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,39 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 // The built console, served by the real server, in Debian's Chromium; the real worker trains
 // the tiny model. One server and one browser for the whole file.
 describe('web console in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
   let modelId: string;
   let datasetId: string;
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    const m = await api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
+    const m = await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
     expect(m.status).toBe(201);
     modelId = m.body.id;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it('opens the overview in the browser language, with a quick start, no console errors and no axe violations', async () => {
@@ -41,7 +23,7 @@ describe('web console in Chromium', () => {
       ['en-US', 'Overview', 'overview-empty-en'],
       ['zh-CN', '概览', 'overview-empty-zh'],
     ] as const) {
-      const c = await openConsole(browser, server.url, language);
+      const c = await suite.open('/', language);
       await c.page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await c.page.locator('#quick-start').waitFor();
       await c.page.getByRole('cell', { name: 'tiny' }).waitFor(); // the models list
@@ -53,9 +35,9 @@ describe('web console in Chromium', () => {
   });
 
   it('data: an invalid file shows each bad line with its field; a good one is ready', async () => {
-    const c = await openConsole(browser, `${server.url}/data`);
+    const c = await suite.open('/data');
     const input = c.page.locator('input[type=file]');
-    const bad = join(home, 'bad.jsonl');
+    const bad = join(suite.home, 'bad.jsonl');
     writeFileSync(bad, ['{"instruction": "Say hi", "output": "Hi"}', '{"instruction": "Say hi", "output": ', '{"instruction": "Say bye"}', ''].join('\n'));
     await input.setInputFiles(bad);
     const report = c.page.locator('.report[data-status=invalid]');
@@ -68,17 +50,17 @@ describe('web console in Chromium', () => {
     // A slow link (256 KB/s up): the progress bar moves while the file uploads.
     const cdp = await c.page.context().newCDPSession(c.page);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-    await input.setInputFiles(writeJsonl(join(home, 'big.jsonl'), toyChatRows(8000)));
+    await input.setInputFiles(writeJsonl(join(suite.home, 'big.jsonl'), toyChatRows(8000)));
     await c.page.waitForFunction(() => Number(document.querySelector('.upload-progress [role=progressbar]')?.getAttribute('aria-valuenow')) > 0, null, { timeout: 10_000 });
     await screenshot(c.page, 'data-uploading-en');
     await c.page.locator('.report[data-status=ready]').waitFor({ timeout: 30_000 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect(c.page.locator('.report').innerText()).resolves.toMatch(/8,000 rows/);
 
-    await input.setInputFiles(writeJsonl(join(home, 'toy.jsonl'), toyChatRows(32)));
+    await input.setInputFiles(writeJsonl(join(suite.home, 'toy.jsonl'), toyChatRows(32)));
     await c.page.locator('.report[data-status=ready]', { hasText: 'toy.jsonl' }).waitFor();
     await expect(c.page.locator('.report').innerText()).resolves.toMatch(/32 rows/);
-    datasetId = (await api.get('/datasets')).body.data.find((d: { name: string }) => d.name === 'toy.jsonl').id;
+    datasetId = (await suite.api.get('/datasets')).body.data.find((d: { name: string }) => d.name === 'toy.jsonl').id;
 
     await c.page.getByRole('button', { name: '中文' }).click();
     await c.page.getByRole('heading', { level: 1, name: '数据' }).waitFor();
@@ -93,7 +75,7 @@ describe('web console in Chromium', () => {
   });
 
   it('job: the loss chart gains points live, a reload mid-run resumes it with the earlier points, and every point is drawn', async () => {
-    const created = await api.post('/jobs', {
+    const created = await suite.api.post('/jobs', {
       model: modelId,
       dataset: datasetId,
       tuning: 'lora',
@@ -103,7 +85,7 @@ describe('web console in Chromium', () => {
     });
     expect(created.status).toBe(201);
     const job = created.body;
-    const c = await openConsole(browser, `${server.url}/jobs/${job.id}`);
+    const c = await suite.open(`/jobs/${job.id}`);
     const chart = c.page.locator('figure.chart');
     const points = async () => Number((await chart.getAttribute('data-points')) ?? 0);
     await chart.locator('canvas').first().waitFor();
@@ -113,7 +95,7 @@ describe('web console in Chromium', () => {
 
     // Meanwhile the overview shows the job running, its progress moving.
     const overview = await c.page.context().newPage();
-    await overview.goto(server.url);
+    await overview.goto(suite.server.url);
     const row = overview.locator(`#active-jobs tr[data-job-id="${job.id}"]`);
     await row.locator('.badge', { hasText: 'Running' }).waitFor();
     const step = async () => Number((await row.getByRole('progressbar').getAttribute('aria-valuenow')) ?? 0);
@@ -126,7 +108,7 @@ describe('web console in Chromium', () => {
     await overview.close();
 
     const beforeReload = await points();
-    expect((await api.get(`/jobs/${job.id}`)).body.status).toBe('running');
+    expect((await suite.api.get(`/jobs/${job.id}`)).body.status).toBe('running');
     await c.page.reload();
     await chart.locator('canvas').first().waitFor();
     // The replay brings back every earlier point at once, then the live ones follow.
@@ -134,7 +116,7 @@ describe('web console in Chromium', () => {
     await screenshot(c.page, 'job-running-en');
 
     await c.page.locator('.badge', { hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
-    const metrics = (await api.get(`/jobs/${job.id}/metrics?names=loss,eval_loss`)).body.data as { name: string }[];
+    const metrics = (await suite.api.get(`/jobs/${job.id}/metrics?names=loss,eval_loss`)).body.data as { name: string }[];
     const loss = metrics.filter((m) => m.name === 'loss').length;
     expect(loss).toBe(240);
     await c.page.waitForFunction((n) => Number(document.querySelector('figure.chart')?.getAttribute('data-points')) === n, loss, { timeout: 10_000 });
@@ -155,14 +137,14 @@ describe('web console in Chromium', () => {
 
   it('job: pause, resume (the chart picks up where it stopped) and cancel from the page; Resume stays after a cancel', async () => {
     const job = (
-      await api.post('/jobs', {
+      await suite.api.post('/jobs', {
         model: modelId,
         dataset: datasetId,
         tuning: 'lora',
         hyperparameters: { max_steps: 5000, learning_rate: 5e-3, batch_size: 4, gradient_accumulation_steps: 1, save_steps: 50, eval_steps: 1000, lora_r: 8 },
       })
     ).body;
-    const c = await openConsole(browser, `${server.url}/jobs/${job.id}`);
+    const c = await suite.open(`/jobs/${job.id}`);
     const points = () => c.page.evaluate(() => Number(document.querySelector('figure.chart')?.getAttribute('data-points')));
     const badge = (text: string) => c.page.locator('.page-head .badge', { hasText: text }).waitFor({ timeout: 90_000 });
     await c.page.waitForFunction(() => Number(document.querySelector('figure.chart')?.getAttribute('data-points')) >= 5, null, { timeout: 90_000 });
@@ -174,20 +156,20 @@ describe('web console in Chromium', () => {
     await c.page.getByLabel('Epochs in all (optional)').fill('7');
     await c.page.getByRole('button', { name: 'Resume' }).click();
     await badge('Running');
-    expect((await api.get(`/jobs/${job.id}`)).body.resolved.epochs).toMatchObject({ value: 7, source: 'user' });
+    expect((await suite.api.get(`/jobs/${job.id}`)).body.resolved.epochs).toMatchObject({ value: 7, source: 'user' });
     await c.page.waitForFunction((n) => Number(document.querySelector('figure.chart')?.getAttribute('data-points')) > n, paused, { timeout: 90_000 });
 
     c.page.once('dialog', (d) => void d.accept());
     await c.page.getByRole('button', { name: 'Cancel' }).click();
     await badge('Cancelled');
     await c.page.getByRole('button', { name: 'Resume' }).waitFor();
-    expect((await api.get(`/jobs/${job.id}`)).body).toMatchObject({ status: 'cancelled', resumable: true });
+    expect((await suite.api.get(`/jobs/${job.id}`)).body).toMatchObject({ status: 'cancelled', resumable: true });
     expect(c.errors).toEqual([]);
     await c.close();
   }, 240_000);
 
   it('switching the language changes every label of the overview, with no English left', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await suite.open();
     await c.page.locator('#recent-jobs').waitFor();
     await screenshot(c.page, 'overview-en');
     await expectAccessible(c.page);
@@ -206,20 +188,10 @@ describe('web console in Chromium', () => {
 });
 
 describe('web console with API keys', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([testServer(home, { apiKeys: ['console-key'] }), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
-  });
+  const suite = consoleSuite({ apiKeys: ['console-key'] });
 
   it('asks for the key once, keeps it in sessionStorage only, and asks again after a wrong one', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await suite.open();
     const dialog = c.page.getByRole('dialog', { name: 'API key required' });
     await dialog.waitFor();
     await screenshot(c.page, 'api-key-en');

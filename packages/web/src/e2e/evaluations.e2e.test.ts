@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 const chat = (q: string, a: string) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
 const TEST_ROWS = [
@@ -24,29 +17,20 @@ const SHOTS = [chat('What is one plus one?', 'Two.')];
 // The built console, served by the real server, in Debian's Chromium; the real worker generates
 // with the tiny model. One server and one browser for the whole file.
 describe('evaluations page in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
+  /** The evaluation the first test creates (judged pairwise), judged again by the second. */
+  let evaluationId: string;
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-    expect((await api.upload(writeJsonl(join(home, 'test-set.jsonl'), TEST_ROWS))).status).toBe(201);
-    expect((await api.upload(writeJsonl(join(home, 'shots.jsonl'), SHOTS))).status).toBe(201);
+    expect((await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
+    expect((await suite.api.upload(writeJsonl(join(suite.home, 'test-set.jsonl'), TEST_ROWS))).status).toBe(201);
+    expect((await suite.api.upload(writeJsonl(join(suite.home, 'shots.jsonl'), SHOTS))).status).toBe(201);
     // An outside endpoint an admin configured: offered as a column (not evaluated here).
-    expect((await api.post('/connections', { name: 'remote', base_url: 'http://127.0.0.1:9/v1', model: 'gpt-x' })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
+    expect((await suite.api.post('/connections', { name: 'remote', base_url: 'http://127.0.0.1:9/v1', model: 'gpt-x' })).status).toBe(201);
   });
 
   it('the form checks what is missing, then creates an evaluation that completes live: metrics, bars, samples and a sample diff', async () => {
-    const c = await openConsole(browser, `${server.url}/evaluations`);
+    const c = await suite.open('/evaluations');
     const page = c.page;
     await page.getByRole('heading', { level: 1, name: 'Evaluations' }).waitFor();
     await page.getByText('No evaluations yet').waitFor();
@@ -98,11 +82,12 @@ describe('evaluations page in Chromium', () => {
     // The detail page follows the evaluation's event stream (it has no polling) until it succeeds.
     await page.waitForURL(/\/evaluations\/[^/]+$/);
     const id = page.url().split('/').pop()!;
+    evaluationId = id;
     // The worker takes seconds to load the model: the page shows the run before it finishes.
     await page.locator('.page-head .badge', { hasText: /Queued|Running/ }).waitFor({ timeout: 5000 });
     await screenshot(page, 'evaluation-running-en');
     await page.reload(); // a reload mid-run picks the stream up again
-    const created = (await api.get(`/evaluations/${id}`)).body;
+    const created = (await suite.api.get(`/evaluations/${id}`)).body;
     expect(created.models.map((m: { ref: { few_shot: number } }) => m.ref.few_shot)).toEqual([0, 1]);
     expect(created.baseline).toBe(1);
     expect(created.generation ?? created.request.generation).toMatchObject({ max_tokens: 12 });
@@ -118,7 +103,7 @@ describe('evaluations page in Chromium', () => {
     await expect(page.locator('figure.bar-chart').count()).resolves.toBe(5);
     await expect(page.locator('figure.bar-chart rect.bar').count()).resolves.toBe(10);
     // The judge's win rate of column 1 over the baseline, beside the answers' lengths.
-    const judged = (await api.get(`/evaluations/${id}`)).body.judge;
+    const judged = (await suite.api.get(`/evaluations/${id}`)).body.judge;
     expect(judged.status).toBe('succeeded');
     const pairRow = page.locator('#eval-judge table.judge-pairs tr[data-judge-pair="tiny|tiny 1-shot"]');
     await pairRow.waitFor();
@@ -136,7 +121,7 @@ describe('evaluations page in Chromium', () => {
     await page.getByLabel('Sort by').selectOption('disagreement');
     await page.locator('table.sample-table[aria-busy=false]').waitFor();
     const first = Number(await rows.first().getAttribute('data-sample'));
-    const bySpread = (await api.get(`/evaluations/${id}/samples?sort=disagreement&limit=1`)).body.data[0].index;
+    const bySpread = (await suite.api.get(`/evaluations/${id}/samples?sort=disagreement&limit=1`)).body.data[0].index;
     expect(first).toBe(bySpread);
     await rows.first().getByRole('button', { name: `Details of sample ${first + 1}` }).click();
     const dialog = page.getByRole('dialog', { name: `Sample ${first + 1}` });
@@ -174,6 +159,76 @@ describe('evaluations page in Chromium', () => {
     // The one expected failure: the refused request above (Chromium logs every 4xx answer).
     expect(c.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     expect(c.errors.length).toBeLessThanOrEqual(1);
+    await c.close();
+  });
+
+  it('judges the finished evaluation again: a refusal shows its code and hint, then the new scores and verdicts arrive live', async () => {
+    const c = await suite.open(`/evaluations/${evaluationId}`);
+    const page = c.page;
+    const section = page.locator('#eval-judge');
+    await section.locator('table.judge-pairs').waitFor();
+    await section.getByText('Judge again', { exact: true }).click();
+    const form = section.locator('form');
+    const start = form.getByRole('button', { name: 'Start judging' });
+    const judgeModel = form.getByLabel('Judge model', { exact: true });
+    await start.click();
+    await form.getByText('Choose the model that judges.').waitFor();
+    await expect(judgeModel.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    // A connection deleted after the form listed it: the server refuses, and says why and what to do.
+    await judgeModel.locator('option[value="endpoint:remote"]').waitFor({ state: 'attached' });
+    expect((await suite.api.del('/connections/remote')).status).toBe(200);
+    await judgeModel.selectOption('endpoint:remote');
+    await start.click();
+    const refusal = form.locator('.error[data-error-code=CONNECTION_NOT_FOUND]');
+    await refusal.waitFor();
+    await expect(refusal.innerText()).resolves.toMatch(/no connection named "remote"[\s\S]*Ask an admin to create the connection/);
+    await screenshot(page, 'evaluation-judge-again-refused-en');
+    await expectAccessible(page);
+
+    // The tiny model scores each answer alone (the previous judge compared pairs), verdicts only,
+    // on a rubric short enough for its 512-token context (the built-in ones are not).
+    await judgeModel.selectOption({ label: 'tiny' });
+    await form.getByLabel('Rubric', { exact: true }).selectOption('own');
+    await form.getByLabel('Your instruction to the judge').fill('Rate higher the answer that names a number.');
+    await form.getByLabel(/^Only the verdict/).check();
+    await start.click();
+    // The results follow the new judge at once; the form waits while it runs (checked in one look).
+    await page.waitForFunction(() => {
+      const results = document.querySelector<HTMLElement>('#eval-judge .judge-results');
+      const button = document.querySelector<HTMLButtonElement>('#eval-judge form button[type=submit]');
+      return results !== null && ['queued', 'running'].includes(results.dataset.judgeStatus ?? '') && button?.disabled === true;
+    });
+    await expect(refusal.count()).resolves.toBe(0);
+    const scoreRows = section.locator('table.judge-scores tbody tr');
+    await section.locator('.judge-results[data-judge-status=succeeded], .judge-results[data-judge-status=failed]').waitFor({ timeout: 60_000 });
+    const judged = (await suite.api.get(`/evaluations/${evaluationId}`)).body.judge;
+    expect(judged).toMatchObject({ status: 'succeeded', error: null, mode: 'single', rubric: 'own', pairs: null });
+    await expect(section.locator('table.judge-pairs').count()).resolves.toBe(0);
+    const scores = judged.scores as { label: string; scored: number; unparseable: number; failed: number }[];
+    expect(scores.map((s) => s.label)).toEqual(['tiny', 'tiny 1-shot']);
+    await expect(scoreRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-judge-model')))).resolves.toEqual(['tiny', 'tiny 1-shot']);
+    for (const [i, s] of scores.entries()) {
+      expect(s.scored + s.unparseable + s.failed).toBe(5);
+      await expect(scoreRows.nth(i).locator('td').nth(2).innerText()).resolves.toBe(String(s.scored));
+    }
+    await expect(start.isDisabled()).resolves.toBe(false);
+
+    // The sample table's judge cells show the new verdicts: each column's score, as the API has them.
+    const samples = (await suite.api.get(`/evaluations/${evaluationId}/samples?sort=worst&limit=10`)).body.data as { judge: { scores: { label: string; score: number | null }[] } }[];
+    const want = samples.map((s) => s.judge.scores.map((v) => `${v.label} ${v.score ?? '?'}`).join(' · '));
+    // The rows are read again once the judge is done (the table is busy until they come).
+    await page.locator('table.sample-table[aria-busy=false] td[data-judge-cell]').first().waitFor();
+    await expect(page.locator('table.sample-table td[data-judge-cell]').allInnerTexts()).resolves.toEqual(want);
+    await screenshot(page, 'evaluation-judged-again-en');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: '中文' }).click();
+    await section.getByRole('button', { name: '开始评审' }).waitFor();
+    expect(await untranslatedLabels(page)).toEqual([]);
+    await screenshot(page, 'evaluation-judged-again-zh');
+    // The one expected failure: the refused request (Chromium logs every 4xx answer).
+    expect(c.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await c.close();
   });
 });

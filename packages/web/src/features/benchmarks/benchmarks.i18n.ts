@@ -49,9 +49,6 @@ export const benchmarksMessages = defineMessages({
     benchmarkTitle: 'Benchmark {name}',
     backToList: 'All benchmarks',
     notFound: 'There is no benchmark with this id.',
-    live: 'Live',
-    connecting: 'Connecting…',
-    retrying: 'Connection lost, reconnecting…',
     setup: '{shots}-shot, {method}',
     progress: 'Progress',
     modelProgress: 'Progress of {label}',
@@ -83,8 +80,6 @@ export const benchmarksMessages = defineMessages({
     pickWrong: '{letter}, wrong',
     noQuestions: 'No question matches.',
     page: 'Questions {from}–{to} of {total}',
-    previous: 'Previous',
-    next: 'Next',
   },
   zh: {
     title: '基准测试',
@@ -126,9 +121,6 @@ export const benchmarksMessages = defineMessages({
     benchmarkTitle: '基准测试 {name}',
     backToList: '全部基准测试',
     notFound: '没有此 ID 的基准测试。',
-    live: '实时',
-    connecting: '正在连接…',
-    retrying: '连接中断，正在重连…',
     setup: '{shots} 个示例，{method}',
     progress: '进度',
     modelProgress: '{label} 的进度',
@@ -160,8 +152,6 @@ export const benchmarksMessages = defineMessages({
     pickWrong: '{letter}，错误',
     noQuestions: '没有符合条件的题目。',
     page: '第 {from}–{to} 题，共 {total} 题',
-    previous: '上一页',
-    next: '下一页',
   },
 });
 

@@ -1,8 +1,10 @@
+import { DetailLoadError } from '../../../components/detail-load-error.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
+import { LiveStatus } from '../../../components/live-status.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
 import { paths } from '../../../config/paths.ts';
-import { ApiError, storedError } from '../../../lib/api-error.ts';
+import { storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
@@ -31,15 +33,7 @@ export function BenchmarkDetails({ id }: { id: string }) {
 
   if (benchmark.isPending) return <Loading />;
   if (benchmark.error) {
-    const gone = benchmark.error instanceof ApiError && benchmark.error.status === 404;
-    return (
-      <>
-        <h1>{t('benchmarkHeading')}</h1>
-        {gone && <p>{t('notFound')}</p>}
-        <ErrorMessage error={benchmark.error} onRetry={() => void benchmark.refetch()} />
-        <Link href={paths.benchmarks()}>{t('backToList')}</Link>
-      </>
-    );
+    return <DetailLoadError heading={t('benchmarkHeading')} error={benchmark.error} onRetry={() => void benchmark.refetch()} notFound={t('notFound')} back={{ href: paths.benchmarks(), label: t('backToList') }} />;
   }
   const b = benchmark.data;
   return (
@@ -52,11 +46,7 @@ export function BenchmarkDetails({ id }: { id: string }) {
           {t('benchmarkHeading')} <span translate="no">{b.name}</span>
         </h1>
         <BenchmarkStatusBadge status={b.status} />
-        {running && (
-          <span className={`stream stream-${stream}`} role="status">
-            {stream === 'open' ? t('live') : stream === 'retrying' ? t('retrying') : t('connecting')}
-          </span>
-        )}
+        {running && <LiveStatus state={stream} />}
       </div>
       <dl className="facts">
         <div>

@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
-import { ErrorMessage } from '../../../components/error-message.tsx';
-import { Loading } from '../../../components/loading.tsx';
+import { useState } from 'react';
+import { PagedTable, usePageOffset } from '../../../components/paged-table.tsx';
+import { TableFilter } from '../../../components/table-filter.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import { LETTERS, type Benchmark } from '../api/benchmark-types.ts';
 import { useBenchmarkQuestions } from '../api/use-benchmark-questions.ts';
@@ -14,123 +14,90 @@ const ALL = '\u0000all';
 /** Each question with its answer and every model's pick, filtered by subject or by one model's wrong answers, paged. */
 export function QuestionList({ benchmark }: { benchmark: Benchmark }) {
   const t = useT(benchmarksMessages);
-  const id = useId();
   const [subject, setSubject] = useState(ALL);
   const [wrong, setWrong] = useState('');
-  const [offset, setOffset] = useState(0);
+  const { offset, setOffset, refilter } = usePageOffset();
   const questions = useBenchmarkQuestions(benchmark.id, { subject: subject === ALL ? undefined : subject, wrong: wrong || undefined, limit: PAGE, offset }, true);
   const subjects = subjectsOf(benchmark);
   const finished = benchmark.models.filter((m) => m.status === 'succeeded');
 
   const controls = (
-    <div className="sample-tools">
-      <div className="field inline">
-        <label htmlFor={`${id}-subject`}>{t('filterSubject')}</label>
-        <select
-          id={`${id}-subject`}
-          value={subject}
-          onChange={(e) => {
-            setSubject(e.target.value);
-            setOffset(0);
-          }}
-        >
-          <option value={ALL}>{t('allSubjects')}</option>
-          {subjects.map((s) => (
-            <option key={s.subject} value={s.subject} translate="no">
-              {s.subject || t('noSubject')}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field inline">
-        <label htmlFor={`${id}-wrong`}>{t('filterWrong')}</label>
-        <select
-          id={`${id}-wrong`}
-          value={wrong}
-          onChange={(e) => {
-            setWrong(e.target.value);
-            setOffset(0);
-          }}
-        >
-          <option value="">{t('allQuestions')}</option>
-          {finished.map((m) => (
-            <option key={m.model_id} value={m.label}>
-              {t('wrongOf', { label: m.label })}
-            </option>
-          ))}
-        </select>
-      </div>
-    </div>
+    <>
+      <TableFilter
+        label={t('filterSubject')}
+        value={subject}
+        onChange={refilter(setSubject)}
+      >
+        <option value={ALL}>{t('allSubjects')}</option>
+        {subjects.map((s) => (
+          <option key={s.subject} value={s.subject} translate="no">
+            {s.subject || t('noSubject')}
+          </option>
+        ))}
+      </TableFilter>
+      <TableFilter
+        label={t('filterWrong')}
+        value={wrong}
+        onChange={refilter(setWrong)}
+      >
+        <option value="">{t('allQuestions')}</option>
+        {finished.map((m) => (
+          <option key={m.model_id} value={m.label}>
+            {t('wrongOf', { label: m.label })}
+          </option>
+        ))}
+      </TableFilter>
+    </>
   );
 
-  if (questions.isPending) return <Loading />;
-  if (questions.error) return <ErrorMessage error={questions.error} onRetry={() => void questions.refetch()} />;
-  const { data, total } = questions.data;
   return (
-    <>
-      {controls}
-      {data.length === 0 ? (
-        <p className="muted">{t('noQuestions')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table question-table" aria-busy={questions.isFetching}>
-            <caption className="sr-only">{t('perQuestion')}</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t('index')}
-                </th>
-                <th scope="col">{t('subject')}</th>
-                <th scope="col">{t('question')}</th>
-                <th scope="col">{t('answer')}</th>
-                {benchmark.models.map((m) => (
-                  <th scope="col" key={m.model_id}>
-                    <span translate="no">{m.label}</span>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((q) => (
-                <tr key={q.index} data-question={q.index}>
-                  <td className="num" translate="no">
-                    {q.index + 1}
-                  </td>
-                  <td translate="no">{q.subject || '–'}</td>
-                  <td className="clip" translate="no" title={q.question}>
-                    {q.question}
-                  </td>
-                  <td translate="no">
-                    <span className="pick">{LETTERS[q.answer]}</span> <span className="muted small-text">{q.choices[q.answer]}</span>
-                  </td>
-                  {q.picks.map((p, i) => (
-                    <td key={i} data-correct={p.correct === null ? '' : String(p.correct)}>
-                      {p.pred === null ? (
-                        '–'
-                      ) : (
-                        <span className={p.correct ? 'pick pick-right' : 'pick pick-wrong'} aria-label={t(p.correct ? 'pickCorrect' : 'pickWrong', { letter: LETTERS[p.pred]! })}>
-                          {LETTERS[p.pred]} {p.correct ? '✓' : '✗'}
-                        </span>
-                      )}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+    <PagedTable
+      query={questions}
+      controls={controls}
+      empty={t('noQuestions')}
+      className="question-table"
+      caption={t('perQuestion')}
+      page={{ offset, size: PAGE, onOffset: setOffset, range: (r) => t('page', r) }}
+      head={
+        <>
+          <th scope="col" className="num">
+            {t('index')}
+          </th>
+          <th scope="col">{t('subject')}</th>
+          <th scope="col">{t('question')}</th>
+          <th scope="col">{t('answer')}</th>
+          {benchmark.models.map((m) => (
+            <th scope="col" key={m.model_id}>
+              <span translate="no">{m.label}</span>
+            </th>
+          ))}
+        </>
+      }
+      row={(q) => (
+        <tr key={q.index} data-question={q.index}>
+          <td className="num" translate="no">
+            {q.index + 1}
+          </td>
+          <td translate="no">{q.subject || '–'}</td>
+          <td className="clip" translate="no" title={q.question}>
+            {q.question}
+          </td>
+          <td translate="no">
+            <span className="pick">{LETTERS[q.answer]}</span> <span className="muted small-text">{q.choices[q.answer]}</span>
+          </td>
+          {q.picks.map((p, i) => (
+            <td key={i} data-correct={p.correct === null ? '' : String(p.correct)}>
+              {p.pred === null ? (
+                '–'
+              ) : (
+                <span className={p.correct ? 'pick pick-right' : 'pick pick-wrong'} aria-label={t(p.correct ? 'pickCorrect' : 'pickWrong', { letter: LETTERS[p.pred]! })}>
+                  {LETTERS[p.pred]} {p.correct ? '✓' : '✗'}
+                </span>
+              )}
+            </td>
+          ))}
+        </tr>
       )}
-      {total > 0 && (
-        <div className="pager">
-          <span className="small-text muted">{t('page', { from: offset + 1, to: Math.min(total, offset + PAGE), total })}</span>
-          <button type="button" className="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            {t('previous')}
-          </button>
-          <button type="button" className="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-            {t('next')}
-          </button>
-        </div>
-      )}
-    </>
+    />
   );
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { EvaluationCreateInput } from '@whetstone/core';
+import type { EvaluationCreateInput, EvaluationJudgeInput } from '@whetstone/core';
 import { api, unwrap } from '../../../lib/api-client.ts';
 import { evaluationKeys, isFinished, type Evaluation } from './evaluation-types.ts';
 
@@ -33,5 +33,21 @@ export function useCreateEvaluation() {
       qc.setQueryData(evaluationKeys.detail(e.id), e);
       void qc.invalidateQueries({ queryKey: evaluationKeys.list() });
     },
+  });
+}
+
+/**
+ * `POST /api/v1/evaluations/:id/judge`: judge a succeeded evaluation again. The answer (its judge
+ * queued) goes into the evaluation's query, which then polls until the judge finishes.
+ */
+export function useJudgeAgain(id: string) {
+  const qc = useQueryClient();
+  const judge = api.evaluations[':id'].judge;
+  return useMutation({
+    // Like the create route, this one parses its body with EvaluationJudgeSchema itself.
+    mutationFn: (body: EvaluationJudgeInput) => unwrap(judge.$post({ param: { id }, json: body } as Parameters<typeof judge.$post>[0])) as Promise<Evaluation>,
+    onSuccess: (e) => qc.setQueryData(evaluationKeys.detail(id), e),
+    // A refusal may come from a state this page has not seen (a judge started from the CLI): read it again.
+    onError: () => void qc.invalidateQueries({ queryKey: evaluationKeys.detail(id) }),
   });
 }

@@ -1,8 +1,10 @@
+import { DetailLoadError } from '../../../components/detail-load-error.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
+import { LiveStatus } from '../../../components/live-status.tsx';
 import { Loading } from '../../../components/loading.tsx';
 import { Section } from '../../../components/section.tsx';
 import { paths } from '../../../config/paths.ts';
-import { ApiError, storedError } from '../../../lib/api-error.ts';
+import { storedError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
@@ -15,6 +17,7 @@ import { labelMetricsMessages } from '../label-metrics.i18n.ts';
 import { ColumnStatus } from './column-status.tsx';
 import { ConfusionMatrix } from './confusion-matrix.tsx';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
+import { JudgeAgainForm } from './judge-again-form.tsx';
 import { JudgeResults } from './judge-results.tsx';
 import { LabelMetricsTable } from './label-metrics-table.tsx';
 import { MetricBars } from './metric-bars.tsx';
@@ -38,15 +41,7 @@ export function EvaluationDetails({ id }: { id: string }) {
 
   if (evaluation.isPending) return <Loading />;
   if (evaluation.error) {
-    const gone = evaluation.error instanceof ApiError && evaluation.error.status === 404;
-    return (
-      <>
-        <h1>{t('evaluationHeading')}</h1>
-        {gone && <p>{t('notFound')}</p>}
-        <ErrorMessage error={evaluation.error} onRetry={() => void evaluation.refetch()} />
-        <Link href={paths.evaluations()}>{t('backToList')}</Link>
-      </>
-    );
+    return <DetailLoadError heading={t('evaluationHeading')} error={evaluation.error} onRetry={() => void evaluation.refetch()} notFound={t('notFound')} back={{ href: paths.evaluations(), label: t('backToList') }} />;
   }
   const e = evaluation.data;
   const labelled = (e.request as { labels?: unknown } | null)?.labels !== undefined || e.models.some((c) => c.label_accuracy);
@@ -61,11 +56,7 @@ export function EvaluationDetails({ id }: { id: string }) {
           {t('evaluationHeading')} <span translate="no">{e.name}</span>
         </h1>
         <EvaluationStatusBadge status={e.status} />
-        {running && (
-          <span className={`stream stream-${stream}`} role="status">
-            {stream === 'open' ? t('live') : stream === 'retrying' ? t('retrying') : t('connecting')}
-          </span>
-        )}
+        {running && <LiveStatus state={stream} />}
       </div>
       <dl className="facts">
         <div>
@@ -106,9 +97,10 @@ export function EvaluationDetails({ id }: { id: string }) {
           </Section>
         </>
       )}
-      {e.judge && (
+      {(e.judge || e.status === 'succeeded') && (
         <Section title={tj('judgeTitle')} id="eval-judge">
-          <JudgeResults judge={e.judge} />
+          {e.judge && <JudgeResults judge={e.judge} answered={e.status === 'succeeded'} />}
+          {e.status === 'succeeded' && <JudgeAgainForm evaluation={e} />}
         </Section>
       )}
       <Section title={t('charts')} id="eval-charts">

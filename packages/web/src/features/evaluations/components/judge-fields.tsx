@@ -5,8 +5,11 @@ import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { judgeMessages } from '../judge.i18n.ts';
 import type { JudgeDraft, JudgeProblem } from '../lib/judge-request.ts';
 
-/** The new-evaluation form's judge: who judges (a model, deployment or connection), the rubric, the mode. */
-export function JudgeFields({ value, onChange, problems }: { value: JudgeDraft; onChange(v: JudgeDraft): void; problems: JudgeProblem[] }) {
+/**
+ * The judge of a new evaluation, or of one judged again (`required`: a judge must be chosen):
+ * who judges (a model, deployment or connection), the rubric, the mode.
+ */
+export function JudgeFields({ value, onChange, problems, required = false }: { value: JudgeDraft; onChange(v: JudgeDraft): void; problems: JudgeProblem[]; required?: boolean }) {
   const t = useT(judgeMessages);
   const te = useT(evaluationsMessages);
   const id = useId();
@@ -22,12 +25,12 @@ export function JudgeFields({ value, onChange, problems }: { value: JudgeDraft; 
     ) : null;
   return (
     <fieldset className="eval-judge" data-judge-fields="">
-      <legend>{t('judge')}</legend>
-      <p className="muted small-text">{t('judgeHint')}</p>
+      <legend>{t(required ? 'newJudge' : 'judge')}</legend>
+      <p className="muted small-text">{t(required ? 'rejudgeHint' : 'judgeHint')}</p>
       <div className="field">
         <label htmlFor={`${id}-src`}>{t('judgeModel')}</label>
-        <select id={`${id}-src`} value={value.source} onChange={(e) => set({ source: e.target.value })}>
-          <option value="">{t('noJudge')}</option>
+        <select id={`${id}-src`} value={value.source} onChange={(e) => set({ source: e.target.value })} {...(problems.includes('judgeMissing') ? { 'aria-invalid': true, 'aria-describedby': `${id}-judgeMissing` } : {})}>
+          <option value="">{t(required ? 'chooseJudge' : 'noJudge')}</option>
           {models.length > 0 && (
             <optgroup label={te('baseModels')}>
               {models.map((m) => (
@@ -56,6 +59,7 @@ export function JudgeFields({ value, onChange, problems }: { value: JudgeDraft; 
             </optgroup>
           )}
         </select>
+        {problem('judgeMissing')}
       </div>
       {value.source && (
         <>
@@ -72,6 +76,7 @@ export function JudgeFields({ value, onChange, problems }: { value: JudgeDraft; 
               <label htmlFor={`${id}-text`}>{t('rubricText')}</label>
               <textarea
                 id={`${id}-text`}
+                translate="no"
                 rows={3}
                 maxLength={8000}
                 value={value.rubricText}

@@ -8,8 +8,11 @@ import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
 
 type JudgeResult = NonNullable<Evaluation['judge']>;
 
-/** The judge's result: who judged how, then each model's mean score or each pair's win rate, with answer lengths beside. */
-export function JudgeResults({ judge }: { judge: JudgeResult }) {
+/**
+ * The judge's result: who judged how, then each model's mean score or each pair's win rate, with
+ * answer lengths beside. `answered`: the models have answered (a judge queued then waits for other runs).
+ */
+export function JudgeResults({ judge, answered }: { judge: JudgeResult; answered: boolean }) {
   const t = useT(judgeMessages);
   const f = useFormatters();
   const interval = (ci: number[] | null, digits: number) => (ci ? `${f.number(ci[0], digits)} – ${f.number(ci[1], digits)}` : '–');
@@ -19,7 +22,7 @@ export function JudgeResults({ judge }: { judge: JudgeResult }) {
       <p>
         <span translate="no">{t('judgeFacts', { judge: judge.judge, mode: t(judge.mode), rubric: judge.rubric, language: judge.language })}</span> <EvaluationStatusBadge status={judge.status} />
       </p>
-      {judge.status === 'queued' && <p className="muted">{t('judgeWaiting')}</p>}
+      {judge.status === 'queued' && <p className="muted">{t(answered ? 'judgeQueued' : 'judgeWaiting')}</p>}
       {judge.status === 'running' && (
         <p role="status" className="muted">
           {t('judgeProgress', { done: judge.progress.done, total: judge.progress.total })}
@@ -27,70 +30,86 @@ export function JudgeResults({ judge }: { judge: JudgeResult }) {
       )}
       {judge.error && <ErrorMessage error={storedError(judge.error)} />}
       {judge.scores && (
-        <div className="table-scroll">
-          <table className="table judge-scores">
-            <caption className="sr-only">{t('scoresCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('model')}</th>
-                <th scope="col" className="num">{t('meanScore')}</th>
-                <th scope="col" className="num">{t('interval')}</th>
-                <th scope="col" className="num">{t('scored')}</th>
-                <th scope="col" className="num">{t('unparseable')}</th>
-                <th scope="col" className="num">{t('failed')}</th>
-                <th scope="col" className="num">{t('length')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {judge.scores.map((s) => (
-                <tr key={s.label} data-judge-model={s.label}>
-                  <th scope="row" translate="no">{s.label}</th>
-                  <td className="num">{s.mean_score === null ? '–' : f.number(s.mean_score, 2)}</td>
-                  <td className="num">{interval(s.ci95, 2)}</td>
-                  <td className="num">{s.scored}</td>
-                  <td className="num">{s.unparseable}</td>
-                  <td className="num">{s.failed}</td>
-                  <td className="num">{f.number(s.mean_length_chars, 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ResultTable
+          className="judge-scores"
+          caption={t('scoresCaption')}
+          columns={[t('model'), t('meanScore'), t('interval'), t('scored'), t('unparseable'), t('failed'), t('length')]}
+          rows={judge.scores.map((s) => ({
+            key: s.label,
+            data: { 'data-judge-model': s.label },
+            name: s.label,
+            cells: [s.mean_score === null ? '–' : f.number(s.mean_score, 2), interval(s.ci95, 2), s.scored, s.unparseable, s.failed, f.number(s.mean_length_chars, 1)],
+          }))}
+        />
       )}
       {judge.pairs && (
         <>
-          <div className="table-scroll">
-            <table className="table judge-pairs">
-              <caption className="sr-only">{t('pairsCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pair')}</th>
-                  <th scope="col" className="num">{t('winRate')}</th>
-                  <th scope="col" className="num">{t('interval')}</th>
-                  <th scope="col" className="num">{t('wtl')}</th>
-                  <th scope="col" className="num">{t('inconsistent')}</th>
-                  <th scope="col" className="num">{t('invalid')}</th>
-                  <th scope="col" className="num">{t('lengths')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {judge.pairs.map((p) => (
-                  <tr key={`${p.a}|${p.b}`} data-judge-pair={`${p.a}|${p.b}`}>
-                    <th scope="row" translate="no">{t('versus', { a: p.a, b: p.b })}</th>
-                    <td className="num">{pct(p.win_rate)}</td>
-                    <td className="num">{p.ci95 ? `${pct(p.ci95[0])} – ${pct(p.ci95[1])}` : '–'}</td>
-                    <td className="num">{`${p.wins} / ${p.ties} / ${p.losses}`}</td>
-                    <td className="num">{p.inconsistent}</td>
-                    <td className="num">{p.invalid}</td>
-                    <td className="num">{`${f.number(p.mean_length_chars.a, 1)} / ${f.number(p.mean_length_chars.b, 1)}`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ResultTable
+            className="judge-pairs"
+            caption={t('pairsCaption')}
+            columns={[t('pair'), t('winRate'), t('interval'), t('wtl'), t('inconsistent'), t('invalid'), t('lengths')]}
+            rows={judge.pairs.map((p) => ({
+              key: `${p.a}|${p.b}`,
+              data: { 'data-judge-pair': `${p.a}|${p.b}` },
+              name: t('versus', { a: p.a, b: p.b }),
+              cells: [
+                pct(p.win_rate),
+                p.ci95 ? `${pct(p.ci95[0])} – ${pct(p.ci95[1])}` : '–',
+                `${p.wins} / ${p.ties} / ${p.losses}`,
+                p.inconsistent,
+                p.invalid,
+                `${f.number(p.mean_length_chars.a, 1)} / ${f.number(p.mean_length_chars.b, 1)}`,
+              ],
+            }))}
+          />
           <p className="muted small-text">{t('pairsNote')}</p>
         </>
       )}
+    </div>
+  );
+}
+
+interface ResultRow {
+  key: string;
+  /** The row's data-* attributes. */
+  data: Record<string, string>;
+  /** The row header: a model, or a pair. */
+  name: string;
+  cells: (string | number)[];
+}
+
+/** One of the judge's tables: a model or pair per row, then its numbers. */
+function ResultTable({ className, caption, columns, rows }: { className: string; caption: string; columns: string[]; rows: ResultRow[] }) {
+  const [first, ...numeric] = columns;
+  return (
+    <div className="table-scroll">
+      <table className={`table ${className}`}>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{first}</th>
+            {numeric.map((c) => (
+              <th key={c} scope="col" className="num">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} {...r.data}>
+              <th scope="row" translate="no">
+                {r.name}
+              </th>
+              {r.cells.map((v, i) => (
+                <td key={i} className="num">
+                  {v}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -17,6 +17,11 @@ describe('judgeRequest', () => {
     expect(EvaluationJudgeSchema.parse(endpoint)).toMatchObject({ model: { kind: 'endpoint', connection: 'api:v2' }, rubric: { name: 'own', text: 'Is it polite?' }, constrain: false });
   });
 
+  it('asks for a judge when one is required (judging again)', () => {
+    expect(judgeRequest(NO_JUDGE, 2, true)).toEqual({ judge: undefined, problems: ['judgeMissing'] });
+    expect(judgeRequest({ ...NO_JUDGE, source: 'model:m' }, 2, true).problems).toEqual([]);
+  });
+
   it('names what is missing: an empty own rubric, a pairwise judge with one model', () => {
     expect(judgeRequest({ ...NO_JUDGE, source: 'model:m', rubric: 'own', mode: 'pairwise' }, 1)).toEqual({ judge: undefined, problems: ['judgeRubricEmpty', 'judgeNeedsTwo'] });
   });

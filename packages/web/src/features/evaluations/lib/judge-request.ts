@@ -13,11 +13,14 @@ export interface JudgeDraft {
 
 export const NO_JUDGE: JudgeDraft = { source: '', rubric: 'helpfulness', rubricText: '', mode: 'single', constrain: false };
 
-export type JudgeProblem = 'judgeRubricEmpty' | 'judgeNeedsTwo';
+export type JudgeProblem = 'judgeMissing' | 'judgeRubricEmpty' | 'judgeNeedsTwo';
 
-/** The `judge` of an evaluation body, or undefined without one; problems name what keeps it from being sent. */
-export function judgeRequest(d: JudgeDraft, columns: number): { judge: EvaluationJudgeInput | undefined; problems: JudgeProblem[] } {
-  if (!d.source) return { judge: undefined, problems: [] };
+/**
+ * The `judge` of an evaluation body, or undefined without one; problems name what keeps it from
+ * being sent. `required` (judging an evaluation again): no judge chosen is a problem too.
+ */
+export function judgeRequest(d: JudgeDraft, columns: number, required = false): { judge: EvaluationJudgeInput | undefined; problems: JudgeProblem[] } {
+  if (!d.source) return { judge: undefined, problems: required ? ['judgeMissing'] : [] };
   const problems: JudgeProblem[] = [];
   if (d.rubric === 'own' && !d.rubricText.trim()) problems.push('judgeRubricEmpty');
   if (d.mode === 'pairwise' && columns < 2) problems.push('judgeNeedsTwo');
