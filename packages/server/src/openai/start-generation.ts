@@ -15,7 +15,7 @@ export interface StartedGeneration {
 export async function startGeneration(c: Context, gateway: Gateway, model: string, request: GatewayRequest): Promise<StartedGeneration> {
   const abort = new AbortController();
   const clientSignal = c.req.raw.signal;
-  const onClientGone = () => abort.abort(new Error('the client closed the connection'));
+  const onClientGone = () => abort.abort(clientGone());
   if (clientSignal?.aborted) onClientGone();
   clientSignal?.addEventListener('abort', onClientGone, { once: true });
   let gen: OpenGeneration;
@@ -29,11 +29,18 @@ export async function startGeneration(c: Context, gateway: Gateway, model: strin
   return {
     gen,
     async cancel() {
-      if (!abort.signal.aborted) abort.abort(new Error('the client closed the connection'));
+      if (!abort.signal.aborted) abort.abort(clientGone());
       await gen.close();
     },
   };
 }
+
+/**
+ * Why a generation was aborted when its client left. It rejects whatever still awaits the
+ * generation (a plain answer being collected), so it is an error value like any refusal: the
+ * handler answers a socket nobody reads, and logs nothing as a server fault.
+ */
+const clientGone = () => new WhetError('INVALID_REQUEST', 'the client closed the connection before the answer was complete');
 
 /** OpenAI-style ids: `chatcmpl-` / `cmpl-` and 24 random characters. */
 export const completionId = (prefix: string) => `${prefix}-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PlaygroundStreamEventSchema } from '@whetstone/core';
 import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
@@ -200,6 +200,37 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     expect(err.error).toMatchObject({ type: 'invalid_request_error', code: 'context_length_exceeded' });
     expect(err.error.message).toMatch(/100000/);
     expect(err.error.message).toMatch(/512/);
+  });
+
+  it('a client that leaves a plain (not streamed) answer midway stops it, and the server logs no error for it', async () => {
+    const pooled = server.ctx.gateway.pool.get(server.ctx.store.getModel('tiny')!);
+    const written: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      for (const path of ['/v1/chat/completions', '/api/v1/playground/chat']) {
+        await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 1 }); // loaded (the idle time-out is 3 s here)
+        const ac = new AbortController();
+        const body = { model: 'tiny', messages, max_tokens: 480, temperature: 1, ...(path.startsWith('/v1') ? { ignore_eos: true } : {}) };
+        const pending = fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: ac.signal }).catch((e) => e);
+        let health = await pooled.backend.health();
+        for (let i = 0; i < 600 && !health?.running; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          health = await pooled.backend.health();
+        }
+        expect(health, path).toMatchObject({ running: 1 });
+        ac.abort();
+        expect(await pending).toBeInstanceOf(Error);
+        for (let i = 0; i < 200 && health!.running + health!.queue > 0; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          health = await pooled.backend.health();
+        }
+        expect(health, path).toMatchObject({ running: 0, queue: 0 });
+      }
+      await new Promise((r) => setTimeout(r, 100)); // the handler's answer to a closed socket
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(written.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   });
 
   it('stops the generation in the worker when the client disconnects, and frees the model when idle', async () => {
