@@ -24,7 +24,10 @@ const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--repor
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
-  failed += r.numFailedTests;
+  // A file whose hooks fail (beforeAll...) runs none of its tests: count it, or the closing
+  // line reads "0 failed" over a red run.
+  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'));
+  failed += r.numFailedTests + brokenFiles.length;
 } catch {
   failed += 1;
 }

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { WhetError } from '@whetstone/core';
 import { createApp } from './app.ts';
@@ -5,6 +6,9 @@ import { isLoopback, type ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { logger } from './logger.ts';
 import { createServerContext } from './server-context.ts';
+
+/** How long an idle keep-alive connection stays open: longer than clients' (and load balancers') 60 s. */
+export const KEEP_ALIVE_MS = 65_000;
 
 export interface RunningServer {
   ctx: AppContext;
@@ -29,6 +33,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   });
+  // Node closes an idle keep-alive connection after 5 s, while clients (undici's fetch, browsers,
+  // proxies) may reuse it up to that moment: a request written as the server closes is lost as
+  // "other side closed" (seen in CI on a loaded box). Outlive every client's idle window instead.
+  const http1 = server as HttpServer; // serve() makes a plain HTTP/1.1 server unless told otherwise
+  http1.keepAliveTimeout = KEEP_ALIVE_MS;
+  http1.headersTimeout = KEEP_ALIVE_MS + 1000; // must exceed keepAliveTimeout (Node's rule)
   // Once listening, a server error (EMFILE on accept...) is logged; without a listener it would throw.
   server.on('error', (e) => logger.error('HTTP server error', { error: String((e as Error)?.stack ?? e) }));
   const address = server.address();
