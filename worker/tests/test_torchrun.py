@@ -189,3 +189,67 @@ def test_a_token_budget_plans_and_ends_on_two_ranks_as_on_one(tmp_path, referenc
     assert result(two)["train_tokens"] == result(one)["train_tokens"]
     assert_same_curve(losses(two), losses(one))  # the same schedule, step by step
     assert Path(specs["two"]["output_dir"], "checkpoints", f"checkpoint-{steps}", "rng_state_1.pth").is_file()
+
+
+def test_lr_search_on_two_ranks_chooses_as_one_process_and_every_rank_trains_with_it(tmp_path, reference):
+    """Every rank runs the trials in step (each a DDP run) and trains at rank 0's choice (broadcast,
+    components/lr_search.py): the same trials, winner and curve as one process at the same global
+    batch. A rank at another rate would pull the curve away from one process's after the trials."""
+    spec_for, _ = reference
+    search = {"candidates": [1e-7, 5e-3], "steps": 2, "train_fraction": 0.5}
+    processes, events = {}, {}
+    for name, command in (("one", lambda spec: [sys.executable, "-m", "whet_worker", "train", str(spec)]),
+                          ("two", lambda spec: launcher_command(spec, 1, 2, ONE_NODE))):  # fmt: skip
+        (tmp_path / name).mkdir()
+        spec = spec_for(tmp_path / name, max_steps=6, lr_search=search)
+        processes[name] = subprocess.Popen(command(write_spec(spec, tmp_path / name / "spec.json")), cwd=WORKER_ROOT, text=True,
+                                           stdout=subprocess.PIPE, stderr=(tmp_path / name / "stderr").open("w"))  # fmt: skip
+    try:
+        for name, process in processes.items():
+            out, _ = process.communicate(timeout=300)
+            assert process.returncode == 0, (tmp_path / name / "stderr").read_text()[-3000:]
+            events[name] = parse_events(out)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+
+    def trials(events):
+        return [(e["learning_rate"], e["eval_loss"]) for e in events if e["type"] == "trial"]
+
+    one, two = events["one"], events["two"]
+    assert len(trials(two)) == 2  # rank 0 alone reports them
+    for (rate, loss), (rate_one, loss_one) in zip(trials(two), trials(one)):
+        assert rate == rate_one and loss == pytest.approx(loss_one, abs=TOLERANCE)
+    assert max(e["learning_rate"] for e in two if e["type"] == "progress") == pytest.approx(5e-3)
+    assert_same_curve(losses(two), losses(one))
+
+
+def test_ranks_die_with_a_launcher_killed_outright(tmp_path, reference):
+    """The launcher starts each rank in a session of its own, so a SIGKILL to its process group (the
+    server's kill at the end of the stop grace) reaches the launcher alone; the ranks' parent-death
+    signal ends them too, instead of leaving them training, orphaned, in the job's folder."""
+    import os
+    import signal
+
+    spec_for, _ = reference
+    spec = spec_for(tmp_path, max_steps=1000)
+    launcher = subprocess.Popen(launcher_command(write_spec(spec, tmp_path / "spec.json"), 1, 2, ONE_NODE), cwd=WORKER_ROOT,
+                                stdout=subprocess.PIPE, stderr=(tmp_path / "run.stderr").open("w"), text=True, start_new_session=True)  # fmt: skip
+    ranks = []
+    try:
+        for line in launcher.stdout:
+            if '"type": "progress"' in line:
+                ranks = psutil.Process(launcher.pid).children()
+                assert len(ranks) == 2 and all(os.getpgid(r.pid) != launcher.pid for r in ranks)  # out of the group's reach
+                os.killpg(launcher.pid, signal.SIGKILL)
+                break
+        launcher.wait(timeout=30)
+        _, alive = psutil.wait_procs(ranks, timeout=15)
+        assert not alive, f"ranks outlived their launcher: {[p.pid for p in alive]}"
+    finally:
+        for rank in ranks:
+            if rank.is_running():
+                rank.kill()
+        if launcher.poll() is None:
+            launcher.kill()

@@ -8,6 +8,7 @@ import importlib
 import sys
 import traceback
 
+from .components.die_with_launcher import die_with_launcher
 from .errors import WorkerError, as_worker_error
 from .events import claim_stdout, emit
 from .graceful_stop import GracefulStop, StopRequested
@@ -30,6 +31,7 @@ COMMAND_RECIPES = {
 
 
 def main(argv: list[str]) -> int:
+    die_with_launcher()  # a rank under torchrun: killed with its launcher, never orphaned
     claim_stdout()
     stop = GracefulStop().install()  # first, so an early SIGTERM still ends with a `stopped` event
     if len(argv) != 2 or argv[0] not in COMMANDS:

@@ -5,9 +5,12 @@ The ranks print their events on the launcher's stdout, which they inherit (only 
 see components/distributed.py). What only the launcher knows is said here, as an `error` event:
 a rank that died without a word (killed, crashed), naming the rank, and a rendezvous that did
 not complete (a node missing), naming the time-out and the setting, never a hang. SIGTERM (pause,
-cancel) is the launcher's to forward: the ranks checkpoint and report `stopped` themselves.
+cancel) is the launcher's to forward: the ranks checkpoint and report `stopped` themselves. The
+ranks run in sessions of their own, out of reach of a signal to the launcher's process group: a
+launcher killed outright takes them with it through the parent-death signal they set.
 """
 
+import os
 import signal
 import sys
 
@@ -25,6 +28,8 @@ def main(argv: list[str]) -> int:
     from torch.distributed.run import parse_args, run
 
     args = parse_args(argv)
+    # The ranks' parent: they die with it (components/die_with_launcher.py), as they sit in sessions of their own.
+    os.environ["WHET_LAUNCHER_PID"] = str(os.getpid())
     try:
         run(args)
         return 0

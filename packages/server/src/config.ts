@@ -52,7 +52,8 @@ export interface ServerConfig {
   publicUrl: string | null;
   /**
    * Where a job trains when its body leaves `resources` (or one of its fields) out: WHET_EXECUTOR
-   * (local), WHET_NODES (1), WHET_PROCESSES_PER_NODE (1), WHET_GPUS_PER_PROCESS (0), WHET_STRATEGY (ddp).
+   * (local), WHET_NODES (1), WHET_PROCESSES_PER_NODE (1), WHET_GPUS_PER_PROCESS (0), WHET_STRATEGY (ddp),
+   * WHET_SHARED_PATH (none: the job's files stay in WHET_HOME/jobs/<id>).
    */
   resources: Resources;
   /** torchrun's rendezvous time-out in seconds (WHET_TORCHRUN_TIMEOUT_SECONDS): a run whose processes do not all join fails, never hangs. */
@@ -138,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = reso
       processes_per_node: int('WHET_PROCESSES_PER_NODE', env.WHET_PROCESSES_PER_NODE, 1),
       gpus_per_process: int('WHET_GPUS_PER_PROCESS', env.WHET_GPUS_PER_PROCESS, 0, 0),
       strategy: oneOf('WHET_STRATEGY', env.WHET_STRATEGY, STRATEGIES, 'ddp'),
+      ...(env.WHET_SHARED_PATH ? { shared_path: env.WHET_SHARED_PATH } : {}),
     },
     torchrunTimeoutSeconds: int('WHET_TORCHRUN_TIMEOUT_SECONDS', env.WHET_TORCHRUN_TIMEOUT_SECONDS, 60),
     torchrunHosts: list(env.WHET_TORCHRUN_HOSTS),

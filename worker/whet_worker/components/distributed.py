@@ -63,8 +63,20 @@ def from_rank_zero(values: list[float], device) -> list[float]:
     import torch
     import torch.distributed as dist
 
-    if not (dist.is_available() and dist.is_initialized()):
+    if not this_rank().distributed:
         return values
+    join_process_group(device)
     t = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
     dist.broadcast(t, src=0)
     return t.tolist()
+
+
+def join_process_group(device) -> None:
+    """The process group the launcher's environment describes, as the trainer would start it (gloo on
+    CPU, nccl on CUDA), for a collective before any trainer exists (lr_search decides before
+    training). The trainer's accelerate state takes over a group already started, as under Ray Train."""
+    import torch
+    import torch.distributed as dist
+
+    if not dist.is_initialized():
+        dist.init_process_group(backend="nccl" if torch.device(device).type == "cuda" else "gloo")

@@ -4,6 +4,11 @@ Each trial starts from the same weights and seed, trains `steps` optimizer steps
 the training data, and is scored on held-out rows (the validation set, or rows of the training
 data the trials never train on). A trial that diverges scores infinity instead of failing the
 job. The winner is written to `output_dir/lr_search.json`, so a resume reuses it.
+
+Several processes (torchrun, Ray Train): every rank runs the trials in step (each trial is a DDP
+run), and every rank then trains at rank 0's choice, broadcast: ranks that chose apart (a tie, a
+loss that diverged on one rank) would step their optimizers at different rates and drift apart
+silently. Rank 0's folder decides a resume's reuse the same way.
 """
 
 import json
@@ -17,7 +22,7 @@ from typing import Any, Callable
 from datasets import Dataset
 
 from ..events import emit
-from .distributed import this_rank
+from .distributed import from_rank_zero, this_rank
 
 TRIAL_EVAL_ROWS = 64  # enough rows to rank candidates, few enough to score in seconds
 RESULT_FILE = "lr_search.json"
@@ -91,17 +96,21 @@ def choose_learning_rate(
     seed: int,
     run_trial: Callable[[float, int, Dataset, Dataset, Path], tuple[float | None, float | None]],
     output_dir: Path,
+    device: str = "cpu",
 ) -> tuple[float, float]:
-    """(the trials' winner, the seconds they took); on a resume, the rate a previous attempt chose and 0 s."""
-    previous = load_result(output_dir)
-    if previous is not None:
-        emit("log", level="info", message=f"lr_search: reusing learning rate {previous.learning_rate:g} chosen before")
-        return previous.learning_rate, 0.0
+    """(the trials' winner, the seconds they took); on a resume, the rate a previous attempt chose and 0 s.
+    Several processes: rank 0's answer on every rank (a collective: every rank calls it)."""
+    previous = load_result(output_dir) if this_rank().reports else None
+    [reused] = from_rank_zero([previous.learning_rate if previous else 0.0], device)  # rates are > 0
+    if reused > 0:
+        emit("log", level="info", message=f"lr_search: reusing learning rate {reused:g} chosen before")
+        return reused, 0.0
     trial_train, scored = trial_data(train, evaluation, search["train_fraction"], seed)
     result = search_learning_rate(search, trial_train, scored, run_trial, output_dir / "trials")
-    if this_rank().reports:  # every rank found the same winner (the eval losses are gathered); one writes it
+    if this_rank().reports:
         save_result(result, output_dir)
-    return result.learning_rate, result.seconds
+    learning_rate, seconds = from_rank_zero([result.learning_rate, result.seconds], device)
+    return learning_rate, seconds
 
 
 def save_result(result: SearchResult, output_dir: Path) -> None:

@@ -85,7 +85,7 @@ class TrainingRecipe:
         budget_used = BudgetUsage.read(self.resume_from)
         if self.hp.get("lr_search"):
             self.hp["learning_rate"], seconds = choose_learning_rate(
-                self.hp["lr_search"], train, evaluation, self.hp["seed"], self._run_trial, self.output_dir
+                self.hp["lr_search"], train, evaluation, self.hp["seed"], self._run_trial, self.output_dir, self.device
             )
             budget_used.seconds += seconds
         torch.manual_seed(self.hp["seed"])  # the same adapter init with or without trials before

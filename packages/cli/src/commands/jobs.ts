@@ -29,9 +29,10 @@ export function describeJob(j: Job): string {
 
 /** "torchrun: 1 node x 2 processes, CPU (gloo), ddp". */
 export function describeResources(r: Resources): string {
-  if (r.executor === 'local') return `local: one process${r.gpus_per_process ? ', 1 GPU' : ''}`;
+  const shared = r.shared_path ? `; files under ${r.shared_path}` : '';
+  if (r.executor === 'local') return `local: one process${r.gpus_per_process ? ', 1 GPU' : ''}${shared}`;
   const nodes = `${r.nodes} node${r.nodes > 1 ? 's' : ''} x ${r.processes_per_node} process${r.processes_per_node > 1 ? 'es' : ''}`;
-  return `${r.executor}: ${nodes}, ${r.gpus_per_process ? `${r.gpus_per_process} GPU a process (nccl)` : 'CPU (gloo)'}, ${r.strategy}`;
+  return `${r.executor}: ${nodes}, ${r.gpus_per_process ? `${r.gpus_per_process} GPU a process (nccl)` : 'CPU (gloo)'}, ${r.strategy}${shared}`;
 }
 
 /** Exit status for a finished job: 0 only when it succeeded. */

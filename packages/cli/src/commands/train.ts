@@ -33,14 +33,15 @@ function describeEstimate(e: JobPlan['estimate']): string {
   return `estimated duration: about ${about} (${e.basis}: ${e.reason})`;
 }
 
-/** `resources` from --executor, --processes, --nodes, --gpus-per-process and --strategy; left out when none is given (the server's settings apply). */
-function resourcesOption(o: { executor?: string; processes?: number; nodes?: number; gpusPerProcess?: number; strategy?: string }) {
+/** `resources` from --executor, --processes, --nodes, --gpus-per-process, --strategy and --shared-path; left out when none is given (the server's settings apply). */
+function resourcesOption(o: { executor?: string; processes?: number; nodes?: number; gpusPerProcess?: number; strategy?: string; sharedPath?: string }) {
   const r = {
     ...(o.executor !== undefined ? { executor: o.executor } : {}),
     ...(o.nodes !== undefined ? { nodes: o.nodes } : {}),
     ...(o.processes !== undefined ? { processes_per_node: o.processes } : {}),
     ...(o.gpusPerProcess !== undefined ? { gpus_per_process: o.gpusPerProcess } : {}),
     ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+    ...(o.sharedPath !== undefined ? { shared_path: o.sharedPath } : {}),
   };
   return Object.keys(r).length ? { resources: r } : {};
 }
@@ -80,6 +81,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--nodes <n>', 'machines taking part (torchrun)', Number)
     .option('--gpus-per-process <n>', '0 trains on CPU (gloo), 1 gives each process a GPU (nccl)', Number)
     .option('--strategy <strategy>', 'ddp (each process holds the whole model) or fsdp (sharded; GPU only)')
+    .option('--shared-path <folder>', 'an absolute folder every node and the server see (NFS...): the job\'s spec, data, checkpoints and result go under <folder>/<job id>/')
     .option('--name <name>')
     .option('--follow', 'stream progress until the job stops')
     .option('--dry-run', 'validate and resolve every "auto" value with its reason; create nothing')

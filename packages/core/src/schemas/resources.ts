@@ -19,6 +19,13 @@ export const ResourcesInputSchema = z
     processes_per_node: z.number().int().min(1).max(64).optional().describe('Worker processes on each node (torchrun, ray); usually one per GPU, on CPU at most one per core.'),
     gpus_per_process: z.number().int().min(0).max(8).optional().describe('0 trains on CPU (gloo); 1 gives each process a GPU (nccl).'),
     strategy: z.enum(STRATEGIES).optional().describe('ddp: every process holds the whole model; fsdp: parameters sharded across processes (GPU only).'),
+    shared_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'An absolute folder every node and the server see at this path (NFS, a cluster file system): the job\'s spec, training data, checkpoints and final model go to <shared_path>/<job id>/, where every rank writes and the server reads the result. Default: WHET_SHARED_PATH, else the server\'s state folder (WHET_HOME/jobs/<id>).',
+      ),
   })
   .strict();
 export type ResourcesInput = z.infer<typeof ResourcesInputSchema>;
@@ -30,5 +37,6 @@ export const ResourcesSchema = z.object({
   processes_per_node: z.number().int().min(1),
   gpus_per_process: z.number().int().min(0),
   strategy: z.enum(STRATEGIES),
+  shared_path: z.string().optional().describe('Where the job\'s files live when not in the server\'s state folder: <shared_path>/<job id>/.'),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;

@@ -50,7 +50,8 @@ export function localExecutor(opts: LocalExecutorOptions): Executor {
           if (!alive) clearWorkerRecord(jobDir);
           return alive;
         },
-        // A negative pid signals the process group the launcher leads: its ranks too.
+        // A negative pid signals the process group the launcher leads. torchrun's ranks sit in sessions
+        // of their own: the launcher forwards SIGTERM to them, and a killed launcher takes them with it.
         stop: () => signal(opts.processGroup ? -pid : pid, 'SIGTERM'),
         kill: () => signal(opts.processGroup ? -pid : pid, 'SIGKILL'),
       };

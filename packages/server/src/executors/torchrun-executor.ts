@@ -16,8 +16,9 @@ export interface TorchrunOptions {
 
 /**
  * Several worker processes through torch's elastic launcher, wrapped by `whet_worker.torchrun`
- * so a failed rank ends as an error event naming it. The launcher and its ranks share a process
- * group: stop, kill and a restart's clean-up reach every rank. Several nodes: this server
+ * so a failed rank ends as an error event naming it. Stop, kill and a restart's clean-up signal
+ * the launcher's process group; the ranks (in sessions of their own) get SIGTERM forwarded by the
+ * launcher, and die with it when it is killed (their parent-death signal). Several nodes: this server
  * launches node 0 (whose rank 0 reports on its stdout) and the job's log gives the exact command
  * for each other node, to run there with the same paths (a shared WHET_HOME).
  */

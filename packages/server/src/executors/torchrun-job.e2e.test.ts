@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema } from '@whetstone/core';
@@ -64,15 +66,20 @@ describe('a torchrun job through the server', () => {
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
   });
 
-  it('two nodes: the server runs node 0, its log gives node 1\'s command, and the job completes once that runs', { timeout: 300_000 }, async () => {
-    const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 2, processes_per_node: 1 } }));
+  it('two nodes on a shared folder: the server runs node 0, its log gives node 1\'s command, and the job completes once that runs', { timeout: 300_000 }, async () => {
+    // The job's files live on "shared storage" (a temp folder here): the spec node 1 reads, the data, the checkpoints, the result.
+    const shared = mkdtempSync(join(tmpdir(), 'whet-shared-'));
+    const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 2, processes_per_node: 1, shared_path: shared } }));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const runDir = join(shared, created.body.id);
+    expect(created.body).toMatchObject({ resources: { shared_path: shared }, output_dir: join(runDir, 'output') });
     let command: string | undefined;
     for (let t0 = Date.now(); !command && Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 200))) {
       const logs: { message: string }[] = (await api.get(`/jobs/${created.body.id}/logs`)).body.data;
       command = logs.map((l) => /^node 1 of 2 \(127\.0\.0\.1\): .*from the same folders: (.*)$/.exec(l.message)?.[1]).find(Boolean);
     }
     expect(command).toMatch(/--node-rank 1 .*--master-addr 127\.0\.0\.1/);
+    expect(command).toContain(`train ${join(runDir, 'spec.json')}`);
     const node1 = spawn('bash', ['-c', command!], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     node1.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-3000)));
@@ -80,7 +87,40 @@ describe('a torchrun job through the server', () => {
     const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 240_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(await node1Exit, stderr).toBe(0);
-    expect((await api.get(`/models/${job.output_model_id}`)).body).toMatchObject({ kind: 'adapter' });
+    const result = (await api.get(`/models/${job.output_model_id}`)).body;
+    expect(result).toMatchObject({ kind: 'adapter', path: join(runDir, 'output', 'final') });
+    const spec = JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8'));
+    expect(spec.data.train).toBe(join(runDir, 'data', 'train.jsonl')); // the ranks read the data there, not from WHET_HOME
+    expect(existsSync(join(runDir, 'output', 'checkpoints', 'checkpoint-4', 'trainer_state.json'))).toBe(true);
+    expect(existsSync(join(home, 'jobs', job.id, 'output'))).toBe(false);
+    expect((await api.del(`/jobs/${job.id}?force=true`)).status).toBe(200);
+    expect(existsSync(runDir)).toBe(false); // deleting the job deletes its files on the shared folder too
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  it('pauses at a checkpoint every rank saved, and the resume continues from its step', { timeout: 300_000 }, async () => {
+    const created = await api.post('/jobs', body({ hyperparameters: { max_steps: 1000, batch_size: 4, save_steps: 1000, eval_steps: 1000, learning_rate: 5e-3 } }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    let job = created.body;
+    for (let t0 = Date.now(); job.progress.step < 2 && job.status !== 'failed' && Date.now() - t0 < 180_000; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await api.get(`/jobs/${id}`)).body;
+    }
+    expect((await api.post(`/jobs/${id}/pause`)).status).toBe(200);
+    const paused = await api.waitFor(id, ['paused', 'failed', 'succeeded'], 120_000);
+    expect(paused.status, JSON.stringify(paused.error)).toBe('paused');
+    const at = paused.last_checkpoint.step as number; // saved by the pause itself: save_steps is 1000
+    expect(at).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(paused.last_checkpoint.path, 'rng_state_1.pth'))).toBe(true); // rank 1 saved its part
+
+    expect((await api.post(`/jobs/${id}/resume`, { max_steps: at + 2 })).status).toBe(200);
+    const done = await api.waitFor(id, ['succeeded', 'failed'], 180_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const starts = (await api.events(id)).filter((e) => e.type === 'started');
+    expect(starts.map((e) => e.resumed_from_step)).toEqual([null, at]);
+    const steps = (await api.get(`/jobs/${id}/metrics?names=loss`)).body.data.map((m: { step: number }) => m.step);
+    expect(steps.slice(-2)).toEqual([at + 1, at + 2]); // on from the pause, not from step 1
   });
 
   it('refuses at creation what several processes cannot run, naming the field and the fix', async () => {
@@ -98,6 +138,11 @@ describe('a torchrun job through the server', () => {
     expect(local.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.processes_per_node' });
     const threeNodes = await api.post('/jobs', body({ resources: { executor: 'torchrun', nodes: 3 } }));
     expect(threeNodes.body.error).toMatchObject({ code: 'EXECUTOR_UNAVAILABLE', field: 'resources.nodes', hint: expect.stringMatching(/WHET_TORCHRUN_HOSTS/) });
+    for (const [path, why] of [['relative/folder', /must be an absolute path/], ['/no/such/folder', /does not exist on the server/]] as const) {
+      const bad = await api.post('/jobs', body({ resources: { executor: 'torchrun', shared_path: path } }));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.shared_path', message: expect.stringMatching(why), hint: expect.any(String) });
+    }
     const unknown = await api.post('/jobs', body({ resources: { executor: 'slurm' } }));
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body.error)).toMatch(/resources\.executor/);

@@ -1,9 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Job, type JobCreate, type ResolvedHyperparameters, type WorkerSpec, WorkerSpecSchema, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
 import { latestCheckpoint } from './checkpoints.ts';
-import { autoValidationSplit, datasetDataPath, jobDir } from './create-job.ts';
+import { autoValidationSplit, datasetDataPath, jobRunDir } from './create-job.ts';
 
 /** Write `jobs/<id>/spec.json` (temp file + rename) for the next run of a job, resuming from its newest checkpoint. */
 export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boolean }): string {
@@ -39,8 +39,9 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
   if (request.drop_truncated) spec.data.drop_truncated = true;
   // A labelling set held out by the worker: stratified, so every label is in the validation rows.
   if (!mix && dataset?.label_set && spec.data.validation_split > 0) spec.data.stratify_by = dataset.label_set.labels.map((l) => l.label);
+  const dir = jobRunDir(ctx.config.home, job);
+  if (job.resources?.shared_path) spec.data = copyDataTo(join(dir, 'data'), spec.data);
   const parsed = WorkerSpecSchema.parse(spec);
-  const dir = jobDir(ctx.config.home, job.id);
   mkdirSync(job.output_dir, { recursive: true });
   const path = join(dir, 'spec.json');
   writeFileSync(`${path}.tmp`, JSON.stringify(parsed, null, 2));
@@ -57,4 +58,21 @@ function workerDevice(job: Job): WorkerSpec['device'] {
   if (!r) return 'auto';
   if (r.gpus_per_process > 0) return 'cuda';
   return r.executor === 'local' ? 'auto' : 'cpu';
+}
+
+/**
+ * A job on shared storage: its ranks on other nodes read the training data there, not from this
+ * server's state folder. Copied once (a resume finds the copies); the spec names the copies.
+ */
+function copyDataTo(dir: string, data: WorkerSpec['data']): WorkerSpec['data'] {
+  mkdirSync(dir, { recursive: true });
+  const copy = (from: string, name: string) => {
+    const to = join(dir, name);
+    if (!existsSync(to)) {
+      copyFileSync(from, `${to}.tmp`);
+      renameSync(`${to}.tmp`, to);
+    }
+    return to;
+  };
+  return { ...data, train: copy(data.train, 'train.jsonl'), validation: data.validation ? copy(data.validation, 'validation.jsonl') : null };
 }

@@ -16,6 +16,13 @@ import { checkFitsProcesses, resolveResources } from './resolve-resources.ts';
 import { scaleLearningRate } from './scale-learning-rate.ts';
 
 export const jobDir = (home: string, id: string) => join(home, 'jobs', id);
+/**
+ * Where a job's run reads and writes (spec.json, the data its ranks read, output/ with checkpoints
+ * and the final model): its folder in the state folder, or <resources.shared_path>/<id> when the
+ * job names shared storage every node sees. The server's own records (worker.json) stay in jobDir.
+ */
+export const jobRunDir = (home: string, job: Pick<Job, 'id' | 'resources'>) =>
+  job.resources?.shared_path ? join(job.resources.shared_path, job.id) : jobDir(home, job.id);
 export const datasetDataPath = (home: string, id: string) => join(home, 'datasets', id, 'data.jsonl');
 
 function readyDataset(ctx: AppContext, id: string, field: string): Dataset {
@@ -141,7 +148,7 @@ export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJo
     executor: resources.executor,
     resources,
     worker_pid: null,
-    output_dir: join(jobDir(ctx.config.home, id), 'output'),
+    output_dir: join(jobRunDir(ctx.config.home, { id, resources }), 'output'),
     output_model_id: null,
     last_checkpoint: null,
     resumable: false,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isWhetError, type Resources } from '@whetstone/core';
 import { loadConfig } from '../config.ts';
@@ -70,5 +73,31 @@ describe('loadConfig resources', () => {
     const c = loadConfig({ WHET_EXECUTOR: 'torchrun', WHET_PROCESSES_PER_NODE: '2' });
     expect(c.resources).toEqual({ ...LOCAL, executor: 'torchrun', processes_per_node: 2 });
     expect(() => loadConfig({ WHET_EXECUTOR: 'slurm' })).toThrow(/WHET_EXECUTOR must be one of local, torchrun, ray, got "slurm"/);
+  });
+});
+
+describe('resolveResources: shared_path', () => {
+  it('takes an absolute existing folder (or WHET_SHARED_PATH), and refuses any other with the field and the fix', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'whet-shared-'));
+    try {
+      expect(resolveResources({ executor: 'torchrun', shared_path: folder }, LOCAL).shared_path).toBe(folder);
+      expect(resolveResources({}, { ...LOCAL, shared_path: folder }).shared_path).toBe(folder);
+      expect(resolveResources({}, LOCAL)).not.toHaveProperty('shared_path');
+      expect(loadConfig({ WHET_SHARED_PATH: folder }).resources.shared_path).toBe(folder);
+      const file = join(folder, 'a-file');
+      writeFileSync(file, '');
+      for (const [path, message, hint] of [
+        ['shared', /must be an absolute path, the same on every node; got "shared"/, /absolute path as every node mounts it/],
+        [join(folder, 'missing'), /does not exist on the server/, /Create the folder/],
+        [file, /is a file, not a folder/, /Name the folder/],
+      ] as const) {
+        const e = refusal(() => resolveResources({ executor: 'torchrun', shared_path: path }, LOCAL));
+        expect(e).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.shared_path' });
+        expect(e.message).toMatch(message);
+        expect(e.hint).toMatch(hint);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { type Resources, type ResourcesInput, WhetError } from '@whetstone/core';
 
 interface Problem {
@@ -24,7 +26,11 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
     gpus_per_process: input?.gpus_per_process ?? defaults.gpus_per_process,
     strategy: input?.strategy ?? defaults.strategy,
   };
+  const sharedPath = input?.shared_path ?? defaults.shared_path;
+  if (sharedPath !== undefined) r.shared_path = sharedPath;
   const problems: Problem[] = [];
+  const shared = sharedPath === undefined ? null : checkSharedPath(sharedPath);
+  if (shared) problems.push(shared);
   if (r.executor === 'ray' && !opts.rayAddress) {
     problems.push({
       code: 'EXECUTOR_UNAVAILABLE',
@@ -84,6 +90,21 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
     });
   }
   return r;
+}
+
+/** A shared folder must be one the server can use as is: absolute (the same on every node) and an existing folder. */
+function checkSharedPath(path: string): Problem | null {
+  const problem = (message: string, hint: string): Problem => ({ code: 'INVALID_REQUEST', field: 'resources.shared_path', message, hint });
+  if (!isAbsolute(path)) {
+    return problem(`shared_path must be an absolute path, the same on every node; got "${path}"`, 'Give the folder\'s absolute path as every node mounts it, e.g. /mnt/shared/whetstone.');
+  }
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    return problem(`shared_path ${path} does not exist on the server`, 'Create the folder (or mount the shared storage there) on the server and on every node, then send the job again.');
+  }
+  return isFolder ? null : problem(`shared_path ${path} is a file, not a folder`, 'Name the folder the job\'s files should go under.');
 }
 
 /**

@@ -1,35 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiAt } from '../../../../test-support/api-client.ts';
-import { REPO_ROOT } from '../../../../test-support/paths.ts';
+import { startServerProcess } from '../../../../test-support/server-process.ts';
 import { tempHome } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
 import { processIdentity } from './process-identity.ts';
 import { pidAlive as alive } from '../../../../test-support/pid-alive.ts';
-
-/** Start the real server as its own process (so it can be killed -9), resolve its URL. */
-function startServerProcess(home: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/server/src/main.ts')], {
-    cwd: REPO_ROOT,
-    // The tiny model lives in the repo's .cache/, a model root of test servers (as in testConfig).
-    env: { ...process.env, WHET_HOME: home, WHET_PORT: '0', WHET_LOG: 'error', WHET_MODEL_ROOTS: `${home},${join(REPO_ROOT, '.cache')}` },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = /running on (http:\/\/\S+?) /.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1]! });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
 
 describe('a server restart during a job', () => {
   const { home, cleanup } = tempHome();

@@ -23,6 +23,8 @@ interface Running {
   errors: ErrorEvent[];
   /** For the ETA: when and at which step this attempt's first progress arrived. */
   firstProgress: { time: number; step: number } | null;
+  /** `started` events seen: more than one means the executor restarted the ranks itself (Ray Train's retries). */
+  starts: number;
   killTimer: NodeJS.Timeout | null;
 }
 
@@ -151,7 +153,7 @@ export class Scheduler {
       this.finish(job.id, 'failed', { error: err, reason: 'spawn' });
       return;
     }
-    const run: Running = { worker, intent: null, outcome: null, errors: [], firstProgress: null, killTimer: null };
+    const run: Running = { worker, intent: null, outcome: null, errors: [], firstProgress: null, starts: 0, killTimer: null };
     this.running.set(job.id, run);
     this.update(job.id, { worker_pid: worker.pid });
     for (const note of worker.notes ?? []) this.publishNote(job.id, note);
@@ -172,6 +174,13 @@ export class Scheduler {
     switch (e.type) {
       case 'started':
         if (job.status === 'validating') this.setStatus(jobId, 'running');
+        if (run && ++run.starts > 1) {
+          // The executor retried (Ray Train restarted the workers from the last checkpoint): the
+          // failed attempt's errors stay in the log, but this attempt's end decides the job.
+          run.outcome = null;
+          run.errors = [];
+          run.firstProgress = null;
+        }
         break;
       case 'plan':
         this.update(jobId, {

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { JobCreateSchema, JobMoveSchema, type JobPlan, JobResumeSchema, TERMINAL_STATUSES, WhetError } from '@whetstone/core';
 import type { AppContext } from '../context.ts';
-import { createJob, jobDir } from '../jobs/create-job.ts';
+import { createJob, jobDir, jobRunDir } from '../jobs/create-job.ts';
 import { estimateJob } from '../jobs/estimate-job.ts';
 import { moveJob } from '../jobs/move-job.ts';
 import { parseJsonBody } from '../middleware/parse-body.ts';
@@ -71,6 +71,7 @@ export function jobRoutes(ctx: AppContext) {
         ctx.openAiJobs.delete(job.id);
       });
       rmSync(jobDir(ctx.config.home, job.id), { recursive: true, force: true });
+      rmSync(jobRunDir(ctx.config.home, job), { recursive: true, force: true }); // on shared storage, when the job named it
       if (output) await ctx.gateway.forgetModel(output);
       return c.json({ id: job.id, deleted: true });
     })

@@ -108,12 +108,15 @@ function JobFacts({ job }: { job: Job }) {
   );
 }
 
-/** Where the job trains: "torchrun: 1 node(s) x 2 process(es), CPU (gloo), ddp". */
+/** Where the job trains: "torchrun: 1 node(s) x 2 process(es), CPU (gloo), ddp", and its shared folder when it names one. */
 function ResourcesFact({ resources: r }: { resources: NonNullable<Job['resources']> }) {
   const t = useT(jobsMessages);
-  if (r.executor === 'local' && r.processes_per_node === 1) return <>{t('resourcesLocal')}</>;
   const device = r.gpus_per_process ? t('resourcesGpu', { gpus: r.gpus_per_process }) : t('resourcesCpu');
-  return <>{t('resourcesMany', { executor: r.executor, nodes: r.nodes, processes: r.processes_per_node, device, strategy: r.strategy })}</>;
+  const where =
+    r.executor === 'local' && r.processes_per_node === 1
+      ? t('resourcesLocal')
+      : t('resourcesMany', { executor: r.executor, nodes: r.nodes, processes: r.processes_per_node, device, strategy: r.strategy });
+  return <>{r.shared_path ? t('resourcesShared', { where, path: r.shared_path }) : where}</>;
 }
 
 /** The model the job produced, by name, linking to its page (deploy, export, chat template). */
