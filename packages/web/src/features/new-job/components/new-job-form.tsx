@@ -89,7 +89,7 @@ export function NewJobForm() {
     setClonedFrom(source.data.name);
     navigate(paths.newJob(), { replace: true });
   }, [source.data, clonedFrom]);
-  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), executor: useId(), processes: useId(), err: useId() };
+  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), executor: useId(), processes: useId(), sharedPath: useId(), err: useId() };
 
   // The launch's error while it is the latest word, else the dry run's.
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
@@ -291,6 +291,7 @@ export function NewJobForm() {
             {fieldError('executor')}
           </div>
           <Optional id={ids.processes} name="processes" label={t('processes')} help={t('processesHelp')} value={form.processes} onChange={(v) => set('processes', v)} error={fieldError('processes')} errorId={describedBy('processes')} />
+          <Optional id={ids.sharedPath} name="shared_path" inputMode="text" label={t('sharedPath')} help={t('sharedPathHelp')} value={form.shared_path} onChange={(v) => set('shared_path', v)} error={fieldError('shared_path')} errorId={describedBy('shared_path')} />
         </div>
       </Section>
 
@@ -324,7 +325,7 @@ export function NewJobForm() {
   );
 }
 
-function Optional(p: { id: string; name: string; label: string; help: string; value: string; onChange: (v: string) => void; error: ReactNode; errorId?: string }) {
+function Optional(p: { id: string; name: string; label: string; help: string; value: string; onChange: (v: string) => void; error: ReactNode; errorId?: string; inputMode?: 'decimal' | 'text' }) {
   return (
     <div className="field" data-field={p.name}>
       <label htmlFor={p.id}>{p.label}</label>
@@ -332,7 +333,7 @@ function Optional(p: { id: string; name: string; label: string; help: string; va
         id={p.id}
         name={p.name}
         type="text"
-        inputMode="decimal"
+        inputMode={p.inputMode ?? 'decimal'}
         autoComplete="off"
         value={p.value}
         onChange={(e) => p.onChange(e.target.value)}

@@ -150,5 +150,9 @@ describe('formFromRequest', () => {
     expect(body.resources).toEqual({ executor: 'torchrun', processes_per_node: 2 });
     expect(['resources.processes_per_node', 'resources.strategy', 'resources.executor'].map(formFieldOf)).toEqual(['processes', 'executor', 'executor']);
     expect(formFromRequest(body)).toMatchObject({ executor: 'torchrun', processes: '2' });
+    const shared = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', executor: 'torchrun', shared_path: ' /mnt/shared ' }));
+    expect(shared.resources).toEqual({ executor: 'torchrun', shared_path: '/mnt/shared' });
+    expect(formFieldOf('resources.shared_path')).toBe('shared_path');
+    expect(formFromRequest(shared)).toMatchObject({ shared_path: '/mnt/shared' });
   });
 });

@@ -47,6 +47,8 @@ export interface NewJobForm {
   executor: ExecutorName | '';
   /** Optional: worker processes per node; empty for the server's setting. */
   processes: string;
+  /** Optional: an absolute folder every node sees, for the job's files; empty for the server's setting. */
+  shared_path: string;
 }
 
 export const AUTO: AutoNumber = { auto: true, value: '' };
@@ -79,6 +81,7 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     max_steps: '',
     executor: '',
     processes: '',
+    shared_path: '',
     ...init,
   };
 }
@@ -142,13 +145,14 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
   const resources = {
     ...(form.executor ? { executor: form.executor } : {}),
     ...(form.processes.trim() !== '' ? { processes_per_node: numberOr(form.processes) } : {}),
+    ...(form.shared_path.trim() !== '' ? { shared_path: form.shared_path.trim() } : {}),
   };
   if (Object.keys(resources).length) body.resources = resources;
   return body as JobCreate;
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps', 'executor', 'processes'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps', 'executor', 'processes', 'shared_path'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
@@ -157,7 +161,7 @@ export function formFieldOf(path: string | undefined): FormField | null {
   const parts = path.split('.');
   if (parts[0] === 'budget') return 'budget_minutes';
   if (parts[0] === 'datasets') return 'dataset';
-  if (parts[0] === 'resources') return parts[1] === 'processes_per_node' ? 'processes' : 'executor';
+  if (parts[0] === 'resources') return parts[1] === 'processes_per_node' ? 'processes' : parts[1] === 'shared_path' ? 'shared_path' : 'executor';
   const key = parts[0] === 'hyperparameters' ? parts[1] : parts[0];
   return (FORM_FIELDS as readonly string[]).includes(key ?? '') ? (key as FormField) : null;
 }
@@ -184,7 +188,7 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 /**
  * The form for a request a job was created with (cloning a job): its model, dataset, method, tuning,
  * each number as given ("auto" or absent stays auto), packing, the budget in minutes, max_steps and where it
- * trains (executor, processes per node). A mix
+ * trains (executor, processes per node, shared folder). A mix
  * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
 export function formFromRequest(request: unknown): NewJobForm {
@@ -193,7 +197,7 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
-  const resources = (r.resources ?? {}) as { executor?: unknown; processes_per_node?: unknown };
+  const resources = (r.resources ?? {}) as { executor?: unknown; processes_per_node?: unknown; shared_path?: unknown };
   const tuning = TUNINGS.find((t) => t === r.tuning) ?? 'lora';
   const method = METHODS.find((m) => m === r.method) ?? 'sft';
   return emptyForm({
@@ -218,5 +222,6 @@ export function formFromRequest(request: unknown): NewJobForm {
     max_steps: typeof hp.max_steps === 'number' ? String(hp.max_steps) : '',
     executor: EXECUTORS.find((e) => e === resources.executor) ?? '',
     processes: typeof resources.processes_per_node === 'number' ? String(resources.processes_per_node) : '',
+    shared_path: typeof resources.shared_path === 'string' ? resources.shared_path : '',
   });
 }
