@@ -3,7 +3,8 @@
 Real processes throughout: a one-process run of the tiny model is the reference; two ranks at
 the same global batch must take the same steps with the same loss; a rank killed with SIGKILL
 ends in an error naming it, and a resume from the last checkpoint reaches the reference's last
-loss; a token budget plans and ends on two ranks as on one. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
+loss; a token budget plans and ends on two ranks as on one; lr_search runs its trials on two
+ranks and trains at the winner; a launcher killed outright takes its ranks with it. Two nodes (two launchers on 127.0.0.1) run a whole job in the server's
 packages/server/src/executors/torchrun-job.e2e.test.ts. Losses match to 1e-3: the
 batches are the same samples (accelerate hands whole per-process batches out in turn) and LoRA
 dropout is off, so only the all-reduce's summation order differs.
