@@ -21,8 +21,10 @@ export async function startRayHead(): Promise<RayHead> {
   // Short: Ray's unix sockets live under it, and their paths may not pass ~107 characters.
   const temp = mkdtempSync(join(tmpdir(), 'wray-'));
   const head = spawn(
-    join(REPO_ROOT, '.venv', 'bin', 'ray'),
-    ['start', '--head', '--block', '--node-ip-address=127.0.0.1', `--port=${port}`, '--include-dashboard=false',
+    // Ray's CLI through the venv's python, not .venv/bin/ray: a console script's shebang names the
+    // folder the venv was made in, and breaks when the venv is moved or shared from elsewhere.
+    join(REPO_ROOT, '.venv', 'bin', 'python'),
+    ['-m', 'ray.scripts.scripts', 'start', '--head', '--block', '--node-ip-address=127.0.0.1', `--port=${port}`, '--include-dashboard=false',
      '--object-store-memory=80000000', '--num-cpus=2', '--disable-usage-stats', `--temp-dir=${temp}`], // prettier-ignore
     // Its own process group: stop() signals every process of the cluster at once.
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
