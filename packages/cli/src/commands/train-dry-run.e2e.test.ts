@@ -36,13 +36,19 @@ describe('whet train --dry-run', () => {
     expect((await apiAt(server.url).get('/jobs')).body.data).toEqual([]);
   });
 
-  it('sends --executor and --processes as resources, shown in the plan, and the server\'s refusal names the fix', async () => {
+  it('sends --executor, --processes and --shared-path as resources, shown in the plan, and the server\'s refusal names the fix', async () => {
     const r = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--processes', '2', '--batch-size', '4', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^resources {2}torchrun: 1 node x 2 processes, CPU \(gloo\), ddp$/m);
     const fsdp = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--strategy', 'fsdp', '--dry-run');
     expect(fsdp.code).not.toBe(0);
     expect(fsdp.stderr).toMatch(/accelerate skips FSDP without CUDA/);
+    const shared = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--batch-size', '4', '--shared-path', home, '--dry-run');
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stdout).toContain(`resources  torchrun: 1 node x 2 processes, CPU (gloo), ddp; files under ${home}`);
+    const missing = await whet('train', '--model', 'tiny', '--data', 'toy', '--shared-path', join(home, 'missing'), '--dry-run');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/shared_path .*missing does not exist on the server/);
   });
 
   it('sends --packing as hyperparameters.packing, and the server refuses it for a prompt tuning', async () => {
