@@ -36,6 +36,7 @@ class Engine:
         self.adapters = adapters
         self.tokenizer = tokenizer
         self.eos_ids = eos_ids
+        self.banned_eos = torch.tensor(sorted(eos_ids), dtype=torch.long)  # masked for ignore_eos requests
         self.label_tries = LabelTries(tokenizer, eos_ids)
         self.max_batch_size = max_batch_size
         self.device = device
@@ -210,7 +211,7 @@ class Engine:
         self._retire_finished()
 
     def _sample(self, logits: torch.Tensor, generation: Generation) -> int:
-        banned = self.eos_ids if generation.ignore_eos else None
+        banned = self.banned_eos if generation.ignore_eos else None
         token = sample_next(logits, generation.sampling, generation.seen_ids, generation.allowed_ids, banned)
         generation.accept(token, self.eos_ids)
         return token

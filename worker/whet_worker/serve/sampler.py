@@ -30,14 +30,15 @@ class SamplingParams:
 
 
 def sample_next(
-    logits: torch.Tensor, params: SamplingParams, seen_ids: list[int], allowed: list[int] | None = None, banned: set[int] | None = None
+    logits: torch.Tensor, params: SamplingParams, seen_ids: list[int], allowed: list[int] | None = None, banned: torch.Tensor | None = None
 ) -> int:
     """`logits`: one row [vocab] (any device, any float dtype); `seen_ids`: prompt and generated ids;
     `allowed`: the only ids that may be picked (a label constraint), None = any; `banned`: ids that
-    may never be picked (the EOS ids of an `ignore_eos` request), None = none."""
+    may never be picked (a long tensor: the EOS ids of an `ignore_eos` request, built once by the
+    engine rather than per token), None = none."""
     scores = logits.detach().to("cpu", torch.float32).clone()
-    if banned:
-        scores[torch.tensor(sorted(banned), dtype=torch.long)] = float("-inf")
+    if banned is not None:
+        scores[banned] = float("-inf")
     if allowed is not None:
         keep = torch.tensor(allowed, dtype=torch.long)
         masked = torch.full_like(scores, float("-inf"))

@@ -6,6 +6,19 @@ import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { json, tempHome, testServer } from '../../../../test-support/server.ts';
 import type { RunningServer } from '../start-server.ts';
 
+type Health = { running: number; queue: number } | null;
+const idle = (h: Health) => h !== null && h.running + h.queue === 0;
+
+/** Ask the worker's health every `everyMs` until `done` holds or `tries` run out; the last answer. */
+async function healthUntil(pooled: { backend: { health(): Promise<Health> } }, done: (h: Health) => boolean, tries: number, everyMs: number): Promise<Health> {
+  let health = await pooled.backend.health();
+  for (let i = 0; i < tries && !done(health); i++) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    health = await pooled.backend.health();
+  }
+  return health;
+}
+
 /**
  * The OpenAI-compatible API on the torch backend: the real `whet_worker serve` on the tiny
  * fixture model, loaded on first use, a LoRA adapter chosen per request by model name, and
@@ -157,12 +170,7 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     expect((await pooled.backend.health())!.running).toBe(1);
     ac.abort();
     const t0 = performance.now();
-    let health = await pooled.backend.health();
-    for (let i = 0; i < 200 && health!.running + health!.queue > 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      health = await pooled.backend.health();
-    }
-    expect(health).toMatchObject({ running: 0, queue: 0 });
+    expect(await healthUntil(pooled, idle, 200, 10)).toMatchObject({ running: 0, queue: 0 });
     // Stopped within a few tokens' time, not after the ~460 tokens it had left.
     expect(performance.now() - t0).toBeLessThan(Math.max(250, 40 * perToken));
     for (let i = 0; i < 50 && pooled.queue.stats.running > 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -212,19 +220,10 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
         const ac = new AbortController();
         const body = { model: 'tiny', messages, max_tokens: 480, temperature: 1, ...(path.startsWith('/v1') ? { ignore_eos: true } : {}) };
         const pending = fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: ac.signal }).catch((e) => e);
-        let health = await pooled.backend.health();
-        for (let i = 0; i < 600 && !health?.running; i++) {
-          await new Promise((r) => setTimeout(r, 10));
-          health = await pooled.backend.health();
-        }
-        expect(health, path).toMatchObject({ running: 1 });
+        expect(await healthUntil(pooled, (h) => Boolean(h?.running), 600, 10), path).toMatchObject({ running: 1 });
         ac.abort();
         expect(await pending).toBeInstanceOf(Error);
-        for (let i = 0; i < 200 && health!.running + health!.queue > 0; i++) {
-          await new Promise((r) => setTimeout(r, 10));
-          health = await pooled.backend.health();
-        }
-        expect(health, path).toMatchObject({ running: 0, queue: 0 });
+        expect(await healthUntil(pooled, idle, 200, 10), path).toMatchObject({ running: 0, queue: 0 });
       }
       await new Promise((r) => setTimeout(r, 100)); // the handler's answer to a closed socket
     } finally {
@@ -247,12 +246,7 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     await reader.read();
     expect((await pooled.backend.health())!.running).toBe(1);
     ac.abort();
-    let health = await pooled.backend.health();
-    for (let i = 0; i < 60 && health!.running + health!.queue > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      health = await pooled.backend.health();
-    }
-    expect(health).toMatchObject({ running: 0, queue: 0 });
+    expect(await healthUntil(pooled, idle, 60, 50)).toMatchObject({ running: 0, queue: 0 });
     expect(pooled.queue.stats).toMatchObject({ running: 0, queued: 0 });
 
     // serveIdleSeconds is 3 here: with no requests the worker exits and frees its memory.
