@@ -1,11 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
 
 const ADMIN_KEY = 'connections-admin-key';
 const SECRET = 'sk-never-shown-4242';
@@ -22,25 +17,18 @@ async function enterKey(page: Page, key: string) {
 // The Connections page in the built console, served by the real server with API keys on: an admin
 // adds, lists and deletes; a member lists, and is told in their language that changes are for admins.
 describe('connections page in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = consoleSuite({ apiKeys: [ADMIN_KEY], endpointKeyEnvs: ['WHET_TEST_ENDPOINT_KEY'] });
   let c: ConsolePage;
   const asAdmin = (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}/api/v1${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.json());
+    fetch(`${suite.server.url}/api/v1${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.json());
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home, { apiKeys: [ADMIN_KEY], endpointKeyEnvs: ['WHET_TEST_ENDPOINT_KEY'] }), launchChromium()]);
-    c = await openConsole(browser, `${server.url}/data`);
+    c = await suite.open('/data');
     c.page.on('dialog', (d) => void d.accept());
     await enterKey(c.page, ADMIN_KEY);
   });
   afterAll(async () => {
     await c?.close();
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it('an admin adds connections (refused fields named beside them), sees them without the key, and deletes one', async () => {
@@ -98,7 +86,7 @@ describe('connections page in Chromium', () => {
 
   it('a member sees the list, and an "admins only" message with the server\'s hint when adding or deleting, in both languages', async () => {
     const member = await asAdmin('/keys', { method: 'POST', body: JSON.stringify({ name: 'dev', role: 'member' }) });
-    const m = await openConsole(browser, `${server.url}/settings/connections`, 'zh-CN');
+    const m = await suite.open('/settings/connections', 'zh-CN');
     m.page.on('dialog', (d) => void d.accept());
     await m.page.getByRole('dialog').getByRole('textbox').fill(member.key);
     await m.page.getByRole('dialog').getByRole('button').last().click();

@@ -1,15 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 /** Statuses the page asks for on purpose: a deleted model's 404, a connection whose endpoint is down (502). */
 const expected = (errors: string[]) => errors.filter((e) => !/status of (404|502)/.test(e));
@@ -26,15 +20,11 @@ const DOC = ['# Manual', 'About this tool.', '## Install', 'Run the installer.',
 // the tiny model's tokenizer, and QA drafting through a connection to a real HTTP listener that
 // answers in OpenAI's format, so the drafts are known in advance.
 describe('token calculator and QA drafts in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
   let llm: Server;
   let gone = '';
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
     llm = createServer(async (req, res) => {
       let raw = '';
       for await (const c of req) raw += c;
@@ -49,24 +39,19 @@ describe('token calculator and QA drafts in Chromium', () => {
     });
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
     const baseUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-    const second = await api.post('/models', { path: ensureTinyModel(), name: 'tiny-gone' });
+    expect((await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
+    const second = await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny-gone' });
     expect(second.status, JSON.stringify(second.body)).toBe(201);
     gone = second.body.id;
-    expect((await api.post('/connections', { name: 'llm', base_url: baseUrl, model: 'any-model' })).status).toBe(201);
-    expect((await api.post('/connections', { name: 'llm-down', base_url: 'http://127.0.0.1:9/v1', model: 'any-model' })).status).toBe(201);
+    expect((await suite.api.post('/connections', { name: 'llm', base_url: baseUrl, model: 'any-model' })).status).toBe(201);
+    expect((await suite.api.post('/connections', { name: 'llm-down', base_url: 'http://127.0.0.1:9/v1', model: 'any-model' })).status).toBe(201);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await new Promise<void>((r) => (llm ? llm.close(() => r()) : r()));
-    cleanup();
   });
 
   it('token calculator: the count and the tokens are the API\'s, for text and for a chat', async () => {
-    const c = await openConsole(browser, `${server.url}/data`);
+    const c = await suite.open('/data');
     const page = c.page;
     await page.getByTestId('data-tools').getByRole('link', { name: 'Token calculator' }).click();
     await page.getByRole('heading', { level: 1, name: 'Token calculator' }).waitFor();
@@ -75,7 +60,7 @@ describe('token calculator and QA drafts in Chromium', () => {
     // Typing counts after a pause.
     const text = 'Hello world, hello tokens!\nSecond line.';
     await page.getByLabel('Text', { exact: true }).fill(text);
-    const want = (await api.post('/tokens', { model: 'tiny', text, return_tokens: true })).body;
+    const want = (await suite.api.post('/tokens', { model: 'tiny', text, return_tokens: true })).body;
     const result = page.getByTestId('token-result');
     await page.locator(`[data-testid=token-result][data-count="${want.count}"]`).waitFor();
     await expect(page.getByTestId('token-boxes').locator('li').count()).resolves.toBe(want.count);
@@ -90,7 +75,7 @@ describe('token calculator and QA drafts in Chromium', () => {
     await page.getByLabel('Text', { exact: true }).fill(longer);
     await page.getByText('The text changed since this count').waitFor();
     await page.getByRole('button', { name: 'Count tokens' }).click();
-    const wantLonger = (await api.post('/tokens', { model: 'tiny', text: longer })).body.count;
+    const wantLonger = (await suite.api.post('/tokens', { model: 'tiny', text: longer })).body.count;
     await page.locator(`[data-testid=token-result][data-count="${wantLonger}"]`).waitFor();
 
     // A chat: rows added and removed, counted through the chat template with the generation prompt.
@@ -107,7 +92,7 @@ describe('token calculator and QA drafts in Chromium', () => {
       { role: 'user', content: 'What is two plus two?' },
       { role: 'assistant', content: 'Four.' },
     ];
-    const wantChat = (await api.post('/tokens', { model: 'tiny', messages, add_generation_prompt: true })).body.count;
+    const wantChat = (await suite.api.post('/tokens', { model: 'tiny', messages, add_generation_prompt: true })).body.count;
     await page.locator(`[data-testid=token-result][data-count="${wantChat}"]`).waitFor();
     await expect(page.getByTestId('chat-note').innerText()).resolves.toMatch(/model's chat template/);
     await expectAccessible(page);
@@ -115,7 +100,7 @@ describe('token calculator and QA drafts in Chromium', () => {
     // A model deleted since the page listed it: the server's error and hint sit under the input.
     await page.getByLabel('Model').selectOption({ label: 'tiny-gone' });
     await page.getByRole('button', { name: 'Text', exact: true }).click();
-    expect((await api.del(`/models/${gone}`)).status).toBe(200);
+    expect((await suite.api.del(`/models/${gone}`)).status).toBe(200);
     await page.getByLabel('Text', { exact: true }).fill('Counted by a model that is gone.');
     const refusal = page.getByTestId('token-form').locator('[data-error-code=MODEL_NOT_FOUND]');
     await refusal.waitFor();
@@ -129,7 +114,7 @@ describe('token calculator and QA drafts in Chromium', () => {
   });
 
   it('QA drafts: a failing endpoint is named beside the source; drafts are edited, survive a reload and are saved with the edit', async () => {
-    const c = await openConsole(browser, `${server.url}/data`);
+    const c = await suite.open('/data');
     c.page.on('dialog', (d) => void d.accept());
     const page = c.page;
     await page.getByTestId('data-tools').getByRole('link', { name: 'Documents to question-answer pairs' }).click();
@@ -193,13 +178,13 @@ describe('token calculator and QA drafts in Chromium', () => {
     await saved.getByRole('link', { name: 'Open the dataset' }).click();
     await page.getByRole('heading', { level: 1, name: /manual-qa/ }).waitFor();
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    const rows = (await api.get(`/datasets/${id}/rows?limit=10`)).body;
+    const rows = (await suite.api.get(`/datasets/${id}/rows?limit=10`)).body;
     expect(rows.total).toBe(3);
     expect(JSON.stringify(rows)).toContain('Run the installer, then restart.');
     expect(JSON.stringify(rows)).toContain('Who wrote the manual?');
 
     // Saved drafts are gone: the page starts empty again.
-    await page.goto(`${server.url}/data/qa`);
+    await page.goto(`${suite.server.url}/data/qa`);
     await page.getByText('No drafts yet').waitFor();
     expect(expected(c.errors)).toEqual([]);
     await c.close();

@@ -1,13 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '@whetstone/core';
-import type { RunningServer } from '@whetstone/server';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { json, tempHome, testServer } from '../../../../test-support/server.ts';
+import { json } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
 
 async function inChinese(page: Page, heading: RegExp | string, name: string) {
   await page.getByRole('button', { name: '中文' }).click();
@@ -22,30 +18,23 @@ async function inChinese(page: Page, heading: RegExp | string, name: string) {
 // remembered label set) and the evaluation form's per-column checkbox. The real server and
 // worker on the tiny model, in Chromium.
 describe('labels in the console', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = consoleSuite();
   let c: ConsolePage;
   const api = (path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${suite.server.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
     const tiny = await json(await api('/api/v1/models', { path: ensureTinyModel(), name: 'tiny' }));
     // What data analysis records on a model fine-tuned on labelling data.
     const label_set = { labels: [{ label: 'yes', count: 3, share: 0.6 }, { label: 'no', count: 2, share: 0.4 }], covered_share: 1, other_rows: 0 };
-    server.ctx.store.insertModel({ ...tiny, id: 'mdl_labelled', name: 'tiny-labelled', created_at: new Date().toISOString(), label_set } as Model);
+    suite.server.ctx.store.insertModel({ ...tiny, id: 'mdl_labelled', name: 'tiny-labelled', created_at: new Date().toISOString(), label_set } as Model);
     const form = new FormData();
     form.set('file', new Blob([['yes', 'no'].map((a) => JSON.stringify({ messages: [{ role: 'user', content: 'Is it?' }, { role: 'assistant', content: a }] })).join('\n')]), 'yes-no.jsonl');
-    expect((await fetch(`${server.url}/api/v1/datasets`, { method: 'POST', body: form })).status).toBe(201);
-    c = await openConsole(browser, `${server.url}/models/mdl_labelled`);
+    expect((await fetch(`${suite.server.url}/api/v1/datasets`, { method: 'POST', body: form })).status).toBe(201);
+    c = await suite.open('/models/mdl_labelled');
   });
   afterAll(async () => {
     await c?.close();
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it("deploys with the model's remembered label set, and the deployment answers only labels", async () => {
@@ -74,7 +63,7 @@ describe('labels in the console', () => {
 
   it('the evaluation form offers "Answer only with a label" per column once labels are given', async () => {
     const { page } = c;
-    await page.goto(`${server.url}/evaluations`);
+    await page.goto(`${suite.server.url}/evaluations`);
     await page.getByRole('heading', { level: 1, name: 'Evaluations' }).waitFor();
     const col = page.locator('[data-column="0"]');
     await col.getByLabel('Model or endpoint').selectOption({ label: 'tiny' });

@@ -1,14 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTinyTuned } from '../../../../test-support/tiny-adapter.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 /** Send a prompt from the playground's form with these sampling fields. */
 async function send(page: Page, prompt: string, opts: { maxTokens: string; temperature?: string }) {
@@ -23,25 +17,16 @@ const lastTurn = (page: Page) => page.locator('.pg-turn').last();
 // The built console on the real server, in Debian's Chromium; the real worker serves the tiny
 // model and the tiny random adapter (tiny-tuned) on demand.
 describe('playground in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = consoleSuite();
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    const m = await apiAt(server.url).post('/models', { path: ensureTinyModel(), name: 'tiny' });
+    const m = await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' });
     expect(m.status).toBe(201);
-    registerTinyTuned(server.ctx.store, m.body);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
+    registerTinyTuned(suite.server.ctx.store, m.body);
   });
 
   it('chat: the answer streams in over several deltas with its latency and speed; Stop keeps what came', async () => {
-    const c = await openConsole(browser, `${server.url}/playground`);
+    const c = await suite.open('/playground');
     const { page } = c;
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor();
     await page.getByLabel('Model', { exact: true }).fill('tiny');
@@ -88,7 +73,7 @@ describe('playground in Chromium', () => {
   });
 
   it('compare: two models side by side with tokens/s; a bad model fails in its column while the other answers; all in Chinese too', async () => {
-    const c = await openConsole(browser, `${server.url}/playground`);
+    const c = await suite.open('/playground');
     const { page } = c;
     await page.getByRole('radio', { name: 'Compare two models side by side' }).check();
     await page.getByLabel('First model').fill('tiny');
@@ -133,7 +118,7 @@ describe('playground in Chromium', () => {
   });
 
   it('shows a field problem beside its field and sends nothing, keeps the settings over a reload; the Chinese page is translated', async () => {
-    const c = await openConsole(browser, `${server.url}/playground`, 'zh-CN');
+    const c = await suite.open('/playground', 'zh-CN');
     const { page } = c;
     await page.getByRole('heading', { level: 1, name: '体验场' }).waitFor();
     await page.getByLabel('温度（temperature）').fill('3');
