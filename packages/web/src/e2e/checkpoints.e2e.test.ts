@@ -1,27 +1,17 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 // The job page's checkpoints in the built console, served by the real server; the real worker
 // trains the tiny model with a checkpoint every 2 steps. One server and one browser.
 describe('job checkpoints in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
   let modelId: string;
   let datasetId: string;
   const job = async (name: string) => {
-    const created = await api.post('/jobs', {
+    const created = await suite.api.post('/jobs', {
       name,
       model: modelId,
       dataset: datasetId,
@@ -33,28 +23,20 @@ describe('job checkpoints in Chromium', () => {
   };
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    modelId = (await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).body.id;
-    datasetId = (await api.upload(writeJsonl(join(home, 'toy.jsonl'), toyChatRows(32)))).body.id;
+    modelId = (await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).body.id;
+    datasetId = (await suite.api.upload(writeJsonl(join(suite.home, 'toy.jsonl'), toyChatRows(32)))).body.id;
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
-  });
 
   it('lists the steps with their losses, evaluates one through the prefilled form, and registers one that opens on its model page', async () => {
     const trained = await job('colours');
     const waiting = await job('colours-next'); // queued behind the first: no checkpoint yet
-    const c = await openConsole(browser, `${server.url}/jobs/${waiting}`);
+    const c = await suite.open(`/jobs/${waiting}`);
     const { page } = c;
     await page.locator('#checkpoints').getByText('No checkpoint yet').waitFor({ timeout: 30_000 });
-    await api.post(`/jobs/${waiting}/cancel`);
-    expect((await api.waitFor(trained, ['succeeded', 'failed'], 300_000)).status).toBe('succeeded');
+    await suite.api.post(`/jobs/${waiting}/cancel`);
+    expect((await suite.api.waitFor(trained, ['succeeded', 'failed'], 300_000)).status).toBe('succeeded');
 
-    await page.goto(`${server.url}/jobs/${trained}`);
+    await page.goto(`${suite.server.url}/jobs/${trained}`);
     const rows = page.locator('#checkpoints tbody tr');
     await rows.nth(2).waitFor();
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-step')))).toEqual(['2', '4', '6']);
@@ -85,7 +67,7 @@ describe('job checkpoints in Chromium', () => {
     await expect(page.locator('body').innerText()).resolves.toContain(`${trained}@4`); // the column's label
 
     // Use as model: the row turns into a link to the new model, whose page deploys and exports it.
-    await page.goto(`${server.url}/jobs/${trained}`);
+    await page.goto(`${suite.server.url}/jobs/${trained}`);
     await row4.getByRole('button', { name: 'Use as model (step 4)' }).click();
     const open = row4.getByRole('link', { name: 'Open colours-step-4 (step 4)' });
     await open.waitFor({ timeout: 30_000 });
@@ -94,7 +76,7 @@ describe('job checkpoints in Chromium', () => {
     await page.locator('#deployments').waitFor();
     await page.locator('#exports').waitFor();
     await expectAccessible(page);
-    const models = (await api.get('/models')).body.data as { name: string; checkpoint_step?: number }[];
+    const models = (await suite.api.get('/models')).body.data as { name: string; checkpoint_step?: number }[];
     expect(models.find((m) => m.name === 'colours-step-4')?.checkpoint_step).toBe(4);
     expect(c.errors).toEqual([]);
     await c.close();

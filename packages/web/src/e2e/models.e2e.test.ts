@@ -1,15 +1,10 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
 
 const ADMIN_KEY = 'models-admin-key';
 
@@ -31,27 +26,20 @@ async function toChinese(page: Page, heading: RegExp | string) {
 // Models, deploy and API keys in the built console, served by the real server with API keys on;
 // the real worker serves the tiny model on the torch backend. One server and one browser.
 describe('models, deployments and API keys in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = consoleSuite({ apiKeys: [ADMIN_KEY] });
   let c: ConsolePage;
   // Async: the server runs in this process, so a blocking spawn would never get its answer.
   const curl = async (snippet: string, key: string) =>
     JSON.parse((await promisify(execFile)('sh', ['-c', snippet], { encoding: 'utf8', env: { ...process.env, WHET_API_KEY: key }, timeout: 60_000 })).stdout);
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home, { apiKeys: [ADMIN_KEY] }), launchChromium()]);
-    c = await openConsole(browser, `${server.url}/models`);
-    await c.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    c = await suite.open('/models');
+    await c.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.url });
     c.page.on('dialog', (d) => void d.accept());
     await enterKey(c.page, ADMIN_KEY);
   });
   afterAll(async () => {
     await c?.close();
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it('models: a path outside the roots is refused next to the field, a hub pull fails clearly offline, the tiny model registers', async () => {
@@ -103,14 +91,14 @@ describe('models, deployments and API keys in Chromium', () => {
     await page.getByText('Copied').waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(await page.locator('pre[data-snippet=curl]').innerText());
-    expect(copied).toContain(`${server.url}/v1/chat/completions`);
+    expect(copied).toContain(`${suite.server.url}/v1/chat/completions`);
     expect(copied).toContain('$WHET_API_KEY');
     const answer = await curl(copied, ADMIN_KEY);
     expect(answer.model).toBe('tiny-chat');
     expect(typeof answer.choices[0].message.content).toBe('string');
 
     await page.getByRole('tab', { name: 'Python (openai SDK)' }).click();
-    await expect(page.locator('pre[data-snippet=python]').innerText()).resolves.toContain(`base_url="${server.url}/v1"`);
+    await expect(page.locator('pre[data-snippet=python]').innerText()).resolves.toContain(`base_url="${suite.server.url}/v1"`);
     await screenshot(page, 'model-en');
     await expectAccessible(page);
     await toChinese(page, /模型\s+tiny/);
@@ -142,7 +130,7 @@ describe('models, deployments and API keys in Chromium', () => {
 
   it('API keys: an inference key is shown once, calls the endpoint, and is revoked; a member sees FORBIDDEN', async () => {
     const { page } = c;
-    await page.goto(`${server.url}/settings/keys`);
+    await page.goto(`${suite.server.url}/settings/keys`);
     await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
     await page.getByText('No stored key').waitFor();
     const form = page.getByTestId('key-form');
@@ -164,7 +152,7 @@ describe('models, deployments and API keys in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
 
     // The inference key may chat with any model...
-    const snippet = `curl -s '${server.url}/v1/models' -H "Authorization: Bearer $WHET_API_KEY"`;
+    const snippet = `curl -s '${suite.server.url}/v1/models' -H "Authorization: Bearer $WHET_API_KEY"`;
     expect((await curl(snippet, secret)).data).toBeDefined();
     // ...and once shown, the secret is gone from the page for good.
     await page.reload();
@@ -172,13 +160,13 @@ describe('models, deployments and API keys in Chromium', () => {
     expect(await page.getByTestId('secret').count()).toBe(0);
     await row.getByRole('button', { name: 'Revoke app' }).click();
     await row.waitFor({ state: 'detached' });
-    await expect(curl(`curl -sf '${server.url}/v1/models' -H "Authorization: Bearer $WHET_API_KEY"`, secret)).rejects.toThrow();
+    await expect(curl(`curl -sf '${suite.server.url}/v1/models' -H "Authorization: Bearer $WHET_API_KEY"`, secret)).rejects.toThrow();
 
     // A member key reaches the page but the server refuses the list: its message shows.
     const member = await (
-      await fetch(`${server.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ name: 'dev', role: 'member' }) })
+      await fetch(`${suite.server.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ name: 'dev', role: 'member' }) })
     ).json();
-    const m = await openConsole(browser, `${server.url}/settings/keys`);
+    const m = await suite.open('/settings/keys');
     await enterKey(m.page, member.key);
     await m.page.locator('#keys [data-error-code=FORBIDDEN]').waitFor();
     await expect(m.page.locator('#keys [data-error-code=FORBIDDEN]').innerText()).resolves.toMatch(/needs the role "admin"/);
