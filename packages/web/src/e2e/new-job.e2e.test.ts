@@ -1,16 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 /** The 400 the form provokes on purpose (a max_seq_len over the model's context); nothing else may fail. */
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of 400/.test(e));
@@ -18,38 +11,27 @@ const unexpected = (errors: string[]) => errors.filter((e) => !/status of 400/.t
 // A dataset's statistics and the new fine-tune form in the built console, served by the real
 // server; the real worker trains the tiny model. One server and one browser for the file.
 describe('dataset statistics and the new fine-tune form in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
-  let api: ReturnType<typeof apiAt>;
+  const suite = consoleSuite();
   let datasetId: string;
   let animalsId: string;
   let text: { id: string; purpose: string };
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
-    expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-    const d = await api.upload(writeJsonl(join(home, 'colours.jsonl'), toyChatRows(32)));
+    expect((await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
+    const d = await suite.api.upload(writeJsonl(join(suite.home, 'colours.jsonl'), toyChatRows(32)));
     expect(d.status).toBe(201);
     datasetId = d.body.id;
     const animals = Array.from({ length: 40 }, (_, i) => ({ messages: [{ role: 'user', content: `What sound does animal ${i} make?` }, { role: 'assistant', content: `Animal ${i} says hello.` }] }));
-    const a = await api.upload(writeJsonl(join(home, 'animals.jsonl'), animals));
+    const a = await suite.api.upload(writeJsonl(join(suite.home, 'animals.jsonl'), animals));
     expect(a.status).toBe(201);
     animalsId = a.body.id;
-    writeFileSync(join(home, 'manual.txt'), 'Check the pump every morning.\n\nLog a worn valve and call the shift lead.\n');
-    text = (await api.upload(join(home, 'manual.txt'))).body;
+    writeFileSync(join(suite.home, 'manual.txt'), 'Check the pump every morning.\n\nLog a worn valve and call the shift lead.\n');
+    text = (await suite.api.upload(join(suite.home, 'manual.txt'))).body;
     expect(text.purpose).toBe('pretrain');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it('a dataset page shows its token statistics for the tiny model: histogram, advice, paged rows', async () => {
-    const c = await openConsole(browser, `${server.url}/data`);
+    const c = await suite.open('/data');
     await c.page.getByRole('link', { name: 'colours.jsonl' }).click();
     await c.page.getByRole('heading', { level: 1, name: /Dataset colours\.jsonl/ }).waitFor();
     expect(new URL(c.page.url()).pathname).toBe(`/data/${datasetId}`);
@@ -82,9 +64,9 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
 
   it('a labelling dataset shows its labels with counts and share bars, and advice on the rare label', async () => {
     const rows = ['positive', 'negative', 'neutral'].flatMap((label, k) => Array.from({ length: [40, 18, 2][k]! }, (_, i) => ({ instruction: `Classify review ${k}-${i}.`, output: label })));
-    const up = await api.upload(writeJsonl(join(home, 'reviews.jsonl'), rows));
+    const up = await suite.api.upload(writeJsonl(join(suite.home, 'reviews.jsonl'), rows));
     expect(up.status).toBe(201);
-    const c = await openConsole(browser, `${server.url}/data/${up.body.id}`);
+    const c = await suite.open(`/data/${up.body.id}`);
     const stats = c.page.locator('.dataset-stats[data-status=ready]');
     await stats.waitFor({ timeout: 30_000 });
     const table = stats.getByRole('table', { name: /3 labels cover 100% of rows/ });
@@ -110,7 +92,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
   });
 
   it('the form resolves "auto" with reasons, puts the server\'s complaint beside its field, launches LoRA and lands on the job, which succeeds', async () => {
-    const c = await openConsole(browser, `${server.url}/data/${datasetId}`);
+    const c = await suite.open(`/data/${datasetId}`);
     await c.page.getByRole('link', { name: 'Fine-tune on this data' }).click();
     await c.page.getByRole('heading', { level: 1, name: 'New fine-tune' }).waitFor();
     const page = c.page;
@@ -211,7 +193,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await page.getByRole('button', { name: 'Launch fine-tune' }).click();
     await page.waitForURL(/\/jobs\/job_/);
     const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    const job = (await api.get(`/jobs/${jobId}`)).body;
+    const job = (await suite.api.get(`/jobs/${jobId}`)).body;
     expect(job).toMatchObject({ tuning: 'lora', dataset_id: datasetId, hyperparameters: { max_steps: 6 } });
     expect(job.request.hyperparameters).toMatchObject({ epochs: 'auto', learning_rate: 'auto', max_seq_len: 'auto', lora_r: 'auto', max_steps: 6 });
     expect(job.request.hyperparameters).not.toHaveProperty('packing');
@@ -230,7 +212,7 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
 
   // After the LoRA run above succeeded, so the estimate has a speed to go on.
   it('mixes two datasets by weight and by sample count, shows the effective mix, fit and estimate, puts a bad row\'s error beside it, and launches the mix', async () => {
-    const c = await openConsole(browser, `${server.url}/data`);
+    const c = await suite.open('/data');
     const page = c.page;
     await page.getByRole('link', { name: 'Mix datasets into one fine-tune' }).click();
     await page.getByRole('heading', { level: 1, name: 'New fine-tune' }).waitFor();
@@ -288,14 +270,14 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     await page.getByRole('button', { name: 'Launch fine-tune' }).click();
     await page.waitForURL(/\/jobs\/job_/);
     const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    const job = (await api.get(`/jobs/${jobId}`)).body;
+    const job = (await suite.api.get(`/jobs/${jobId}`)).body;
     expect(job.request.datasets).toEqual([{ id: datasetId, weight: 1 }, { id: animalsId, samples: 12 }]);
     expect(job.data_mix.sources.map((s: any) => [s.dataset_id, s.taken, s.repeated])).toEqual([
       [datasetId, 32, false],
       [animalsId, 12, false],
     ]);
     expect(job.data_mix.sources.map((s: any) => s.share)).toEqual(shown);
-    expect((await api.waitFor(jobId, ['succeeded', 'failed'], 120_000)).status).toBe('succeeded');
+    expect((await suite.api.waitFor(jobId, ['succeeded', 'failed'], 120_000)).status).toBe('succeeded');
     expect(unexpected(c.errors)).toEqual([]);
     await c.close();
   });

@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium, watchPageErrors } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import { watchPageErrors } from '../../../../test-support/browser.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels, type ConsolePage } from './console-page.ts';
 
 /** The 400 the webhook form provokes on purpose (an ftp:// URL); nothing else may fail. */
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of 400/.test(e));
@@ -51,34 +46,25 @@ async function checkChinese(page: Page, heading: string) {
 // The Queue section and the notifications page in the built console, served by the real server
 // (one job at a time); the real worker trains the tiny model. One server and one browser.
 describe('the job queue and notifications in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
-  let api: ReturnType<typeof apiAt>;
+  const suite = consoleSuite({ maxConcurrentJobs: 1 });
   let c: ConsolePage;
   const jobs: Record<string, string> = {};
-  const serverOrder = () => server.ctx.store.listQueue().map((j) => j.name);
+  const serverOrder = () => suite.server.ctx.store.listQueue().map((j) => j.name);
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home, { maxConcurrentJobs: 1 }), launchChromium()]);
-    api = apiAt(server.url);
-    const model = (await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).body.id;
-    const dataset = (await api.upload(writeJsonl(join(home, 'toy.jsonl'), toyChatRows(16)))).body.id;
+    const model = (await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).body.id;
+    const dataset = (await suite.api.upload(writeJsonl(join(suite.home, 'toy.jsonl'), toyChatRows(16)))).body.id;
     const hp = { max_steps: 400, learning_rate: 5e-3, batch_size: 4, gradient_accumulation_steps: 1, save_steps: 200, eval_steps: 400, lora_r: 8 };
     for (const name of ['blocker', 'alpha', 'beta', 'gamma']) {
-      const r = await api.post('/jobs', { name, model, dataset, hyperparameters: hp });
+      const r = await suite.api.post('/jobs', { name, model, dataset, hyperparameters: hp });
       expect(r.status).toBe(201);
       jobs[name] = r.body.id;
     }
-    await api.waitFor(jobs.blocker!, ['running']);
-    c = await openRecordingConsole(browser, server.url);
+    await suite.api.waitFor(jobs.blocker!, ['running']);
+    c = await openRecordingConsole(suite.browser, suite.server.url);
   }, 300_000);
   afterAll(async () => {
     await c?.close();
-    await browser?.close();
-    await server?.close();
-    cleanup();
   });
 
   it('the Queue section moves jobs up, down and to the top, and cancels one: the server\'s order follows', async () => {
@@ -109,7 +95,7 @@ describe('the job queue and notifications in Chromium', () => {
 
     await queue.getByRole('button', { name: 'Cancel alpha' }).click();
     await expect.poll(names).toEqual(['beta', 'gamma']);
-    expect((await api.get(`/jobs/${jobs.alpha}`)).body.status).toBe('cancelled');
+    expect((await suite.api.get(`/jobs/${jobs.alpha}`)).body.status).toBe('cancelled');
     expect(c.errors).toEqual([]);
   }, 120_000);
 
@@ -128,7 +114,7 @@ describe('the job queue and notifications in Chromium', () => {
     await form.getByLabel('Signing secret').fill('a-secret-for-the-browser-test');
     await form.getByRole('button', { name: 'Save webhook' }).click();
     await page.getByTestId('webhook-saved').waitFor();
-    expect(server.ctx.settings.jobWebhook()).toEqual({ url: 'https://hooks.example.com/whetstone', secret: 'a-secret-for-the-browser-test' });
+    expect(suite.server.ctx.settings.jobWebhook()).toEqual({ url: 'https://hooks.example.com/whetstone', secret: 'a-secret-for-the-browser-test' });
     await page.getByText('A secret is set.').waitFor();
     expect(await form.getByLabel('Signing secret').inputValue()).toBe('');
 
@@ -141,8 +127,8 @@ describe('the job queue and notifications in Chromium', () => {
     await expectAccessible(page);
     await checkChinese(page, '通知');
 
-    expect((await api.post(`/jobs/${jobs.gamma}/pause`)).status).toBe(200); // fewer runs to wait for at shutdown
-    expect((await api.post(`/jobs/${jobs.blocker}/cancel`)).status).toBe(200);
+    expect((await suite.api.post(`/jobs/${jobs.gamma}/pause`)).status).toBe(200); // fewer runs to wait for at shutdown
+    expect((await suite.api.post(`/jobs/${jobs.blocker}/cancel`)).status).toBe(200);
     await page.waitForFunction(() => ((window as unknown as { __notifications: unknown[] }).__notifications ?? []).length > 0, undefined, { timeout: 120_000 });
     const shown = await page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications);
     expect(shown[0]).toEqual({ title: 'Fine-tune cancelled', body: 'blocker · open Whetstone to see the result' });
