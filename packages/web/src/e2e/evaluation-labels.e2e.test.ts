@@ -1,48 +1,36 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
 import { fixedAnswerEndpoint, REVIEW_TEST, REVIEW_TRAIN } from '../../../../test-support/labelled-reviews.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 // The built console, served by the real server, in Debian's Chromium. The real worker trains a
 // tiny LoRA job and generates with it; an endpoint on 127.0.0.1 that answers "Positive!" to
 // everything is the column whose figures are known in advance.
 describe('labelled evaluation page in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let api: ReturnType<typeof apiAt>;
-  let browser: Browser;
+  const suite = consoleSuite();
   let endpoint: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
   let evaluationId = '';
   let jobId = '';
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser, endpoint] = await Promise.all([testServer(home), launchChromium(), fixedAnswerEndpoint('Positive!')]);
-    api = apiAt(server.url);
-    expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-    expect((await api.post('/connections', { name: 'always-positive', base_url: endpoint.url, model: 'm' })).status).toBe(201);
-    const train = (await api.upload(writeJsonl(join(home, 'reviews.jsonl'), REVIEW_TRAIN))).body.id;
-    const testSet = (await api.upload(writeJsonl(join(home, 'reviews-test.jsonl'), REVIEW_TEST))).body.id;
-    const created = await api.post('/jobs', {
+    endpoint = await fixedAnswerEndpoint('Positive!');
+    expect((await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
+    expect((await suite.api.post('/connections', { name: 'always-positive', base_url: endpoint.url, model: 'm' })).status).toBe(201);
+    const train = (await suite.api.upload(writeJsonl(join(suite.home, 'reviews.jsonl'), REVIEW_TRAIN))).body.id;
+    const testSet = (await suite.api.upload(writeJsonl(join(suite.home, 'reviews-test.jsonl'), REVIEW_TEST))).body.id;
+    const created = await suite.api.post('/jobs', {
       model: 'tiny',
       dataset: train,
       tuning: 'lora',
       hyperparameters: { learning_rate: 5e-3, batch_size: 4, gradient_accumulation_steps: 1, lora_r: 4, max_steps: 2 },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 300_000);
+    const job = await suite.api.waitFor(created.body.id, ['succeeded', 'failed'], 300_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     jobId = job.id;
-    const e = await api.post('/evaluations', {
+    const e = await suite.api.post('/evaluations', {
       name: 'sentiment',
       dataset_id: testSet,
       models: [
@@ -57,14 +45,11 @@ describe('labelled evaluation page in Chromium', () => {
     evaluationId = e.body.id;
   }, 420_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await endpoint?.close();
-    cleanup();
   });
 
   it('shows macro-F1, the per-label table, a confusion matrix per model and the overlap warning beside the tuned model, in English and Chinese', async () => {
-    const c = await openConsole(browser, `${server.url}/evaluations/${evaluationId}`);
+    const c = await suite.open(`/evaluations/${evaluationId}`);
     const page = c.page;
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 240_000 });
 
