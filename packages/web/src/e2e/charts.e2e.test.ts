@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, MetricPoint } from '@whetstone/core';
 import type { RunningServer } from '@whetstone/server';
-import { launchChromium } from '../../../../test-support/browser.ts';
 import { jobRow } from '../../../../test-support/job-row.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot, untranslatedLabels } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
 
 // Two finished jobs whose curves are real recorded training runs (packages/eval's diagnosis
 // fixtures: one over-fits, one is healthy), written through the real store as the scheduler
@@ -44,25 +40,16 @@ function insertRecordedJob(server: RunningServer, id: string, name: string, curv
 const figureData = (page: Page, selector: string, key: string) => page.evaluate(([s, k]) => (document.querySelector(s) as HTMLElement | null)?.dataset[k!] ?? null, [selector, key] as const);
 
 describe('job charts and compare runs in Chromium', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = consoleSuite();
   let overLoss = 0;
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    overLoss = insertRecordedJob(server, 'job_over', 'overfit-lr-high', 'overfitting', { hyperparameters: { learning_rate: 0.002, epochs: 3, lora_r: 8, batch_size: 4 } });
-    insertRecordedJob(server, 'job_ok', 'healthy-lr-low', 'healthy', { tuning: 'full', hyperparameters: { learning_rate: 0.0005, epochs: 3, lora_r: 8, batch_size: 4 } });
+    overLoss = insertRecordedJob(suite.server, 'job_over', 'overfit-lr-high', 'overfitting', { hyperparameters: { learning_rate: 0.002, epochs: 3, lora_r: 8, batch_size: 4 } });
+    insertRecordedJob(suite.server, 'job_ok', 'healthy-lr-low', 'healthy', { tuning: 'full', hyperparameters: { learning_rate: 0.0005, epochs: 3, lora_r: 8, batch_size: 4 } });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
-  });
 
   it('job page: smoothing changes the drawn loss and lasts through a reload; LR and tokens/s charts; evidence marked and linked', async () => {
-    const c = await openConsole(browser, `${server.url}/jobs/job_over`);
+    const c = await suite.open('/jobs/job_over');
     const { page } = c;
     const loss = 'figure.loss-chart';
     await page.waitForFunction((n) => Number((document.querySelector('figure.loss-chart') as HTMLElement | null)?.dataset.points) === n, overLoss, { timeout: 60_000 });
@@ -132,9 +119,9 @@ describe('job charts and compare runs in Chromium', () => {
   });
 
   it('job page opened before the first point: the charts wait, then draw the points as they stream in', async () => {
-    const { store, bus } = server.ctx;
-    store.insertJob(jobRow(home, 'job_live', { name: 'live', status: 'running', progress: { step: 0, total_steps: 10, epoch: 0, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
-    const c = await openConsole(browser, `${server.url}/jobs/job_live`);
+    const { store, bus } = suite.server.ctx;
+    store.insertJob(jobRow(suite.home, 'job_live', { name: 'live', status: 'running', progress: { step: 0, total_steps: 10, epoch: 0, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
+    const c = await suite.open('/jobs/job_live');
     await c.page.locator('figure.metric-chart[data-metric=tokens_per_sec] canvas').waitFor();
     await c.page.locator('.diagnosis').waitFor();
     for (let step = 1; step <= 3; step++) {
@@ -152,17 +139,17 @@ describe('job charts and compare runs in Chromium', () => {
   });
 
   it('a 20,000-step run: drawn from a few rows per pixel with its one-step spike kept; a zoom is drawn again at its own resolution', async () => {
-    const { store } = server.ctx;
+    const { store } = suite.server.ctx;
     const steps = 20_000;
     const spikeAt = 12_345;
-    store.insertJob(jobRow(home, 'job_long', { name: 'long', progress: { step: steps, total_steps: steps, epoch: 1, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
+    store.insertJob(jobRow(suite.home, 'job_long', { name: 'long', progress: { step: steps, total_steps: steps, epoch: 1, loss: null, eval_loss: null, learning_rate: null, tokens_per_sec: null, eta_seconds: null } }));
     store.transaction(() => {
       for (let step = 1; step <= steps; step++) {
         const loss = step === spikeAt ? 9 : 2 * Math.exp(-step / 5000) + 0.2 * Math.abs(Math.sin(step * 12.9898));
         store.appendEvent('job_long', 'progress', { type: 'progress', step, total_steps: steps, epoch: step / steps, loss, learning_rate: 1e-4, grad_norm: 1, tokens_per_sec: 900 });
       }
     });
-    const c = await openConsole(browser, `${server.url}/jobs/job_long`);
+    const c = await suite.open('/jobs/job_long');
     const { page } = c;
     const loss = 'figure.loss-chart';
     await page.waitForFunction((n) => (document.querySelector('figure.loss-chart') as HTMLElement | null)?.dataset.points === String(n), steps, { timeout: 60_000 });
@@ -195,7 +182,7 @@ describe('job charts and compare runs in Chromium', () => {
   });
 
   it('compare: empty state, both jobs overlaid, the differing settings first and highlighted; reload keeps the choice', async () => {
-    const c = await openConsole(browser, `${server.url}/`);
+    const c = await suite.open();
     const { page } = c;
     await page.getByRole('link', { name: 'Compare runs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Compare runs' }).waitFor();

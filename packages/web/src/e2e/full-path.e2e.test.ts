@@ -1,17 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@whetstone/server';
-import { apiAt } from '../../../../test-support/api-client.ts';
-import { launchChromium } from '../../../../test-support/browser.ts';
-import { tempHome, testServer } from '../../../../test-support/server.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
-// @ts-expect-error: a plain .mjs script without types
-import { buildConsole } from '../../../../scripts/build-console.mjs';
-import { expectAccessible, openConsole, screenshot } from './console-page.ts';
+import { consoleSuite, expectAccessible, screenshot } from './console-page.ts';
 
 /** Points the job page's loss chart has drawn (its data-points attribute). */
 const drawn = (page: Page) => page.evaluate(() => Number(document.querySelector('figure.chart')?.getAttribute('data-points')));
@@ -22,30 +16,19 @@ const untilDrawn = (page: Page, atLeast: number, timeout: number) =>
 // server: upload data, read its statistics, fine-tune with LoRA from the form while the chart
 // fills, evaluate the result, chat with it, deploy it and call the endpoint with the shown snippet.
 describe('from data to a deployed fine-tune, all in the browser', () => {
-  const { home, cleanup } = tempHome();
-  let server: RunningServer;
-  let browser: Browser;
-  let api: ReturnType<typeof apiAt>;
+  const suite = consoleSuite();
 
   beforeAll(async () => {
-    (buildConsole as (o: { log(m: string): void }) => string)({ log: () => undefined });
-    [server, browser] = await Promise.all([testServer(home), launchChromium()]);
-    api = apiAt(server.url);
     // The base model is there already, as after `npm start`; the models page test registers one by hand.
-    expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    cleanup();
+    expect((await suite.api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
   });
 
   it('upload, statistics, LoRA job with a live chart, evaluation with a sample, streamed chat, deployment answering the copied snippet', async () => {
-    const uploadTab = await openConsole(browser, `${server.url}/data`);
+    const uploadTab = await suite.open('/data');
     let { page } = uploadTab;
 
     // 1. Upload: the report says the file is ready; its page shows token statistics.
-    await page.locator('input[type=file]').setInputFiles(writeJsonl(join(home, 'support.jsonl'), toyChatRows(48)));
+    await page.locator('input[type=file]').setInputFiles(writeJsonl(join(suite.home, 'support.jsonl'), toyChatRows(48)));
     await page.locator('.report[data-status=ready]', { hasText: 'support.jsonl' }).waitFor({ timeout: 30_000 });
     await page.getByRole('link', { name: 'support.jsonl' }).click();
     const stats = page.locator('.dataset-stats[data-status=ready]');
@@ -69,21 +52,21 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     await untilDrawn(page, (await drawn(page)) + 1, 60_000);
     expect(uploadTab.errors).toEqual([]);
     await uploadTab.close();
-    const closedAt = (await api.get(`/jobs/${jobId}`)).body.progress.step as number;
-    for (let i = 0; i < 360 && (await api.get(`/jobs/${jobId}`)).body.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 500));
-    const c = await openConsole(browser, `${server.url}/jobs/${encodeURIComponent(jobId)}`);
+    const closedAt = (await suite.api.get(`/jobs/${jobId}`)).body.progress.step as number;
+    for (let i = 0; i < 360 && (await suite.api.get(`/jobs/${jobId}`)).body.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 500));
+    const c = await suite.open(`/jobs/${encodeURIComponent(jobId)}`);
     page = c.page;
     await page.locator('.page-head .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 10_000 });
-    const job = (await api.get(`/jobs/${jobId}`)).body;
+    const job = (await suite.api.get(`/jobs/${jobId}`)).body;
     expect(job).toMatchObject({ status: 'succeeded', tuning: 'lora', hyperparameters: { max_steps: 80 } });
     expect(job.progress.step).toBeGreaterThan(closedAt);
     await untilDrawn(page, 80, 10_000); // every step's loss
     expect(await drawn(page)).toBe(80);
-    const result = (await api.get(`/models/${job.output_model_id}`)).body as { id: string; name: string };
+    const result = (await suite.api.get(`/models/${job.output_model_id}`)).body as { id: string; name: string };
     await screenshot(page, 'path-2-job-en');
 
     // 4. Evaluate the result on a small test set; open one sample's detail.
-    expect((await api.upload(writeJsonl(join(home, 'held-out.jsonl'), toyChatRows(4)))).status).toBe(201);
+    expect((await suite.api.upload(writeJsonl(join(suite.home, 'held-out.jsonl'), toyChatRows(4)))).status).toBe(201);
     await page.getByRole('link', { name: 'Evaluations' }).click();
     const form = page.locator('form.eval-form');
     await form.getByRole('group', { name: 'Model 1', exact: true }).getByLabel('Model or endpoint').selectOption(`model:${result.id}`);
@@ -114,7 +97,7 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     await screenshot(page, 'path-4-playground-en');
 
     // 6. Deploy it from its model page, reached from the job; the shown curl answers as shown.
-    await page.goto(`${server.url}/jobs/${encodeURIComponent(jobId)}`);
+    await page.goto(`${suite.server.url}/jobs/${encodeURIComponent(jobId)}`);
     await page.getByRole('link', { name: result.name }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(`Model\\s+${result.name}`) }).waitFor();
     // The page lists what uses the model: the job that made it, the evaluation that scored it.
