@@ -12,8 +12,8 @@ import { processIdentity } from '../jobs/process-identity.ts';
 // Issue 20: a torchrun job (a launcher and its 2 ranks) when its server is killed -9 and another
 // server process starts on the same state folder. The launcher's output went with the old server,
 // so the run cannot be re-attached: the new server asks the launcher to stop (it stops its ranks)
-// if the broken pipe has not already ended them, and only once every process of the run is gone is the job failed, resumable; the resume
-// continues from the checkpoint's step and succeeds.
+// if the broken pipe has not already ended them, and only once every process of the run is gone
+// is the job failed, resumable; the resume continues from the checkpoint's step and succeeds.
 describe('a server restart during a torchrun job', () => {
   const { home, cleanup } = tempHome();
   const procs: ChildProcess[] = [];
@@ -52,11 +52,7 @@ describe('a server restart during a torchrun job', () => {
     const second = await startServerProcess(home);
     procs.push(second.proc);
     const api2 = apiAt(second.url);
-    let after = (await api2.get(`/jobs/${id}`)).body;
-    for (let t0 = Date.now(); after.status === 'running' && Date.now() - t0 < 120_000; ) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = (await api2.get(`/jobs/${id}`)).body;
-    }
+    const after = await api2.waitFor(id, ['failed', 'succeeded', 'paused', 'cancelled'], 120_000);
     expect(tree.filter((pid) => processIdentity(pid) !== null)).toEqual([]); // no rank left behind
     // The launcher may outlive the old server (the new one stops it: "was stopped") or not: its
     // ranks print events to the old server's pipe, and the first write after it closed ends them

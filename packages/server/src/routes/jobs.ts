@@ -71,7 +71,7 @@ export function jobRoutes(ctx: AppContext) {
         ctx.openAiJobs.delete(job.id);
       });
       rmSync(jobDir(ctx.config.home, job.id), { recursive: true, force: true });
-      rmSync(jobRunDir(ctx.config.home, job), { recursive: true, force: true }); // on shared storage, when the job named it
+      if (job.resources?.shared_path) rmSync(jobRunDir(ctx.config.home, job), { recursive: true, force: true }); // its files on shared storage
       if (output) await ctx.gateway.forgetModel(output);
       return c.json({ id: job.id, deleted: true });
     })
