@@ -66,14 +66,6 @@ def test_fsdp_on_cpu_and_a_model_without_layer_classes_are_refused_with_the_reas
         decoder_layer_classes(torch.nn.Linear(2, 2))
 
 
-def test_the_worker_refuses_an_fsdp_spec_on_cpu_before_training(make_spec, run_worker):
-    run = run_worker(make_spec({"strategy": "fsdp"}, max_steps=2))
-    assert run.returncode != 0
-    error = run.one("error")
-    assert error["code"] == "INVALID_REQUEST" and "strategy \"fsdp\" on device 'cpu'" in error["message"]
-    assert not run.of("progress")
-
-
 def test_accelerate_refuses_fsdp1_on_cpu_in_the_words_the_refusal_quotes(tmp_path):
     from accelerate.utils import FullyShardedDataParallelPlugin
 

@@ -123,14 +123,17 @@ describe('a torchrun job through the server', () => {
     expect(steps.slice(-2)).toEqual([at + 1, at + 2]); // on from the pause, not from step 1
   });
 
-  it('hands an FSDP job on GPUs to its ranks with strategy fsdp in the spec (this CPU machine: every rank finds no GPU)', { timeout: 120_000 }, async () => {
+  it('hands an FSDP job on GPUs to its ranks with strategy fsdp in the spec', { timeout: 60_000 }, async () => {
     const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', strategy: 'fsdp', gpus_per_process: 1 } }));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.resources).toMatchObject({ strategy: 'fsdp', gpus_per_process: 1, processes_per_node: 2 });
-    const job = await api.waitFor(created.body.id, ['succeeded', 'failed'], 100_000);
-    const spec = JSON.parse(readFileSync(join(home, 'jobs', job.id, 'spec.json'), 'utf8'));
-    expect(spec).toMatchObject({ strategy: 'fsdp', device: 'cuda' }); // the worker turns it into the Trainer's fsdp options
-    if (job.status === 'failed') expect(job.error).toMatchObject({ code: 'CUDA_UNAVAILABLE' }); // a GPU machine trains it
+    // The spec is written as the job starts; what the ranks make of it on a GPU machine is the worker's test_fsdp.py.
+    const specPath = join(home, 'jobs', created.body.id, 'spec.json');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(specPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(JSON.parse(readFileSync(specPath, 'utf8'))).toMatchObject({ strategy: 'fsdp', device: 'cuda' });
+    await api.post(`/jobs/${created.body.id}/cancel`, {});
+    await api.waitFor(created.body.id, ['cancelled', 'failed'], 30_000);
   });
 
   it('refuses at creation what several processes cannot run, naming the field and the fix', async () => {
