@@ -281,4 +281,56 @@ describe('dataset statistics and the new fine-tune form in Chromium', () => {
     expect(unexpected(c.errors)).toEqual([]);
     await c.close();
   });
+
+  it('torchrun offers strategy and devices per process: fsdp on CPU is refused beside the strategy field, ddp on 2 processes launches with what was chosen', async () => {
+    const c = await suite.open(`/jobs/new?dataset=${datasetId}`);
+    const page = c.page;
+    await page.getByRole('heading', { level: 1, name: 'New fine-tune' }).waitFor();
+    const strategy = page.getByLabel('Strategy', { exact: true });
+    const devices = page.getByLabel('Devices per process', { exact: true });
+    // One local process (or the server's choice) has no strategy to pick.
+    await page.getByLabel('Executor', { exact: true }).selectOption('local');
+    expect(await strategy.count()).toBe(0);
+    await page.getByLabel('Executor', { exact: true }).selectOption('torchrun');
+    await strategy.selectOption('fsdp');
+    await devices.selectOption('0');
+    await page.getByLabel('Stop after steps (optional)').fill('2');
+
+    // Launch: the server refuses FSDP on CPU (400, field resources.strategy); its reason and hint sit under the strategy.
+    const launched = (status: number) => page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/jobs' && !r.url().includes('dry_run') && r.request().method() === 'POST' && r.status() === status);
+    const refused = launched(400);
+    await page.getByRole('button', { name: 'Launch fine-tune' }).click();
+    const body = await (await refused).json();
+    expect(body.error ?? body).toMatchObject({ field: 'resources.strategy' });
+    const strategyError = page.locator('[data-field=strategy] .field-error');
+    await expect(strategyError.innerText()).resolves.toMatch(/strategy "fsdp" on CPU \(gpus_per_process 0\): FSDP through the Hugging Face Trainer needs a GPU[\s\S]*Use strategy "ddp" on CPU/);
+    expect(await strategy.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[data-field=executor] .field-error').count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe('/jobs/new');
+    await screenshot(page, 'new-job-fsdp-refused-en');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByText(/FSDP 能训练更大的模型，但需要 CUDA GPU/).waitFor();
+    expect(await untranslatedLabels(page)).toEqual([]);
+    await page.getByRole('button', { name: 'English' }).click();
+
+    // DDP on two CPU processes: accepted, and the job keeps exactly the resources chosen.
+    await strategy.selectOption('ddp');
+    await page.getByLabel('Processes per node').fill('2');
+    await strategyError.waitFor({ state: 'detached' });
+    const created = launched(201);
+    await page.getByRole('button', { name: 'Launch fine-tune' }).click();
+    await created;
+    await page.waitForURL(/\/jobs\/job_/);
+    const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    // Not trained here: two torchrun ranks are the executor tests' work, not the form's.
+    expect((await suite.api.post(`/jobs/${jobId}/cancel`)).status).toBe(200);
+    const job = (await suite.api.get(`/jobs/${jobId}`)).body;
+    expect(job.request.resources).toEqual({ executor: 'torchrun', processes_per_node: 2, gpus_per_process: 0, strategy: 'ddp' });
+    expect(job.resources).toMatchObject({ executor: 'torchrun', nodes: 1, processes_per_node: 2, gpus_per_process: 0, strategy: 'ddp' });
+    await page.getByText('torchrun: 1 node(s) x 2 process(es), CPU (gloo), ddp').waitFor();
+    await suite.api.waitFor(jobId, ['cancelled', 'failed', 'succeeded'], 30_000);
+    expect(unexpected(c.errors)).toEqual([]);
+    await c.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { fieldApplies, METHODS, TUNINGS } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Loading } from '../../../components/loading.tsx';
@@ -20,7 +20,9 @@ import { trainRows } from '../utils/planned-steps.ts';
 import { useDebounced } from '../../../lib/use-debounced.ts';
 import { EffectiveMix } from './effective-mix.tsx';
 import { MixBuilder } from './mix-builder.tsx';
+import { OptionalField } from './optional-field.tsx';
 import { ResolvedValues } from './resolved-values.tsx';
+import { ResourcesFields } from './resources-fields.tsx';
 import './new-job.css';
 
 const DRAFT_KEY = 'whet.newJobDraft';
@@ -89,7 +91,7 @@ export function NewJobForm() {
     setClonedFrom(source.data.name);
     navigate(paths.newJob(), { replace: true });
   }, [source.data, clonedFrom]);
-  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), executor: useId(), processes: useId(), sharedPath: useId(), err: useId() };
+  const ids = { model: useId(), dataset: useId(), name: useId(), method: useId(), budget: useId(), steps: useId(), packing: useId(), err: useId() };
 
   // The launch's error while it is the latest word, else the dry run's.
   const error = create.error ?? (plan.isPlaceholderData ? null : plan.error);
@@ -270,29 +272,13 @@ export function NewJobForm() {
           </div>
         )}
         <div className="grid">
-          <Optional id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />
-          <Optional id={ids.steps} name="max_steps" label={t('max_steps')} help={t('maxStepsHelp')} value={form.max_steps} onChange={(v) => set('max_steps', v)} error={fieldError('max_steps')} errorId={describedBy('max_steps')} />
+          <OptionalField id={ids.budget} name="budget_minutes" label={t('budget')} help={t('budgetHelp')} value={form.budget_minutes} onChange={(v) => set('budget_minutes', v)} error={fieldError('budget_minutes')} errorId={describedBy('budget_minutes')} />
+          <OptionalField id={ids.steps} name="max_steps" label={t('max_steps')} help={t('maxStepsHelp')} value={form.max_steps} onChange={(v) => set('max_steps', v)} error={fieldError('max_steps')} errorId={describedBy('max_steps')} />
         </div>
       </Section>
 
       <Section title={t('where')} id="where">
-        <div className="grid">
-          <div className="field" data-field="executor">
-            <label htmlFor={ids.executor}>{t('executor')}</label>
-            <select id={ids.executor} name="executor" value={form.executor} onChange={(e) => set('executor', e.target.value as NewJobForm['executor'])} aria-describedby={describedBy('executor', `${ids.executor}-help`)}>
-              <option value="">{t('executorDefault')}</option>
-              <option value="local">{t('executorLocal')}</option>
-              <option value="torchrun">{t('executorTorchrun')}</option>
-              <option value="ray">{t('executorRay')}</option>
-            </select>
-            <p id={`${ids.executor}-help`} className="muted small-text">
-              {t('executorHelp')}
-            </p>
-            {fieldError('executor')}
-          </div>
-          <Optional id={ids.processes} name="processes" label={t('processes')} help={t('processesHelp')} value={form.processes} onChange={(v) => set('processes', v)} error={fieldError('processes')} errorId={describedBy('processes')} />
-          <Optional id={ids.sharedPath} name="shared_path" inputMode="text" label={t('sharedPath')} help={t('sharedPathHelp')} value={form.shared_path} onChange={(v) => set('shared_path', v)} error={fieldError('shared_path')} errorId={describedBy('shared_path')} />
-        </div>
+        <ResourcesFields form={form} onChange={set} fieldError={fieldError} describedBy={describedBy} />
       </Section>
 
       <Section title={t('resolved')} id="resolved">
@@ -322,28 +308,5 @@ export function NewJobForm() {
         </button>
       </div>
     </form>
-  );
-}
-
-function Optional(p: { id: string; name: string; label: string; help: string; value: string; onChange: (v: string) => void; error: ReactNode; errorId?: string; inputMode?: 'decimal' | 'text' }) {
-  return (
-    <div className="field" data-field={p.name}>
-      <label htmlFor={p.id}>{p.label}</label>
-      <input
-        id={p.id}
-        name={p.name}
-        type="text"
-        inputMode={p.inputMode ?? 'decimal'}
-        autoComplete="off"
-        value={p.value}
-        onChange={(e) => p.onChange(e.target.value)}
-        aria-invalid={p.error ? true : undefined}
-        aria-describedby={[`${p.id}-help`, p.errorId].filter(Boolean).join(' ')}
-      />
-      <span id={`${p.id}-help`} className="muted small-text">
-        {p.help}
-      </span>
-      {p.error}
-    </div>
   );
 }

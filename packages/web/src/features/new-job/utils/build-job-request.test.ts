@@ -148,11 +148,25 @@ describe('formFromRequest', () => {
     expect(buildJobRequest(emptyForm({ model: 'm', dataset: 'd' }))).not.toHaveProperty('resources');
     const body = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', executor: 'torchrun', processes: '2' }));
     expect(body.resources).toEqual({ executor: 'torchrun', processes_per_node: 2 });
-    expect(['resources.processes_per_node', 'resources.strategy', 'resources.executor'].map(formFieldOf)).toEqual(['processes', 'executor', 'executor']);
+    expect(['resources.processes_per_node', 'resources.strategy', 'resources.gpus_per_process', 'resources.nodes', 'resources.executor'].map(formFieldOf)).toEqual(['processes', 'strategy', 'gpus_per_process', 'executor', 'executor']);
     expect(formFromRequest(body)).toMatchObject({ executor: 'torchrun', processes: '2' });
     const shared = buildJobRequest(emptyForm({ model: 'm', dataset: 'd', executor: 'torchrun', shared_path: ' /mnt/shared ' }));
     expect(shared.resources).toEqual({ executor: 'torchrun', shared_path: '/mnt/shared' });
     expect(formFieldOf('resources.shared_path')).toBe('shared_path');
     expect(formFromRequest(shared)).toMatchObject({ shared_path: '/mnt/shared' });
+  });
+
+  it('sends strategy and devices per process with several processes only, and a clone keeps them', () => {
+    const fsdp = { model: 'm', dataset: 'd', strategy: 'fsdp', gpus_per_process: '1' } as const;
+    const body = buildJobRequest(emptyForm({ ...fsdp, executor: 'ray' }));
+    expect(body.resources).toEqual({ executor: 'ray', gpus_per_process: 1, strategy: 'fsdp' });
+    expect(formFromRequest(body)).toMatchObject({ executor: 'ray', strategy: 'fsdp', gpus_per_process: '1' });
+    expect(buildJobRequest(emptyForm({ ...fsdp, executor: 'torchrun', gpus_per_process: '0' })).resources).toEqual({ executor: 'torchrun', gpus_per_process: 0, strategy: 'fsdp' });
+    // Chosen under torchrun, then the executor changed: one local process (or the server's choice) takes neither.
+    expect(buildJobRequest(emptyForm({ ...fsdp, executor: 'local' })).resources).toEqual({ executor: 'local' });
+    expect(buildJobRequest(emptyForm(fsdp))).not.toHaveProperty('resources');
+    // The server's refusal of fsdp on CPU (resolve-resources.ts: field resources.strategy, details without paths) lands on strategy.
+    const refusal = { message: 'resources.strategy: strategy "fsdp" on CPU (gpus_per_process 0): ...', field: 'resources.strategy', details: [{ code: 'INVALID_REQUEST', field: 'resources.strategy', message: 'x', hint: 'y' }] };
+    expect(fieldErrors(refusal)).toEqual({ strategy: refusal.message });
   });
 });

@@ -1,8 +1,11 @@
-import { EXECUTORS, type ExecutorName, fieldApplies, METHOD_ONLY_FIELDS, METHODS, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
+import { EXECUTORS, type ExecutorName, fieldApplies, METHOD_ONLY_FIELDS, METHODS, STRATEGIES, TUNING_ONLY_FIELDS, TUNINGS, type JobCreate } from '@whetstone/core';
 import { buildMixEntries, mixSourcesOf, newMixSource, type MixSource } from './build-mix-request.ts';
 
 export type Tuning = (typeof TUNINGS)[number];
 export type Method = (typeof METHODS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+/** Devices per worker process the form offers: 0 trains on CPU, 1 gives each process a GPU (the server refuses more). */
+export const GPUS_PER_PROCESS = ['0', '1'] as const;
 
 /** The dataset purpose (from its format at upload) each method trains on: the form offers only those. */
 export const PURPOSE_OF_METHOD: Record<Method, string> = { sft: 'sft', pretrain: 'pretrain', dpo: 'preference', orpo: 'preference' };
@@ -49,6 +52,10 @@ export interface NewJobForm {
   processes: string;
   /** Optional: an absolute folder every node sees, for the job's files; empty for the server's setting. */
   shared_path: string;
+  /** ddp or fsdp; '' for the server's setting. Sent only with several processes (takesStrategy). */
+  strategy: Strategy | '';
+  /** '0' (CPU) or '1' (a GPU a process); '' for the server's setting. Sent only with several processes. */
+  gpus_per_process: (typeof GPUS_PER_PROCESS)[number] | '';
 }
 
 export const AUTO: AutoNumber = { auto: true, value: '' };
@@ -82,6 +89,8 @@ export function emptyForm(init: Partial<NewJobForm> = {}): NewJobForm {
     executor: '',
     processes: '',
     shared_path: '',
+    strategy: '',
+    gpus_per_process: '',
     ...init,
   };
 }
@@ -102,6 +111,15 @@ export function methodFields(method: Method): SomeJobsNumber[] {
 
 /** How the updates are made and when training stops, for every tuning (the auto plan: plan-updates.ts on the server). */
 export const SCHEDULE_FIELDS = ['batch_size', 'gradient_accumulation_steps', 'warmup_steps', 'early_stopping_patience'] as const;
+
+/**
+ * Whether the executor runs several processes, so that strategy and devices per process mean
+ * something: torchrun and ray. The form shows and sends them only then ('' leaves the executor,
+ * and with it these, to the server's settings).
+ */
+export function takesStrategy(executor: NewJobForm['executor']): boolean {
+  return executor === 'torchrun' || executor === 'ray';
+}
 
 /** Text as the number it spells; anything else goes to the server as typed, so its check names the field. */
 function numberOr(text: string): number | string {
@@ -146,14 +164,19 @@ export function buildJobRequest(form: NewJobForm): JobCreate {
     ...(form.executor ? { executor: form.executor } : {}),
     ...(form.processes.trim() !== '' ? { processes_per_node: numberOr(form.processes) } : {}),
     ...(form.shared_path.trim() !== '' ? { shared_path: form.shared_path.trim() } : {}),
+    ...(takesStrategy(form.executor) && form.gpus_per_process !== '' ? { gpus_per_process: Number(form.gpus_per_process) } : {}),
+    ...(takesStrategy(form.executor) && form.strategy !== '' ? { strategy: form.strategy } : {}),
   };
   if (Object.keys(resources).length) body.resources = resources;
   return body as JobCreate;
 }
 
 /** Form fields a server error may name (`field`, or each of `details[].path`). */
-const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps', 'executor', 'processes', 'shared_path'] as const;
+const FORM_FIELDS = ['name', 'model', 'dataset', 'method', 'tuning', 'epochs', 'learning_rate', 'max_seq_len', 'lora_r', 'lora_alpha', 'lora_dropout', 'freeze_trainable_layers', 'num_virtual_tokens', 'beta', 'orpo_lambda', ...SCHEDULE_FIELDS, 'packing', 'budget_minutes', 'max_steps', 'executor', 'processes', 'shared_path', 'strategy', 'gpus_per_process'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
+
+/** The form field for each `resources.*` a server error names; the rest (nodes) goes under the executor. */
+const RESOURCE_FIELDS: Partial<Record<string, FormField>> = { processes_per_node: 'processes', shared_path: 'shared_path', strategy: 'strategy', gpus_per_process: 'gpus_per_process' };
 
 /** The form field a server path names: `hyperparameters.lora_r` → lora_r, `budget.minutes` → budget_minutes; null when none. */
 export function formFieldOf(path: string | undefined): FormField | null {
@@ -161,7 +184,7 @@ export function formFieldOf(path: string | undefined): FormField | null {
   const parts = path.split('.');
   if (parts[0] === 'budget') return 'budget_minutes';
   if (parts[0] === 'datasets') return 'dataset';
-  if (parts[0] === 'resources') return parts[1] === 'processes_per_node' ? 'processes' : parts[1] === 'shared_path' ? 'shared_path' : 'executor';
+  if (parts[0] === 'resources') return RESOURCE_FIELDS[parts[1] ?? ''] ?? 'executor';
   const key = parts[0] === 'hyperparameters' ? parts[1] : parts[0];
   return (FORM_FIELDS as readonly string[]).includes(key ?? '') ? (key as FormField) : null;
 }
@@ -188,7 +211,7 @@ export function fieldErrors(error: { field?: string; message: string; details?: 
 /**
  * The form for a request a job was created with (cloning a job): its model, dataset, method, tuning,
  * each number as given ("auto" or absent stays auto), packing, the budget in minutes, max_steps and where it
- * trains (executor, processes per node, shared folder). A mix
+ * trains (executor, processes per node, shared folder, strategy, devices per process). A mix
  * of datasets comes back as the mix builder's rows; the name is left for the new job.
  */
 export function formFromRequest(request: unknown): NewJobForm {
@@ -197,7 +220,7 @@ export function formFromRequest(request: unknown): NewJobForm {
   const given = (k: string): AutoNumber => (typeof hp[k] === 'number' ? { auto: false, value: String(hp[k]) } : AUTO);
   const sources = mixSourcesOf(r.datasets);
   const budget = (r.budget ?? {}) as { minutes?: unknown };
-  const resources = (r.resources ?? {}) as { executor?: unknown; processes_per_node?: unknown; shared_path?: unknown };
+  const resources = (r.resources ?? {}) as { executor?: unknown; processes_per_node?: unknown; shared_path?: unknown; strategy?: unknown; gpus_per_process?: unknown };
   const tuning = TUNINGS.find((t) => t === r.tuning) ?? 'lora';
   const method = METHODS.find((m) => m === r.method) ?? 'sft';
   return emptyForm({
@@ -223,5 +246,7 @@ export function formFromRequest(request: unknown): NewJobForm {
     executor: EXECUTORS.find((e) => e === resources.executor) ?? '',
     processes: typeof resources.processes_per_node === 'number' ? String(resources.processes_per_node) : '',
     shared_path: typeof resources.shared_path === 'string' ? resources.shared_path : '',
+    strategy: STRATEGIES.find((s) => s === resources.strategy) ?? '',
+    gpus_per_process: GPUS_PER_PROCESS.find((g) => g === String(resources.gpus_per_process)) ?? '',
   });
 }
