@@ -14,7 +14,7 @@ export interface EndpointColumnOutput {
  * request fails keeps its error (prediction null) and the others go on; an endpoint that answers
  * nothing (refused, timed out, bad key) fails the whole column with
  * the first row's error: scheduling stops once `concurrency` rows have failed before any
- * answered, rather than waiting out every row.
+ * answered, rather than waiting out every row. An aborted `signal` stops the scheduling too.
  */
 export async function endpointColumn(
   target: EndpointTarget & { concurrency?: number },
@@ -22,6 +22,7 @@ export async function endpointColumn(
   fewShot: ChatTurn[],
   params: EndpointParams,
   onProgress: (done: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<EndpointColumnOutput> {
   const limit = target.concurrency ?? 4;
   let ok = 0;
@@ -34,7 +35,8 @@ export async function endpointColumn(
       return endpointGenerate(target, [...system, ...fewShot, ...row.messages.slice(system.length)], params);
     },
     {
-      stop: () => ok === 0 && failed >= limit,
+      // A cancel sends no more requests; those in flight finish (each within its timeout).
+      stop: () => signal?.aborted === true || (ok === 0 && failed >= limit),
       onSettled: (_, r) => {
         if ('value' in r) ok++;
         else failed++;
