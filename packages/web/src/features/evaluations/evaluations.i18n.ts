@@ -2,8 +2,8 @@ import { defineMessages } from '../../lib/i18n.tsx';
 import type { EvaluationStatus, MetricName } from './api/evaluation-types.ts';
 
 export const evaluationStatusMessages = defineMessages({
-  en: { queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' } satisfies Record<EvaluationStatus, string>,
-  zh: { queued: '排队中', running: '评测中', succeeded: '已完成', failed: '失败' },
+  en: { queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' } satisfies Record<EvaluationStatus, string>,
+  zh: { queued: '排队中', running: '评测中', succeeded: '已完成', failed: '失败', cancelled: '已取消' },
 });
 
 export const metricMessages = defineMessages({
