@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema, type Evaluation } from '@whetstone/core';
@@ -27,6 +28,7 @@ describe('cancel and delete an evaluation', () => {
   let endpoint: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
   let api: ReturnType<typeof apiAt>;
   let dataset: string;
+  let slowJudge: Server;
 
   beforeAll(async () => {
     endpoint = await fixedAnswerEndpoint('The sky is blue.');
@@ -35,10 +37,21 @@ describe('cancel and delete an evaluation', () => {
     expect((await api.post('/models', { path: ensureTinyModel(), name: 'tiny' })).status).toBe(201);
     expect((await api.post('/connections', { name: 'instant', base_url: endpoint.url, model: 'm' })).status).toBe(201);
     dataset = (await api.upload(writeJsonl(join(home, 'test.jsonl'), toyChatRows(200)))).body.id;
+    // A judge that takes a second a verdict: a judge pass that lasts long enough to cancel.
+    slowJudge = createServer((req, res) => {
+      req.resume();
+      const timer = setTimeout(() => res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Rating: [[7]]' }, finish_reason: 'stop' }] })), 1000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    await new Promise<void>((r) => slowJudge.listen(0, '127.0.0.1', r));
+    const port = (slowJudge.address() as { port: number }).port;
+    expect((await api.post('/connections', { name: 'slow-judge', base_url: `http://127.0.0.1:${port}/v1`, model: 'j' })).status).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await server?.close();
     await endpoint?.close();
+    slowJudge?.closeAllConnections();
+    await new Promise((r) => slowJudge?.close(r));
     cleanup();
   });
 
@@ -115,4 +128,32 @@ describe('cancel and delete an evaluation', () => {
     expect((await api.del(`/evaluations/${running.id}`)).status).toBe(404);
     expect((await api.get('/evaluations')).body.data).toEqual([]);
   }, 60_000);
+
+  it('cancels a judge: during the run (the evaluation ends cancelled, its answers scored) and judging a finished one again (it stays succeeded)', async () => {
+    const judge = { model: { kind: 'endpoint', connection: 'slow-judge' }, concurrency: 1 };
+    const body = { dataset_id: dataset, limit: 20, models: [{ kind: 'endpoint', connection: 'instant', label: 'api' }] };
+    const judged = await api.post('/evaluations', { ...body, judge });
+    expect(judged.status, JSON.stringify(judged.body)).toBe(201);
+    await until(judged.body.id, (e) => e.judge?.status === 'running');
+    expect((await api.post(`/evaluations/${judged.body.id}/cancel`)).status).toBe(200);
+    const ended = await until(judged.body.id, (e) => e.status === 'cancelled', 10_000);
+    expect(ended).toMatchObject({ judge: { status: 'cancelled', scores: null }, cancelled: { what: 'evaluation' } });
+    expect(ended.models[0]).toMatchObject({ status: 'succeeded', metrics: { exact_match: expect.any(Number) } });
+    const samples = (await api.get(`/evaluations/${judged.body.id}/samples?limit=1`)).body;
+    expect(samples.total).toBe(20);
+    expect(samples.data[0].judge).toBeUndefined();
+
+    // Judging a finished evaluation again, cancelled: the evaluation keeps its status and scores.
+    const plain = await api.post('/evaluations', body);
+    await until(plain.body.id, (e) => e.status === 'succeeded');
+    expect((await api.post(`/evaluations/${plain.body.id}/judge`, judge)).status).toBe(202);
+    await until(plain.body.id, (e) => e.judge?.status === 'running');
+    expect((await api.del(`/evaluations/${plain.body.id}`)).body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is being judged/) });
+    const asked = await api.post(`/evaluations/${plain.body.id}/cancel`);
+    expect(asked.body).toMatchObject({ status: 'succeeded', cancelled: { what: 'judge' } });
+    const after = await until(plain.body.id, (e) => e.judge?.status === 'cancelled', 10_000);
+    expect(after).toMatchObject({ status: 'succeeded', models: [{ status: 'succeeded' }] });
+    expect((await api.get(`/evaluations/${plain.body.id}/samples?limit=1`)).body.data[0].judge).toBeUndefined();
+    for (const id of [judged.body.id, plain.body.id]) expect((await api.del(`/evaluations/${id}`)).status).toBe(200);
+  }, 30_000);
 });
