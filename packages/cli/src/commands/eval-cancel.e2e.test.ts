@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@whetstone/server';
 import { apiAt } from '../../../../test-support/api-client.ts';
+import { fixedAnswerEndpoint } from '../../../../test-support/labelled-reviews.ts';
 import { runWhet } from '../../../../test-support/run-whet.ts';
 import { tempHome, testServer } from '../../../../test-support/server.ts';
 import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
@@ -14,28 +14,17 @@ import { toyChatRows, writeJsonl } from '../../../../test-support/toy-data.ts';
 describe('whet eval cancel / delete', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
-  let slow: Server;
+  let slow: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
   const whet = (...args: string[]) => runWhet(server.url, args, { timeoutMs: 60_000 });
 
   beforeAll(async () => {
-    slow = createServer((req, res) => {
-      req.resume();
-      const timer = setTimeout(() => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Blue.' }, finish_reason: 'stop' }] }));
-      }, 300);
-      res.on('close', () => clearTimeout(timer));
-    });
-    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    slow = await fixedAnswerEndpoint('Blue.', { delayMs: 300 });
     server = await testServer(home);
-    const api = apiAt(server.url);
-    const port = (slow.address() as { port: number }).port;
-    expect((await api.post('/connections', { name: 'slow', base_url: `http://127.0.0.1:${port}/v1`, model: 'm' })).status).toBe(201);
+    expect((await apiAt(server.url).post('/connections', { name: 'slow', base_url: slow.url, model: 'm' })).status).toBe(201);
   });
   afterAll(async () => {
     await server?.close();
-    slow?.closeAllConnections();
-    await new Promise((r) => slow?.close(r));
+    await slow?.close();
     cleanup();
   });
 

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationSchema, type Evaluation } from '@whetstone/core';
@@ -28,7 +27,7 @@ describe('cancel and delete an evaluation', () => {
   let endpoint: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
   let api: ReturnType<typeof apiAt>;
   let dataset: string;
-  let slowJudge: Server;
+  let slowJudge: Awaited<ReturnType<typeof fixedAnswerEndpoint>>;
 
   beforeAll(async () => {
     endpoint = await fixedAnswerEndpoint('The sky is blue.');
@@ -38,20 +37,13 @@ describe('cancel and delete an evaluation', () => {
     expect((await api.post('/connections', { name: 'instant', base_url: endpoint.url, model: 'm' })).status).toBe(201);
     dataset = (await api.upload(writeJsonl(join(home, 'test.jsonl'), toyChatRows(200)))).body.id;
     // A judge that takes a second a verdict: a judge pass that lasts long enough to cancel.
-    slowJudge = createServer((req, res) => {
-      req.resume();
-      const timer = setTimeout(() => res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Rating: [[7]]' }, finish_reason: 'stop' }] })), 1000);
-      res.on('close', () => clearTimeout(timer));
-    });
-    await new Promise<void>((r) => slowJudge.listen(0, '127.0.0.1', r));
-    const port = (slowJudge.address() as { port: number }).port;
-    expect((await api.post('/connections', { name: 'slow-judge', base_url: `http://127.0.0.1:${port}/v1`, model: 'j' })).status).toBe(201);
+    slowJudge = await fixedAnswerEndpoint('Rating: [[7]]', { delayMs: 1000 });
+    expect((await api.post('/connections', { name: 'slow-judge', base_url: slowJudge.url, model: 'j' })).status).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await server?.close();
     await endpoint?.close();
-    slowJudge?.closeAllConnections();
-    await new Promise((r) => slowJudge?.close(r));
+    await slowJudge?.close();
     cleanup();
   });
 
@@ -69,7 +61,7 @@ describe('cancel and delete an evaluation', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return EvaluationSchema.parse(res.body);
   };
-  const until = async (id: string, ok: (e: Evaluation) => boolean, timeoutMs = 30_000): Promise<Evaluation> => {
+  const until = async (id: string, ok: (e: Evaluation) => boolean, timeoutMs = 60_000): Promise<Evaluation> => {
     for (const t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
       const e = EvaluationSchema.parse((await api.get(`/evaluations/${id}`)).body);
       if (ok(e)) return e;
@@ -80,7 +72,7 @@ describe('cancel and delete an evaluation', () => {
   it('stops a running one (its worker exits, the finished column keeps its scores and samples), ends a queued one at once, refuses what is not running, then deletes both', async () => {
     const running = await evaluate('slow');
     const queued = await evaluate('behind it'); // one run at a time: this one waits
-    const mid = await until(running.id, (e) => e.models[1]!.status === 'running' && e.models[1]!.progress.done > 0 && Boolean(e.models[1]!.worker_pid));
+    const mid = await until(running.id, (e) => e.models[1]!.status === 'running' && e.models[1]!.progress.done > 0 && Boolean(e.models[1]!.worker_pid), 100_000); // the worker loads torch first
     const pid = mid.models[1]!.worker_pid!;
     expect(alive(pid)).toBe(true);
 
@@ -101,7 +93,7 @@ describe('cancel and delete an evaluation', () => {
     const r = await api.post(`/evaluations/${running.id}/cancel`);
     expect(r.status).toBe(200);
     expect(r.body.cancelled).toMatchObject({ by: 'the local user (this server has no API keys)', what: 'evaluation' });
-    const ended = await until(running.id, (e) => e.status === 'cancelled', 10_000);
+    const ended = await until(running.id, (e) => e.status === 'cancelled', 30_000);
     expect(alive(pid)).toBe(false);
     expect(ended.finished_at).not.toBeNull();
     expect(ended.models[0]).toMatchObject({ status: 'succeeded', failed_rows: 0, metrics: { exact_match: expect.any(Number) } });
@@ -127,7 +119,7 @@ describe('cancel and delete an evaluation', () => {
     expect((await api.get(`/evaluations/${running.id}/samples`)).status).toBe(404);
     expect((await api.del(`/evaluations/${running.id}`)).status).toBe(404);
     expect((await api.get('/evaluations')).body.data).toEqual([]);
-  }, 60_000);
+  }, 150_000);
 
   it('cancels a judge: during the run (the evaluation ends cancelled, its answers scored) and judging a finished one again (it stays succeeded)', async () => {
     const judge = { model: { kind: 'endpoint', connection: 'slow-judge' }, concurrency: 1 };
@@ -136,7 +128,7 @@ describe('cancel and delete an evaluation', () => {
     expect(judged.status, JSON.stringify(judged.body)).toBe(201);
     await until(judged.body.id, (e) => e.judge?.status === 'running');
     expect((await api.post(`/evaluations/${judged.body.id}/cancel`)).status).toBe(200);
-    const ended = await until(judged.body.id, (e) => e.status === 'cancelled', 10_000);
+    const ended = await until(judged.body.id, (e) => e.status === 'cancelled');
     expect(ended).toMatchObject({ judge: { status: 'cancelled', scores: null }, cancelled: { what: 'evaluation' } });
     expect(ended.models[0]).toMatchObject({ status: 'succeeded', metrics: { exact_match: expect.any(Number) } });
     const samples = (await api.get(`/evaluations/${judged.body.id}/samples?limit=1`)).body;
@@ -151,9 +143,9 @@ describe('cancel and delete an evaluation', () => {
     expect((await api.del(`/evaluations/${plain.body.id}`)).body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is being judged/) });
     const asked = await api.post(`/evaluations/${plain.body.id}/cancel`);
     expect(asked.body).toMatchObject({ status: 'succeeded', cancelled: { what: 'judge' } });
-    const after = await until(plain.body.id, (e) => e.judge?.status === 'cancelled', 10_000);
+    const after = await until(plain.body.id, (e) => e.judge?.status === 'cancelled');
     expect(after).toMatchObject({ status: 'succeeded', models: [{ status: 'succeeded' }] });
     expect((await api.get(`/evaluations/${plain.body.id}/samples?limit=1`)).body.data[0].judge).toBeUndefined();
     for (const id of [judged.body.id, plain.body.id]) expect((await api.del(`/evaluations/${id}`)).status).toBe(200);
-  }, 30_000);
+  });
 });

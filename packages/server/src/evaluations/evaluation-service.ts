@@ -60,7 +60,7 @@ export class EvaluationService {
       }
       e.status = 'failed';
       e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
-      for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
+      for (const m of e.models) if (m.status === 'queued' || m.status === 'running') Object.assign(m, { status: 'failed', worker_pid: null });
       e.finished_at = nowIso();
       this.evaluations.update(e);
     }

@@ -202,7 +202,8 @@ async function workerColumn(
     worker.stop();
     killTimer = setTimeout(() => worker.kill(), deps.config.stopGraceSeconds * 1000).unref();
   };
-  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop(); // cancelled while the few-shot examples loaded
+  else signal.addEventListener('abort', stop, { once: true });
   column.worker_pid = worker.pid;
   save();
   const exit = await worker.exited;
