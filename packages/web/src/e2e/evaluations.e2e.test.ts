@@ -252,6 +252,7 @@ describe('evaluations page in Chromium', () => {
       await page.locator('.page-head .badge', { hasText: 'Cancelled' }).waitFor({ timeout: 10_000 });
       await page.locator('[data-cancelled=evaluation]', { hasText: /^Cancelled by the local user \(this server has no API keys\) on / }).waitFor();
       await expect(page.locator('#eval-columns tr[data-status=cancelled]').count()).resolves.toBe(1);
+      await page.locator('#eval-metrics').getByText('No model finished, so there are no scores.').waitFor();
       await screenshot(page, 'evaluation-cancelled-en');
       await expectAccessible(page);
       await page.getByRole('button', { name: '中文' }).click();

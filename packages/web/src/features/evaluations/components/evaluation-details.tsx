@@ -113,7 +113,7 @@ export function EvaluationDetails({ id }: { id: string }) {
         <MetricBars evaluation={e} metrics={metrics} />
       </Section>
       <Section title={t('samples')} id="eval-samples">
-        {hasSamples ? <SampleList evaluation={e} /> : <p className="muted">{t(isFinished(e.status) ? 'noSamples' : 'samplesWait')}</p>}
+        {hasSamples ? <SampleList evaluation={e} /> : <p className="muted">{t(e.status === 'cancelled' ? 'noneFinished' : e.status === 'failed' ? 'noSamples' : 'samplesWait')}</p>}
       </Section>
     </>
   );
