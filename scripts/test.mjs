@@ -36,8 +36,9 @@ if (vitest.status !== 0) ok = false;
 if (only.length === 0) {
   // One pytest process per core (pytest-xdist): each test runs real worker processes, CPU-bound
   // and independent of the others, so the suite takes about 1/cores of its serial time.
+  // --durations: the slowest tests are named in every CI log, where the suite's time goes.
   const processes = String(Math.max(1, Math.min(availableParallelism(), 4)));
-  const pytest = spawnSync(join(root, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', processes], {
+  const pytest = spawnSync(join(root, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--durations=15', '-n', processes], {
     cwd: join(root, 'worker'),
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',

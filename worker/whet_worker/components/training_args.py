@@ -32,12 +32,15 @@ def training_args(
     has_eval: bool,
     budgeted: bool,
     trial: bool = False,
+    fsdp: dict[str, Any] | None = None,
     **method_args: Any,
 ) -> TrainingArguments:
     """`config_class`: TrainingArguments or a subclass (TRL's SFTConfig); `method_args` go to it as they are.
 
     `budgeted`: a budget run (never a learning-rate trial), whose evaluations and checkpoints the
-    BudgetPlanner places. `trial`: a learning-rate trial, which never saves.
+    BudgetPlanner places. `trial`: a learning-rate trial, which never saves. `fsdp`: the fields
+    that shard the model (components/fsdp.py fsdp_options), which replace the checkpointing and
+    batch-size fields below.
     """
     cuda = device == "cuda"
     per_process = per_process_batch(hp["batch_size"])
@@ -45,7 +48,7 @@ def training_args(
     eval_every = save_every = 10**9 if budgeted else None
     # Early stopping restores the best checkpoint too (every evaluation saves one).
     keep_best = has_eval and not trial and (budgeted or bool(hp.get("early_stopping_patience")))
-    return config_class(
+    fields: dict[str, Any] = dict(
         output_dir=str(output_dir),
         num_train_epochs=hp["epochs"],
         max_steps=hp["max_steps"] or -1,
@@ -75,5 +78,5 @@ def training_args(
         report_to="none",
         disable_tqdm=True,
         log_level="warning",
-        **method_args,
     )
+    return config_class(**{**fields, **(fsdp or {})}, **method_args)

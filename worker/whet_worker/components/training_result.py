@@ -14,12 +14,15 @@ from .report_events import ReportEvents
 from .tuning import Tuned
 
 
-def save_final_model(trainer: Trainer, tokenizer: PreTrainedTokenizerBase, output_dir: Path) -> Path:
-    """Write the trained model to output_dir/final: a PEFT model saves its adapter only."""
+def save_final_model(trainer: Trainer, tokenizer: PreTrainedTokenizerBase, output_dir: Path, state_dict: dict[str, Any] | None = None) -> Path:
+    """Write the trained model to output_dir/final: a PEFT model saves its adapter only.
+
+    `state_dict`: the whole model's weights when the trainer's own are shards (FSDP; components/fsdp.py
+    gathers them), from which a PEFT model picks its adapter as usual."""
     final = output_dir / "final"
     partial = output_dir / "final.partial"
     shutil.rmtree(partial, ignore_errors=True)
-    trainer.model.save_pretrained(partial)
+    trainer.model.save_pretrained(partial, **({"state_dict": state_dict} if state_dict is not None else {}))
     tokenizer.save_pretrained(partial)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(partial, final)  # never a half-written final folder

@@ -19,6 +19,7 @@ from ..components.budget import BudgetUsage
 from ..components.checkpoints import checkpoint_step
 from ..components.device import resolve_device, set_threads
 from ..components.distributed import this_rank
+from ..components.fsdp import check_strategy, fsdp_options, gather_full_state_dict
 from ..components.lr_search import choose_learning_rate
 from ..components.model_loader import load_training_model
 from ..components.report_events import ReportEvents
@@ -48,6 +49,7 @@ class TrainingRecipe:
         self.output_dir = Path(spec["output_dir"])
         self.device = resolve_device(spec["device"])
         self.threads = set_threads(spec["threads"])
+        check_strategy(spec.get("strategy"), self.device)
         self.resume_from = spec["resume_from_checkpoint"]
         resumed_from_step = checkpoint_step(self.resume_from) if self.resume_from else None
         if resumed_from_step is not None:
@@ -101,7 +103,7 @@ class TrainingRecipe:
             report_preference=self.report_preference,
         )
         callbacks, self.early_stopping = training_callbacks(self.hp, self.budget, budget_used, self.has_eval, self.report, self.stop)
-        args = self._training_args(self.hp, self.output_dir / "checkpoints", has_eval=self.has_eval)
+        args = self._training_args(self.hp, self.tuned.model, self.output_dir / "checkpoints", has_eval=self.has_eval)
         self.trainer = self.build_trainer(self.hp, self.tuned, args, train, evaluation, callbacks)
         self.trainer.remove_callback(PrinterCallback)  # it print()s every log dict
 
@@ -114,14 +116,14 @@ class TrainingRecipe:
         torch.manual_seed(self.hp["seed"])
         tuned = self.tune(model)
         hp = {**self.hp, "learning_rate": learning_rate, "max_steps": steps}
-        args = self._training_args(hp, work_dir, has_eval=False, trial=True)
+        args = self._training_args(hp, tuned.model, work_dir, has_eval=False, trial=True)
         trainer = self.build_trainer(hp, tuned, args, train, None, None)
         trainer.remove_callback(PrinterCallback)
         output = trainer.train()
         eval_loss = trainer.evaluate(eval_dataset=scored)["eval_loss"]
         return output.training_loss, eval_loss
 
-    def _training_args(self, hp: dict[str, Any], output_dir: Path, has_eval: bool, trial: bool = False) -> TrainingArguments:
+    def _training_args(self, hp: dict[str, Any], model, output_dir: Path, has_eval: bool, trial: bool = False) -> TrainingArguments:
         return training_args(
             self.config_class,
             hp,
@@ -130,6 +132,7 @@ class TrainingRecipe:
             has_eval=has_eval,
             budgeted=self.budget is not None and not trial,
             trial=trial,
+            fsdp=fsdp_options(model, self.spec.get("strategy"), self.device),
             **({"eval_on_start": has_eval and not trial and self.resume_from is None} if self.eval_on_start else {}),
             **self.method_args(hp),
         )
@@ -143,9 +146,10 @@ class TrainingRecipe:
             emit("stopped", step=self.stop.step, checkpoint=self.stop.checkpoint)
             return
         extras = self.result_extras()  # every rank: an evaluation is a collective
+        full_weights = gather_full_state_dict(self.trainer)  # every rank: FSDP's shards gathered (None without FSDP)
         if not this_rank().reports:
             return  # rank 0 writes the final model and the result
-        final = save_final_model(self.trainer, self.tokenizer, self.output_dir)
+        final = save_final_model(self.trainer, self.tokenizer, self.output_dir, full_weights)
         self.after_final_saved()
         emit("result", **result_fields(self.trainer, self.tuned, self.report, self.early_stopping, self.output, final), **extras)
 

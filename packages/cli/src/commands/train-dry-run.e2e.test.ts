@@ -42,7 +42,8 @@ describe('whet train --dry-run', () => {
     expect(r.stdout).toMatch(/^resources {2}torchrun: 1 node x 2 processes, CPU \(gloo\), ddp$/m);
     const fsdp = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--strategy', 'fsdp', '--dry-run');
     expect(fsdp.code).not.toBe(0);
-    expect(fsdp.stderr).toMatch(/accelerate skips FSDP without CUDA/);
+    expect(fsdp.stderr).toMatch(/strategy "fsdp" on CPU .*no available devices found/);
+    expect(fsdp.stderr).toMatch(/Use strategy "ddp" on CPU/);
     const shared = await whet('train', '--model', 'tiny', '--data', 'toy', '--executor', 'torchrun', '--batch-size', '4', '--shared-path', home, '--dry-run');
     expect(shared.code, shared.stderr).toBe(0);
     expect(shared.stdout).toContain(`resources  torchrun: 1 node x 2 processes, CPU (gloo), ddp; files under ${home}`);

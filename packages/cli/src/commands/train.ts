@@ -80,7 +80,7 @@ export function trainCommand(program: Command, api: () => ApiClient) {
     .option('--processes <n>', 'worker processes per node (torchrun), e.g. one per GPU', Number)
     .option('--nodes <n>', 'machines taking part (torchrun)', Number)
     .option('--gpus-per-process <n>', '0 trains on CPU (gloo), 1 gives each process a GPU (nccl)', Number)
-    .option('--strategy <strategy>', 'ddp (each process holds the whole model) or fsdp (sharded; GPU only)')
+    .option('--strategy <strategy>', 'ddp (each process holds the whole model) or fsdp (sharded across processes; CUDA GPUs only, not qlora/ptuning/prefix)')
     .option('--shared-path <folder>', 'an absolute folder every node and the server see (NFS...): the job\'s spec, data, checkpoints and result go under <folder>/<job id>/')
     .option('--name <name>')
     .option('--follow', 'stream progress until the job stops')

@@ -18,7 +18,12 @@ export const ResourcesInputSchema = z
     nodes: z.number().int().min(1).max(256).optional().describe('Machines taking part (torchrun: WHET_TORCHRUN_HOSTS names them; ray: workers = nodes x processes_per_node, placed by Ray); 1 = this machine.'),
     processes_per_node: z.number().int().min(1).max(64).optional().describe('Worker processes on each node (torchrun, ray); usually one per GPU, on CPU at most one per core.'),
     gpus_per_process: z.number().int().min(0).max(8).optional().describe('0 trains on CPU (gloo); 1 gives each process a GPU (nccl).'),
-    strategy: z.enum(STRATEGIES).optional().describe('ddp: every process holds the whole model; fsdp: parameters sharded across processes (GPU only).'),
+    strategy: z
+      .enum(STRATEGIES)
+      .optional()
+      .describe(
+        'ddp: every process holds the whole model (CPU or GPU). fsdp: the model sharded across the processes (FSDP2 through the Hugging Face Trainer, one unit per decoder layer; rank 0 writes the whole result); needs gpus_per_process 1 and two processes or more, and is refused on CPU (accelerate runs no FSDP there) and with qlora, ptuning or prefix tuning.',
+      ),
     shared_path: z
       .string()
       .min(1)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BudgetSchema, METHODS, ResolvedHyperparametersSchema, TUNINGS } from './hyperparameters.ts';
+import { STRATEGIES } from './resources.ts';
 
 /**
  * `jobs/<id>/spec.json`: everything the worker needs, every value resolved, paths absolute.
@@ -36,6 +37,10 @@ export const WorkerSpecSchema = z
     budget: BudgetSchema.nullable().optional().describe('Steps are planned from the first measured steps to fit it.'),
     device: z.enum(['auto', 'cpu', 'cuda']),
     threads: z.number().int().min(1).nullable().describe('torch threads; null = physical cores.'),
+    strategy: z
+      .enum(STRATEGIES)
+      .optional()
+      .describe('How several processes share the model: ddp (also when absent) or fsdp (each process holds a shard; CUDA only, TrainingArguments fsdp + fsdp_config).'),
   })
   .strict();
 export type WorkerSpec = z.infer<typeof WorkerSpecSchema>;

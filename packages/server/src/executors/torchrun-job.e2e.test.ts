@@ -123,10 +123,27 @@ describe('a torchrun job through the server', () => {
     expect(steps.slice(-2)).toEqual([at + 1, at + 2]); // on from the pause, not from step 1
   });
 
+  it('hands an FSDP job on GPUs to its ranks with strategy fsdp in the spec', { timeout: 60_000 }, async () => {
+    const created = await api.post('/jobs', body({ resources: { executor: 'torchrun', strategy: 'fsdp', gpus_per_process: 1 } }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.resources).toMatchObject({ strategy: 'fsdp', gpus_per_process: 1, processes_per_node: 2 });
+    // The spec is written as the job starts; what the ranks make of it on a GPU machine is the worker's test_fsdp.py.
+    const specPath = join(home, 'jobs', created.body.id, 'spec.json');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(specPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(JSON.parse(readFileSync(specPath, 'utf8'))).toMatchObject({ strategy: 'fsdp', device: 'cuda' });
+    await api.post(`/jobs/${created.body.id}/cancel`, {});
+    await api.waitFor(created.body.id, ['cancelled', 'failed'], 30_000);
+  });
+
   it('refuses at creation what several processes cannot run, naming the field and the fix', async () => {
     const fsdp = await api.post('/jobs', body({ resources: { executor: 'torchrun', strategy: 'fsdp' } }));
     expect(fsdp.status).toBe(400);
-    expect(fsdp.body.error).toMatchObject({ field: 'resources.strategy', message: expect.stringMatching(/accelerate skips FSDP without CUDA/) });
+    expect(fsdp.body.error).toMatchObject({
+      field: 'resources.strategy',
+      message: expect.stringMatching(/strategy "fsdp" on CPU .*"There are currently no available devices found/),
+      hint: expect.stringMatching(/Use strategy "ddp" on CPU/),
+    });
     const odd = await api.post('/jobs', body({ hyperparameters: { batch_size: 3, max_steps: 2 } }));
     expect(odd.status).toBe(400);
     expect(odd.body.error).toMatchObject({ field: 'hyperparameters.batch_size', hint: expect.stringMatching(/multiple of 2/) });

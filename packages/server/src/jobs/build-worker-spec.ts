@@ -37,6 +37,7 @@ export function writeWorkerSpec(ctx: AppContext, job: Job, opts: { resume: boole
   const request = job.request as Pick<JobCreate, 'budget' | 'drop_truncated'>;
   if (request.budget) spec.budget = request.budget;
   if (request.drop_truncated) spec.data.drop_truncated = true;
+  if (job.resources?.strategy === 'fsdp') spec.strategy = 'fsdp'; // the worker shards through the Trainer's fsdp options
   // A labelling set held out by the worker: stratified, so every label is in the validation rows.
   if (!mix && dataset?.label_set && spec.data.validation_split > 0) spec.data.stratify_by = dataset.label_set.labels.map((l) => l.label);
   const dir = jobRunDir(ctx.config.home, job);

@@ -64,7 +64,7 @@ export interface CreateJobOptions {
  */
 export async function createJob(ctx: AppContext, body: JobCreate, opts: CreateJobOptions = {}): Promise<Job> {
   const model = trainableModel(ctx, body.model);
-  const resources = resolveResources(body.resources, ctx.config.resources, { torchrunHosts: ctx.config.torchrunHosts, rayAddress: ctx.config.rayAddress });
+  const resources = resolveResources(body.resources, ctx.config.resources, { torchrunHosts: ctx.config.torchrunHosts, rayAddress: ctx.config.rayAddress, tuning: body.tuning });
   // Several datasets (or splits, de-duplication) are prepared under the job folder; see prepare-job-data.ts.
   const sources: JobDataSource[] = (body.datasets ?? [{ id: body.dataset! }]).map((entry, i) => {
     const d = readyDataset(ctx, entry.id, body.dataset ? 'dataset' : `datasets.${i}.id`);

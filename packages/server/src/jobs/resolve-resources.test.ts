@@ -36,12 +36,33 @@ describe('resolveResources', () => {
     expect(e.hint).toMatch(/executor "torchrun"/);
   });
 
-  it('refuses FSDP on CPU with the reason, and reports every problem at once', () => {
+  it('refuses FSDP on CPU quoting the library guard and naming ddp, and reports every problem at once', () => {
     const e = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp', gpus_per_process: 2 }, LOCAL));
     expect(e.message).toMatch(/resources.gpus_per_process: each worker process drives one GPU/);
-    expect(e.message).toMatch(/resources.strategy/);
-    const cpu = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp' }, LOCAL));
-    expect(cpu.message).toMatch(/accelerate skips FSDP without CUDA/);
+    const cpu = refusal(() => resolveResources({ executor: 'torchrun', strategy: 'fsdp' }, LOCAL, { tuning: 'lora' }));
+    expect(cpu).toMatchObject({ code: 'INVALID_REQUEST', field: 'resources.strategy' });
+    expect(cpu.message).toMatch(/strategy "fsdp" on CPU \(gpus_per_process 0\).*"There are currently no available devices found, must be one of 'XPU', 'CUDA'/);
+    expect(cpu.message).toMatch(/silently hold and train the whole model, as under DDP/);
+    expect(cpu.hint).toMatch(/Use strategy "ddp" on CPU/);
+    expect(cpu.details).toHaveLength(1);
+  });
+
+  it('takes FSDP on GPUs for the tunings it shards, and refuses one process, 4-bit and prompt-learning tunings with their reasons', () => {
+    const gpus = { executor: 'torchrun', strategy: 'fsdp', gpus_per_process: 1 } as const;
+    for (const tuning of ['lora', 'dora', 'full', 'freeze'] as const) {
+      expect(resolveResources(gpus, LOCAL, { tuning })).toEqual({ ...LOCAL, executor: 'torchrun', processes_per_node: 2, gpus_per_process: 1, strategy: 'fsdp' });
+    }
+    const one = refusal(() => resolveResources({ ...gpus, processes_per_node: 1 }, LOCAL, { tuning: 'lora' }));
+    expect(one.message).toMatch(/this job runs one \(transformers: "Using fsdp only works in distributed training\."\)/);
+    const qlora = refusal(() => resolveResources(gpus, LOCAL, { tuning: 'qlora' }));
+    expect(qlora.message).toMatch(/tuning "qlora": .*uint8, which FSDP2 cannot shard/);
+    expect(qlora.hint).toMatch(/strategy "ddp" with qlora/);
+    for (const tuning of ['ptuning', 'prefix'] as const) {
+      const e = refusal(() => resolveResources(gpus, LOCAL, { tuning }));
+      expect(e).toMatchObject({ field: 'resources.strategy', message: expect.stringContaining(`strategy "fsdp" with tuning "${tuning}"`) });
+    }
+    // A server default of fsdp applies to jobs of several processes; a one-process job trains as ever.
+    expect(resolveResources(undefined, { ...LOCAL, strategy: 'fsdp' }).strategy).toBe('ddp');
   });
 });
 

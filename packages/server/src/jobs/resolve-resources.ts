@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { type Resources, type ResourcesInput, WhetError } from '@whetstone/core';
+import { type Resources, type ResourcesInput, type Tuning, WhetError } from '@whetstone/core';
+import { fsdpProblems } from './fsdp-problems.ts';
 
-interface Problem {
+export interface Problem {
   code: 'INVALID_REQUEST' | 'EXECUTOR_UNAVAILABLE';
   field: string;
   message: string;
@@ -15,7 +16,7 @@ interface Problem {
  * it knows, FSDP), and
  * combinations that would silently train differently from what was asked.
  */
-export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[]; rayAddress?: string | null } = {}): Resources {
+export function resolveResources(input: ResourcesInput | undefined, defaults: Resources, opts: { torchrunHosts?: string[]; rayAddress?: string | null; tuning?: Tuning } = {}): Resources {
   const executor = input?.executor ?? defaults.executor;
   // A body that names another executor than the server's does not inherit that executor's process counts.
   const inherit = input?.executor === undefined || input.executor === defaults.executor;
@@ -64,23 +65,9 @@ export function resolveResources(input: ResourcesInput | undefined, defaults: Re
       hint: `Use gpus_per_process 1 and processes_per_node ${r.processes_per_node * r.gpus_per_process} to train on ${r.processes_per_node * r.gpus_per_process} GPUs.`,
     });
   }
-  if (r.strategy === 'fsdp') {
-    problems.push(
-      r.gpus_per_process === 0
-        ? {
-            code: 'INVALID_REQUEST',
-            field: 'resources.strategy',
-            message: 'strategy "fsdp" on CPU (gpus_per_process 0): accelerate skips FSDP without CUDA, so every process would silently hold and train the whole model',
-            hint: 'Use strategy "ddp" on CPU, or gpus_per_process 1 on a GPU machine.',
-          }
-        : {
-            code: 'EXECUTOR_UNAVAILABLE',
-            field: 'resources.strategy',
-            message: 'strategy "fsdp" is not wired into the worker yet',
-            hint: 'Use strategy "ddp": with LoRA on a model that fits one GPU it trains as fast.',
-          },
-    );
-  }
+  // A server default of fsdp leaves one-process jobs alone: they have nothing to shard across.
+  if (r.strategy === 'fsdp' && input?.strategy === undefined && r.nodes * r.processes_per_node === 1) r.strategy = 'ddp';
+  if (r.strategy === 'fsdp') problems.push(...fsdpProblems(r, opts.tuning));
   if (problems.length) {
     const first = problems[0]!;
     throw new WhetError(first.code, problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
