@@ -14,7 +14,7 @@ describe('callerName', () => {
   });
   const app = (operatorKeys: string[]) =>
     new Hono<{ Variables: ApiKeyVariables }>().use('*', apiKeyAuth(operatorKeys, ctx.apiKeys)).get('/who', (c) => c.text(callerName(c)));
-  const who = (a: Hono<{ Variables: ApiKeyVariables }>, key?: string) => a.request('/who', key ? { headers: { authorization: `Bearer ${key}` } } : {}).then((r) => r.text());
+  const who = async (a: Hono<{ Variables: ApiKeyVariables }>, key?: string) => (await a.request('/who', key ? { headers: { authorization: `Bearer ${key}` } } : {})).text();
 
   it('names a stored key by name and id, an operator key, or the local user of a server without keys', async () => {
     expect(await who(app([]))).toBe('the local user (this server has no API keys)');
