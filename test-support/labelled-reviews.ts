@@ -28,14 +28,19 @@ export const REVIEW_TEST = [
 
 /**
  * An OpenAI-compatible endpoint on 127.0.0.1 that answers `content` to every chat request:
- * a column whose per-label figures are known in advance. Returns its /v1 URL and a close function.
+ * a column whose per-label figures are known in advance. `delayMs` makes each answer wait (a run
+ * long enough to cancel; a request the client drops is not answered). Returns its /v1 URL and a
+ * close function.
  */
-export async function fixedAnswerEndpoint(content: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function fixedAnswerEndpoint(content: string, opts: { delayMs?: number } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+      const timer = setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+      }, opts.delayMs ?? 0);
+      res.on('close', () => clearTimeout(timer));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

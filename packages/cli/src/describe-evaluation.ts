@@ -8,6 +8,7 @@ const fmt = (x: number) => x.toFixed(2);
 export function describeEvaluation(e: Evaluation): string {
   const lines = [`${e.id}  ${e.name}`, `status   ${e.status}   test set ${e.dataset.source} ${e.dataset.id} (${e.dataset.rows} rows)   baseline ${e.models[e.baseline]!.label}`];
   if (e.error) lines.push(`error    ${e.error.code}: ${e.error.message}`);
+  if (e.cancelled) lines.push(`${e.cancelled.what === 'judge' ? 'judge cancelled' : 'cancelled'} by ${e.cancelled.by} at ${e.cancelled.at}`);
   const rows = e.models.map((m, i) => {
     const row: Record<string, string> = { model: m.label, status: m.status === 'running' ? `running ${m.progress.done}/${m.progress.total}` : m.status };
     for (const k of METRIC_NAMES) {

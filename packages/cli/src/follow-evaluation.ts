@@ -1,7 +1,6 @@
-import type { Evaluation } from '@whetstone/core';
+import { isEvaluationFinished, type Evaluation } from '@whetstone/core';
 import { type ApiClient, readSse } from './client.ts';
 
-const FINISHED = new Set(['succeeded', 'failed']);
 
 /** `[####......] 9/20 answers  tiny done, prompting 1/10` : every column's rows, one bar. */
 export function evaluationProgressLine(e: Evaluation, width = 28): string {
@@ -29,7 +28,7 @@ export async function followEvaluation(api: ApiClient, id: string, out: NodeJS.W
     barShown = false;
   };
   let current = null as Evaluation | null; // set inside readStream
-  for (let attempt = 0; attempt < 5 && !(current && FINISHED.has(current.status)); attempt++) {
+  for (let attempt = 0; attempt < 5 && !(current && isEvaluationFinished(current.status)); attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
     try {
       const res = await api.fetch(`/evaluations/${id}/events`, { headers: { accept: 'text/event-stream' } });
@@ -48,10 +47,16 @@ export async function followEvaluation(api: ApiClient, id: string, out: NodeJS.W
       const e = JSON.parse(msg.data) as Evaluation;
       current = e;
       for (const [i, m] of e.models.entries()) {
-        if ((m.status === 'succeeded' || m.status === 'failed') && finished.get(i) !== m.status) {
+        if (isEvaluationFinished(m.status) && finished.get(i) !== m.status) {
           finished.set(i, m.status);
           clearBar();
-          out.write(m.status === 'failed' ? `${m.label}: failed (${m.error?.code ?? 'error'})\n` : `${m.label}: done${m.failed_rows ? `, ${m.failed_rows} rows failed` : ''}\n`);
+          out.write(
+            m.status === 'failed'
+              ? `${m.label}: failed (${m.error?.code ?? 'error'})\n`
+              : m.status === 'cancelled'
+                ? `${m.label}: cancelled at ${m.progress.done}/${m.progress.total}\n`
+                : `${m.label}: done${m.failed_rows ? `, ${m.failed_rows} rows failed` : ''}\n`,
+          );
         }
       }
       const line = evaluationProgressLine(e);
@@ -64,7 +69,7 @@ export async function followEvaluation(api: ApiClient, id: string, out: NodeJS.W
         }
         lastLine = line;
       }
-      if (FINISHED.has(e.status)) break;
+      if (isEvaluationFinished(e.status)) break;
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Evaluation } from '@whetstone/core';
+import { isEvaluationFinished, type Evaluation } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { describeJudge } from '../describe-judge.ts';
 import { print } from '../output.ts';
@@ -18,8 +18,6 @@ export function withJudgeOptions(cmd: Command, required = false): Command {
     .option('--judge-constrain', 'decode only the verdict strings (small local judges; no reason is written)');
 }
 
-const FINISHED = new Set(['succeeded', 'failed']);
-
 /** `whet eval judge ID --judge ...`: judge a finished evaluation again from its stored answers. */
 export function evalJudgeCommand(evals: Command, api: () => ApiClient) {
   withJudgeOptions(evals.command('judge <id>').description('Judge a finished evaluation again (another judge, rubric or mode) from its stored answers'), true)
@@ -29,7 +27,7 @@ export function evalJudgeCommand(evals: Command, api: () => ApiClient) {
       let e = await api().post<Evaluation>(`/evaluations/${id}/judge`, judgeFromFlags(o));
       if (o.follow) {
         let last = '';
-        while (!FINISHED.has(e.judge!.status)) {
+        while (!isEvaluationFinished(e.judge!.status)) {
           await new Promise((r) => setTimeout(r, 500));
           e = await api().get<Evaluation>(`/evaluations/${id}`);
           const line = `judge ${e.judge!.status} ${e.judge!.progress.done}/${e.judge!.progress.total}`;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WhetError, type Evaluation, type EvaluationCreateInput, type EvaluationModelRef, type EvaluationSample } from '@whetstone/core';
+import { isEvaluationFinished, WhetError, type Evaluation, type EvaluationCreateInput, type EvaluationModelRef, type EvaluationSample } from '@whetstone/core';
 import { METRIC_KEYS, scoreFile, summarizeScores } from '@whetstone/eval';
 import type { ApiClient } from '../client.ts';
 import { followEvaluation } from '../follow-evaluation.ts';
@@ -126,6 +126,25 @@ export function evalCommands(program: Command, api: () => ApiClient) {
       process.exitCode = e.status === 'succeeded' ? 0 : 1;
     });
   evalJudgeCommand(evals, api);
+  evals
+    .command('cancel <id>')
+    .description('Stop a queued or running evaluation, or the judge pass running on one; the models that finished keep their scores')
+    .option('--wait', 'wait until it has stopped (its worker gone), then show it')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => {
+      let e = await api().post<Evaluation>(`/evaluations/${id}/cancel`);
+      const stopping = (x: Evaluation) => !isEvaluationFinished(x.status) || (x.judge != null && !isEvaluationFinished(x.judge.status));
+      while (o.wait && stopping(e)) {
+        await new Promise((r) => setTimeout(r, 300));
+        e = await api().get<Evaluation>(`/evaluations/${id}`);
+      }
+      print(e, o, (x) => (stopping(x) ? `${x.id}: cancel requested (status ${x.status}); it ends cancelled once its worker has stopped` : describeEvaluation(x)));
+    });
+  evals
+    .command('delete <id>')
+    .description('Delete an evaluation with its samples and files (refused while it runs: cancel it first)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => print(await api().delete<{ id: string; deleted: true }>(`/evaluations/${id}`), o, (r) => `deleted ${r.id}`));
   evals
     .command('show <id>')
     .description('The comparison table (deltas against the baseline); --samples N shows per-sample answers')

@@ -96,7 +96,11 @@ export const EvaluationCreateSchema = z
 export type EvaluationCreate = z.infer<typeof EvaluationCreateSchema>;
 export type EvaluationCreateInput = z.input<typeof EvaluationCreateSchema>;
 
-export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+/** The statuses an evaluation (or a column, or a judge) ends in: nothing more happens to it. */
+export const EVALUATION_FINISHED_STATUSES: readonly EvaluationStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const isEvaluationFinished = (status: string | undefined): boolean => (EVALUATION_FINISHED_STATUSES as readonly string[]).includes(status ?? '');
 export const METRIC_NAMES = ['bleu-4', 'rouge-1', 'rouge-2', 'rouge-l', 'sacrebleu-13a', 'sacrebleu-zh', 'exact_match'] as const;
 const Metrics = z.object(Object.fromEntries(METRIC_NAMES.map((k) => [k, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>);
 const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string() });
@@ -150,6 +154,7 @@ export const EvaluationColumnSchema = z.object({
   label_metrics: LabelMetricsSchema.nullable().optional(),
   /** For a job's result: test rows whose prompt is in that job's training data (those scores measure memory). Null for other models. */
   overlap: TrainingOverlapSchema.nullable().optional(),
+  worker_pid: z.number().int().nullable().optional().describe("The generation worker's process id while this column runs on it; null otherwise."),
 });
 export type EvaluationColumn = z.infer<typeof EvaluationColumnSchema>;
 
@@ -164,6 +169,15 @@ export const EvaluationSchema = z.object({
   models: z.array(EvaluationColumnSchema),
   /** With a judge: its scores or win rates (null or absent without one). */
   judge: JudgeResultSchema.nullable().optional(),
+  cancelled: z
+    .object({
+      by: z.string().describe('Who asked: the API key (name and id), an operator key, or the local user of a server without keys.'),
+      at: z.string(),
+      what: z.enum(['evaluation', 'judge']).describe('"judge": only a judge pass over a finished evaluation was cancelled; its answers and scores stand.'),
+    })
+    .nullable()
+    .optional()
+    .describe('The cancel request (POST /evaluations/{id}/cancel), absent when none was made.'),
   created_at: z.string(),
   finished_at: z.string().nullable(),
 });

@@ -120,7 +120,7 @@ export const JudgeResultSchema = z.object({
   mode: z.enum(JUDGE_MODES),
   rubric: z.string(),
   language: z.enum(['en', 'zh']),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
   error: ErrorBody.nullable(),
   progress: z.object({ done: z.number().int(), total: z.number().int() }).describe('Judge requests made and to make.'),
   scores: z.array(JudgeScoreSchema).nullable(),

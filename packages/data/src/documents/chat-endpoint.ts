@@ -30,6 +30,8 @@ export interface ChatOptions {
   maxTokens?: number;
   topP?: number;
   seed?: number;
+  /** Aborts the request (a cancelled evaluation); the endpoint's timeout applies as well. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function chatCompletion(
         ...(opts.topP !== undefined ? { top_p: opts.topP } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       }),
-      signal: AbortSignal.timeout(endpoint.timeoutMs ?? 120_000),
+      signal: opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(endpoint.timeoutMs ?? 120_000)]) : AbortSignal.timeout(endpoint.timeoutMs ?? 120_000),
     });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };

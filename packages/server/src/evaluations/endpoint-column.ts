@@ -14,7 +14,8 @@ export interface EndpointColumnOutput {
  * request fails keeps its error (prediction null) and the others go on; an endpoint that answers
  * nothing (refused, timed out, bad key) fails the whole column with
  * the first row's error: scheduling stops once `concurrency` rows have failed before any
- * answered, rather than waiting out every row.
+ * answered, rather than waiting out every row. An aborted `signal` stops the scheduling and the
+ * requests in flight.
  */
 export async function endpointColumn(
   target: EndpointTarget & { concurrency?: number },
@@ -22,6 +23,7 @@ export async function endpointColumn(
   fewShot: ChatTurn[],
   params: EndpointParams,
   onProgress: (done: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<EndpointColumnOutput> {
   const limit = target.concurrency ?? 4;
   let ok = 0;
@@ -31,10 +33,11 @@ export async function endpointColumn(
     limit,
     (row) => {
       const system = row.messages[0]?.role === 'system' ? [row.messages[0]] : [];
-      return endpointGenerate(target, [...system, ...fewShot, ...row.messages.slice(system.length)], params);
+      return endpointGenerate(target, [...system, ...fewShot, ...row.messages.slice(system.length)], params, signal);
     },
     {
-      stop: () => ok === 0 && failed >= limit,
+      // A cancel sends no more requests (and aborts those in flight).
+      stop: () => signal?.aborted === true || (ok === 0 && failed >= limit),
       onSettled: (_, r) => {
         if ('value' in r) ok++;
         else failed++;

@@ -16,8 +16,8 @@ export interface EndpointParams {
  * A refusal, a non-2xx or a body without choices is ENDPOINT_FAILED naming the URL, quoting at
  * most a short, sanitised excerpt of the answer (never the key).
  */
-export async function endpointGenerate(target: EndpointTarget, messages: ChatTurn[], params: EndpointParams): Promise<string> {
+export async function endpointGenerate(target: EndpointTarget, messages: ChatTurn[], params: EndpointParams, signal?: AbortSignal): Promise<string> {
   // Test rows come from validated chat datasets: their roles are system, user and assistant.
-  const reply = await chatCompletion(target, messages as EndpointTurn[], { maxTokens: params.max_tokens, temperature: params.temperature, topP: params.top_p, seed: params.seed });
+  const reply = await chatCompletion(target, messages as EndpointTurn[], { maxTokens: params.max_tokens, temperature: params.temperature, topP: params.top_p, seed: params.seed, signal });
   return reply.content;
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { WhetError, type Evaluation, type EvaluationCreate, type EvaluationJudge, type EvaluationSample } from '@whetstone/core';
 import { accuracy } from '@whetstone/eval';
 import type { AppContext } from '../context.ts';
 import { datasetDataPath } from '../jobs/create-job.ts';
 import { nowIso } from '../ids.ts';
+import { logger } from '../logger.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { EvaluationStore } from '../store/evaluation-store.ts';
 import { loadTestRows } from './load-test-rows.ts';
@@ -13,9 +14,10 @@ import { judgeName } from './judge/judge-chat.ts';
 import { checkJudgeColumns } from './judge/check-judge-columns.ts';
 import { isJudging } from './judge/is-judging.ts';
 import { pendingJudge } from './judge/pending-judge.ts';
-import { rejudgeEvaluation } from './judge/rejudge-evaluation.ts';
+import { rejudgeEvaluation, writeVerdicts } from './judge/rejudge-evaluation.ts';
+import { markCancelled, type CancelRequest } from './mark-cancelled.ts';
 import { columnLabel } from './resolve-column.ts';
-import { runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
+import { evalDir, runEvaluation, samplesPath, type EvaluationDeps } from './run-evaluation.ts';
 
 export interface SampleQuery {
   /** index (default), worst (lowest bleu-4 of `label`, else of the last column), disagreement (largest spread first). */
@@ -29,10 +31,18 @@ export interface SampleQuery {
   offset?: number;
 }
 
-/** Evaluations: creation (checks, then a background run; one run at a time), reads and the per-sample view. */
+/** A queued or running run (an evaluation, or a judge pass over a finished one): how to cancel it. */
+interface ActiveRun {
+  controller: AbortController;
+  started: boolean;
+}
+
+/** Evaluations: creation (checks, then a background run; one run at a time), cancel, delete, reads and the per-sample view. */
 export class EvaluationService {
   readonly evaluations: EvaluationStore;
   private queue: Promise<void> = Promise.resolve();
+  /** Runs queued or under way, by evaluation id; a run leaves once it has ended (its worker gone). */
+  private readonly active = new Map<string, ActiveRun>();
   private readonly deps: EvaluationDeps;
   private readonly updates = new EventEmitter().setMaxListeners(0);
 
@@ -50,7 +60,7 @@ export class EvaluationService {
       }
       e.status = 'failed';
       e.error = { code: 'WORKER_LOST', message: 'the server stopped while this evaluation ran', hint: 'Run the evaluation again.' };
-      for (const m of e.models) if (m.status === 'queued' || m.status === 'running') m.status = 'failed';
+      for (const m of e.models) if (m.status === 'queued' || m.status === 'running') Object.assign(m, { status: 'failed', worker_pid: null });
       e.finished_at = nowIso();
       this.evaluations.update(e);
     }
@@ -98,16 +108,11 @@ export class EvaluationService {
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
     if (dup) throw new WhetError('INVALID_REQUEST', `two models have the label "${dup}"`, { hint: 'Give each model a distinct "label".', field: 'models' });
     this.evaluations.insert(evaluation);
-    this.queue = this.queue.then(() =>
-      runEvaluation(this.deps, evaluation.id, fewShotPath).catch((e: unknown) => {
-        const current = this.evaluations.get(evaluation.id)!;
-        current.status = 'failed';
-        current.error = { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: 'See the server log.' };
-        current.finished_at = nowIso();
-        this.evaluations.update(current);
-        this.updates.emit(current.id, current);
-      }),
-    );
+    this.enqueue(evaluation.id, (signal) => runEvaluation(this.deps, evaluation.id, fewShotPath, signal), (current, e) => {
+      current.status = 'failed';
+      current.error = { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: 'See the server log.' };
+      current.finished_at = nowIso();
+    });
     return evaluation;
   }
 
@@ -123,15 +128,83 @@ export class EvaluationService {
     e.judge = pendingJudge(judge, judgeName(judge.model, this.ctx));
     this.evaluations.update(e);
     this.updates.emit(e.id, e);
-    this.queue = this.queue.then(() =>
-      rejudgeEvaluation(this.deps, id, judge).catch((err: unknown) => {
-        const current = this.evaluations.get(id)!;
-        current.judge = { ...current.judge!, status: 'failed', error: { code: 'INTERNAL', message: (err as Error)?.message ?? String(err), hint: 'See the server log.' } };
+    this.enqueue(id, (signal) => rejudgeEvaluation(this.deps, id, judge, signal), (current, err) => {
+      current.judge = { ...current.judge!, status: 'failed', error: { code: 'INTERNAL', message: (err as Error)?.message ?? String(err), hint: 'See the server log.' } };
+    });
+    return e;
+  }
+
+  /**
+   * Cancel a queued or running evaluation, or the judge pass running over a finished one. One
+   * still queued ends `cancelled` at once; a running one is told to stop (its worker gets SIGTERM,
+   * then SIGKILL after the stop grace) and ends `cancelled` once it has, keeping the scores of
+   * the columns that finished. `cancelled.by` records who asked; so does the server log.
+   */
+  cancel(id: string, by: string): Evaluation {
+    const e = this.get(id);
+    const run = this.active.get(id);
+    if (!run) {
+      throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}${e.judge ? ` (judge ${e.judge.status})` : ''}; only a queued or running evaluation, or a judge pass under way, can be cancelled`, {
+        hint: `Nothing runs for it. To remove it: DELETE /api/v1/evaluations/${id} (whet eval delete ${id}).`,
+      });
+    }
+    if (run.controller.signal.aborted) return e; // asked already: the run is stopping
+    const request: CancelRequest = { by, at: nowIso() };
+    logger.info('evaluation cancel requested', { evaluation: id, by, status: e.status, judge: e.judge?.status ?? null, started: run.started });
+    run.controller.abort(request);
+    if (run.started) return this.get(id); // the run records the cancel and ends cancelled once its worker is gone
+    // Still queued: nothing runs yet, so it ends now (its turn in the queue is skipped).
+    markCancelled(e, request);
+    if (e.cancelled?.what === 'judge') this.dropVerdicts(id); // the previous judge's verdicts were replaced by this pass
+    this.evaluations.update(e);
+    this.updates.emit(e.id, e);
+    return e;
+  }
+
+  /** Delete a finished evaluation, its record, samples and files; one still queued or running is refused (cancel it first). */
+  delete(id: string): { id: string; deleted: true } {
+    const e = this.get(id);
+    if (this.active.has(id)) {
+      const what = this.active.get(id)!.controller.signal.aborted ? 'is being cancelled' : e.status === 'succeeded' ? 'is being judged' : `is ${e.status}`;
+      throw new WhetError('CONFLICT', `evaluation ${id} ${what}`, {
+        hint: `Cancel it first: POST /api/v1/evaluations/${id}/cancel (whet eval cancel ${id}), then delete it once it shows as cancelled.`,
+      });
+    }
+    this.evaluations.delete(id);
+    rmSync(evalDir(this.ctx.config.home, id), { recursive: true, force: true });
+    logger.info('evaluation deleted', { evaluation: id });
+    return { id, deleted: true };
+  }
+
+  /**
+   * Queue a run behind the others. It gets a signal that cancel aborts, and is skipped when that
+   * happened before its turn. A run that throws records `onError` on the stored evaluation.
+   */
+  private enqueue(id: string, work: (signal: AbortSignal) => Promise<void>, onError: (current: Evaluation, err: unknown) => void) {
+    const run: ActiveRun = { controller: new AbortController(), started: false };
+    this.active.set(id, run);
+    this.queue = this.queue.then(async () => {
+      try {
+        if (run.controller.signal.aborted) return;
+        run.started = true;
+        await work(run.controller.signal);
+      } catch (err) {
+        const current = this.evaluations.get(id);
+        if (!current) return;
+        onError(current, err);
         this.evaluations.update(current);
         this.updates.emit(current.id, current);
-      }),
-    );
-    return e;
+      } finally {
+        if (this.active.get(id) === run) this.active.delete(id);
+      }
+    });
+  }
+
+  private dropVerdicts(id: string) {
+    const path = samplesPath(this.ctx.config.home, id);
+    if (!existsSync(path)) return;
+    const samples = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EvaluationSample);
+    writeVerdicts(path, samples, null);
   }
 
   get(id: string): Evaluation {
@@ -155,6 +228,7 @@ export class EvaluationService {
     const e = this.get(id);
     const path = samplesPath(this.ctx.config.home, id);
     if (!existsSync(path)) {
+      if (e.status === 'cancelled') throw new WhetError('CONFLICT', `evaluation ${id} was cancelled before any model answered every row: it has no samples`, { hint: 'Run the evaluation again.' });
       throw new WhetError('CONFLICT', `evaluation ${id} is ${e.status}; its samples are written when it finishes`, { hint: 'Wait for status "succeeded".' });
     }
     let rows = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EvaluationSample);

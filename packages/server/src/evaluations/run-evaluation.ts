@@ -24,6 +24,7 @@ import { columnOverlaps } from './column-overlap.ts';
 import { judgeColumns } from './judge/judge-columns.ts';
 import { endpointColumn } from './endpoint-column.ts';
 import { loadFewShot, loadTestRows, type ChatTurn, type TestRow } from './load-test-rows.ts';
+import { markCancelled, type CancelRequest } from './mark-cancelled.ts';
 import { resolveTorchTarget } from './resolve-column.ts';
 
 export interface EvaluationDeps {
@@ -53,14 +54,24 @@ interface ColumnOutput {
  * column is scored in TypeScript, deltas are taken against the baseline column, and the
  * per-sample detail goes to evals/<id>/samples.jsonl. A column that fails keeps its error; the
  * others are kept. The evaluation fails only when every column does.
+ *
+ * `signal` cancels (its reason is the CancelRequest): the running column's worker gets SIGTERM
+ * (SIGKILL after the stop grace), the columns still to run and the judge are skipped, and the
+ * columns already finished keep their scores and samples; the evaluation ends `cancelled`.
  */
-export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPath: string | null): Promise<void> {
+export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPath: string | null, signal: AbortSignal = new AbortController().signal): Promise<void> {
   const evaluation = deps.evaluations.get(id)!;
   const request = evaluation.request as EvaluationCreate;
   const save = () => {
     deps.evaluations.update(evaluation);
     deps.onUpdate?.(evaluation);
   };
+  // Shown at once (the status follows once the worker has stopped); this copy is the one saved.
+  const noteCancel = () => {
+    evaluation.cancelled = { ...(signal.reason as CancelRequest), what: 'evaluation' };
+    save();
+  };
+  signal.addEventListener('abort', noteCancel, { once: true });
   const dir = evalDir(deps.config.home, id);
   mkdirSync(dir, { recursive: true });
   const rows = await loadTestRows(evaluation.dataset.path, request.limit);
@@ -75,14 +86,19 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
   const outputs: (ColumnOutput | null)[] = [];
   const scores: (SampleScores[] | null)[] = [];
   for (const [i, column] of evaluation.models.entries()) {
+    if (signal.aborted) {
+      outputs.push(null);
+      scores.push(null);
+      continue;
+    }
     column.status = 'running';
     save();
     try {
       const fewShot = fewShotPath ? await loadFewShot(fewShotPath, column.ref.few_shot) : [];
       const out =
         column.ref.kind === 'endpoint'
-          ? await endpointAnswers(deps, column, rows, fewShot, request, save)
-          : await workerColumn(deps, column, i, dir, promptsPath, fewShot, request, save);
+          ? await endpointAnswers(deps, column, rows, fewShot, request, save, signal)
+          : await workerColumn(deps, column, i, dir, promptsPath, fewShot, request, save, signal);
       const pairs = rows.map((r, k) => ({ prediction: out.predictions[k] ?? '', reference: r.reference }));
       const scored = scorePairs(pairs);
       column.metrics = summarizeScores(scored);
@@ -97,10 +113,15 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
       outputs.push(out);
       scores.push(scored.per_sample);
     } catch (e) {
-      column.status = 'failed';
-      column.error = errorBody(e);
       outputs.push(null);
       scores.push(null);
+      if (signal.aborted) {
+        column.status = 'cancelled'; // its progress stays where the worker stopped
+        save();
+        continue;
+      }
+      column.status = 'failed';
+      column.error = errorBody(e);
     }
     column.progress.done = column.progress.total;
     save();
@@ -111,10 +132,14 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, fewShotPat
     column.deltas = base && column.metrics ? (Object.fromEntries(METRIC_KEYS.map((k) => [k, column.metrics![k] - base[k]])) as EvaluationColumn['deltas']) : null;
   }
   // The judge runs once every column has answered; its verdicts go into the same samples file.
-  const verdicts = request.judge ? await judgeColumns(deps, evaluation, request.judge, rows, outputs.map((o) => o?.predictions ?? null), save) : null;
-  writeSamples(deps.config.home, id, evaluation, rows, outputs, scores, verdicts);
+  const verdicts = request.judge && !signal.aborted ? await judgeColumns(deps, evaluation, request.judge, rows, outputs.map((o) => o?.predictions ?? null), save, signal) : null;
+  // A cancelled run keeps the samples of the columns that finished (none: no file).
+  if (!signal.aborted || outputs.some(Boolean)) writeSamples(deps.config.home, id, evaluation, rows, outputs, scores, verdicts);
+  signal.removeEventListener('abort', noteCancel);
   const failed = evaluation.models.filter((c) => c.status === 'failed');
-  if (failed.length === evaluation.models.length) {
+  if (signal.aborted) {
+    markCancelled(evaluation, signal.reason as CancelRequest);
+  } else if (failed.length === evaluation.models.length) {
     evaluation.status = 'failed';
     evaluation.error = { code: 'WORKER_FAILED', message: `every model failed; first: ${failed[0].label}: ${failed[0].error!.message}`, hint: failed[0].error!.hint };
   } else {
@@ -133,6 +158,7 @@ async function workerColumn(
   fewShot: ChatTurn[],
   request: EvaluationCreate,
   save: () => void,
+  signal: AbortSignal,
 ): Promise<ColumnOutput> {
   if (column.ref.kind === 'endpoint') throw new Error('unreachable');
   const target = resolveTorchTarget(column.ref, deps.store);
@@ -153,6 +179,7 @@ async function workerColumn(
   writeFileSync(specPath, JSON.stringify(spec, null, 2));
   let error: { code: string; message: string; hint?: string | null } | null = null;
   let tokensPerSec: number | null = null;
+  let generated = false;
   const worker = startWorker(
     { python: deps.config.python, workerDir: deps.config.workerDir, command: 'generate', specPath },
     {
@@ -161,6 +188,7 @@ async function workerColumn(
           column.progress = { done: e.done, total: e.total };
           save();
         } else if (e.type === 'generated') {
+          generated = true;
           tokensPerSec = e.tokens_per_sec;
         } else if (e.type === 'error') {
           error = { code: e.code, message: e.message, hint: e.hint };
@@ -168,7 +196,22 @@ async function workerColumn(
       },
     },
   );
+  // Cancel: SIGTERM (the worker stops between batches), SIGKILL if it is still there after the grace.
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    worker.stop();
+    killTimer = setTimeout(() => worker.kill(), deps.config.stopGraceSeconds * 1000).unref();
+  };
+  if (signal.aborted) stop(); // cancelled while the few-shot examples loaded
+  else signal.addEventListener('abort', stop, { once: true });
+  column.worker_pid = worker.pid;
+  save();
   const exit = await worker.exited;
+  signal.removeEventListener('abort', stop);
+  clearTimeout(killTimer);
+  column.worker_pid = null;
+  // Answers written in full before the stop arrived still count.
+  if (signal.aborted && !generated) throw new Error('cancelled');
   const reported = error as { code: string; message: string; hint?: string | null } | null;
   if (reported) {
     const code = (reported.code in ERROR_CODES ? reported.code : 'WORKER_FAILED') as ErrorCode;
@@ -185,15 +228,31 @@ async function workerColumn(
   };
 }
 
-async function endpointAnswers(deps: EvaluationDeps, column: EvaluationColumn, rows: TestRow[], fewShot: ChatTurn[], request: EvaluationCreate, save: () => void): Promise<ColumnOutput> {
+async function endpointAnswers(
+  deps: EvaluationDeps,
+  column: EvaluationColumn,
+  rows: TestRow[],
+  fewShot: ChatTurn[],
+  request: EvaluationCreate,
+  save: () => void,
+  signal: AbortSignal,
+): Promise<ColumnOutput> {
   const ref = column.ref;
   if (ref.kind !== 'endpoint') throw new Error('unreachable');
   // Resolved now, not at creation: the key is read where it is sent and never stored with the evaluation.
   const target = { ...deps.connections.target(ref.connection, ref.model), timeoutMs: ref.timeout_s * 1000, concurrency: ref.concurrency };
-  const out = await endpointColumn(target, rows, fewShot, request.generation, (done) => {
-    column.progress.done = done;
-    if (done % 10 === 0) save();
-  });
+  const out = await endpointColumn(
+    target,
+    rows,
+    fewShot,
+    request.generation,
+    (done) => {
+      column.progress.done = done;
+      if (done % 10 === 0) save();
+    },
+    signal,
+  );
+  if (signal.aborted) throw new Error('cancelled');
   return { ...out, tokensPerSec: null }; // endpoints report no token counts we trust
 }
 
@@ -201,6 +260,8 @@ function errorBody(e: unknown): { code: string; message: string; hint: string } 
   if (isWhetError(e)) return { code: e.code, message: e.message, hint: e.hint };
   return { code: 'INTERNAL', message: (e as Error)?.message ?? String(e), hint: ERROR_CODES.INTERNAL.hint };
 }
+
+const CANCELLED_CELL = { code: 'CANCELLED', message: 'the evaluation was cancelled before this model answered every row' };
 
 function writeSamples(
   home: string,
@@ -218,7 +279,7 @@ function writeSamples(
       return {
         label: column.label,
         prediction: out ? out.predictions[k] : null,
-        error: out ? out.rowErrors[k] : column.error && { code: column.error.code, message: column.error.message },
+        error: out ? out.rowErrors[k] : column.status === 'cancelled' ? CANCELLED_CELL : column.error && { code: column.error.code, message: column.error.message },
         scores: s,
       };
     });

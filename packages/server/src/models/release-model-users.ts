@@ -8,8 +8,8 @@ export const listed = (users: ModelUser[]) => users.map((u) => `${u.kind} ${u.id
 /**
  * Clear the way to delete `what` (e.g. `model tiny`): with users and no force, 409 IN_USE
  * listing them in `details.users`. With force, deployments are stopped and jobs cancelled
- * first (waiting until their workers exit); exports and evaluations have no way to stop midway, so while one runs the delete is
- * refused even with force. All-or-nothing: nothing is stopped when something cannot be.
+ * first (waiting until their workers exit); exports have no way to stop midway, and evaluations are
+ * left to their owner to cancel, so while one runs the delete is refused even with force. All-or-nothing: nothing is stopped when something cannot be.
  */
 export async function releaseModelUsers(ctx: AppContext, what: string, users: ModelUser[], force: boolean): Promise<void> {
   if (users.length === 0) return;
@@ -17,14 +17,14 @@ export async function releaseModelUsers(ctx: AppContext, what: string, users: Mo
   if (!force) {
     throw new WhetError('IN_USE', `${what} is in use by ${listed(users)}`, {
       details,
-      hint: 'Stop or delete those first (deployments: POST /api/v1/deployments/{id}/stop; jobs: POST /api/v1/jobs/{id}/cancel), or repeat the request with ?force=true to stop them.',
+      hint: 'Stop or delete those first (deployments: POST /api/v1/deployments/{id}/stop; jobs: POST /api/v1/jobs/{id}/cancel; evaluations: POST /api/v1/evaluations/{id}/cancel), or repeat the request with ?force=true to stop the deployments and jobs.',
     });
   }
   const unstoppable = users.filter((u) => u.kind === 'export' || u.kind === 'evaluation');
   if (unstoppable.length) {
-    throw new WhetError('IN_USE', `${what} is in use by ${listed(unstoppable)}, and exports and evaluations cannot be stopped midway, so ?force=true cannot free it`, {
+    throw new WhetError('IN_USE', `${what} is in use by ${listed(unstoppable)}; ?force=true stops neither exports (they cannot be stopped midway) nor evaluations, so it cannot free it`, {
       details,
-      hint: 'Wait until they finish (GET /api/v1/exports, GET /api/v1/evaluations), then delete again.',
+      hint: 'Wait until they finish (GET /api/v1/exports, GET /api/v1/evaluations), or cancel the evaluations (POST /api/v1/evaluations/{id}/cancel), then delete again.',
     });
   }
   const cancelled: string[] = [];

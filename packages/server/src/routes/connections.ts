@@ -36,7 +36,7 @@ export function connectionRoutes(ctx: AppContext) {
       if (users.length) {
         throw new WhetError('IN_USE', `connection ${conn.name} is in use by ${listed(users)}`, {
           details: { users },
-          hint: 'Wait until those evaluations finish (GET /api/v1/evaluations/{id}), then delete the connection again.',
+          hint: 'Wait until those evaluations finish (GET /api/v1/evaluations/{id}) or cancel them (POST /api/v1/evaluations/{id}/cancel), then delete the connection again.',
         });
       }
       ctx.connections.delete(conn.id);

@@ -184,6 +184,15 @@ export const ROUTES: RouteDoc[] = [
     status: 202,
     errors: [409],
   },
+  {
+    method: 'post',
+    path: '/evaluations/{id}/cancel',
+    summary:
+      'Cancel a queued or running evaluation, or a judge pass under way: a queued one ends cancelled at once; a running one stops its worker (SIGTERM, SIGKILL after WHET_STOP_GRACE_SECONDS) and ends cancelled, the models that finished keeping their scores and samples; `cancelled.by` records who asked. 409 CONFLICT when nothing runs',
+    response: EvaluationSchema,
+    errors: [409],
+  },
+  { method: 'delete', path: '/evaluations/{id}', summary: 'Delete an evaluation with its samples and files; 409 CONFLICT while it is queued, running or judged (cancel it first)', response: deleted, errors: [409] },
   { method: 'get', path: '/evaluations/{id}/events', summary: 'Server-Sent Events: the evaluation (event "evaluation") now and after every change, until it finishes', sse: true },
   { method: 'get', path: '/evaluations/{id}/samples', summary: 'Per-sample detail (?sort=index|worst|disagreement&label=&disagree=1&failed=1&limit=&offset=)', response: z.object({ evaluation_id: z.string(), data: z.array(EvaluationSampleSchema), total: z.number().int() }), query: SAMPLES_QUERY },
   { method: 'get', path: '/benchmarks', summary: 'List multiple-choice benchmarks', response: list(BenchmarkSchema) },

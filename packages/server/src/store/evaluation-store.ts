@@ -11,6 +11,9 @@ export class EvaluationStore {
   update(e: Evaluation) {
     this.db.prepare('UPDATE evaluations SET status = ?, doc = ? WHERE id = ?').run(e.status, JSON.stringify(e), e.id);
   }
+  delete(id: string) {
+    this.db.prepare('DELETE FROM evaluations WHERE id = ?').run(id);
+  }
   get(id: string): Evaluation | undefined {
     const row = this.db.prepare('SELECT doc FROM evaluations WHERE id = ?').get(id) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Evaluation) : undefined;

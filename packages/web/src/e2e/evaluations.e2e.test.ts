@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedAnswerEndpoint } from '../../../../test-support/labelled-reviews.ts';
 import { ensureTinyModel } from '../../../../test-support/tiny-model.ts';
 import { writeJsonl } from '../../../../test-support/toy-data.ts';
 import { consoleSuite, expectAccessible, screenshot, untranslatedLabels } from './console-page.ts';
@@ -230,5 +231,47 @@ describe('evaluations page in Chromium', () => {
     // The one expected failure: the refused request (Chromium logs every 4xx answer).
     expect(c.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await c.close();
+  });
+
+  it('cancels a running evaluation from its page (after a confirm), then deletes it and returns to the list', async () => {
+    // An endpoint column that takes 2 s a row, one row at a time: the run lasts long enough to cancel.
+    const slow = await fixedAnswerEndpoint('Four.', { delayMs: 2000 });
+    try {
+      expect((await suite.api.post('/connections', { name: 'slow', base_url: slow.url, model: 'm' })).status).toBe(201);
+      const testSet = (await suite.api.get('/datasets')).body.data.find((d: { name: string }) => d.name === 'test-set.jsonl').id;
+      const created = await suite.api.post('/evaluations', { name: 'slow one', dataset_id: testSet, models: [{ kind: 'endpoint', connection: 'slow', concurrency: 1 }] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const id = created.body.id as string;
+
+      const c = await suite.open(`/evaluations/${id}`);
+      const page = c.page;
+      page.on('dialog', (d) => void d.accept()); // the confirms
+      await page.locator('.page-head .badge', { hasText: 'Running' }).waitFor();
+      await expect(page.getByRole('button', { name: 'Delete' }).count()).resolves.toBe(0); // not while it runs
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.locator('.page-head .badge', { hasText: 'Cancelled' }).waitFor({ timeout: 10_000 });
+      await page.locator('[data-cancelled=evaluation]', { hasText: /^Cancelled by the local user \(this server has no API keys\) on / }).waitFor();
+      await expect(page.locator('#eval-columns tr[data-status=cancelled]').count()).resolves.toBe(1);
+      await page.locator('#eval-metrics').getByText('No model finished, so there are no scores.').waitFor();
+      await screenshot(page, 'evaluation-cancelled-en');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.locator('.page-head .badge', { hasText: '已取消' }).waitFor();
+      expect(await untranslatedLabels(page)).toEqual([]);
+      await page.getByRole('button', { name: 'English' }).click();
+
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await page.waitForURL(/\/evaluations$/);
+      expect((await suite.api.get(`/evaluations/${id}`)).status).toBe(404);
+      // The list as loaded now: the others (the earlier tests' evaluation), or none.
+      const others = (await suite.api.get('/evaluations')).body.data as { id: string }[];
+      if (others.length) await page.locator(`tr[data-evaluation-id="${others[0]!.id}"]`).waitFor();
+      else await page.getByText('No evaluations yet').waitFor();
+      await expect(page.locator(`tr[data-evaluation-id="${id}"]`).count()).resolves.toBe(0);
+      expect(c.errors).toEqual([]);
+      await c.close();
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -19,6 +19,8 @@ export interface JudgeRun {
   baseline: number;
   chat: ChatFn;
   onProgress?: (done: number, total: number) => void;
+  /** Cancels the run: no more requests are sent. */
+  signal?: AbortSignal;
 }
 
 /** One judge request's outcome: the judgment as written, or the error that kept it from coming. */
@@ -54,7 +56,7 @@ export async function callJudge(tasks: JudgeTask[], run: JudgeRun): Promise<Call
     }
   };
   const settled = await mapBounded(tasks, limit, ask, {
-    stop: () => ok === 0 && failed >= limit,
+    stop: () => run.signal?.aborted === true || (ok === 0 && failed >= limit),
     onSettled: (_, r) => {
       if ('value' in r && r.value.error === null) ok++;
       else failed++;

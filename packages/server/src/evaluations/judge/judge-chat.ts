@@ -46,7 +46,7 @@ export function judgeName(ref: JudgeModelRef, deps: JudgeDeps): string {
 export function judgeChat(ref: JudgeModelRef, deps: JudgeDeps, labels: string[] | null, signal: AbortSignal): ChatFn {
   if (ref.kind === 'endpoint') {
     const target = { ...deps.connections.target(ref.connection, ref.model), timeoutMs: ref.timeout_s * 1000 };
-    return (messages, opts) => chatCompletion(target, messages, { ...opts, maxTokens: opts.maxTokens ?? 512 });
+    return (messages, opts) => chatCompletion(target, messages, { ...opts, maxTokens: opts.maxTokens ?? 512, signal });
   }
   return gatewayChat(deps.gateway, judgeName(ref, deps), signal, labels);
 }

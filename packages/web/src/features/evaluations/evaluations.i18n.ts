@@ -2,8 +2,8 @@ import { defineMessages } from '../../lib/i18n.tsx';
 import type { EvaluationStatus, MetricName } from './api/evaluation-types.ts';
 
 export const evaluationStatusMessages = defineMessages({
-  en: { queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' } satisfies Record<EvaluationStatus, string>,
-  zh: { queued: '排队中', running: '评测中', succeeded: '已完成', failed: '失败' },
+  en: { queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' } satisfies Record<EvaluationStatus, string>,
+  zh: { queued: '排队中', running: '评测中', succeeded: '已完成', failed: '失败', cancelled: '已取消' },
 });
 
 export const metricMessages = defineMessages({
@@ -95,6 +95,7 @@ export const evaluationsMessages = defineMessages({
     metricsCaption: 'Metrics per model (0-100), with the difference to the baseline',
     metric: 'Metric',
     noMetrics: 'The metrics appear as each model finishes.',
+    noneFinished: 'No model finished, so there are no scores.',
     isBaseline: 'baseline',
     better: 'better than the baseline',
     worse: 'worse than the baseline',
@@ -191,6 +192,7 @@ export const evaluationsMessages = defineMessages({
     metricsCaption: '各模型的指标（0-100）及与基线的差值',
     metric: '指标',
     noMetrics: '每个模型完成后即显示其指标。',
+    noneFinished: '没有模型完成，因此没有分数。',
     isBaseline: '基线',
     better: '优于基线',
     worse: '差于基线',

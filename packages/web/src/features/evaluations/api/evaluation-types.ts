@@ -1,3 +1,4 @@
+import { isEvaluationFinished } from '@whetstone/core';
 import type { api, Ok } from '../../../lib/api-client.ts';
 
 /** An evaluation as `GET /api/v1/evaluations/:id` answers it (typed from the server's route). */
@@ -14,7 +15,8 @@ export const LABEL_METRICS = ['label_accuracy', 'macro_f1'] as const;
 export type MetricName = (typeof METRICS)[number] | (typeof LABEL_METRICS)[number];
 const isLabelMetric = (m: MetricName): m is (typeof LABEL_METRICS)[number] => (LABEL_METRICS as readonly string[]).includes(m);
 
-export const isFinished = (status: EvaluationStatus | undefined) => status === 'succeeded' || status === 'failed';
+/** Succeeded, failed or cancelled: nothing more happens to it (an evaluation, a column or a judge). */
+export const isFinished = (status: EvaluationStatus | undefined) => isEvaluationFinished(status);
 
 export const evaluationKeys = {
   all: ['evaluations'] as const,

@@ -14,8 +14,10 @@ import { useEvaluation } from '../api/use-evaluations.ts';
 import { evaluationsMessages } from '../evaluations.i18n.ts';
 import { judgeMessages } from '../judge.i18n.ts';
 import { labelMetricsMessages } from '../label-metrics.i18n.ts';
+import { CancelNote } from './cancel-note.tsx';
 import { ColumnStatus } from './column-status.tsx';
 import { ConfusionMatrix } from './confusion-matrix.tsx';
+import { EvaluationActions } from './evaluation-actions.tsx';
 import { EvaluationStatusBadge } from './evaluation-status-badge.tsx';
 import { JudgeAgainForm } from './judge-again-form.tsx';
 import { JudgeResults } from './judge-results.tsx';
@@ -46,6 +48,8 @@ export function EvaluationDetails({ id }: { id: string }) {
   const e = evaluation.data;
   const labelled = (e.request as { labels?: unknown } | null)?.labels !== undefined || e.models.some((c) => c.label_accuracy);
   const metrics: MetricName[] = [...METRICS, ...(labelled ? LABEL_METRICS : [])];
+  // A cancelled evaluation keeps the samples of the models that finished.
+  const hasSamples = e.status === 'succeeded' || (e.status === 'cancelled' && e.models.some((c) => c.status === 'succeeded'));
   return (
     <>
       <p className="small-text">
@@ -57,7 +61,9 @@ export function EvaluationDetails({ id }: { id: string }) {
         </h1>
         <EvaluationStatusBadge status={e.status} />
         {running && <LiveStatus state={stream} />}
+        <EvaluationActions evaluation={e} />
       </div>
+      <CancelNote evaluation={e} />
       <dl className="facts">
         <div>
           <dt>{t('testSet')}</dt>
@@ -107,7 +113,7 @@ export function EvaluationDetails({ id }: { id: string }) {
         <MetricBars evaluation={e} metrics={metrics} />
       </Section>
       <Section title={t('samples')} id="eval-samples">
-        {e.status === 'succeeded' ? <SampleList evaluation={e} /> : <p className="muted">{t(e.status === 'failed' ? 'noSamples' : 'samplesWait')}</p>}
+        {hasSamples ? <SampleList evaluation={e} /> : <p className="muted">{t(e.status === 'cancelled' ? 'noneFinished' : e.status === 'failed' ? 'noSamples' : 'samplesWait')}</p>}
       </Section>
     </>
   );

@@ -1,6 +1,6 @@
 import { useT } from '../../../lib/i18n.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
-import { metricOf, type Evaluation, type MetricName } from '../api/evaluation-types.ts';
+import { isFinished, metricOf, type Evaluation, type MetricName } from '../api/evaluation-types.ts';
 import { evaluationsMessages, metricMessages } from '../evaluations.i18n.ts';
 
 const ROW = 26;
@@ -48,7 +48,7 @@ function MetricBar({ evaluation, metric }: { evaluation: Evaluation; metric: Met
 /** A bar chart per metric across the models (plain SVG). */
 export function MetricBars({ evaluation, metrics }: { evaluation: Evaluation; metrics: readonly MetricName[] }) {
   const t = useT(evaluationsMessages);
-  if (!evaluation.models.some((c) => c.metrics)) return <p className="muted">{t('noMetrics')}</p>;
+  if (!evaluation.models.some((c) => c.metrics)) return <p className="muted">{t(isFinished(evaluation.status) ? 'noneFinished' : 'noMetrics')}</p>;
   return (
     <div className="bar-charts">
       {metrics.map((m) => (

@@ -1,6 +1,6 @@
 import { useT } from '../../../lib/i18n.tsx';
 import { useFormatters } from '../../../lib/use-formatters.ts';
-import { deltaOf, metricOf, type Evaluation, type MetricName } from '../api/evaluation-types.ts';
+import { deltaOf, isFinished, metricOf, type Evaluation, type MetricName } from '../api/evaluation-types.ts';
 import { evaluationsMessages, metricMessages } from '../evaluations.i18n.ts';
 import { Delta } from './delta.tsx';
 import { OverlapFlag } from './overlap-warnings.tsx';
@@ -10,7 +10,7 @@ export function MetricTable({ evaluation, metrics }: { evaluation: Evaluation; m
   const t = useT(evaluationsMessages);
   const tm = useT(metricMessages);
   const f = useFormatters();
-  if (!evaluation.models.some((c) => c.metrics)) return <p className="muted">{t('noMetrics')}</p>;
+  if (!evaluation.models.some((c) => c.metrics)) return <p className="muted">{t(isFinished(evaluation.status) ? 'noneFinished' : 'noMetrics')}</p>;
   return (
     <div className="table-scroll">
       <table className="table metric-table">
