@@ -18,6 +18,9 @@ import { mixedFormats } from '../errors/format-errors.ts';
 import { typeName } from '../errors/type-name.ts';
 import { sniffFile } from '../containers/sniff-file.ts';
 import { readRecords } from '../containers/read-records.ts';
+import { readRawLines, type LineItem, type RawLine } from '../containers/read-lines.ts';
+import { jsonlRecord } from '../containers/read-jsonl.ts';
+import { CanonicalChatLine } from '../formats/canonical-chat-line.ts';
 import { detectRowFormat } from '../formats/detect-format.ts';
 import { normalizeRow } from '../formats/normalize-row.ts';
 import { subjectFromFilename } from '../formats/subject-from-filename.ts';
@@ -39,6 +42,11 @@ export interface IngestOptions extends Partial<IngestLimits> {
   maxErrors?: number;
   /** The model's tokenizer.json (or its folder), for token statistics. */
   tokenizerPath?: string;
+  /**
+   * Take JSONL lines that are already their normalized row as they are (CanonicalChatLine);
+   * default true. The results are the same either way: false is for the tests that check so.
+   */
+  fastPath?: boolean;
 }
 
 export interface IngestResult {
@@ -116,11 +124,34 @@ export async function ingestDataset(inputPath: string, outDir: string, opts: Ing
     if (preview.length < PREVIEW_ROWS) preview.push(r.row);
     writer?.writeLine(line);
   };
+  // JSONL lines that are already their normalized row skip decoding, parsing and re-encoding
+  // (see CanonicalChatLine); token counting needs the strings, so it takes the general path
+  const canonical = sniff.container === 'jsonl' && !tokens && opts.fastPath !== false ? new CanonicalChatLine() : null;
+  const lineOpts = { maxLineBytes: limits.maxLineBytes, onChunk: hashed ? (c: Buffer) => hash.update(c) : undefined };
+  /** Takes a raw line as the canonical row it is, when it is one and the rows are OpenAI chat. */
+  const acceptCanonical = (l: RawLine): boolean => {
+    if (format !== 'openai' || l.bytes.length > limits.maxLineBytes || !canonical!.read(l.bytes)) return false;
+    rows++;
+    stats.addChatLine(canonical!);
+    if (preview.length < PREVIEW_ROWS) preview.push(JSON.parse(l.bytes.toString('utf8')) as NormalizedRow);
+    writer?.writeBytes(l.bytes);
+    return true;
+  };
 
   try {
-    const source = readRecords(inputPath, sniff, { ...limits, onChunk: hashed ? (c) => hash.update(c) : undefined });
+    const source: AsyncGenerator<(RawRecord | RawLine | LineItem)[]> = canonical ? readRawLines(inputPath, lineOpts) : readRecords(inputPath, sniff, { ...limits, ...lineOpts });
     for await (const batch of source) {
-      for (const rec of batch) {
+      for (const item of batch) {
+        let rec: RawRecord;
+        if (canonical) {
+          if ('bytes' in item && item.bytes && acceptCanonical(item)) {
+            records++;
+            continue;
+          }
+          const r = jsonlRecord(item as RawLine | LineItem, lineOpts);
+          if (!r) continue; // a blank line
+          rec = r;
+        } else rec = item as RawRecord;
         records++;
         if (rec.error) {
           errors.addRow([rec.error]);

@@ -30,18 +30,32 @@ function buildClassTable(): Uint8Array {
   return t;
 }
 
+/** UTF-16 code units of the text being counted (grown as needed). */
+let scratch = new Uint16Array(4096);
+
 /**
  * Adds `text` to `acc`; characters are code points, so an emoji counts once. An English word
  * is a run of ASCII letters, apostrophes inside it included.
  */
 export function countChars(text: string, acc: CharCounts): void {
+  const n = text.length;
+  if (scratch.length < n) scratch = new Uint16Array(Math.max(n, scratch.length * 2));
+  const units = scratch;
+  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+  countCharUnits(units, 0, n, acc);
+}
+
+/**
+ * countChars over the code units `units[start..end)`: the one implementation, so a text read
+ * as a string and the same text decoded from raw bytes count alike.
+ */
+export function countCharUnits(units: Uint16Array, start: number, end: number, acc: CharCounts): void {
   let chinese = 0;
   let codePoints = 0;
   let words = 0;
   let inWord = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const t = CLASS[text.charCodeAt(i)]!;
+  for (let i = start; i < end; i++) {
+    const t = CLASS[units[i]!]!;
     codePoints++;
     if (t >= PAIR) {
       if (t & PAIR_CHINESE) chinese++;

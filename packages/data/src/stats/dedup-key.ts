@@ -64,47 +64,65 @@ function buildFastTable(): Uint8Array {
 
 /** Mapped code units of the text being added (grown as needed). */
 let scratch = new Uint16Array(4096);
+/** Code units of a string being added (grown as needed). */
+let input = new Uint16Array(4096);
 
 /**
- * Adds the code units of `normalizeForDedup(text)` to `h` without building that string: the
- * common characters are mapped one by one, the rest (with the character before them) through
- * normalizeForDedup itself. A Greek capital sigma, whose lower case depends on the letters
- * around it, sends the whole text through the full path.
+ * Adds the code units of `normalizeForDedup(text)` to `h` without building that string (see
+ * addNormalizedUnitsForDedup).
  */
 export function addNormalizedForDedup(text: string, h: TextHasher): void {
   const n = text.length;
+  if (input.length < n) input = new Uint16Array(Math.max(n, input.length * 2));
+  const units = input;
+  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+  addNormalizedUnitsForDedup(units, 0, n, h);
+}
+
+/**
+ * Adds the code units of `normalizeForDedup(text)` to `h`, `text` being `units[start..end)`:
+ * the common characters are mapped one by one, the rest (with the character before them)
+ * through normalizeForDedup itself. A Greek capital sigma, whose lower case depends on the
+ * letters around it, sends the whole text through the full path. The one implementation for
+ * strings and for text decoded from raw bytes, so both give the same keys.
+ */
+export function addNormalizedUnitsForDedup(units: Uint16Array, start: number, end: number, h: TextHasher): void {
+  const n = end - start;
   if (scratch.length < n) scratch = new Uint16Array(Math.max(n, scratch.length * 2));
   let out = scratch;
   let m = 0;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    const k = FAST[c]!;
-    if (k !== SLOW) {
+  let i = start;
+  for (;;) {
+    // a run of fast units (a loop of its own, with no call in it, compiles to tight code)
+    for (; i < end; i++) {
+      const c = units[i]!;
+      const k = FAST[c]!;
+      if (k === SLOW) break;
       out[m] = c | (k & 0x20);
       m += k & 1;
-      i++;
-    } else {
+    }
+    if (i >= end) break;
+    {
       // a run of slow units, with the fast one before them (taken back); it ends before a fast unit
-      let start = i;
-      if (i > 0) {
-        const before = FAST[text.charCodeAt(i - 1)]!;
+      let from = i;
+      if (i > start) {
+        const before = FAST[units[i - 1]!]!;
         if (before !== SLOW) {
-          start = i - 1;
+          from = i - 1;
           m -= before & 1;
         }
       }
       let j = i + 1;
-      while (j < n && FAST[text.charCodeAt(j)] === SLOW) j++;
-      const part = text.slice(start, j).normalize('NFKC');
+      while (j < end && FAST[units[j]!] === SLOW) j++;
+      const part = unitsToString(units, from, j).normalize('NFKC');
       if (part.includes('\u03a3')) {
-        h.text(normalizeForDedup(text));
+        h.text(normalizeForDedup(unitsToString(units, start, end)));
         return;
       }
       const mapped = part.toLowerCase().replace(DEDUP_REMOVED, '');
-      if (out.length < m + mapped.length + (n - j)) {
+      if (out.length < m + mapped.length + (end - j)) {
         // NFKC may lengthen a character (U+FDFA is 18 units once normalized)
-        const grown = new Uint16Array((m + mapped.length + (n - j)) * 2);
+        const grown = new Uint16Array((m + mapped.length + (end - j)) * 2);
         grown.set(out.subarray(0, m));
         scratch = out = grown;
       }
@@ -113,4 +131,13 @@ export function addNormalizedForDedup(text: string, h: TextHasher): void {
     }
   }
   h.units16(out, m);
+}
+
+/** The string of `units[start..end)`, lone surrogates kept as they are. */
+export function unitsToString(units: Uint16Array, start: number, end: number): string {
+  const STEP = 8192; // String.fromCharCode takes its units as arguments: keep the count bounded
+  if (end - start <= STEP) return String.fromCharCode.apply(null, units.subarray(start, end) as unknown as number[]);
+  const parts: string[] = [];
+  for (let i = start; i < end; i += STEP) parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(end, i + STEP)) as unknown as number[]));
+  return parts.join('');
 }
