@@ -86,12 +86,18 @@ async function* readLineItems(path: string, opts: ReadLinesOptions, raw: boolean
       }
       const lastNl = chunk.lastIndexOf(NL);
       if (lastNl >= start) {
-        let region: Buffer = chunk.subarray(start, lastNl + 1);
         if (carry) {
-          region = Buffer.concat([carry, region]);
+          // the unfinished line ends here: joined on its own, so the rest of the chunk is not copied
+          const nl = chunk.indexOf(NL, start);
+          const first = Buffer.concat([carry, chunk.subarray(start, nl + 1)]);
           carry = null;
+          lineNo = raw ? splitRaw(first, lineNo, out) : splitRegion(first, lineNo, opts, out);
+          start = nl + 1;
         }
-        lineNo = raw ? splitRaw(region, lineNo, out) : splitRegion(region, lineNo, opts, out);
+        if (lastNl >= start) {
+          const region = chunk.subarray(start, lastNl + 1);
+          lineNo = raw ? splitRaw(region, lineNo, out) : splitRegion(region, lineNo, opts, out);
+        }
         start = lastNl + 1;
       }
       if (start < chunk.length) {

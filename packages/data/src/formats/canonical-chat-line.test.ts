@@ -33,11 +33,12 @@ function check(c: CanonicalChatLine, bytes: Buffer): boolean {
   const general = generalRow(bytes);
   const canonical = general !== null && Buffer.from(general.line).equals(bytes);
   const plain = canonical && !('tools' in general.row) && general.row.messages.every((m) => Object.keys(m).length === 2) && !/\\ud[89a-f]/.test(general.line);
-  expect([bytes.toString(), read]).toEqual([bytes.toString(), read ? canonical : plain ? true : read]);
+  const want = read ? canonical : plain ? true : read;
+  if (read !== want) expect([bytes.toString(), read]).toEqual([bytes.toString(), want]); // (expect is slow: called on a mismatch only)
   if (read) {
-    expect(units(c.line, 0, c.lineLength)).toBe(general!.line);
     const turns = Array.from({ length: c.turns }, (_, i) => ({ role: CANONICAL_ROLES[c.roles[i]!], content: units(c.content, c.starts[i]!, c.ends[i]!) }));
-    expect(turns).toEqual(general!.row.messages);
+    const same = units(c.line, 0, c.lineLength) === general!.line && JSON.stringify(turns) === JSON.stringify(general!.row.messages);
+    if (!same) expect([units(c.line, 0, c.lineLength), turns]).toEqual([general!.line, general!.row.messages]);
   }
   return read;
 }
@@ -60,7 +61,7 @@ describe('CanonicalChatLine', () => {
     const canonical = awkwardChatLines(2, 6000).filter((line) => c.read(Buffer.from(line)));
     expect(canonical.length).toBeGreaterThan(600);
     for (const line of canonical) {
-      for (let flips = 0; flips < 4; flips++) {
+      for (let flips = 0; flips < 2; flips++) {
         const b = Buffer.from(line);
         const k = r.int(b.length);
         if (r.next() < 0.7) b[k] = bad[r.int(bad.length)]!;

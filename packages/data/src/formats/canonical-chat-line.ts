@@ -112,20 +112,23 @@ export class CanonicalChatLine {
       p = matchAt(u, n, p, ROLE_TAILS[role]!);
       if (p < 0) return false;
       const start = w;
-      let blank = true;
       for (;;) {
-        if (p >= n) return false;
-        let c = u[p++]!;
-        if (c === 0x22) break;
-        if (c === 0x5c) {
-          c = unescaped(u, n, p);
-          if (c < 0) return false;
-          p += c < 0x20 && u[p] === 0x75 ? 5 : 1; // \u00xx or a one-letter escape
+        let c = 0;
+        for (; p < n; p++) {
+          c = u[p]!;
+          if (c === 0x22 || c === 0x5c) break;
+          out[w++] = c;
         }
-        if (blank && TRIMMED[c] === 0) blank = false;
+        if (p++ >= n) return false;
+        if (c === 0x22) break;
+        c = unescaped(u, n, p);
+        if (c < 0) return false;
+        p += c < 0x20 && u[p] === 0x75 ? 5 : 1; // \u00xx or a one-letter escape
         out[w++] = c;
       }
-      if (blank) return false; // an empty turn: the general path reports it
+      let k = start;
+      while (k < w && TRIMMED[out[k]!] === 1) k++;
+      if (k === w) return false; // an empty turn: the general path reports it
       this.addTurn(role, start, w);
       if (p >= n || u[p] !== 0x7d) return false;
       p++;

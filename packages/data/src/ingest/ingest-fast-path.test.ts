@@ -37,7 +37,7 @@ describe('the raw-line fast path gives what the general path gives', () => {
   it('on awkward chat lines mixed with bad ones: CRLF, BOM, blank and invalid lines, lines over the limit', async () => {
     const r = new SeededRandom(11);
     const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf])];
-    for (const line of awkwardChatLines(5, 3000)) {
+    for (const line of awkwardChatLines(5, 1500)) {
       const v = r.next();
       if (v < 0.02) parts.push(Buffer.from('\n'));
       else if (v < 0.03) parts.push(Buffer.from(' \t \r\n'));
@@ -74,15 +74,15 @@ describe('the raw-line fast path gives what the general path gives', () => {
   it('across read chunks that end inside multi-byte characters', async () => {
     const rows: object[] = [];
     let bytes = 0;
-    for (let i = 0; bytes < 2.5 * (1 << 20); i++) {
+    for (let i = 0; bytes < 1.2 * (1 << 20); i++) {
       const row = chat(`${'数据😀'.repeat(i % 50)}${i}`, `答${i % 7}`);
       rows.push(row);
       bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
     }
     rows.push(rows[10]!);
     const content = lines(rows);
-    // the 1 MB chunk boundaries fall inside a character (and inside a line) here
-    for (const at of [1 << 20, 2 << 20]) expect((content[at]! & 0xc0) === 0x80 || content[at]! >= 0xc0).toBe(true);
+    // the 1 MB chunk boundary falls inside a character (and inside a line) here
+    expect(content[1 << 20]! & 0xc0).toBe(0x80);
     const { result } = await expectSamePaths(content);
     expect(result).toMatchObject({ status: 'ready', rows: rows.length });
   });

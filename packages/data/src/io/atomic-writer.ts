@@ -15,6 +15,7 @@ export class AtomicWriter {
   private block = Buffer.allocUnsafe(BLOCK);
   private used = 0;
   private fullBytes = 0;
+  private spare: Buffer | null = null;
   private readonly tmp: string;
 
   private constructor(readonly path: string) {
@@ -52,13 +53,16 @@ export class AtomicWriter {
   async flush(): Promise<void> {
     if (this.pending === 0 || !this.fh) return;
     const blocks = [...this.full, this.block.subarray(0, this.used)];
+    const current = this.block;
     this.full = [];
     this.fullBytes = 0;
-    this.block = Buffer.allocUnsafe(BLOCK); // the old one may still be in flight below
+    this.block = this.spare ?? Buffer.allocUnsafe(BLOCK); // the current one is in flight below
+    this.spare = null;
     this.used = 0;
     for (const b of blocks) {
       for (let off = 0; off < b.length; ) off += (await this.fh.write(b, off)).bytesWritten;
     }
+    if (current.length === BLOCK) this.spare = current; // written: one block is kept for reuse
   }
 
   async commit(): Promise<void> {
@@ -83,7 +87,8 @@ export class AtomicWriter {
       this.full.push(this.block.subarray(0, this.used));
       this.fullBytes += this.used;
     }
-    this.block = Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+    this.block = this.spare && bytes <= BLOCK ? this.spare : Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+    if (this.block === this.spare) this.spare = null;
     this.used = 0;
   }
 }
