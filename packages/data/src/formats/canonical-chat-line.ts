@@ -24,8 +24,8 @@ export const TRIMMED = buildTrimmedTable();
  * line the general path would see differently.
  *
  * `read` decodes the line's UTF-8 into `line` (its UTF-16 code units, for the exact
- * duplicate key) and the turn contents, unescaped, into `content`; the buffers are reused by
- * the next read.
+ * duplicate key) and the turn contents, unescaped, into `content`, in one pass; the buffers
+ * are reused by the next read.
  */
 export class CanonicalChatLine {
   /** The line as UTF-16 code units, `lineLength` of them. */
@@ -41,7 +41,7 @@ export class CanonicalChatLine {
 
   /** Reads `bytes`; false when the line is not canonical (then the fields hold nothing useful). */
   read(bytes: Uint8Array): boolean {
-    return this.decode(bytes) && this.parse() && this.inOrder();
+    return this.parse(bytes) && this.inOrder();
   }
 
   /** Index of the last assistant turn (read() guarantees one). */
@@ -50,90 +50,107 @@ export class CanonicalChatLine {
     return -1;
   }
 
-  /** UTF-8 to UTF-16, refusing what firstInvalidByte refuses, and raw control characters. */
-  private decode(b: Uint8Array): boolean {
+  /**
+   * The row's structure, in one pass over the bytes: the line decoded into `line` and the
+   * contents, unescaped, into `content`. UTF-8 is refused where firstInvalidByte refuses it.
+   */
+  private parse(b: Uint8Array): boolean {
     const end = b.length;
     if (this.line.length < end) this.line = new Uint16Array(end * 2);
+    if (this.content.length < end) this.content = new Uint16Array(end * 2);
     const u = this.line;
-    let n = 0;
-    let i = 0;
-    while (i < end) {
-      const c = b[i]!;
-      if (c < 0x80) {
-        if (c < 0x20) return false; // JSON.stringify escapes them
-        u[n++] = c;
-        i++;
-      } else if (c < 0xe0) {
-        if (c < 0xc2 || i + 1 >= end) return false;
-        const c1 = b[i + 1]! ^ 0x80;
-        if (c1 > 0x3f) return false;
-        u[n++] = ((c & 0x1f) << 6) | c1;
-        i += 2;
-      } else if (c < 0xf0) {
-        if (i + 2 >= end) return false;
-        const c1 = b[i + 1]! ^ 0x80;
-        const c2 = b[i + 2]! ^ 0x80;
-        if ((c1 | c2) > 0x3f) return false;
-        const cp = ((c & 0x0f) << 12) | (c1 << 6) | c2;
-        if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        u[n++] = cp;
-        i += 3;
-      } else {
-        if (c > 0xf4 || i + 3 >= end) return false;
-        const c1 = b[i + 1]! ^ 0x80;
-        const c2 = b[i + 2]! ^ 0x80;
-        const c3 = b[i + 3]! ^ 0x80;
-        if ((c1 | c2 | c3) > 0x3f) return false;
-        const cp = ((c & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
-        if (cp < 0x10000 || cp > 0x10ffff) return false;
-        u[n++] = 0xd7c0 + (cp >> 10); // 0xd800 + ((cp - 0x10000) >> 10)
-        u[n++] = 0xdc00 | (cp & 0x3ff);
-        i += 4;
-      }
-    }
-    this.lineLength = n;
-    return true;
-  }
-
-  /** The row's structure; the contents unescaped into `content`. */
-  private parse(): boolean {
-    const u = this.line;
-    const n = this.lineLength;
-    if (this.content.length < n) this.content = new Uint16Array(n * 2);
     const out = this.content;
-    let w = 0;
-    let p = matchAt(u, n, 0, HEAD);
+    let i = 0; // bytes read
+    let n = 0; // units written to `line`
+    let w = 0; // units written to `content`
     this.turns = 0;
+    // the structure is ASCII, a unit per byte
+    if (!copyLiteral(b, i, u, n, HEAD)) return false;
+    i += HEAD.length;
+    n += HEAD.length;
     for (;;) {
-      p = matchAt(u, n, p, TURN_HEAD);
-      if (p < 0) return false;
-      const role = roleAt(u[p]);
+      if (!copyLiteral(b, i, u, n, TURN_HEAD)) return false;
+      i += TURN_HEAD.length;
+      n += TURN_HEAD.length;
+      const role = roleAt(b[i]);
       if (role < 0) return false;
-      p = matchAt(u, n, p, ROLE_TAILS[role]!);
-      if (p < 0) return false;
+      const tail = ROLE_TAILS[role]!;
+      if (!copyLiteral(b, i, u, n, tail)) return false;
+      i += tail.length;
+      n += tail.length;
       const start = w;
       for (;;) {
-        let c = 0;
-        for (; p < n; p++) {
-          c = u[p]!;
-          if (c === 0x22 || c === 0x5c) break;
-          out[w++] = c;
+        if (i >= end) return false;
+        const c = b[i]!;
+        if (c < 0x80) {
+          if (c === 0x22) break;
+          if (c < 0x20) return false; // JSON.stringify escapes them
+          if (c === 0x5c) {
+            const e = unescaped(b, end, i + 1);
+            if (e < 0) return false;
+            const len = e < 0x20 && b[i + 1] === 0x75 ? 6 : 2; // \u00xx or a one-letter escape
+            for (let k = 0; k < len; k++) u[n++] = b[i + k]!;
+            i += len;
+            out[w++] = e;
+          } else {
+            u[n++] = c;
+            out[w++] = c;
+            i++;
+          }
+        } else if (c < 0xe0) {
+          if (c < 0xc2 || i + 1 >= end) return false;
+          const c1 = b[i + 1]! ^ 0x80;
+          if (c1 > 0x3f) return false;
+          const unit = ((c & 0x1f) << 6) | c1;
+          u[n++] = unit;
+          out[w++] = unit;
+          i += 2;
+        } else if (c < 0xf0) {
+          if (i + 2 >= end) return false;
+          const c1 = b[i + 1]! ^ 0x80;
+          const c2 = b[i + 2]! ^ 0x80;
+          if ((c1 | c2) > 0x3f) return false;
+          const unit = ((c & 0x0f) << 12) | (c1 << 6) | c2;
+          if (unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff)) return false;
+          u[n++] = unit;
+          out[w++] = unit;
+          i += 3;
+        } else {
+          if (c > 0xf4 || i + 3 >= end) return false;
+          const c1 = b[i + 1]! ^ 0x80;
+          const c2 = b[i + 2]! ^ 0x80;
+          const c3 = b[i + 3]! ^ 0x80;
+          if ((c1 | c2 | c3) > 0x3f) return false;
+          const cp = ((c & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+          if (cp < 0x10000 || cp > 0x10ffff) return false;
+          const high = 0xd7c0 + (cp >> 10); // 0xd800 + ((cp - 0x10000) >> 10)
+          const low = 0xdc00 | (cp & 0x3ff);
+          u[n++] = high;
+          u[n++] = low;
+          out[w++] = high;
+          out[w++] = low;
+          i += 4;
         }
-        if (p++ >= n) return false;
-        if (c === 0x22) break;
-        c = unescaped(u, n, p);
-        if (c < 0) return false;
-        p += c < 0x20 && u[p] === 0x75 ? 5 : 1; // \u00xx or a one-letter escape
-        out[w++] = c;
       }
+      u[n++] = 0x22; // the closing quote
+      i++;
       let k = start;
       while (k < w && TRIMMED[out[k]!] === 1) k++;
       if (k === w) return false; // an empty turn: the general path reports it
       this.addTurn(role, start, w);
-      if (p >= n || u[p] !== 0x7d) return false;
-      p++;
-      if (u[p] === 0x2c) p++;
-      else return p + 2 === n && u[p] === 0x5d && u[p + 1] === 0x7d;
+      if (b[i] !== 0x7d) return false;
+      u[n++] = 0x7d;
+      i++;
+      if (b[i] === 0x2c) {
+        u[n++] = 0x2c;
+        i++;
+        continue;
+      }
+      if (i + 2 !== end || b[i] !== 0x5d || b[i + 1] !== 0x7d) return false;
+      u[n++] = 0x5d;
+      u[n++] = 0x7d;
+      this.lineLength = n;
+      return true;
     }
   }
 
@@ -163,11 +180,14 @@ export class CanonicalChatLine {
   }
 }
 
-/** The position after `lit` when it is at `u[p..]`, else -1 (and -1 stays -1). */
-function matchAt(u: Uint16Array, n: number, p: number, lit: Uint8Array): number {
-  if (p < 0 || p + lit.length > n) return -1;
-  for (let k = 0; k < lit.length; k++) if (u[p + k] !== lit[k]) return -1;
-  return p + lit.length;
+/** Whether `lit` is at `b[i..]`; if so it is copied to `u[n..]`. */
+function copyLiteral(b: Uint8Array, i: number, u: Uint16Array, n: number, lit: Uint8Array): boolean {
+  if (i + lit.length > b.length) return false;
+  for (let k = 0; k < lit.length; k++) {
+    if (b[i + k] !== lit[k]) return false;
+    u[n + k] = lit[k]!;
+  }
+  return true;
 }
 
 /** The role that starts with unit `c` (the rest is checked with its tail). */
@@ -190,7 +210,7 @@ function roleAt(c: number | undefined): number {
  * The character of the escape whose letter is at `u[p]` (after the backslash), or -1 when
  * JSON.stringify would not have written it so.
  */
-function unescaped(u: Uint16Array, n: number, p: number): number {
+function unescaped(u: Uint8Array, n: number, p: number): number {
   if (p >= n) return -1;
   switch (u[p]) {
     case 0x22:
