@@ -5,14 +5,17 @@
 import { ingestDataset } from '../../packages/data/src/index.ts';
 
 const [file, outDir] = process.argv.slice(2) as [string, string];
+/** Worker threads for the per-line work (ingestDataset's `threads`; 0, its default, when unset). */
+const threads = Number(process.env.BENCH_THREADS ?? 0);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const r = await ingestDataset(file, outDir);
+const r = await ingestDataset(file, outDir, { threads });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 console.log(
   JSON.stringify({
     seconds,
+    threads,
     // CPU time of this process (user + system): on a shared machine, wall time also counts waiting for a core
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
     rows: r.rows,

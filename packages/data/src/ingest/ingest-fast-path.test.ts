@@ -71,6 +71,17 @@ describe('the raw-line fast path gives what the general path gives', () => {
     expect((result as { stats: { label_set: unknown } }).stats.label_set).not.toBeNull();
   });
 
+  it('with the per-line work on worker threads', async () => {
+    const content = Buffer.from(awkwardChatLines(9, 1500).join('\n') + '\n');
+    const file = tmp.write(`${n++}.jsonl`, content);
+    const opts = { keepGoodRows: true, maxErrors: 5000 };
+    const one = await ingestDataset(file, join(tmp.dir, `out-${n++}`), { ...opts, threads: 0 });
+    const two = await ingestDataset(file, join(tmp.dir, `out-${n++}`), { ...opts, threads: 2 });
+    expect({ ...two, data_path: null }).toEqual({ ...one, data_path: null });
+    expect(readFileSync(two.data_path!).equals(readFileSync(one.data_path!))).toBe(true);
+    expect(one.rows).toBeGreaterThan(500);
+  });
+
   it('across read chunks that end inside multi-byte characters', async () => {
     const rows: object[] = [];
     let bytes = 0;

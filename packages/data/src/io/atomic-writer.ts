@@ -12,7 +12,7 @@ export class AtomicWriter {
   private fh: FileHandle | null = null;
   /** Filled blocks, then the one being filled (`used` bytes of it). */
   private full: Buffer[] = [];
-  private block = Buffer.allocUnsafe(BLOCK);
+  private block: Buffer = Buffer.allocUnsafe(BLOCK);
   private used = 0;
   private fullBytes = 0;
   private spare: Buffer | null = null;

@@ -2,15 +2,15 @@ import type { NormalizedRow } from '../types.ts';
 import type { ConversationTokenCounter } from '../tokenize/conversation-tokens.ts';
 import type { LoadedTokenizer } from '../tokenize/load-tokenizer.ts';
 import type { DatasetStats } from './dataset-stats.ts';
-import { countCharUnits, countChars, newCharCounts } from './char-counts.ts';
-import { addNormalizedUnitsForDedup, textKey, unitsToString } from './dedup-key.ts';
+import { countChars, newCharCounts } from './char-counts.ts';
+import { textKey } from './dedup-key.ts';
 import { rowDedupKey } from './row-dedup-key.ts';
 import { KeySet } from './key-set.ts';
-import { TextHasher } from './text-hasher.ts';
+import type { ChatLineFacts } from './chat-line-facts.ts';
 import { histogram, lengthCounts, LengthList, summarize } from './length-summary.ts';
 import { rowTurns } from './row-turns.ts';
-import { LabelCounter, MAX_LABEL_CHARS } from '../labels/label-counter.ts';
-import { CANONICAL_ROLES, TRIMMED, type CanonicalChatLine } from '../formats/canonical-chat-line.ts';
+import { LabelCounter } from '../labels/label-counter.ts';
+import { CANONICAL_ROLES } from '../formats/canonical-chat-line.ts';
 
 const SAMPLE_CHINESE_CHARS = 50_000;
 const SAMPLE_ENGLISH_WORDS = 20_000;
@@ -67,33 +67,26 @@ export class StatsCollector {
   }
 
   /**
-   * add() for a row read by CanonicalChatLine, from its code units: the same counts, keys and
-   * label as add(row, line) with the row it stands for and the line it is. Not for token counts.
+   * add() for canonical chat line j of a batch, from its facts (chatLineFacts): the same counts,
+   * keys and label as add(row, line) with the row it stands for and the line it is. Not for
+   * token counts.
    */
-  addChatLine(c: CanonicalChatLine): void {
+  addChatLine(f: ChatLineFacts, j: number): void {
     this.rows++;
-    const nTurns = c.turns;
+    const nTurns = f.roleStart[j + 1]! - f.roleStart[j]!;
     this.turns += nTurns;
     if (nTurns > this.maxTurns) this.maxTurns = nTurns;
-    const before = this.chars.chinese + this.chars.other;
-    const h = new TextHasher();
-    for (let i = 0; i < nTurns; i++) {
-      const role = CANONICAL_ROLES[c.roles[i]!]!;
+    for (let r = f.roleStart[j]!; r < f.roleStart[j + 1]!; r++) {
+      const role = CANONICAL_ROLES[f.roles[r]!]!;
       this.roles[role] = (this.roles[role] ?? 0) + 1;
-      countCharUnits(c.content, c.starts[i]!, c.ends[i]!, this.chars);
-      // rowDedupKey, turn by turn
-      if (i > 0) h.unit(0x02);
-      h.text(role);
-      h.unit(0x01);
-      addNormalizedUnitsForDedup(c.content, c.starts[i]!, c.ends[i]!, h);
     }
-    this.charLengths.push(this.chars.chinese + this.chars.other - before);
-
-    const line = new TextHasher();
-    line.units16(c.line, c.lineLength);
-    if (!this.exact.add(line.digest())) this.exactDups++;
-    if (!this.normalized.add(h.digest())) this.normalizedDups++;
-    this.labels.addAnswer(answerOf(c));
+    this.chars.chinese += f.chinese[j]!;
+    this.chars.other += f.other[j]!;
+    this.chars.englishWords += f.englishWords[j]!;
+    this.charLengths.push(f.chinese[j]! + f.other[j]!);
+    if (!this.exact.add(f.exactKey[j]!)) this.exactDups++;
+    if (!this.normalized.add(f.normalizedKey[j]!)) this.normalizedDups++;
+    this.labels.addAnswer(f.answers[j]!);
   }
 
   finish(): DatasetStats {
@@ -156,18 +149,6 @@ export class StatsCollector {
       for (const m of text.matchAll(ENGLISH_WORD)) this.englishSample.push(m[0]);
     }
   }
-}
-
-/**
- * The last assistant turn's text for LabelCounter.addAnswer; null when it is longer than a
- * label even once trimmed (no space to trim at either end), so no string is built for it.
- */
-function answerOf(c: CanonicalChatLine): string | null {
-  const t = c.lastAssistant();
-  const start = c.starts[t]!;
-  const end = c.ends[t]!;
-  if (end - start > MAX_LABEL_CHARS && !TRIMMED[c.content[start]!] && !TRIMMED[c.content[end - 1]!]) return null;
-  return unitsToString(c.content, start, end);
 }
 
 function round(v: number, digits: number): number {
