@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_ROLES, CanonicalChatLine } from './canonical-chat-line.ts';
-import { unitsToString as units } from '../stats/dedup-key.ts';
+import { unitsToString as units } from '../stats/utf16-units.ts';
 import { detectRowFormat } from './detect-format.ts';
 import { normalizeRow } from './normalize-row.ts';
 import { firstInvalidByte } from '../containers/read-lines.ts';

@@ -1,3 +1,5 @@
+import { stringUnits } from './utf16-units.ts';
+
 /** Characters split into Chinese (Han) and other, and English words, counted in one pass. */
 export interface CharCounts {
   chinese: number;
@@ -30,19 +32,12 @@ function buildClassTable(): Uint8Array {
   return t;
 }
 
-/** UTF-16 code units of the text being counted (grown as needed). */
-let scratch = new Uint16Array(4096);
-
 /**
  * Adds `text` to `acc`; characters are code points, so an emoji counts once. An English word
  * is a run of ASCII letters, apostrophes inside it included.
  */
 export function countChars(text: string, acc: CharCounts): void {
-  const n = text.length;
-  if (scratch.length < n) scratch = new Uint16Array(Math.max(n, scratch.length * 2));
-  const units = scratch;
-  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  countCharUnits(units, 0, n, acc);
+  countCharUnits(stringUnits(text), 0, text.length, acc);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CANONICAL_ROLES, TRIMMED, type CanonicalChatLine } from '../formats/canonical-chat-line.ts';
 import { MAX_LABEL_CHARS } from '../labels/label-counter.ts';
 import { countCharUnits, newCharCounts } from './char-counts.ts';
-import { addNormalizedUnitsForDedup, unitsToString } from './dedup-key.ts';
+import { addNormalizedUnitsForDedup } from './dedup-key.ts';
+import { unitsToString } from './utf16-units.ts';
 import { TextHasher } from './text-hasher.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { hashText, type TextHasher } from './text-hasher.ts';
+import { stringUnits, unitsToString } from './utf16-units.ts';
 
 export type DedupMode = 'exact' | 'normalized';
 
@@ -64,19 +65,13 @@ function buildFastTable(): Uint8Array {
 
 /** Mapped code units of the text being added (grown as needed). */
 let scratch = new Uint16Array(4096);
-/** Code units of a string being added (grown as needed). */
-let input = new Uint16Array(4096);
 
 /**
  * Adds the code units of `normalizeForDedup(text)` to `h` without building that string (see
  * addNormalizedUnitsForDedup).
  */
 export function addNormalizedForDedup(text: string, h: TextHasher): void {
-  const n = text.length;
-  if (input.length < n) input = new Uint16Array(Math.max(n, input.length * 2));
-  const units = input;
-  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  addNormalizedUnitsForDedup(units, 0, n, h);
+  addNormalizedUnitsForDedup(stringUnits(text), 0, text.length, h);
 }
 
 /**
@@ -131,13 +126,4 @@ export function addNormalizedUnitsForDedup(units: Uint16Array, start: number, en
     }
   }
   h.units16(out, m);
-}
-
-/** The string of `units[start..end)`, lone surrogates kept as they are. */
-export function unitsToString(units: Uint16Array, start: number, end: number): string {
-  const STEP = 8192; // String.fromCharCode takes its units as arguments: keep the count bounded
-  if (end - start <= STEP) return String.fromCharCode.apply(null, units.subarray(start, end) as unknown as number[]);
-  const parts: string[] = [];
-  for (let i = start; i < end; i += STEP) parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(end, i + STEP)) as unknown as number[]));
-  return parts.join('');
 }
