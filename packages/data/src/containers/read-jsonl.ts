@@ -1,6 +1,6 @@
 import type { RawRecord } from '../types.ts';
 import { invalidJson, tooDeep } from '../errors/syntax-errors.ts';
-import { readLines, type ReadLinesOptions } from './read-lines.ts';
+import { lineFromBytes, readLines, type LineItem, type RawLine, type ReadLinesOptions } from './read-lines.ts';
 import { locateJsonError } from './json-error-position.ts';
 import { DEPTH_SCAN_MIN_LENGTH, MAX_LINE_DEPTH, textExceedsDepth } from './json-depth.ts';
 
@@ -8,12 +8,18 @@ import { DEPTH_SCAN_MIN_LENGTH, MAX_LINE_DEPTH, textExceedsDepth } from './json-
 export async function* readJsonl(path: string, opts: ReadLinesOptions): AsyncGenerator<RawRecord[]> {
   for await (const batch of readLines(path, opts)) {
     const out: RawRecord[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const item = batch[i]!;
-      out[i] = item.error ? { line: item.line, error: item.error } : parseJsonText(item.line, item.text, 1);
-    }
+    for (let i = 0; i < batch.length; i++) out[i] = jsonlRecord(batch[i]!);
     yield out;
   }
+}
+
+/** The record of one JSONL line; a RawLine (see readRawLines) is decoded first, null when blank. */
+export function jsonlRecord(item: LineItem): RawRecord;
+export function jsonlRecord(item: LineItem | RawLine, opts: ReadLinesOptions): RawRecord | null;
+export function jsonlRecord(item: LineItem | RawLine, opts?: ReadLinesOptions): RawRecord | null {
+  const l = item.bytes ? lineFromBytes(item, opts!) : (item as LineItem);
+  if (!l) return null;
+  return l.error ? { line: l.line, error: l.error } : parseJsonText(l.line, l.text, 1);
 }
 
 /** Parses one record's JSON text; `line` is where it starts, `column` where its first char is. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { firstInvalidByte, readLines, type LineItem } from './read-lines.ts';
+import { firstInvalidByte, lineFromBytes, readLines, readRawLines, type LineItem } from './read-lines.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 
 const tmp = tempDir();
@@ -12,7 +12,34 @@ async function lines(content: string | Buffer, opts: { maxLineBytes?: number; ch
   return out;
 }
 
+/** The same file through readRawLines, each raw line decoded by lineFromBytes: what readLines gives. */
+async function rawLines(content: string | Buffer, opts: { maxLineBytes?: number; chunkBytes?: number } = {}): Promise<LineItem[]> {
+  const p = tmp.write(`f-${Math.random()}.txt`, content);
+  const o = { maxLineBytes: opts.maxLineBytes ?? 1 << 20, chunkBytes: opts.chunkBytes };
+  const out: LineItem[] = [];
+  for await (const b of readRawLines(p, o)) {
+    for (const item of b) {
+      const l = item.bytes ? lineFromBytes(item, o) : item;
+      if (l) out.push(l);
+    }
+  }
+  return out;
+}
+
 describe('readLines', () => {
+  it('gives the same lines raw, decoded one by one (readRawLines)', async () => {
+    const awkward = Buffer.concat([
+      Buffer.from('\uFEFFa\r\n\r\n \t\r\nb 你好 😀\n'),
+      Buffer.from([0x61, 0xc3, 0x28, 0x0d, 0x0a, 0xe4, 0xbd, 0x0a, 0xf0, 0x9f, 0x98, 0x80, 0x0d, 0x0d, 0x0a]),
+      Buffer.from(`${'x'.repeat(1200)}\n\uFFFD real\r\n${'y'.repeat(900)}\nlast 你`),
+    ]);
+    for (const chunkBytes of [3, 5, 1000, 1 << 16]) {
+      const want = await lines(awkward, { chunkBytes, maxLineBytes: 1000 });
+      expect(await rawLines(awkward, { chunkBytes, maxLineBytes: 1000 })).toEqual(want);
+    }
+    expect((await lines(awkward, { maxLineBytes: 1000 })).map((l) => l.text ?? l.error!.code)).toEqual(['a', 'b 你好 😀', 'invalid_utf8', 'invalid_utf8', '😀\r', 'line_too_long', '\uFFFD real', 'y'.repeat(900), 'last 你']);
+  });
+
   it('numbers lines as an editor does, through BOM, CRLF and blank lines', async () => {
     const got = await lines('\uFEFFa\r\n\r\nb\n   \nc');
     expect(got).toEqual([

@@ -4,8 +4,17 @@ import { invalidUtf8, lineTooLong } from '../errors/syntax-errors.ts';
 
 /** A line of text without its line ending, or why it has none. */
 export type LineItem =
-  | { line: number; text: string; error?: undefined; partial?: boolean }
-  | { line: number; text?: undefined; error: LineError; partial?: undefined };
+  | { line: number; text: string; error?: undefined; partial?: boolean; bytes?: undefined }
+  | { line: number; text?: undefined; error: LineError; partial?: undefined; bytes?: undefined };
+
+/** A line not decoded yet (readRawLines): its bytes without the line ending. */
+export interface RawLine {
+  line: number;
+  /** A view of the read buffer: valid until the reader is resumed. */
+  bytes: Buffer;
+  text?: undefined;
+  error?: undefined;
+}
 
 export interface ReadLinesOptions {
   /** A longer line is reported as `line_too_long` and skipped without being held in memory. */
@@ -30,7 +39,20 @@ const NL = 0x0a;
  * never swallows a newline byte); only chunks whose text shows U+FFFD are checked line by
  * line with a strict decoder, so a real U+FFFD in the data is not mistaken for bad bytes.
  */
-export async function* readLines(path: string, opts: ReadLinesOptions): AsyncGenerator<LineItem[]> {
+export function readLines(path: string, opts: ReadLinesOptions): AsyncGenerator<LineItem[]> {
+  return readLineItems(path, opts, false) as AsyncGenerator<LineItem[]>;
+}
+
+/**
+ * readLines, but each whole line comes undecoded (RawLine), for a caller that can use some
+ * lines as bytes; lineFromBytes gives the LineItem readLines would have given for it. Lines
+ * too long to hold still come as `line_too_long` errors.
+ */
+export function readRawLines(path: string, opts: ReadLinesOptions): AsyncGenerator<(LineItem | RawLine)[]> {
+  return readLineItems(path, { ...opts, splitLongLines: false }, true);
+}
+
+async function* readLineItems(path: string, opts: ReadLinesOptions, raw: boolean): AsyncGenerator<(LineItem | RawLine)[]> {
   const chunkBytes = opts.chunkBytes ?? 1 << 20;
   const fh = await open(path, 'r');
   try {
@@ -50,7 +72,7 @@ export async function* readLines(path: string, opts: ReadLinesOptions): AsyncGen
         first = false;
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       }
-      const out: LineItem[] = [];
+      const out: (LineItem | RawLine)[] = [];
       let start = 0;
       if (skipping > 0) {
         const nl = chunk.indexOf(NL);
@@ -64,12 +86,18 @@ export async function* readLines(path: string, opts: ReadLinesOptions): AsyncGen
       }
       const lastNl = chunk.lastIndexOf(NL);
       if (lastNl >= start) {
-        let region: Buffer = chunk.subarray(start, lastNl + 1);
         if (carry) {
-          region = Buffer.concat([carry, region]);
+          // the unfinished line ends here: joined on its own, so the rest of the chunk is not copied
+          const nl = chunk.indexOf(NL, start);
+          const first = Buffer.concat([carry, chunk.subarray(start, nl + 1)]);
           carry = null;
+          lineNo = raw ? splitRaw(first, lineNo, out) : splitRegion(first, lineNo, opts, out);
+          start = nl + 1;
         }
-        lineNo = splitRegion(region, lineNo, opts, out);
+        if (lastNl >= start) {
+          const region = chunk.subarray(start, lastNl + 1);
+          lineNo = raw ? splitRaw(region, lineNo, out) : splitRegion(region, lineNo, opts, out);
+        }
         start = lastNl + 1;
       }
       if (start < chunk.length) {
@@ -90,9 +118,12 @@ export async function* readLines(path: string, opts: ReadLinesOptions): AsyncGen
       }
       if (out.length > 0) yield out;
     }
-    const out: LineItem[] = [];
+    const out: (LineItem | RawLine)[] = [];
     if (skipping > 0) out.push({ line: lineNo, error: lineTooLong(lineNo, skipping, opts.maxLineBytes) });
-    else if (carry && carry.length > 0) splitRegion(carry, lineNo, opts, out, true);
+    else if (carry && carry.length > 0) {
+      if (raw) splitRaw(carry, lineNo, out);
+      else splitRegion(carry, lineNo, opts, out, true);
+    }
     if (out.length > 0) yield out;
   } finally {
     await fh.close();
@@ -109,7 +140,7 @@ function completeUtf8Length(b: Buffer): number {
 }
 
 /** A piece of a line that goes on in the next chunk. */
-function splitPiece(bytes: Buffer, lineNo: number, out: LineItem[]): void {
+function splitPiece(bytes: Buffer, lineNo: number, out: (LineItem | RawLine)[]): void {
   const text = bytes.toString('utf8');
   if (text.includes('\uFFFD')) {
     const bad = firstInvalidByte(bytes);
@@ -122,7 +153,7 @@ function splitPiece(bytes: Buffer, lineNo: number, out: LineItem[]): void {
 }
 
 /** Splits whole lines (the region ends with "\n" unless `last`) and returns the next line number. */
-function splitRegion(region: Buffer, lineNo: number, opts: ReadLinesOptions, out: LineItem[], last = false): number {
+function splitRegion(region: Buffer, lineNo: number, opts: ReadLinesOptions, out: (LineItem | RawLine)[], last = false): number {
   const text = region.toString('utf8');
   const suspicious = text.includes('\uFFFD');
   const parts = text.split('\n');
@@ -131,32 +162,54 @@ function splitRegion(region: Buffer, lineNo: number, opts: ReadLinesOptions, out
   for (const raw of parts) {
     const s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const n = lineNo++;
-    let byteLen = 0;
+    let bytes: Buffer | null = null;
     if (suspicious) {
-      byteLen = region.indexOf(NL, byteStart);
+      let byteLen = region.indexOf(NL, byteStart);
       if (byteLen < 0) byteLen = region.length;
       byteLen -= byteStart;
+      bytes = region.subarray(byteStart, byteStart + byteLen);
+      byteStart += byteLen + 1;
     }
-    if (suspicious && s.includes('\uFFFD')) {
-      const bad = firstInvalidByte(region.subarray(byteStart, byteStart + byteLen));
-      if (bad >= 0) {
-        out.push({ line: n, error: invalidUtf8(n, bad + 1) });
-        byteStart += byteLen + 1;
-        continue;
-      }
-    }
-    if (suspicious) byteStart += byteLen + 1;
-    if (!opts.keepBlank && isBlank(s)) continue;
-    if (!opts.splitLongLines && s.length * 3 > opts.maxLineBytes) {
-      const bytes = Buffer.byteLength(s);
-      if (bytes > opts.maxLineBytes) {
-        out.push({ line: n, error: lineTooLong(n, bytes, opts.maxLineBytes) });
-        continue;
-      }
-    }
-    out.push({ line: n, text: s });
+    const item = lineItem(n, s, bytes, opts);
+    if (item) out.push(item);
   }
   return lineNo;
+}
+
+/** Splits whole lines into RawLines as splitRegion splits them; returns the next line number. */
+function splitRaw(region: Buffer, lineNo: number, out: (LineItem | RawLine)[]): number {
+  let start = 0;
+  while (start < region.length) {
+    let end = region.indexOf(NL, start);
+    const next = end < 0 ? region.length : end + 1;
+    if (end < 0) end = region.length;
+    if (end > start && region[end - 1] === 0x0d) end--;
+    out.push({ line: lineNo++, bytes: region.subarray(start, end) });
+    start = next;
+  }
+  return lineNo;
+}
+
+/** The LineItem readLines gives for a RawLine (null for a blank line it skips). */
+export function lineFromBytes(raw: RawLine, opts: ReadLinesOptions): LineItem | null {
+  return lineItem(raw.line, raw.bytes.toString('utf8'), raw.bytes, opts);
+}
+
+/**
+ * Line `n` decoded as `s`, or why it cannot be used; `bytes` are its bytes when `s` may hold
+ * a U+FFFD from invalid UTF-8 (else null). Null for a blank line that is skipped.
+ */
+function lineItem(n: number, s: string, bytes: Uint8Array | null, opts: ReadLinesOptions): LineItem | null {
+  if (bytes && s.includes('\uFFFD')) {
+    const bad = firstInvalidByte(bytes);
+    if (bad >= 0) return { line: n, error: invalidUtf8(n, bad + 1) };
+  }
+  if (!opts.keepBlank && isBlank(s)) return null;
+  if (!opts.splitLongLines && s.length * 3 > opts.maxLineBytes) {
+    const length = Buffer.byteLength(s);
+    if (length > opts.maxLineBytes) return { line: n, error: lineTooLong(n, length, opts.maxLineBytes) };
+  }
+  return { line: n, text: s };
 }
 
 function isBlank(s: string): boolean {

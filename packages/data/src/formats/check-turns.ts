@@ -28,7 +28,8 @@ function followsOrder(messages: readonly ChatMessage[], r: FieldReader, fieldOf:
   return true;
 }
 
-function orderProblem(prev: string | null, role: string, i: number): string | null {
+/** Why turn i (of `role`, after one of `prev`) breaks the order rules, or null. */
+export function orderProblem(prev: string | null, role: string, i: number): string | null {
   if (role === 'system') return i === 0 ? null : `A system turn at position ${i + 1}; only the first turn may be system`;
   if (prev === null || prev === 'system') {
     return role === 'user' ? null : `The conversation starts with ${article(role)} turn instead of a user turn`;

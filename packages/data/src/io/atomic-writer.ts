@@ -1,15 +1,21 @@
 import { open, rename, rm, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+const BLOCK = 1 << 20;
+
 /**
  * Writes a file under a temporary name and renames it into place on commit, so a crash or an
- * abandoned write never leaves half a file where readers look. Lines are buffered and written
- * in large blocks.
+ * abandoned write never leaves half a file where readers look. Lines are encoded into large
+ * blocks as they come and written block by block.
  */
 export class AtomicWriter {
   private fh: FileHandle | null = null;
-  private buf: string[] = [];
-  private bufChars = 0;
+  /** Filled blocks, then the one being filled (`used` bytes of it). */
+  private full: Buffer[] = [];
+  private block: Buffer = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
+  private fullBytes = 0;
+  private spare: Buffer | null = null;
   private readonly tmp: string;
 
   private constructor(readonly path: string) {
@@ -23,23 +29,40 @@ export class AtomicWriter {
     return w;
   }
 
-  /** Queues a line (without its "\n"); call flush() between batches, commit() at the end. */
+  /** Queues a line (without its "\n"), UTF-8; call flush() between batches, commit() at the end. */
   writeLine(line: string): void {
-    this.buf.push(line);
-    this.bufChars += line.length + 1;
+    const most = line.length * 3 + 1; // UTF-8 bytes of a UTF-16 unit: at most 3
+    if (this.used + most > this.block.length) this.nextBlock(most);
+    this.used += this.block.write(line, this.used);
+    this.block[this.used++] = 0x0a;
   }
 
-  /** Characters queued since the last flush. */
+  /** Queues a line given as its UTF-8 bytes (without the "\n"); they are copied. */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length + 1 > this.block.length) this.nextBlock(bytes.length + 1);
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+    this.block[this.used++] = 0x0a;
+  }
+
+  /** Bytes queued since the last flush. */
   get pending(): number {
-    return this.bufChars;
+    return this.fullBytes + this.used;
   }
 
   async flush(): Promise<void> {
-    if (this.buf.length === 0 || !this.fh) return;
-    const text = this.buf.join('\n') + '\n';
-    this.buf = [];
-    this.bufChars = 0;
-    await this.fh.write(text);
+    if (this.pending === 0 || !this.fh) return;
+    const blocks = [...this.full, this.block.subarray(0, this.used)];
+    const current = this.block;
+    this.full = [];
+    this.fullBytes = 0;
+    this.block = this.spare ?? Buffer.allocUnsafe(BLOCK); // the current one is in flight below
+    this.spare = null;
+    this.used = 0;
+    for (const b of blocks) {
+      for (let off = 0; off < b.length; ) off += (await this.fh.write(b, off)).bytesWritten;
+    }
+    if (current.length === BLOCK) this.spare = current; // written: one block is kept for reuse
   }
 
   async commit(): Promise<void> {
@@ -50,9 +73,22 @@ export class AtomicWriter {
   }
 
   async abort(): Promise<void> {
-    this.buf = [];
+    this.full = [];
+    this.fullBytes = 0;
+    this.used = 0;
     await this.fh?.close().catch(() => undefined);
     this.fh = null;
     await rm(this.tmp, { force: true });
+  }
+
+  /** Starts a block with room for at least `bytes`. */
+  private nextBlock(bytes: number): void {
+    if (this.used > 0) {
+      this.full.push(this.block.subarray(0, this.used));
+      this.fullBytes += this.used;
+    }
+    this.block = this.spare && bytes <= BLOCK ? this.spare : Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+    if (this.block === this.spare) this.spare = null;
+    this.used = 0;
   }
 }

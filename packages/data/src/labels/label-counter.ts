@@ -45,13 +45,21 @@ export class LabelCounter {
 
   /** Counts one row; returns its answer's id (stable, from 0) or -1 when it has no short answer. */
   add(row: NormalizedRow): number {
-    this.rows++;
-    if (this.disqualified) return -1;
     if ('text' in row || 'chosen' in row || 'choices' in row) {
+      this.rows++;
       this.disqualify();
       return -1;
     }
-    const raw = lastAssistant(row.messages);
+    return this.addAnswer(this.disqualified ? null : lastAssistant(row.messages));
+  }
+
+  /**
+   * Counts one chat row by its answer (its last assistant turn; null when it has none, or when
+   * the answer is known to be longer than MAX_LABEL_CHARS once trimmed): as add() does.
+   */
+  addAnswer(raw: string | null): number {
+    this.rows++;
+    if (this.disqualified) return -1;
     const key = raw?.trim() ?? '';
     if (key === '' || key.length > MAX_LABEL_CHARS) return -1;
     let a = this.answers.get(key);

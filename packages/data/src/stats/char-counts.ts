@@ -1,3 +1,5 @@
+import { stringUnits } from './utf16-units.ts';
+
 /** Characters split into Chinese (Han) and other, and English words, counted in one pass. */
 export interface CharCounts {
   chinese: number;
@@ -35,13 +37,20 @@ function buildClassTable(): Uint8Array {
  * is a run of ASCII letters, apostrophes inside it included.
  */
 export function countChars(text: string, acc: CharCounts): void {
+  countCharUnits(stringUnits(text), 0, text.length, acc);
+}
+
+/**
+ * countChars over the code units `units[start..end)`: the one implementation, so a text read
+ * as a string and the same text decoded from raw bytes count alike.
+ */
+export function countCharUnits(units: Uint16Array, start: number, end: number, acc: CharCounts): void {
   let chinese = 0;
   let codePoints = 0;
   let words = 0;
   let inWord = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const t = CLASS[text.charCodeAt(i)]!;
+  for (let i = start; i < end; i++) {
+    const t = CLASS[units[i]!]!;
     codePoints++;
     if (t >= PAIR) {
       if (t & PAIR_CHINESE) chinese++;

@@ -1,4 +1,5 @@
 import { hashText, type TextHasher } from './text-hasher.ts';
+import { stringUnits, unitsToString } from './utf16-units.ts';
 
 export type DedupMode = 'exact' | 'normalized';
 
@@ -66,45 +67,57 @@ function buildFastTable(): Uint8Array {
 let scratch = new Uint16Array(4096);
 
 /**
- * Adds the code units of `normalizeForDedup(text)` to `h` without building that string: the
- * common characters are mapped one by one, the rest (with the character before them) through
- * normalizeForDedup itself. A Greek capital sigma, whose lower case depends on the letters
- * around it, sends the whole text through the full path.
+ * Adds the code units of `normalizeForDedup(text)` to `h` without building that string (see
+ * addNormalizedUnitsForDedup).
  */
 export function addNormalizedForDedup(text: string, h: TextHasher): void {
-  const n = text.length;
+  addNormalizedUnitsForDedup(stringUnits(text), 0, text.length, h);
+}
+
+/**
+ * Adds the code units of `normalizeForDedup(text)` to `h`, `text` being `units[start..end)`:
+ * the common characters are mapped one by one, the rest (with the character before them)
+ * through normalizeForDedup itself. A Greek capital sigma, whose lower case depends on the
+ * letters around it, sends the whole text through the full path. The one implementation for
+ * strings and for text decoded from raw bytes, so both give the same keys.
+ */
+export function addNormalizedUnitsForDedup(units: Uint16Array, start: number, end: number, h: TextHasher): void {
+  const n = end - start;
   if (scratch.length < n) scratch = new Uint16Array(Math.max(n, scratch.length * 2));
   let out = scratch;
   let m = 0;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    const k = FAST[c]!;
-    if (k !== SLOW) {
+  let i = start;
+  for (;;) {
+    // a run of fast units (a loop of its own, with no call in it, compiles to tight code)
+    for (; i < end; i++) {
+      const c = units[i]!;
+      const k = FAST[c]!;
+      if (k === SLOW) break;
       out[m] = c | (k & 0x20);
       m += k & 1;
-      i++;
-    } else {
+    }
+    if (i >= end) break;
+    {
       // a run of slow units, with the fast one before them (taken back); it ends before a fast unit
-      let start = i;
-      if (i > 0) {
-        const before = FAST[text.charCodeAt(i - 1)]!;
+      let from = i;
+      if (i > start) {
+        const before = FAST[units[i - 1]!]!;
         if (before !== SLOW) {
-          start = i - 1;
+          from = i - 1;
           m -= before & 1;
         }
       }
       let j = i + 1;
-      while (j < n && FAST[text.charCodeAt(j)] === SLOW) j++;
-      const part = text.slice(start, j).normalize('NFKC');
+      while (j < end && FAST[units[j]!] === SLOW) j++;
+      const part = unitsToString(units, from, j).normalize('NFKC');
       if (part.includes('\u03a3')) {
-        h.text(normalizeForDedup(text));
+        h.text(normalizeForDedup(unitsToString(units, start, end)));
         return;
       }
       const mapped = part.toLowerCase().replace(DEDUP_REMOVED, '');
-      if (out.length < m + mapped.length + (n - j)) {
+      if (out.length < m + mapped.length + (end - j)) {
         // NFKC may lengthen a character (U+FDFA is 18 units once normalized)
-        const grown = new Uint16Array((m + mapped.length + (n - j)) * 2);
+        const grown = new Uint16Array((m + mapped.length + (end - j)) * 2);
         grown.set(out.subarray(0, m));
         scratch = out = grown;
       }

@@ -6,9 +6,11 @@ import { countChars, newCharCounts } from './char-counts.ts';
 import { textKey } from './dedup-key.ts';
 import { rowDedupKey } from './row-dedup-key.ts';
 import { KeySet } from './key-set.ts';
+import type { ChatLineFacts } from './chat-line-facts.ts';
 import { histogram, lengthCounts, LengthList, summarize } from './length-summary.ts';
 import { rowTurns } from './row-turns.ts';
 import { LabelCounter } from '../labels/label-counter.ts';
+import { CANONICAL_ROLES } from '../formats/canonical-chat-line.ts';
 
 const SAMPLE_CHINESE_CHARS = 50_000;
 const SAMPLE_ENGLISH_WORDS = 20_000;
@@ -62,6 +64,29 @@ export class StatsCollector {
 
     this.labels.add(row);
     if (this.tokens) this.tokenLengths.push(this.countRowTokens(row));
+  }
+
+  /**
+   * add() for canonical chat line j of a batch, from its facts (chatLineFacts): the same counts,
+   * keys and label as add(row, line) with the row it stands for and the line it is. Not for
+   * token counts.
+   */
+  addChatLine(f: ChatLineFacts, j: number): void {
+    this.rows++;
+    const nTurns = f.roleStart[j + 1]! - f.roleStart[j]!;
+    this.turns += nTurns;
+    if (nTurns > this.maxTurns) this.maxTurns = nTurns;
+    for (let r = f.roleStart[j]!; r < f.roleStart[j + 1]!; r++) {
+      const role = CANONICAL_ROLES[f.roles[r]!]!;
+      this.roles[role] = (this.roles[role] ?? 0) + 1;
+    }
+    this.chars.chinese += f.chinese[j]!;
+    this.chars.other += f.other[j]!;
+    this.chars.englishWords += f.englishWords[j]!;
+    this.charLengths.push(f.chinese[j]! + f.other[j]!);
+    if (!this.exact.add(f.exactKey[j]!)) this.exactDups++;
+    if (!this.normalized.add(f.normalizedKey[j]!)) this.normalizedDups++;
+    this.labels.addAnswer(f.answers[j]!);
   }
 
   finish(): DatasetStats {
