@@ -1,4 +1,4 @@
-import type { Evaluation } from '@whetstone/core';
+import { isEvaluationFinished, type Evaluation } from '@whetstone/core';
 import { nowIso } from '../ids.ts';
 
 /** Who cancelled and when: the reason handed to the run's AbortController. */
@@ -7,7 +7,7 @@ export interface CancelRequest {
   at: string;
 }
 
-const unfinished = (status: string | undefined) => status === 'queued' || status === 'running';
+const unfinished = (status: string | undefined) => !isEvaluationFinished(status);
 
 /**
  * Record a cancel on the evaluation: what had not finished (the evaluation, its columns, its

@@ -15,7 +15,7 @@ export function EvaluationActions({ evaluation: e }: { evaluation: Evaluation })
   const cancel = useCancelEvaluation(e.id);
   const del = useDeleteEvaluation(e.id);
   const running = !isFinished(e.status);
-  const judging = e.judge?.status === 'queued' || e.judge?.status === 'running';
+  const judging = e.judge != null && !isFinished(e.judge.status);
   const stopping = Boolean(e.cancelled) && (running || judging);
   const onCancel = () => {
     if (window.confirm(t(running ? 'confirmCancel' : 'confirmCancelJudge'))) cancel.mutate();
