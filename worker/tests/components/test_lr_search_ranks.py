@@ -37,6 +37,10 @@ def must_not_run(*_):
 first, _ = choose_learning_rate(search, rows, None, 0, prefers_its_own, out)
 resumed, seconds = choose_learning_rate(search, rows, None, 0, must_not_run, out)
 (out / "chosen.json").write_text(json.dumps({"first": first, "resumed": resumed, "resumed_seconds": seconds}))
+# Leave the group before exit: gloo's threads still running at interpreter exit can abort the
+# process ("terminate called without an active exception", SIGABRT; seen once in CI).
+import torch.distributed as dist
+dist.destroy_process_group()
 """
 
 
