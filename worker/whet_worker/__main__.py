@@ -9,6 +9,7 @@ import sys
 import traceback
 
 from .components.die_with_launcher import die_with_launcher
+from .components.distributed import leave_process_group
 from .errors import WorkerError, as_worker_error
 from .events import claim_stdout, emit
 from .graceful_stop import GracefulStop, StopRequested
@@ -44,19 +45,23 @@ def main(argv: list[str]) -> int:
     try:
         if command in COMMAND_RECIPES:
             schema_file, module = COMMAND_RECIPES[command]
-            return importlib.import_module(module).main(load_spec(spec_path, load_schema(schema_file)), stop)
-        spec = load_spec(spec_path)
-        recipe = importlib.import_module(RECIPES[spec["method"]])
-        return recipe.main(spec, stop)
+            code = importlib.import_module(module).main(load_spec(spec_path, load_schema(schema_file)), stop)
+        else:
+            spec = load_spec(spec_path)
+            recipe = importlib.import_module(RECIPES[spec["method"]])
+            code = recipe.main(spec, stop)
     except StopRequested:
         emit("stopped", step=stop.step, checkpoint=stop.checkpoint)
-        return 0
+        code = 0
     except Exception as exc:  # every failure becomes an error event; the traceback goes to stderr
         error = as_worker_error(exc)
         if error.code == "INTERNAL" or error.__cause__ is not None:
             traceback.print_exc(file=sys.stderr)
         error.emit()
         return 2 if error.code == "WORKER_SPEC_INVALID" else 1
+    if code == 0:
+        leave_process_group()
+    return code
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import sys
 from typing import Any, Callable, TextIO
 
 from .components.distributed import this_rank
+from .server_gone import guard_stderr, server_gone
 
 _out: TextIO = sys.stdout
 # Where events go instead of stdout, when the process is not the server's child (a Ray Train
@@ -24,13 +25,19 @@ def claim_stdout() -> None:
     """Keep the real stdout for events; send print(), tqdm and C-level writes to stderr instead.
 
     Libraries print (transformers' PrinterCallback, progress bars); one stray line on stdout
-    would reach the server as a bogus log event, so fd 1 itself is pointed at stderr.
+    would reach the server as a bogus log event, so fd 1 itself is pointed at stderr. A write
+    that finds the server gone (a closed pipe) stops the worker at a checkpoint (server_gone).
     """
     global _out
     sys.stdout.flush()
     _out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
+    guard_stderr()
     sys.stdout = sys.stderr
+
+
+def event_fd() -> int:
+    return _out.fileno()
 
 
 def emit(event_type: str, /, **fields: Any) -> None:
@@ -52,8 +59,12 @@ def emit(event_type: str, /, **fields: Any) -> None:
 
 def write_event(event: dict) -> None:
     """One event as a line on the real stdout (the driver of a Ray run re-prints its workers' this way)."""
-    _out.write(json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n")
-    _out.flush()
+    line = json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n"
+    try:
+        _out.write(line)
+        _out.flush()
+    except BrokenPipeError:
+        server_gone()
 
 
 def _finite(value: Any) -> Any:

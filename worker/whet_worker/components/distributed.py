@@ -80,3 +80,15 @@ def join_process_group(device) -> None:
 
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if torch.device(device).type == "cuda" else "gloo")
+
+
+def leave_process_group() -> None:
+    """Destroy this rank's process group once its work is done. A gloo group left for interpreter
+    exit keeps its threads alive, and the exit can abort the rank ("terminate called without an
+    active exception", SIGABRT) after it finished: seen in CI. Only after a normal end: a rank whose
+    peer died exits without the teardown, which could wait on the dead peer."""
+    import sys
+
+    dist = sys.modules.get("torch.distributed")  # never started if never imported
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
