@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from whet_worker.components.batched_generate import encode_prefix, generate_batch
+from whet_worker.components.cascade_attention import cascade
 from whet_worker.components.model_loader import load_model
 from whet_worker.components.prompt_rows import PromptRow, encode_prompt, shared_prefix_length
 from whet_worker.export.merge_adapter import generation_config_for
@@ -93,3 +94,29 @@ def test_shared_prefix_length_leaves_every_prompt_a_token():
     assert shared_prefix_length([[7, 1], [8, 1]]) == 0
     assert shared_prefix_length([[1, 2, 3]]) == 2
     assert shared_prefix_length([]) == 0
+
+
+def test_one_prompt_alone_after_the_prefix_matches_too(model_and_config):
+    """No padding in the batch: the mask is left out (causal), the other branch of cascade attention."""
+    model, tokenizer, config = model_and_config
+    prompts = few_shot_prompts(tokenizer, 3)
+    prefix = encode_prefix(model, prompts[0][: shared_prefix_length(prompts)])
+    for prompt in prompts[:3]:
+        assert tokens(generate_batch(model, [prompt], config, config.pad_token_id, prefix)) == tokens(generate_batch(model, [prompt], config, config.pad_token_id))
+
+
+def test_every_row_reads_the_one_prefix_cache_without_a_copy(model_and_config):
+    """The point of cascade attention: a batch of rows holds the prefix's keys once, each row only its own."""
+    model, tokenizer, config = model_and_config
+    prompts = few_shot_prompts(tokenizer, 3)
+    n = shared_prefix_length(prompts)
+    prefix = encode_prefix(model, prompts[0][:n])
+    implementation = model.config._attn_implementation
+    batch = torch.tensor([prompts[0][n:]] * 4)
+    with torch.inference_mode(), cascade(model, prefix.cache) as cache:
+        model.generate(input_ids=torch.cat([torch.tensor([prompts[0][:n]] * 4), batch], dim=1), cache=cache, generation_config=config, min_new_tokens=5)
+        for shared, layer in zip(prefix.cache.layers, cache.layers):
+            assert layer.prefix_keys.data_ptr() == shared.keys.data_ptr() and layer.prefix_keys.shape[0] == 1
+            assert layer.keys.shape[0] == 4 and layer.keys.shape[-2] == cache.get_seq_length() - n < n
+    assert model.config._attn_implementation == implementation  # restored after the block
+    assert prefix.cache.get_seq_length() == n

@@ -5,7 +5,7 @@ the attention mask hides the pads (and transformers derives position ids from it
 greedy decoding token-identical to one prompt at a time in fp32.
 
 A shared prefix (the few-shot examples every row starts with) can be run once: `encode_prefix`
-keeps its KV cache, and each batch then starts from a copy of it, expanded to the batch. The
+keeps its KV cache, which every row of each batch reads in place (cascade_attention.py). The
 row's own tokens are left-padded after the prefix ([prefix, pads, suffix]): the mask hides the
 pads in the middle and position ids still come from its running sum, so every token sits at the
 position it has in the plain left-padded batch and greedy output stays token-identical.
@@ -15,7 +15,7 @@ cache prefix (components/virtual_prefix.py) that the shared prefix starts with (
 cached positions that are no tokens), and the rows decode after it on the plain base model.
 """
 
-import copy
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -23,6 +23,7 @@ import torch
 from transformers import DynamicCache, GenerationConfig, PreTrainedModel
 from transformers.cache_utils import DynamicLayer
 
+from .cascade_attention import cascade
 from .label_constraint import LabelTrie
 from .virtual_prefix import VirtualPrefix
 
@@ -110,11 +111,10 @@ def generate_batch(model: PreTrainedModel, prompts: list[list[int]], config: Gen
             return labels[row].allowed(ids[start:].tolist()) or labels[row].end_ids
 
         extra["prefix_allowed_tokens_fn"] = allowed
-    with torch.inference_mode():
-        if prefix is not None:
-            # generate() extends the cache in place: each batch gets its own copy, one row per prompt.
-            cache = copy.deepcopy(prefix.cache)
-            cache.batch_repeat_interleave(len(prompts))
+    with torch.inference_mode(), (cascade(model, prefix.cache) if prefix is not None else nullcontext()) as cache:
+        # With a prefix, its cache is read by every row in place (cascade attention): generate()
+        # adds each row's own tokens beside it and never copies or extends the prefix.
+        if cache is not None:
             extra["cache"] = cache
         out = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device), generation_config=config, **extra)
     width = input_ids.shape[1]
