@@ -43,15 +43,8 @@ class CascadeLayer(DynamicLayer):
         self.prefix_keys = prefix_keys
         self.prefix_values = prefix_values
 
-    @property
-    def prefix_length(self) -> int:
-        return self.prefix_keys.shape[-2]
-
-    def rows_length(self) -> int:
-        return super().get_seq_length()
-
     def get_seq_length(self) -> int:
-        return self.prefix_length + self.rows_length()
+        return self.prefix_keys.shape[-2] + super().get_seq_length()
 
     def get_mask_sizes(self, query_length: int) -> tuple[int, int]:
         return self.get_seq_length() + query_length, 0

@@ -9,6 +9,7 @@ and from_rank_zero (what rank 0 alone measured and decided, taken over by every 
 """
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,8 +88,6 @@ def leave_process_group() -> None:
     exit keeps its threads alive, and the exit can abort the rank ("terminate called without an
     active exception", SIGABRT) after it finished: seen in CI. Only after a normal end: a rank whose
     peer died exits without the teardown, which could wait on the dead peer."""
-    import sys
-
     dist = sys.modules.get("torch.distributed")  # never started if never imported
     if dist is not None and dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
