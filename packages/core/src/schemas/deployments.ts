@@ -105,6 +105,7 @@ const generationParams = {
   repetition_penalty: z.number().gt(0).default(1),
   seed: z.number().int().nullable().default(null),
   stop: z.array(z.string().min(1)).max(4).default([]),
+  ignore_eos: z.boolean().default(false).describe('Never end on an end-of-generation token: the answer runs to max_tokens unless a stop string ends it (as /v1 and vLLM). Not with labels.'),
   labels: RequestLabelsOrModelSchema.optional().describe('Constrain the answer to these labels; "model": the model\'s remembered label set; []: unconstrained; absent: the deployment\'s default.'),
   stream: z.boolean().default(false).describe('Answer as Server-Sent Events while the models generate (see PlaygroundStreamEventSchema).'),
 };

@@ -135,6 +135,10 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     const chat = await events(await post('/api/v1/playground/chat', { model: 'tiny-tuned', messages, ...greedy, stream: true }));
     expect(chat.map((e) => e.type)).toEqual(['start', ...chat.slice(1, -2).map(() => 'delta'), 'done', 'end']);
     expect(chat.at(-2)).toMatchObject({ index: 0, text: plain[1].text });
+    // ignore_eos reaches the gateway from the playground (the disconnect tests below run on it).
+    const labelled = await post('/api/v1/playground/chat', { model: 'tiny-tuned', messages, ignore_eos: true, labels: ['yes', 'no'] });
+    expect(labelled.status).toBe(400);
+    expect((await json(labelled)).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('ignore_eos') });
     const missing = await post('/api/v1/playground/chat', { model: 'nope', messages, stream: true });
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.code).toBe('MODEL_NOT_FOUND');
@@ -146,7 +150,8 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     const res = await fetch(`${server.url}/api/v1/playground/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true }),
+      // ignore_eos: the random model may sample its end token within the 12 deltas read below.
+      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true, ignore_eos: true }),
       signal: ac.signal,
     });
     expect(res.status).toBe(200);
@@ -218,7 +223,7 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
       for (const path of ['/v1/chat/completions', '/api/v1/playground/chat']) {
         await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 1 }); // loaded (the idle time-out is 3 s here)
         const ac = new AbortController();
-        const body = { model: 'tiny', messages, max_tokens: 480, temperature: 1, ...(path.startsWith('/v1') ? { ignore_eos: true } : {}) };
+        const body = { model: 'tiny', messages, max_tokens: 480, temperature: 1, ignore_eos: true };
         const pending = fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: ac.signal }).catch((e) => e);
         expect(await healthUntil(pooled, (h) => Boolean(h?.running), 600, 10), path).toMatchObject({ running: 1 });
         ac.abort();
@@ -238,7 +243,7 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     const res = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true }),
+      body: JSON.stringify({ model: 'tiny', messages, max_tokens: 480, temperature: 1, stream: true, ignore_eos: true }),
       signal: ac.signal,
     });
     const reader = res.body!.getReader();

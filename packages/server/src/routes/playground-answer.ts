@@ -3,8 +3,8 @@ import type { GatewayRequest } from '../deployments/gateway.ts';
 
 /** The generation a playground body asks for: its messages and sampling fields. */
 export function playgroundRequest(p: Omit<PlaygroundChat, 'model' | 'stream'>): GatewayRequest {
-  const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels } = p;
-  return { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels };
+  const { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels, ignore_eos } = p;
+  return { messages, max_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop, labels, ...(ignore_eos ? { ignore_eos } : {}) };
 }
 
 /** One model's answer, timed from `started` (performance.now()): latency, and speed where tokens were made. */
