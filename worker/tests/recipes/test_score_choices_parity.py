@@ -99,9 +99,11 @@ def test_every_choice_and_accuracy_equal_the_harness(run_worker, tmp_path, sharp
     lines, scored = our_predictions(run_worker, tmp_path, sharp_model, template, questions, fewshot, k, batch_size=5)
 
     # Equal log-likelihoods mean equal prompts and tokens: they move by far more than the
-    # tolerance from question to question, and with any change to a prompt.
+    # tolerance from question to question, and with any change to a prompt. Quiet runs differ by
+    # ~2e-6; the "sharp" model's large logits make float32 log-softmax sensitive to summation order
+    # (another batch shape or thread split: 2.2e-4 seen on a loaded CI box), hence 1e-3.
     got_lls = [line["loglikelihoods"] for line in lines]
-    assert max(abs(a - b) for got, want in zip(got_lls, want_lls) for a, b in zip(got, want)) < 1e-4
+    assert max(abs(a - b) for got, want in zip(got_lls, want_lls) for a, b in zip(got, want)) < 1e-3
     spread = max(row[0] for row in want_lls) - min(row[0] for row in want_lls)
     assert spread > 0.05, f"the log-likelihood of A hardly moves between questions ({spread:.4f}): the comparison would prove little"
     assert [line["pred"] for line in lines] == [row.index(max(row)) for row in want_lls]
