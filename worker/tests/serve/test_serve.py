@@ -18,7 +18,26 @@ def test_ready_event_names_port_model_and_adapters(server, serve_model):
     client, ready, _ = server
     assert ready["host"] == "127.0.0.1" and ready["port"] > 0
     assert ready["model"] == serve_model["base"] and ready["adapters"] == ["alpha", "beta"]
+    assert (ready["device"], ready["dtype"]) == ("cpu", "float32")  # auto on the CPU
     assert client.health() == {"status": "ok", "model": serve_model["base"], "adapters": ["alpha", "beta"], "queue": 0, "running": 0, "peak_running": 0}
+
+
+def test_a_bfloat16_server_answers_with_and_without_an_adapter(serve_model, tmp_path):
+    """dtype bfloat16 on the CPU (a deployment's `dtype`): the base and its LoRA adapters compute in it."""
+    process, ready = start_server(serve_spec(serve_model, dtype="bfloat16"), tmp_path / "spec.json")
+    try:
+        assert ready["dtype"] == "bfloat16"
+        client = ServeClient(ready["port"])
+        texts = {}
+        for adapter in (None, "alpha"):
+            lines = client.generate(messages=CHAT, max_tokens=6, temperature=0, ignore_eos=True, adapter=adapter)
+            check_lines(lines)
+            assert lines[-1]["type"] == "done" and lines[-1]["completion_tokens"] == 6, (adapter, lines[-1])
+            texts[adapter] = "".join(line["text"] for line in lines if line["type"] == "delta")
+        assert texts[None] != texts["alpha"]  # the adapter takes part
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_streams_start_deltas_done_and_the_same_text_without_streaming(server):

@@ -18,7 +18,7 @@ Features
   comes in the environment, never on the command line, which other local users can read
 - CPU: fp32 on the physical cores; CUDA: bf16 where supported (dtype "auto")
 
-Events: log*, then `ready` {host, port, model, adapters} once listening.
+Events: log*, then `ready` {host, port, model, adapters, pid, device, dtype} once listening.
 
 Raises (as WorkerError, before ready)
 - CUDA_UNAVAILABLE: device "cuda" without a CUDA GPU
@@ -81,7 +81,8 @@ class ServeRecipe:
         listener = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         listener.start()
         host, port = self.server.server_address[:2]
-        emit("ready", host=host, port=port, model=self.spec["model"]["path"], adapters=self.engine.adapters.names(), pid=os.getpid())
+        emit("ready", host=host, port=port, model=self.spec["model"]["path"], adapters=self.engine.adapters.names(), pid=os.getpid(),
+             device=self.device, dtype=str(self.dtype).removeprefix("torch."))
         try:
             while listener.is_alive():
                 listener.join(timeout=1)

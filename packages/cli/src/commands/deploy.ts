@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { BACKENDS, QUANTIZATIONS, type Deployment } from '@whetstone/core';
+import { BACKENDS, QUANTIZATIONS, SERVE_DTYPES, type Deployment } from '@whetstone/core';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
 import { parseLabelsOption } from '../parse-labels.ts';
 import { print } from '../output.ts';
 
 const describe = (d: Deployment) =>
-  `${d.name} (${d.id}): ${d.backend}${d.quantization === 'none' ? '' : ` ${d.quantization}`}, ${d.status}${d.error ? ` - ${d.error.code}: ${d.error.message}` : ''}\n` +
+  `${d.name} (${d.id}): ${d.backend}${d.quantization === 'none' ? '' : ` ${d.quantization}`}${d.dtype && d.dtype !== 'auto' ? ` ${d.dtype}` : ''}, ${d.status}${d.error ? ` - ${d.error.code}: ${d.error.message}` : ''}\n` +
   (d.labels ? `answers constrained to: ${d.labels.join(', ')} (a request's "labels" overrides; [] turns it off)\n` : '') +
   `call it: POST /v1/chat/completions {"model": "${d.name}", ...}`;
 
@@ -18,6 +18,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
     .option('--backend <backend>', BACKENDS.join(' | '), 'torch')
     .option('--adapter <model>', 'a fine-tuned adapter to serve on the model (torch, vllm)')
     .option('--quantization <q>', QUANTIZATIONS.join(' | '), 'none')
+    .option('--dtype <dtype>', `torch: ${SERVE_DTYPES.join(' | ')} (bfloat16 on a CPU with AMX serves many streams faster, one slower)`, 'auto')
     .option('--name <name>', 'the model name clients call')
     .option('--queue-size <n>', 'requests that may wait before 429', (v) => Number(v))
     .option('--max-concurrency <n>', 'requests decoded at once, batched together (default 16 torch, 4 llamacpp)', (v) => Number(v))
@@ -32,6 +33,7 @@ export function deployCommands(program: Command, api: () => ApiClient) {
         backend: o.backend,
         adapter: o.adapter,
         quantization: o.quantization,
+        dtype: o.dtype,
         name: o.name,
         queue_size: o.queueSize,
         max_concurrency: o.maxConcurrency,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabelListSchema } from '../schemas/label-list.ts';
+import { SERVE_DTYPES } from '../schemas/deployments.ts';
 
 /**
  * The generation-server protocol, version 1: `python -m whet_worker serve SPEC` <-> the
@@ -29,7 +30,7 @@ export const WorkerServeSpecSchema = z
     device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
     threads: z.number().int().min(1).nullable().default(null).describe('torch threads; null = physical cores.'),
     max_batch_size: z.number().int().min(1).max(256).default(16).describe('Requests decoded together at most.'),
-    dtype: z.enum(['auto', 'float32', 'bfloat16', 'float16']).default('auto').describe('auto: float32 on CPU, bfloat16 on CUDA when supported.'),
+    dtype: z.enum(SERVE_DTYPES).default('auto').describe('auto: float32 on CPU, bfloat16 on CUDA when supported.'),
   })
   .strict();
 export type WorkerServeSpec = z.infer<typeof WorkerServeSpecSchema>;

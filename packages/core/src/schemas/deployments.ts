@@ -15,6 +15,14 @@ export type BackendName = (typeof BACKENDS)[number];
 export const QUANTIZATIONS = ['none', 'f16', 'q8_0', 'q4_0', 'q4_1', 'q4_k_m', 'fp8'] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
 
+/**
+ * The torch backend's compute dtype. auto: float32 on the CPU (the fastest single stream, and the
+ * answers evaluation scores), bfloat16 on a CUDA GPU that has it. bfloat16 on a CPU with AMX or
+ * AVX512-BF16 decodes many concurrent streams faster (benchmarks/serve-throughput) and one slower.
+ */
+export const SERVE_DTYPES = ['auto', 'float32', 'bfloat16', 'float16'] as const;
+export type ServeDtype = (typeof SERVE_DTYPES)[number];
+
 export const DEPLOYMENT_STATUSES = ['loading', 'ready', 'stopped', 'failed'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
@@ -33,6 +41,10 @@ export const DeploymentCreateSchema = z
     max_concurrency: z.number().int().min(1).max(256).optional().describe('Requests run at once, batched together (default: 4 for llamacpp, one llama.cpp sequence each; 16 for torch).'),
     timeout_s: z.number().positive().max(3600).default(300).describe('A request running longer is cancelled (504).'),
     labels: DeploymentLabelsSchema.optional(),
+    dtype: z
+      .enum(SERVE_DTYPES)
+      .default('auto')
+      .describe('torch: the dtype the weights compute in (auto: float32 on CPU, bfloat16 on CUDA; bfloat16 on a CPU with AMX serves many concurrent streams faster, one slower).'),
   })
   .strict();
 export type DeploymentCreate = z.infer<typeof DeploymentCreateSchema>;
@@ -53,6 +65,7 @@ export const DeploymentSchema = z.object({
   queue_size: z.number().int(),
   max_concurrency: z.number().int(),
   timeout_s: z.number(),
+  dtype: z.enum(SERVE_DTYPES).optional().describe('torch: the compute dtype (absent on deployments made before it existed: auto).'),
   labels: z.array(z.string()).nullable().optional().describe('Answers are constrained to these labels unless a request sends its own `labels` ([] = unconstrained); null = free text.'),
   created_at: z.string(),
   stopped_at: z.string().nullable(),

@@ -1,4 +1,4 @@
-import type { BackendName } from '@whetstone/core';
+import type { BackendName, ServeDtype } from '@whetstone/core';
 import type { LlamaGpu } from '../config.ts';
 import type { GenerationBackend } from './generation-backend.ts';
 import { createLlamaCppBackend } from './llamacpp-backend.ts';
@@ -12,6 +12,8 @@ export interface BackendSpec {
   adapters: Record<string, string>;
   quantization: string;
   maxConcurrency: number;
+  /** torch: the compute dtype (default auto). */
+  dtype?: ServeDtype;
   /** Folder for the backend's own files (the torch worker's spec.json). */
   stateDir: string;
   python: string;
@@ -40,6 +42,7 @@ export function createBackend(spec: BackendSpec): GenerationBackend {
         modelPath: spec.weightsPath,
         adapters: spec.adapters,
         maxBatchSize: spec.maxConcurrency,
+        dtype: spec.dtype,
         idleTimeoutMs: spec.idleTimeoutMs,
       });
   }

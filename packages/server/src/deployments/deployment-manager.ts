@@ -59,6 +59,12 @@ export class DeploymentManager {
   }
 
   create(body: DeploymentCreate): Deployment {
+    if (body.backend !== 'torch' && body.dtype !== 'auto') {
+      throw new WhetError('INVALID_REQUEST', `dtype "${body.dtype}" is for the torch backend; ${body.backend === 'llamacpp' ? 'llamacpp computes in the GGUF type of "quantization"' : 'vllm picks the dtype from the model and the GPU'}`, {
+        field: 'dtype',
+        hint: body.backend === 'llamacpp' ? 'Leave dtype "auto" and choose "quantization" (f16, q8_0, q4_k_m, ...).' : 'Leave dtype "auto", or use backend "torch".',
+      });
+    }
     const resolved = this.resolveWeights(body);
     const name = body.name ?? this.defaultName(resolved.baseName, body.backend);
     if (this.deployments.get(name)) throw new WhetError('CONFLICT', `a deployment named "${name}" exists`, { hint: 'Pick another "name", or delete that deployment.' });
@@ -82,6 +88,7 @@ export class DeploymentManager {
       max_concurrency: body.max_concurrency ?? (body.backend === 'llamacpp' ? DEFAULT_LLAMA_SEQUENCES : 16),
       timeout_s: body.timeout_s,
       labels,
+      dtype: body.dtype,
       created_at: nowIso(),
       stopped_at: null,
     };
@@ -153,6 +160,7 @@ export class DeploymentManager {
       adapters: adapterName ? { [adapterName]: d.adapter_path! } : {},
       quantization: d.quantization,
       maxConcurrency: d.max_concurrency,
+      dtype: d.dtype ?? 'auto',
       stateDir: join(this.config.home, 'deployments', d.id),
       python: this.config.python,
       workerDir: this.config.workerDir,

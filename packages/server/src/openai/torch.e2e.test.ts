@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PlaygroundStreamEventSchema } from '@whetstone/core';
@@ -292,5 +294,21 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     ac.abort();
     await fetch(`${server.url}/api/v1/deployments/tuned-prod`, { method: 'DELETE' });
+  });
+
+  it('serves a deployment in the dtype it names (bfloat16 on the CPU), and says so', async () => {
+    const res = await fetch(`${server.url}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', backend: 'torch', name: 'tiny-bf16', dtype: 'bfloat16' }),
+    });
+    expect(res.status).toBe(201);
+    const created = await json(res);
+    expect(created).toMatchObject({ backend: 'torch', dtype: 'bfloat16' });
+    const answer = await client.chat.completions.create({ model: 'tiny-bf16', messages, max_tokens: 4, temperature: 0, ignore_eos: true } as never);
+    expect(answer.usage).toMatchObject({ completion_tokens: 4 });
+    const spec = JSON.parse(readFileSync(join(server.ctx.config.home, 'deployments', created.id, 'spec.json'), 'utf8'));
+    expect(spec).toMatchObject({ command: 'serve', dtype: 'bfloat16' });
+    await fetch(`${server.url}/api/v1/deployments/tiny-bf16`, { method: 'DELETE' });
   });
 });

@@ -32,7 +32,7 @@ describe('deployments API', () => {
     expect((await json(await app.request('/api/v1/deployments'))).data).toEqual([]);
   });
 
-  it('checks the model, the adapter, the quantization and the GGUF before creating anything', async () => {
+  it('checks the model, the adapter, the quantization, the dtype and the GGUF before creating anything', async () => {
     const cases: [Record<string, unknown>, number, string, RegExp][] = [
       [{ model: 'nope' }, 404, 'MODEL_NOT_FOUND', /nope/],
       [{ model: 'tiny', backend: 'torch', quantization: 'q8_0' }, 400, 'INVALID_REQUEST', /torch backend serves the weights as stored/],
@@ -43,6 +43,8 @@ describe('deployments API', () => {
       [{ model: '/nowhere/model.gguf', backend: 'llamacpp', adapter: 'x' }, 400, 'INVALID_REQUEST', /takes no separate adapter/],
       [{ model: 'tiny', backend: 'llamacpp', adapter: 'tiny' }, 400, 'INVALID_REQUEST', /is a base model, not an adapter/],
       [{ model: 'tiny', backend: 'tgi' }, 400, 'INVALID_REQUEST', /backend/],
+      [{ model: 'tiny', backend: 'llamacpp', dtype: 'bfloat16' }, 400, 'INVALID_REQUEST', /dtype "bfloat16" is for the torch backend; llamacpp computes in the GGUF type/],
+      [{ model: 'tiny', dtype: 'int8' }, 400, 'INVALID_REQUEST', /dtype/],
       [{ model: 'tiny', name: 'tiny' }, 409, 'CONFLICT', /already a model name/],
     ];
     for (const [body, status, code, message] of cases) {

@@ -82,10 +82,12 @@ describe('models, deployments and API keys in Chromium', () => {
 
     const form = page.getByTestId('deploy-form');
     await form.getByLabel('Backend').selectOption('torch');
+    await form.getByLabel('Compute dtype').selectOption('bfloat16');
     await form.getByLabel(/Name clients send/).fill('tiny-chat');
     await form.getByLabel(/Requests at once/).fill('2');
     await form.getByRole('button', { name: 'Deploy' }).click();
     await page.locator('#deployments tr[data-status=ready]', { hasText: 'tiny-chat' }).waitFor({ timeout: 90_000 });
+    await expect(page.locator('#deployments tr', { hasText: 'tiny-chat' }).innerText()).resolves.toContain('torch bfloat16');
 
     await page.getByRole('button', { name: 'Copy: curl' }).click();
     await page.getByText('Copied').waitFor();

@@ -17,6 +17,8 @@ export function useDeployments() {
 export interface DeploymentCreate {
   model: string;
   backend: 'torch' | 'llamacpp';
+  /** torch only: the compute dtype (auto: float32 on CPU). */
+  dtype?: 'auto' | 'float32' | 'bfloat16' | 'float16';
   name?: string;
   max_concurrency?: number;
   /** Every answer is one of these labels ("model": the model's remembered set) unless a request says otherwise. */

@@ -6,13 +6,14 @@ import { deploymentsMessages } from '../deployments.i18n.ts';
 import { splitLabels } from '../lib/remembered-labels.ts';
 
 /**
- * Deploy a model: backend, the name clients call it by, how many requests run at once, and
+ * Deploy a model: backend (and torch's compute dtype), the name clients call it by, how many requests run at once, and
  * optionally a label set every answer is constrained to (the model's remembered one, or a list).
  */
 export function DeployForm({ model, rememberedLabels = [] }: { model: string; rememberedLabels?: string[] }) {
   const t = useT(deploymentsMessages);
   const create = useCreateDeployment();
   const [backend, setBackend] = useState<DeploymentCreate['backend']>('torch');
+  const [dtype, setDtype] = useState<NonNullable<DeploymentCreate['dtype']>>('auto');
   const [name, setName] = useState('');
   const [concurrency, setConcurrency] = useState('');
   const [constrain, setConstrain] = useState<'none' | 'model' | 'list'>('none');
@@ -23,6 +24,7 @@ export function DeployForm({ model, rememberedLabels = [] }: { model: string; re
     create.mutate({
       model,
       backend,
+      ...(backend === 'torch' && dtype !== 'auto' ? { dtype } : {}),
       ...(name.trim() ? { name: name.trim() } : {}),
       ...(concurrency ? { max_concurrency: Number(concurrency) } : {}),
       ...(constrain === 'model' ? { labels: 'model' as const } : constrain === 'list' ? { labels: splitLabels(labelList) } : {}),
@@ -37,6 +39,20 @@ export function DeployForm({ model, rememberedLabels = [] }: { model: string; re
           <option value="llamacpp">{t('llamacpp')}</option>
         </select>
       </div>
+      {backend === 'torch' && (
+        <div className="field">
+          <label htmlFor={`${id}-dtype`}>{t('dtype')}</label>
+          <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as NonNullable<DeploymentCreate['dtype']>)} aria-describedby={`${id}-dtype-hint`}>
+            <option value="auto">{t('dtypeAuto')}</option>
+            <option value="float32">float32</option>
+            <option value="bfloat16">bfloat16</option>
+            <option value="float16">float16</option>
+          </select>
+          <span id={`${id}-dtype-hint`} className="small-text muted">
+            {t('dtypeHint')}
+          </span>
+        </div>
+      )}
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('deployName')}</label>
         <input

@@ -47,7 +47,7 @@ export function DeploymentList({ modelId, manage = false }: { modelId?: string; 
                 <span translate="no">{d.name}</span>
                 {d.labels?.length ? <div className="small-text muted">{t('labelsValue', { labels: d.labels.join(', ') })}</div> : null}
               </td>
-              <td translate="no">{d.backend}</td>
+              <td translate="no">{d.backend}{d.dtype && d.dtype !== 'auto' ? ` ${d.dtype}` : ''}</td>
               <td>
                 <Badge tone={TONES[d.status]}>{ts(d.status)}</Badge>
                 {d.error && <ErrorMessage error={storedError(d.error)} />}

@@ -1,0 +1,55 @@
+"""Decode-step attention on the CPU without copying the cache for grouped-query heads.
+
+transformers' SDPA path expands every layer's cached keys and values to the query heads
+(repeat_kv) before attention: a copy of the whole cache at every step, `g` times its size
+(SmolLM2-135M: 9 query heads on 3 kv heads). For one query token a row, grouping the query heads
+under their kv head ([B, Hkv, g, D] against [B, Hkv, S, D]) needs no copy and is two batched
+matmuls: on the 2-core CPU, 16 rows x 160 cached tokens took 0.30 ms a layer instead of SDPA's
+0.58 (0.44 with SDPA's own enable_gqa), ~8 ms of a ~95 ms batch-16 step of the demo model.
+
+Only decode steps (one query token) without attention extras take this path; a prefill, dropout,
+soft-capping, sinks or sliding windows go to plain SDPA. The result equals SDPA's to float
+rounding (~3e-7).
+"""
+
+import torch
+from torch import nn
+from transformers import AttentionInterface, PreTrainedModel
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+NAME = "whet_grouped_decode"
+_EXTRAS = ("softcap", "s_aux", "sliding_window", "position_bias")
+
+
+def grouped_decode_attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
+                                     attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
+                                     **kwargs) -> tuple[torch.Tensor, None]:
+    """query [B, Hq, 1, D]; key/value [B, Hkv, S, D]; mask boolean (True = attend) or additive, [B|1, 1, 1, S], or None."""
+    b, hq, lq, d = query.shape
+    if lq != 1 or dropout or any(kwargs.get(k) is not None for k in _EXTRAS) or hq % key.shape[1]:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+    hkv, s = key.shape[1], key.shape[2]
+    scale = scaling if scaling is not None else d**-0.5
+    # Head h reads kv head h // g (repeat_kv's layout): the g query heads of a kv head become its rows.
+    q = query.reshape(b, hkv, hq // hkv, d)
+    scores = (q @ key.transpose(-1, -2)).float() * scale  # [B, Hkv, g, S]
+    if attention_mask is not None:
+        mask = attention_mask[..., -s:].reshape(attention_mask.shape[0], 1, 1, s)
+        scores = scores.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else scores + mask.float()
+    out = scores.softmax(dim=-1).to(value.dtype) @ value  # [B, Hkv, g, D]
+    return out.reshape(b, hq, 1, d).transpose(1, 2).contiguous(), None
+
+
+AttentionInterface.register(NAME, grouped_decode_attention_forward)
+AttentionMaskInterface.register(NAME, sdpa_mask)
+
+
+def use_grouped_decode_attention(model: PreTrainedModel) -> bool:
+    """Switch a model that runs SDPA to this attention; False (unchanged) for any other implementation."""
+    configs = [model.config, *(c for c in [getattr(model.config, "text_config", None)] if c is not None)]
+    if any(getattr(c, "_attn_implementation", None) != "sdpa" for c in configs):
+        return False
+    for c in configs:
+        c._attn_implementation = NAME
+    return True
