@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ServeDtype } from '@whetstone/core';
 import { api, unwrap, type Ok } from '../../../lib/api-client.ts';
 import { listQueries } from '../../../lib/shared-queries.ts';
 
@@ -18,7 +19,7 @@ export interface DeploymentCreate {
   model: string;
   backend: 'torch' | 'llamacpp';
   /** torch only: the compute dtype (auto: float32 on CPU). */
-  dtype?: 'auto' | 'float32' | 'bfloat16' | 'float16';
+  dtype?: ServeDtype;
   name?: string;
   max_concurrency?: number;
   /** Every answer is one of these labels ("model": the model's remembered set) unless a request says otherwise. */

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { SERVE_DTYPES, type ServeDtype } from '@whetstone/core';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useT } from '../../../lib/i18n.tsx';
 import { useCreateDeployment, type DeploymentCreate } from '../api/use-deployments.ts';
@@ -13,7 +14,7 @@ export function DeployForm({ model, rememberedLabels = [] }: { model: string; re
   const t = useT(deploymentsMessages);
   const create = useCreateDeployment();
   const [backend, setBackend] = useState<DeploymentCreate['backend']>('torch');
-  const [dtype, setDtype] = useState<NonNullable<DeploymentCreate['dtype']>>('auto');
+  const [dtype, setDtype] = useState<ServeDtype>('auto');
   const [name, setName] = useState('');
   const [concurrency, setConcurrency] = useState('');
   const [constrain, setConstrain] = useState<'none' | 'model' | 'list'>('none');
@@ -42,11 +43,12 @@ export function DeployForm({ model, rememberedLabels = [] }: { model: string; re
       {backend === 'torch' && (
         <div className="field">
           <label htmlFor={`${id}-dtype`}>{t('dtype')}</label>
-          <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as NonNullable<DeploymentCreate['dtype']>)} aria-describedby={`${id}-dtype-hint`}>
-            <option value="auto">{t('dtypeAuto')}</option>
-            <option value="float32">float32</option>
-            <option value="bfloat16">bfloat16</option>
-            <option value="float16">float16</option>
+          <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as ServeDtype)} aria-describedby={`${id}-dtype-hint`}>
+            {SERVE_DTYPES.map((d) => (
+              <option key={d} value={d}>
+                {d === 'auto' ? t('dtypeAuto') : d}
+              </option>
+            ))}
           </select>
           <span id={`${id}-dtype-hint`} className="small-text muted">
             {t('dtypeHint')}
