@@ -72,6 +72,8 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
   const adapters = new Map(Object.entries(opts.adapters ?? {}));
   let running: Running | null = null;
   let starting: Promise<Running> | null = null;
+  /** The worker of `starting`, until it is ready: close() stops it there rather than waiting for a whole model load. */
+  let launching: WorkerProcess | null = null;
   let active = 0;
   let idleTimer: NodeJS.Timeout | null = null;
 
@@ -118,6 +120,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
             if (e.type === 'ready' && !settled) {
               settled = true;
               clearTimeout(timer);
+              launching = null;
               running = { worker, url: `http://${e.host}:${e.port}`, headers: { authorization: `Bearer ${token}` }, loadedAdapters: new Set(e.adapters) };
               logger.info('generation server ready', { model: opts.modelPath, url: running.url, adapters: e.adapters });
               resolve(running);
@@ -131,7 +134,9 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
           },
         },
       );
+      launching = worker;
       void worker.exited.then((exit) => {
+        if (launching === worker) launching = null;
         if (running?.worker === worker) running = null;
         fail(
           lastError ??
@@ -259,6 +264,14 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
     async close() {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = null;
+      // A worker still loading the model is stopped where it is (SIGTERM ends it within about a
+      // second), not waited for: a deployment deleted while loading answers at once.
+      const loading = launching;
+      if (loading) {
+        loading.stop();
+        const killer = setTimeout(() => loading.kill(), 10_000);
+        void loading.exited.then(() => clearTimeout(killer));
+      }
       const r = running ?? (starting ? await starting.catch(() => null) : null);
       running = null;
       if (!r) return;
