@@ -32,6 +32,8 @@ from transformers.cache_utils import DynamicLayer
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
+from .grouped_decode_attention import ATTENTION_EXTRAS, attention_configs
+
 NAME = "whet_cascade"
 
 
@@ -63,7 +65,7 @@ def cascade_attention_forward(module: torch.nn.Module, query: torch.Tensor, key:
     if not isinstance(layer, CascadeLayer):  # not inside `cascade`: plain attention
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
     prefix_k, prefix_v = layer.prefix_keys, layer.prefix_values
-    if dropout or any(kwargs.get(k) is not None for k in ("softcap", "s_aux", "sliding_window", "position_bias")):
+    if dropout or any(kwargs.get(k) is not None for k in ATTENTION_EXTRAS):
         batch = query.shape[0]
         full_k = torch.cat([prefix_k.expand(batch, -1, -1, -1), key], dim=-2)
         full_v = torch.cat([prefix_v.expand(batch, -1, -1, -1), value], dim=-2)
@@ -114,16 +116,11 @@ def cascade_cache(prefix: DynamicCache) -> DynamicCache:
     return cache
 
 
-def _configs(model: PreTrainedModel) -> list:
-    config = model.config
-    return [config, *(getattr(config, name) for name in ("text_config",) if getattr(config, name, None) is not None)]
-
-
 @contextmanager
 def cascade(model: PreTrainedModel, prefix: DynamicCache) -> Iterator[DynamicCache]:
     """Run the model's attention as cascade attention over `prefix` inside the block."""
     cache = cascade_cache(prefix)
-    configs = _configs(model)
+    configs = attention_configs(model)
     before = [c._attn_implementation for c in configs]
     token = _active.set(cache)
     try:

@@ -19,7 +19,14 @@ from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
 NAME = "whet_grouped_decode"
-_EXTRAS = ("softcap", "s_aux", "sliding_window", "position_bias")
+# Attention arguments this code (and cascade attention's) does not implement: such calls go to SDPA.
+ATTENTION_EXTRAS = ("softcap", "s_aux", "sliding_window", "position_bias")
+
+
+def attention_configs(model: PreTrainedModel) -> list:
+    """The configs whose `_attn_implementation` picks the model's attention (a multimodal model's text config too)."""
+    config = model.config
+    return [config, *(getattr(config, name) for name in ("text_config",) if getattr(config, name, None) is not None)]
 
 
 def grouped_decode_attention_forward(module: nn.Module, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
@@ -27,7 +34,7 @@ def grouped_decode_attention_forward(module: nn.Module, query: torch.Tensor, key
                                      **kwargs) -> tuple[torch.Tensor, None]:
     """query [B, Hq, 1, D]; key/value [B, Hkv, S, D]; mask boolean (True = attend) or additive, [B|1, 1, 1, S], or None."""
     b, hq, lq, d = query.shape
-    if lq != 1 or dropout or any(kwargs.get(k) is not None for k in _EXTRAS) or hq % key.shape[1]:
+    if lq != 1 or dropout or any(kwargs.get(k) is not None for k in ATTENTION_EXTRAS) or hq % key.shape[1]:
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
     hkv, s = key.shape[1], key.shape[2]
     scale = scaling if scaling is not None else d**-0.5
@@ -47,7 +54,7 @@ AttentionMaskInterface.register(NAME, sdpa_mask)
 
 def use_grouped_decode_attention(model: PreTrainedModel) -> bool:
     """Switch a model that runs SDPA to this attention; False (unchanged) for any other implementation."""
-    configs = [model.config, *(c for c in [getattr(model.config, "text_config", None)] if c is not None)]
+    configs = attention_configs(model)
     if any(getattr(c, "_attn_implementation", None) != "sdpa" for c in configs):
         return False
     for c in configs:
