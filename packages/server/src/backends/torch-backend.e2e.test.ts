@@ -24,7 +24,7 @@ describe('the torch backend closed while its worker loads the model', () => {
     await backend.close();
     const outcome = await loading;
     expect(outcome).toBeInstanceOf(Error);
-    expect((outcome as Error).message).toMatch(/exited .*before it was ready/);
+    expect((outcome as Error).message).toMatch(/was stopped while it loaded the model/);
     expect({ started: backend.started, running: backend.running, pid: backend.pid }).toEqual({ started: false, running: false, pid: null });
 
     // ...and the backend starts again on the next use.

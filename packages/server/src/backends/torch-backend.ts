@@ -74,6 +74,8 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
   let starting: Promise<Running> | null = null;
   /** The worker of `starting`, until it is ready: close() stops it there rather than waiting for a whole model load. */
   let launching: WorkerProcess | null = null;
+  /** Workers close() stopped mid-load: their end is reported as that, not as whatever the interrupted import printed. */
+  const stoppedWhileLoading = new WeakSet<WorkerProcess>();
   let active = 0;
   let idleTimer: NodeJS.Timeout | null = null;
 
@@ -138,6 +140,14 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
       void worker.exited.then((exit) => {
         if (launching === worker) launching = null;
         if (running?.worker === worker) running = null;
+        if (stoppedWhileLoading.has(worker)) {
+          fail(
+            new WhetError('GENERATION_FAILED', `the generation server for ${opts.modelPath} was stopped while it loaded the model (its deployment was stopped or deleted, or the model unloaded)`, {
+              hint: 'Send the request again if the model should still answer: it loads anew on the next use.',
+            }),
+          );
+          return;
+        }
         fail(
           lastError ??
             new WhetError('GENERATION_FAILED', `the generation server exited (code ${exit.code ?? exit.signal}) before it was ready: ${exit.stderrTail.slice(-5).join(' | ')}`),
@@ -268,6 +278,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
       // second), not waited for: a deployment deleted while loading answers at once.
       const loading = launching;
       if (loading) {
+        stoppedWhileLoading.add(loading);
         loading.stop();
         const killer = setTimeout(() => loading.kill(), 10_000);
         void loading.exited.then(() => clearTimeout(killer));
