@@ -11,8 +11,6 @@ out in place), which costs embedding lookups ~1 ms per 300 prompt tokens.
 import torch
 from torch import nn
 
-from .grouped_decode_attention import use_grouped_decode_attention
-
 
 def use_column_major_linear_weights(model: nn.Module) -> int:
     """Re-lay out every fp32 CPU nn.Linear weight in place; returns how many tensors changed."""
@@ -27,13 +25,3 @@ def use_column_major_linear_weights(model: nn.Module) -> int:
             weight.data = weight.data.t().contiguous().t()
             changed.add(id(weight))
     return len(changed)
-
-
-def ready_for_inference(model: nn.Module, device: str, dtype: torch.dtype) -> nn.Module:
-    """Move to the device and dtype, switch to eval mode, and on the CPU lay the weights out for
-    decoding and decode grouped-query attention without expanding the cache."""
-    model.to(device=device, dtype=dtype).eval()
-    if device == "cpu":
-        use_column_major_linear_weights(model)
-        use_grouped_decode_attention(model)
-    return model

@@ -45,7 +45,7 @@ from transformers import set_seed
 from ..components.batched_generate import SharedPrefix, encode_prefix, generate_batch, virtual_prefix_only
 from ..components.label_constraint import LabelTrie, build_label_trie
 from ..components.device import inference_dtype, resolve_device, set_threads
-from ..components.weight_layout import ready_for_inference
+from ..components.inference_setup import ready_for_inference
 from ..components.prompt_rows import encode_prompt, read_prompt_rows, shared_prefix_length
 from ..components.virtual_prefix import VirtualPrefix, is_prompt_learning, load_virtual_prefix
 from ..errors import WorkerError

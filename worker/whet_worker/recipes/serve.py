@@ -36,8 +36,8 @@ import torch
 from transformers import logging as hf_logging
 
 from ..components.device import inference_dtype, resolve_device, set_threads
+from ..components.inference_setup import ready_for_inference
 from ..components.model_loader import load_model
-from ..components.weight_layout import ready_for_inference
 from ..errors import WorkerError
 from ..events import emit
 from ..graceful_stop import GracefulStop, StopRequested
