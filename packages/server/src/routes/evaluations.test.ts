@@ -42,6 +42,26 @@ describe('evaluations API', () => {
     return (await json(res)).id as string;
   };
 
+  /**
+   * The evaluation service's queue drained, or a failure that says where it stands: each
+   * evaluation's columns with their status, progress and worker pid (CI once saw this wait
+   * outlast the test's timeout with nothing to tell why).
+   */
+  const drained = async (limitMs = 100_000) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const where = evaluationService(ctx).evaluations.list().map((e) => ({ id: e.id, status: e.status, columns: e.models.map((m) => [m.label, m.status, m.progress, m.worker_pid, m.error?.code]) }));
+        reject(new Error(`evaluations still under way after ${limitMs / 1000} s: ${JSON.stringify(where)}`));
+      }, limitMs);
+    });
+    try {
+      await Promise.race([evaluationService(ctx).idle(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   beforeAll(async () => {
     const m = await post('/models', { path: ensureTinyModel(), name: 'tiny' });
     expect(m.status).toBe(201);
@@ -104,7 +124,7 @@ describe('evaluations API', () => {
 
     const live = await app.request(`/api/v1/evaluations/${created.id}/events`);
     expect(live.headers.get('content-type')).toMatch(/text\/event-stream/);
-    await evaluationService(ctx).idle();
+    await drained();
     // The stream ends by itself once the evaluation finishes; every change came through it.
     const streamed = (await live.text())
       .split('\n')
@@ -189,7 +209,7 @@ describe('evaluations API', () => {
       id: 'eval_stale',
       status: 'running',
     };
-    await service.idle();
+    await drained();
     service.evaluations.insert(stale);
     new EvaluationService(ctx); // what a restarted server builds
     const { body } = await get('/evaluations/eval_stale');
@@ -204,7 +224,7 @@ describe('evaluations API', () => {
     });
     expect(res.status).toBe(201);
     const { id } = await json(res);
-    await evaluationService(ctx).idle();
+    await drained();
     const { body } = await get(`/evaluations/${id}`);
     expect(body.models[0].label_accuracy).toEqual({ accuracy: 40, correct: 2, total: 5, invalid: 0 });
   });
