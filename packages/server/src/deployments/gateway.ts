@@ -1,4 +1,4 @@
-import { WhetError, type GenerateLine, type Model } from '@whetstone/core';
+import { deadlineSignal, WhetError, type GenerateLine, type Model } from '@whetstone/core';
 import type { BackendRequest, GenerationBackend } from '../backends/generation-backend.ts';
 import type { Store } from '../store/store.ts';
 import type { DeploymentManager } from './deployment-manager.ts';
@@ -124,15 +124,21 @@ export class Gateway {
         hint: 'Drop ignore_eos, or send "labels": [] to answer free text.',
       });
     }
-    const timeout = AbortSignal.timeout(target.timeoutS * 1000);
-    const signal = AbortSignal.any([clientSignal, timeout]);
+    // The client's signal or the target's timeout; the deadline's timer is dropped with the slot.
+    const deadline = deadlineSignal(target.timeoutS * 1000, clientSignal);
+    const signal = deadline.signal;
     const timedOut = () => new WhetError('REQUEST_TIMEOUT', `the request to "${target.name}" ran longer than its timeout of ${target.timeoutS} s`);
-    let release: () => void;
+    let releaseSlot: () => void;
     try {
-      release = await target.queue.acquire(signal);
+      releaseSlot = await target.queue.acquire(signal);
     } catch (e) {
-      throw timeout.aborted ? timedOut() : e;
+      deadline.clear();
+      throw deadline.timedOut() ? timedOut() : e;
     }
+    const release = () => {
+      deadline.clear();
+      releaseSlot();
+    };
     try {
       await target.admit?.(); // after the slot is ours: this model counts as busy and is never the one evicted
     } catch (e) {
@@ -145,7 +151,7 @@ export class Gateway {
       first = await it.next();
     } catch (e) {
       release();
-      throw timeout.aborted ? timedOut() : e;
+      throw deadline.timedOut() ? timedOut() : e;
     }
     if (first.done || first.value.type !== 'start') {
       release();
@@ -160,11 +166,11 @@ export class Gateway {
           try {
             next = await it.next();
           } catch (e) {
-            if (timeout.aborted) throw timedOut();
+            if (deadline.timedOut()) throw timedOut();
             throw e;
           }
           if (next.done) return;
-          if (next.value.type === 'done' && timeout.aborted) throw timedOut(); // an engine that stops quietly on abort
+          if (next.value.type === 'done' && deadline.timedOut()) throw timedOut(); // an engine that stops quietly on abort
           yield next.value;
           if (next.value.type === 'done' || next.value.type === 'error') return;
         }
