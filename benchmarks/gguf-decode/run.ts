@@ -12,11 +12,12 @@ import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
 import { tempHome, testConfig, testServer } from '../../test-support/server.ts';
 import { endOfGenerationBan } from '../../packages/server/src/backends/llama-eog-ban.ts';
 import { sequenceContextSize } from '../../packages/server/src/backends/llamacpp-backend.ts';
+import { SseParser } from '../../packages/web/src/lib/sse-parser.ts';
 
 const DEMO = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
 const THREADS = Number(process.env.GGUF_BENCH_THREADS ?? 2);
-const TOKENS = Number(process.env.GGUF_BENCH_TOKENS ?? 128);
-const ROUNDS = Number(process.env.GGUF_BENCH_ROUNDS ?? 3);
+const TOKENS = Number(process.env.GGUF_BENCH_TOKENS ?? 256);
+const ROUNDS = Number(process.env.GGUF_BENCH_ROUNDS ?? 5);
 const POOLS = (process.env.GGUF_BENCH_POOLS ?? '1,4').split(',').map(Number);
 const GOAL = 0.9;
 /** A llama-bench built for this CPU from source (README: from the llama-cpp-python sdist), measured beside the others when given. */
@@ -158,19 +159,13 @@ async function decodeThroughV1(model: string, kind: 'completions' | 'chat'): Pro
   let first = 0;
   let last = 0;
   let completionTokens = 0;
-  let buffer = '';
+  const sse = new SseParser();
   for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = event.replace(/^data: /, '');
+    for (const { data } of sse.push(chunk)) {
       if (data === '[DONE]') continue;
       const parsed = JSON.parse(data);
       if (parsed.usage) completionTokens = parsed.usage.completion_tokens;
-      const text = parsed.choices?.[0]?.delta?.content ?? parsed.choices?.[0]?.text;
-      if (text) {
+      if (parsed.choices?.[0]?.delta?.content ?? parsed.choices?.[0]?.text) {
         last = performance.now();
         first ||= last;
       }

@@ -72,10 +72,12 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
   const adapters = new Map(Object.entries(opts.adapters ?? {}));
   let running: Running | null = null;
   let starting: Promise<Running> | null = null;
-  /** The worker of `starting`, until it is ready: close() stops it there rather than waiting for a whole model load. */
-  let launching: WorkerProcess | null = null;
-  /** Workers close() stopped mid-load: their end is reported as that, not as whatever the interrupted import printed. */
-  const stoppedWhileLoading = new WeakSet<WorkerProcess>();
+  /**
+   * The worker of `starting`, until it is ready: close() stops it there rather than waiting for a
+   * whole model load, and marks it `stopped` so its end is reported as that, not as whatever the
+   * interrupted import printed.
+   */
+  let launching: { worker: WorkerProcess; stopped: boolean } | null = null;
   let active = 0;
   let idleTimer: NodeJS.Timeout | null = null;
 
@@ -136,11 +138,12 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
           },
         },
       );
-      launching = worker;
+      const launch = { worker, stopped: false };
+      launching = launch;
       void worker.exited.then((exit) => {
-        if (launching === worker) launching = null;
+        if (launching === launch) launching = null;
         if (running?.worker === worker) running = null;
-        if (stoppedWhileLoading.has(worker)) {
+        if (launch.stopped) {
           fail(
             new WhetError('GENERATION_FAILED', `the generation server for ${opts.modelPath} was stopped while it loaded the model (its deployment was stopped or deleted, or the model unloaded)`, {
               hint: 'Send the request again if the model should still answer: it loads anew on the next use.',
@@ -276,21 +279,22 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
       idleTimer = null;
       // A worker still loading the model is stopped where it is (SIGTERM ends it within about a
       // second), not waited for: a deployment deleted while loading answers at once.
-      const loading = launching;
-      if (loading) {
-        stoppedWhileLoading.add(loading);
-        loading.stop();
-        const killer = setTimeout(() => loading.kill(), 10_000);
-        void loading.exited.then(() => clearTimeout(killer));
+      if (launching) {
+        launching.stopped = true;
+        void stopWorker(launching.worker);
       }
       const r = running ?? (starting ? await starting.catch(() => null) : null);
       running = null;
-      if (!r) return;
-      r.worker.stop();
-      const killer = setTimeout(() => r.worker.kill(), 10_000);
-      await r.worker.exited;
-      clearTimeout(killer);
+      if (r) await stopWorker(r.worker);
     },
   };
   return backend;
+}
+
+/** SIGTERM, then SIGKILL if the worker is still there after 10 s; resolves once it has exited. */
+async function stopWorker(worker: WorkerProcess): Promise<void> {
+  worker.stop();
+  const killer = setTimeout(() => worker.kill(), 10_000);
+  await worker.exited;
+  clearTimeout(killer);
 }
