@@ -21,7 +21,7 @@ REPO = HERE.parents[1]
 DEMO_MODEL = REPO / ".cache" / "demo-model" / "SmolLM2-135M-Instruct"
 PYTHON = sys.executable
 SETTINGS = json.loads((HERE / "settings.json").read_text())
-GOAL = 2.0
+GOAL = 3.0  # issue 21 (issue 3 asked for 2.0x)
 ENV = dict(os.environ)
 
 
