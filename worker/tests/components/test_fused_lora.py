@@ -76,3 +76,28 @@ def test_dora_and_disabled_adapters_fall_back_to_peft():
         assert torch.allclose(fused(x), reference(x), atol=1e-6)
         with fused.disable_adapter(), reference.disable_adapter():
             assert torch.allclose(fused(x), reference(x), atol=1e-6)
+
+
+def test_a_bf16_base_with_fp32_adapters_computes_the_adapter_in_bf16_like_peft():
+    """The CPU-with-AMX layout (device.training_dtype): base in bf16, adapters in fp32. The fused
+    path takes it (PEFT's own forward would cast the activations to fp32); outputs and the fp32
+    adapters' gradients match PEFT's to bf16 precision."""
+    reference, fused = _pair(lora_dropout=0.0)
+    for model in (reference, fused):
+        for name, module in model.named_modules():
+            if name.endswith("base_layer"):
+                module.to(torch.bfloat16)
+    x = torch.randn(3, 5, 16, dtype=torch.bfloat16)
+    layer = fused.base_model.model.proj
+    assert layer._fusable_adapter(x, (), {}) == "default"  # not PEFT's fallback
+    expected, expected_grads = _output_and_grads(reference.train(), x)
+    got, grads = _output_and_grads(fused.train(), x)
+    assert got.dtype == expected.dtype == torch.bfloat16
+    assert torch.allclose(got.float(), expected.float(), rtol=3e-2, atol=3e-2)
+    assert expected_grads.keys() == grads.keys() and len(grads) == 4
+    for name in grads:
+        assert grads[name].dtype == torch.float32, name  # the adapters train in fp32
+        error = (grads[name] - expected_grads[name]).norm() / expected_grads[name].norm()
+        assert error < 3e-2, (name, error)
+    # fp16 activations with fp32 adapters are no layout training makes here: PEFT's forward runs
+    assert layer._fusable_adapter(x.half(), (), {}) is None

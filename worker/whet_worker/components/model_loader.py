@@ -10,7 +10,7 @@ from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_N
 from ..errors import WorkerError
 from ..events import emit
 from .chat_template import CHATML_TEMPLATE
-from .device import training_dtype
+from .device import bf16_is_fast, training_dtype
 from .quantization import check_qlora_available, four_bit_config
 
 
@@ -29,8 +29,7 @@ def saved_dtype(path: str) -> torch.dtype:
 def load_training_model(model: dict, tuning: str, device: str, trains_on_chats: bool = True) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """The spec's model (`{path, chat_template}`) in the dtype `tuning` trains it in on `device`
     (4-bit for qlora). `trains_on_chats` False (raw text) only changes what a missing template's warning says."""
-    bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
-    dtype = training_dtype(device, saved_dtype(model["path"]), tuning, bf16)
+    dtype = training_dtype(device, saved_dtype(model["path"]), tuning, bf16_is_fast(device))
     return load_model(model["path"], model["chat_template"], dtype, tuning=tuning, trains_on_chats=trains_on_chats)
 
 

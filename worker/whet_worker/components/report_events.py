@@ -49,6 +49,7 @@ class ReportEvents(TrainerCallback):
         estimate: bool = True,
         report_perplexity: bool = False,
         report_preference: bool = False,
+        dtype: tuple[str, str] | None = None,
     ) -> None:
         self.counts = dict(
             train_samples=train_samples,
@@ -56,6 +57,7 @@ class ReportEvents(TrainerCallback):
             trainable_params=trainable_params,
             total_params=total_params,
         )
+        self.dtype = dict(dtype=dtype[0], dtype_reason=dtype[1]) if dtype else {}
         self.last_loss: float | None = None
         self.estimate = estimate  # False when a BudgetPlanner reports the plans
         self.report_perplexity = report_perplexity
@@ -68,7 +70,7 @@ class ReportEvents(TrainerCallback):
         steps_per_epoch = max(math.ceil(len(train_dataloader) / args.gradient_accumulation_steps), 1)
         epochs = args.num_train_epochs if args.max_steps <= 0 else state.max_steps / steps_per_epoch
         self.steps_per_epoch = steps_per_epoch
-        emit("plan", reason="initial", total_steps=state.max_steps, epochs=epochs, steps_per_epoch=steps_per_epoch, **self.counts)
+        emit("plan", reason="initial", total_steps=state.max_steps, epochs=epochs, steps_per_epoch=steps_per_epoch, **self.counts, **self.dtype)
         self._clock, self._tokens = time.perf_counter(), state.num_input_tokens_seen
         self._measure_from = None
 

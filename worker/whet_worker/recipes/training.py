@@ -17,7 +17,7 @@ from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArgu
 
 from ..components.budget import BudgetUsage
 from ..components.checkpoints import checkpoint_step
-from ..components.device import resolve_device, set_threads
+from ..components.device import dtype_reason, resolve_device, set_threads
 from ..components.distributed import this_rank
 from ..components.fsdp import check_strategy, fsdp_options, gather_full_state_dict
 from ..components.lr_search import choose_learning_rate
@@ -83,6 +83,7 @@ class TrainingRecipe:
     def setup(self) -> None:
         """Build model and data, search the learning rate if asked, then build the trainer."""
         model, self.tokenizer = self._fresh_model()
+        dtype = (str(model.dtype).removeprefix("torch."), dtype_reason(self.device, model.dtype, self.spec["tuning"]))
         train, evaluation = self.build_data()
         budget_used = BudgetUsage.read(self.resume_from)
         if self.hp.get("lr_search"):
@@ -101,6 +102,7 @@ class TrainingRecipe:
             estimate=self.budget is None,
             report_perplexity=self.report_perplexity,
             report_preference=self.report_preference,
+            dtype=dtype,
         )
         callbacks, self.early_stopping = training_callbacks(self.hp, self.budget, budget_used, self.has_eval, self.report, self.stop)
         args = self._training_args(self.hp, self.tuned.model, self.output_dir / "checkpoints", has_eval=self.has_eval)

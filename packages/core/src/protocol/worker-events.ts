@@ -34,6 +34,9 @@ export const PlanEventSchema = z.looseObject({
   seconds_per_step: nnum.optional(),
   estimated_seconds: nnum.optional(),
   budget: z.looseObject({ minutes: num.optional(), tokens: num.optional(), used_seconds: num, used_tokens: num }).nullable().optional(),
+  /** The first plan: the dtype the base model computes in (float32, bfloat16, ...), and why. */
+  dtype: z.string().optional(),
+  dtype_reason: z.string().optional(),
 });
 
 /** One learning-rate trial of `lr_search`: a few steps on a slice of the data, then its eval loss. */

@@ -53,10 +53,13 @@ describe('auto recipe end to end', () => {
     const plans = (await api.events(job.id)).filter((e) => e.type === 'plan' || e.type === 'trial' || e.type === 'log');
     expect(done.resolved.total_steps, JSON.stringify(plans)).toMatchObject({ source: 'worker' });
     expect(done.resolved.total_steps.reason).toMatch(/^the budget fits \d+ steps \(.* epochs\) at .* s a step, \d+ of 2000 tokens left/);
+    // full tuning trains fp32 weights on any CPU (LoRA's base would be bf16 on one with AMX)
+    expect(done.resolved.dtype).toEqual({ value: 'float32', source: 'worker', reason: "fp32 on the CPU: the trained weights need fp32 for the optimizer's small updates" });
     const events = (await api.events(job.id)).map((e) => e.type);
     expect(events.filter((t) => t === 'trial')).toHaveLength(2);
     const shown = describeJob(done);
     expect(shown).toMatch(/total_steps .* worker +the budget fits/);
     expect(shown).toMatch(/truncated_answers/);
+    expect(shown).toMatch(/dtype +"float32" +worker +fp32 on the CPU/);
   });
 });

@@ -7,10 +7,12 @@ type ResultEvent = Extract<WorkerEvent, { type: 'result' }>;
 const minutes = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
 /**
- * What the worker measured, stored beside the server's resolved values: the steps a budget
- * fits (`total_steps`) and the learning rate `lr_search` chose, each with its reason.
+ * What the worker measured, stored beside the server's resolved values: the dtype the base
+ * computes in (the first plan), the steps a budget fits (`total_steps`) and the learning rate
+ * `lr_search` chose, each with its reason.
  */
 export function resolvedFromPlan(job: Job, e: PlanEvent): Record<string, ResolvedValue> {
+  if (e.dtype && e.dtype_reason) return { ...job.resolved, dtype: { value: e.dtype, source: 'worker', reason: e.dtype_reason } };
   if (e.reason !== 'budget' && e.reason !== 'measured') return job.resolved;
   const pace = e.seconds_per_step != null ? `${e.seconds_per_step.toFixed(2)} s a step` : 'the measured pace';
   let reason: string;
