@@ -62,7 +62,7 @@ def training_dtype(device: str, saved: torch.dtype, tuning: str, bf16_supported:
     updates (bf16 keeps 8 bits of mantissa and drops them); autocast still computes in bf16.
     CPU + a frozen base, on a CPU that multiplies bf16 in hardware (`bf16_supported`: Intel AMX,
     cpu_has_amx_bf16): bf16 whatever the folder holds. Those matmuls are ~4x fp32's there, and a
-    LoRA step of SmolLM2-135M ~1.5x faster (benchmarks/train-speed); an fp32 folder's weights are
+    LoRA step of SmolLM2-135M 1.2-1.4x faster (benchmarks/train-speed); an fp32 folder's weights are
     rounded once, as CUDA autocast rounds them for every matmul. The adapters stay fp32 and
     FusedLoraLinear computes them in bf16 (mixed precision); losses are taken in fp32.
     CPU otherwise: fp32 whatever the folder holds: elsewhere bf16 matmuls are emulated and slower.
