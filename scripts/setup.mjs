@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole } from './build-console.mjs';
 import { installLlamaGpuBinaries } from './llama-gpu-binaries.mjs';
+import { pruneForeignLlamaBinaries } from './llama-cpu-binaries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const venv = join(root, '.venv');
@@ -38,6 +39,9 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   step('installing npm packages (npm ci)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
+
+// 1a. node-llama-cpp's CPU builds for other processors, which npm ci installs on x64 Linux.
+pruneForeignLlamaBinaries({ root });
 
 // 1b. node-llama-cpp's CUDA or Vulkan build, only when WHET_LLAMA_GPU asks for one (npm ci installs the CPU build).
 if (process.env.WHET_LLAMA_GPU) {

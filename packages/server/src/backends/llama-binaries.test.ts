@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
 import { gpuPackagesFor, installLlamaGpuBinaries } from '../../../../scripts/llama-gpu-binaries.mjs';
+// @ts-expect-error: a plain .mjs script without types
+import { foreignLlamaBinaries, pruneForeignLlamaBinaries } from '../../../../scripts/llama-cpu-binaries.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const GPU_BUILDS = ['linux-x64-cuda', 'linux-x64-cuda-ext', 'linux-x64-vulkan', 'win-x64-cuda', 'win-x64-cuda-ext', 'win-x64-vulkan'];
@@ -28,6 +30,32 @@ describe("node-llama-cpp's prebuilt binaries", () => {
     expect(packagesFor('metal', 'darwin-arm64')).toEqual([]); // npm installs it on a Mac
     expect(() => packagesFor('cuda', 'linux-arm64')).toThrow(/no prebuilt cuda build for linux-arm64.*source download --gpu cuda/);
     expect(() => packagesFor('rocm', 'linux-x64')).toThrow(/WHET_LLAMA_GPU must be one of off, auto, cuda, vulkan, metal, got "rocm"/);
+  });
+
+  it('setup keeps only the CPU build of this processor (npm installs the ARM ones on x64 too)', () => {
+    const foreign = foreignLlamaBinaries as (names: string[], platform: string, arch: string) => string[];
+    const all = ['linux-arm64', 'linux-armv7l', 'linux-riscv64', 'linux-x64', 'linux-x64-cuda', 'linux-x64-vulkan', 'win-x64', 'mac-arm64-metal'];
+    expect(foreign(all, 'linux', 'x64')).toEqual(['linux-arm64', 'linux-armv7l', 'linux-riscv64']);
+    expect(foreign(all, 'linux', 'arm64')).toEqual(['linux-armv7l', 'linux-riscv64', 'linux-x64', 'linux-x64-cuda', 'linux-x64-vulkan']);
+    expect(foreign(all, 'darwin', 'arm64')).toEqual([]); // npm installs no other Mac build
+    expect(foreign(all, 'linux', 'ppc64')).toEqual([]); // a processor it has no name for: keep all
+    // This checkout, after the suite's setup: the build node-llama-cpp loads here, nothing for other processors.
+    const here = readdirSync(join(ROOT, 'node_modules/@node-llama-cpp'));
+    expect(foreign(here, process.platform, process.arch)).toEqual([]);
+    if (`${process.platform}-${process.arch}` === 'linux-x64') expect(here).toContain('linux-x64');
+
+    const root = mkdtempSync(join(tmpdir(), 'whet-llama-cpu-'));
+    try {
+      for (const name of ['linux-arm64', 'linux-x64']) write(join(root, 'node_modules/@node-llama-cpp', name, 'package.json'), { name: `@node-llama-cpp/${name}` });
+      write(join(root, 'placeholder/package.json'), { name: 'placeholder' });
+      symlinkSync('../../placeholder', join(root, 'node_modules/@node-llama-cpp/linux-arm64-vulkan')); // a link (like the GPU placeholders) stays
+      const prune = pruneForeignLlamaBinaries as (o: object) => string[];
+      expect(prune({ root, platform: 'linux', arch: 'x64', log: () => undefined })).toEqual(['linux-arm64']);
+      expect(readdirSync(join(root, 'node_modules/@node-llama-cpp')).sort()).toEqual(['linux-arm64-vulkan', 'linux-x64']);
+      expect(prune({ root, platform: 'linux', arch: 'x64', log: () => undefined })).toEqual([]); // again: nothing left to do
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   describe.skipIf(`${process.platform}-${process.arch}` !== 'linux-x64')('setup with WHET_LLAMA_GPU=cuda', () => {
