@@ -89,7 +89,7 @@ def test_whet_cpu_bf16_0_keeps_lora_in_fp32(make_spec, run_worker, tiny_model, m
     monkeypatch.setenv("WHET_CPU_BF16", "0")
     run = run_worker(make_spec({"model": {"path": str(tiny_model), "chat_template": None}}, max_steps=1))
     assert run.returncode == 0, run.stderr[-3000:]
-    assert _plan_dtype(run)[0] == "float32"
+    assert _plan_dtype(run) == ("float32", "fp32: WHET_CPU_BF16=0 turns bf16 off")
 
 
 def test_full_tuning_stays_fp32_on_the_cpu(make_spec, run_worker, tiny_model):

@@ -85,6 +85,8 @@ def dtype_reason(device: str, dtype: torch.dtype, tuning: str) -> str:
     if device == "cpu":
         if dtype == torch.bfloat16:
             return "this CPU multiplies bf16 in hardware (AMX): the frozen base computes in bf16, the adapter trains in fp32 (WHET_CPU_BF16=0 keeps fp32)"
+        if frozen and os.environ.get("WHET_CPU_BF16") == "0":
+            return "fp32: WHET_CPU_BF16=0 turns bf16 off"
         if frozen:
             return "fp32 on this CPU: it has no AMX, bf16 would be slower"
         return "fp32 on the CPU: the trained weights need fp32 for the optimizer's small updates"
