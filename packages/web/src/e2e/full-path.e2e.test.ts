@@ -60,6 +60,11 @@ describe('from data to a deployed fine-tune, all in the browser', () => {
     const job = (await suite.api.get(`/jobs/${jobId}`)).body;
     expect(job).toMatchObject({ status: 'succeeded', tuning: 'lora', hyperparameters: { max_steps: 80 } });
     expect(job.progress.step).toBeGreaterThan(closedAt);
+    // the precision the worker trained in, with its reason (bfloat16 on a CPU with AMX, else float32)
+    const precision = page.locator('.facts div', { hasText: 'Precision' }).locator('dd span');
+    await expect(precision.innerText()).resolves.toBe(job.resolved.dtype.value);
+    await expect(precision.getAttribute('title')).resolves.toBe(job.resolved.dtype.reason);
+    expect(job.resolved.dtype.value).toMatch(/^(bfloat16|float32)$/);
     await untilDrawn(page, 80, 10_000); // every step's loss
     expect(await drawn(page)).toBe(80);
     const result = (await suite.api.get(`/models/${job.output_model_id}`)).body as { id: string; name: string };
