@@ -25,7 +25,12 @@ describe('a Ray Train job through the server', () => {
   const datasetIds = new Map<ReturnType<typeof apiAt>, string>();
   const STEPS = 40;
 
+  // fp32 on every CPU: the runs are held against a one-process run to 1e-3, which bf16 (a CPU
+  // with AMX trains LoRA's base in it) cannot keep between a batch split over 2 processes and a
+  // whole one (7e-3 measured). Set before the head starts: its workers inherit it.
+  const bf16Before = process.env.WHET_CPU_BF16;
   beforeAll(async () => {
+    process.env.WHET_CPU_BF16 = '0';
     head = await startRayHead();
     server = await testServer(home, { rayAddress: head.address });
     retrying = await testServer(join(home, 'retrying'), { rayAddress: head.address, rayMaxFailures: 1 });
@@ -40,6 +45,8 @@ describe('a Ray Train job through the server', () => {
     await retrying?.close();
     await head?.stop();
     cleanup();
+    if (bf16Before === undefined) delete process.env.WHET_CPU_BF16;
+    else process.env.WHET_CPU_BF16 = bf16Before;
   }, 60_000);
 
   const train = async (resources: Record<string, unknown>, on = api) => {
@@ -83,6 +90,7 @@ describe('a Ray Train job through the server', () => {
     expect((await api.post(`/jobs/${id}/resume`, {})).status).toBe(200);
     job = await api.waitFor(id, ['succeeded', 'failed'], 240_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job.resolved.dtype?.value).toBe('float32'); // the Ray workers got WHET_CPU_BF16
     expect((await api.get(`/models/${job.output_model_id}`)).body).toMatchObject({ kind: 'adapter' });
     const [ray, reference] = [await lastLoss(id), await lastLoss(one.id)];
     expect(ray.step).toBe(STEPS);
