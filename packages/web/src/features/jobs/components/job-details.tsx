@@ -95,8 +95,8 @@ function JobFacts({ job }: { job: Job }) {
     [t('trainLoss'), p.loss === null ? '–' : f.metric(p.loss)],
     [t('evalLoss'), p.eval_loss === null ? '–' : f.metric(p.eval_loss)],
     [t('tokensPerSec'), p.tokens_per_sec === null ? '–' : f.number(p.tokens_per_sec)],
-    // what the worker trained in (bfloat16 on a CPU with AMX), its reason on hover
-    ...(job.resolved.dtype ? [[t('dtype'), <span title={job.resolved.dtype.reason}>{String(job.resolved.dtype.value)}</span>] as [string, ReactNode]] : []),
+    // what the worker trained in (bfloat16 on a CPU with AMX), its reason on hover: the worker's words, not translated
+    ...(job.resolved.dtype ? [[t('dtype'), <span translate="no" title={job.resolved.dtype.reason}>{String(job.resolved.dtype.value)}</span>] as [string, ReactNode]] : []),
   ];
   return (
     <dl className="facts">
