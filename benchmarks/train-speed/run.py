@@ -65,35 +65,29 @@ def run_whetstone(train: Path, evaluation: Path, work: Path) -> dict:
         },
         "device": "cpu", "threads": None,
     }
-    spec_path, out, time_file = work / "spec.json", work / "whetstone.json", work / "whetstone.time"
+    spec_path = work / "spec.json"
     spec_path.write_text(json.dumps(spec))
-    done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", "-o", str(time_file), PYTHON, str(HERE / "whetstone_run.py"), str(spec_path), str(evaluation), str(out)],
-        capture_output=True, text=True, env=ENV,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"whetstone run failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    return {**json.loads(out.read_text()), "peak_rss_mb": peak_rss_mb(time_file)}
+    return run_side("whetstone_run.py", "whetstone", [str(spec_path), str(evaluation)], work)
 
 
-def run_script(script: str, name: str, train: Path, evaluation: Path, work: Path) -> dict:
-    """A side that takes MODEL_DIR TRAIN EVAL OUT (plain_loop.py, trl_run.py), under GNU time."""
+def run_side(script: str, name: str, args: list[str], work: Path) -> dict:
+    """One side's script with `args` and its OUT.json, under GNU time: its result and peak memory."""
     out, time_file = work / f"{name}.json", work / f"{name}.time"
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", "-o", str(time_file), PYTHON, str(HERE / script), str(DEMO_MODEL), str(train), str(evaluation), str(out)],
+        ["/usr/bin/time", "-f", "%M", "-o", str(time_file), PYTHON, str(HERE / script), *args, str(out)],
         capture_output=True, text=True, env=ENV,
     )
     if done.returncode != 0:
-        raise SystemExit(f"{script} failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"{script} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return {**json.loads(out.read_text()), "peak_rss_mb": peak_rss_mb(time_file)}
 
 
 def run_plain(train: Path, evaluation: Path, work: Path) -> dict:
-    return run_script("plain_loop.py", "plain", train, evaluation, work)
+    return run_side("plain_loop.py", "plain", [str(DEMO_MODEL), str(train), str(evaluation)], work)
 
 
 def run_trl(train: Path, evaluation: Path, work: Path) -> dict:
-    return run_script("trl_run.py", "trl", train, evaluation, work)
+    return run_side("trl_run.py", "trl", [str(DEMO_MODEL), str(train), str(evaluation)], work)
 
 
 def compare(ours: dict, other: dict) -> dict:

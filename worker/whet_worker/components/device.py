@@ -85,7 +85,7 @@ def dtype_reason(device: str, dtype: torch.dtype, tuning: str) -> str:
     if device == "cpu":
         if dtype == torch.bfloat16:
             return "this CPU multiplies bf16 in hardware (AMX): the frozen base computes in bf16, the adapter trains in fp32 (WHET_CPU_BF16=0 keeps fp32)"
-        if frozen and os.environ.get("WHET_CPU_BF16") == "0":
+        if frozen and cpu_bf16_turned_off():
             return "fp32: WHET_CPU_BF16=0 turns bf16 off"
         if frozen:
             return "fp32 on this CPU: it has no AMX, bf16 would be slower"
@@ -103,12 +103,17 @@ def bf16_is_fast(device: str) -> bool:
     return torch.cuda.is_bf16_supported() if device == "cuda" else cpu_has_amx_bf16()
 
 
+def cpu_bf16_turned_off() -> bool:
+    """WHET_CPU_BF16=0: fp32 training on a CPU with AMX too."""
+    return os.environ.get("WHET_CPU_BF16") == "0"
+
+
 @functools.cache
 def cpu_has_amx_bf16() -> bool:
     """Whether this CPU has Intel AMX for bf16 (Sapphire Rapids and later) and the kernel lets this
     process use its tiles (torch asks for them; Linux must grant the permission). WHET_CPU_BF16=0
     turns bf16 off on such a CPU."""
-    if os.environ.get("WHET_CPU_BF16") == "0":
+    if cpu_bf16_turned_off():
         return False
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:

@@ -49,7 +49,7 @@ class ReportEvents(TrainerCallback):
         estimate: bool = True,
         report_perplexity: bool = False,
         report_preference: bool = False,
-        dtype: tuple[str, str] | None = None,
+        dtype: dict[str, str] | None = None,
     ) -> None:
         self.counts = dict(
             train_samples=train_samples,
@@ -57,7 +57,7 @@ class ReportEvents(TrainerCallback):
             trainable_params=trainable_params,
             total_params=total_params,
         )
-        self.dtype = dict(dtype=dtype[0], dtype_reason=dtype[1]) if dtype else {}
+        self.dtype = dtype or {}  # the first plan's `dtype` and `dtype_reason`
         self.last_loss: float | None = None
         self.estimate = estimate  # False when a BudgetPlanner reports the plans
         self.report_perplexity = report_perplexity

@@ -83,7 +83,7 @@ class TrainingRecipe:
     def setup(self) -> None:
         """Build model and data, search the learning rate if asked, then build the trainer."""
         model, self.tokenizer = self._fresh_model()
-        dtype = (str(model.dtype).removeprefix("torch."), dtype_reason(self.device, model.dtype, self.spec["tuning"]))
+        dtype = dict(dtype=str(model.dtype).removeprefix("torch."), dtype_reason=dtype_reason(self.device, model.dtype, self.spec["tuning"]))
         train, evaluation = self.build_data()
         budget_used = BudgetUsage.read(self.resume_from)
         if self.hp.get("lr_search"):
