@@ -124,9 +124,13 @@ describe('/v1 on the torch backend (tiny model, on demand)', () => {
       expect(text).toBe(plain[index].text);
       expect(mine.at(-1)).toMatchObject({ type: 'done', index, model: plain[index].model, text, finish_reason: plain[index].finish_reason, usage: plain[index].usage, error: null });
     }
-    // Both generate at once: neither model finishes before the other has started streaming.
-    const firstDone = side.findIndex((e) => e.type === 'done');
-    expect([0, 1].map((i) => side.findIndex((e) => e.type === 'delta' && e.index === i) < firstDone)).toEqual([true, true]);
+    // Both generate at once: neither model finishes before the other has started streaming. The
+    // greedy answers above can be two tokens long, done in milliseconds, before a loaded CI machine
+    // has sent the other request; 64 forced tokens leave it 64 decode steps to arrive in.
+    const long = await events(await post('/api/v1/playground/compare', { models: ['tiny', 'tiny-tuned'], messages, temperature: 0, max_tokens: 64, ignore_eos: true, stream: true }));
+    const firstDone = long.findIndex((e) => e.type === 'done');
+    expect([0, 1].map((i) => long.findIndex((e) => e.type === 'delta' && e.index === i) < firstDone)).toEqual([true, true]);
+    expect(long.filter((e) => e.type === 'done').map((e) => 'usage' in e && e.usage?.completion_tokens)).toEqual([64, 64]);
 
     const oneFails = await events(await post('/api/v1/playground/compare', { models: ['nope', 'tiny'], messages, ...greedy, stream: true }));
     expect(oneFails.filter((e) => 'index' in e && e.index === 0)).toEqual([
