@@ -48,9 +48,10 @@ def peak_rss_mb(time_file: Path) -> float:
     return int(time_file.read_text().strip().splitlines()[-1]) / 1024  # GNU time %M is in KiB
 
 
-def run_whetstone(train: Path, evaluation: Path, work: Path) -> dict:
+def whetstone_spec(train: Path, work: Path) -> dict:
+    """The worker's train spec for the benchmark's settings (also profile_step.py's)."""
     s = SETTINGS
-    spec = {
+    return {
         "version": 1, "command": "train", "job_id": "bench", "method": "sft", "tuning": "lora",
         "model": {"path": str(DEMO_MODEL), "chat_template": None},
         "data": {"train": str(train), "validation": None, "validation_split": 0},
@@ -65,8 +66,11 @@ def run_whetstone(train: Path, evaluation: Path, work: Path) -> dict:
         },
         "device": "cpu", "threads": None,
     }
+
+
+def run_whetstone(train: Path, evaluation: Path, work: Path) -> dict:
     spec_path = work / "spec.json"
-    spec_path.write_text(json.dumps(spec))
+    spec_path.write_text(json.dumps(whetstone_spec(train, work)))
     return run_side("whetstone_run.py", "whetstone", [str(spec_path), str(evaluation)], work)
 
 

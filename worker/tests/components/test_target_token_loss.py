@@ -32,17 +32,23 @@ def test_same_loss_and_gradients_as_the_full_logits(tiny_model, lora):
     expected = {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
     model.zero_grad()
 
-    seen = []
-    head = model.get_output_embeddings()
-    hook = head.register_forward_hook(lambda module, args, out: seen.append(args[0].shape[0]))
-    result = target_token_loss(model, batch)
-    hook.remove()
+    result = target_token_loss(model, batch)  # training: the fused head and loss
     result.loss.backward()
 
     assert result.loss.item() == pytest.approx(reference.item(), rel=1e-5)
-    assert result.targets == int((batch["labels"][:, 1:] != -100).sum()) == seen[0]  # only target rows projected
+    assert result.targets == int((batch["labels"][:, 1:] != -100).sum())
     for name, grad in expected.items():
         assert torch.allclose(dict(model.named_parameters())[name].grad, grad, atol=1e-6), name
+
+    seen = []
+    head = model.get_output_embeddings()
+    hook = head.register_forward_hook(lambda module, args, out: seen.append(args[0].shape[0]))
+    with torch.no_grad():
+        evaluated = target_token_loss(model, batch)  # evaluation: the head module, unfused
+    hook.remove()
+    assert evaluated.loss.item() == pytest.approx(reference.item(), rel=1e-5)
+    assert evaluated.correct == result.correct
+    assert seen == [result.targets]  # only target rows projected
 
 
 def test_num_items_in_batch_divides_the_sum(tiny_model):

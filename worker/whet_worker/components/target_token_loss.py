@@ -4,7 +4,8 @@ TRL's fused head skips unlabelled positions only where Triton runs (CUDA); on th
 every position against the whole vocabulary, prompt and padding included. Here the backbone
 runs once, the hidden states before each target token are gathered, and only those go through
 the head: for a 49,152-token vocabulary that is most of the head's compute and nearly all of
-its memory when answers are short. The loss is the same mean over target tokens.
+its memory when answers are short. The loss is the same mean over target tokens. While training,
+the head and the loss run fused in chunks (components/fused_head_loss.py).
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .fused_head_loss import fusable_head, head_cross_entropy
 
 IGNORE = -100
 
@@ -53,9 +56,13 @@ def target_token_loss(model: nn.Module, inputs: dict, num_items_in_batch: int | 
     mask = next_labels != IGNORE
     picked = hidden[:, :-1][mask]
     targets = next_labels[mask]
-    logits = lm.get_output_embeddings()(picked).float()
-    loss_sum = F.cross_entropy(logits, targets, reduction="sum")
+    head = lm.get_output_embeddings()
     denominator = num_items_in_batch if num_items_in_batch is not None else mask.sum().clamp(min=1)
+    if torch.is_grad_enabled() and fusable_head(head):
+        loss_sum, correct = head_cross_entropy(picked, head, targets)
+        return TargetLoss(loss_sum / denominator, int(mask.sum()), correct)
+    logits = head(picked).float()
+    loss_sum = F.cross_entropy(logits, targets, reduction="sum")
     with torch.no_grad():
         correct = int((logits.argmax(dim=-1) == targets).sum())
     return TargetLoss(loss_sum / denominator, int(mask.sum()), correct)

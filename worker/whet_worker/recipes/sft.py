@@ -10,7 +10,8 @@ Features
   that adds steps re-plans the decay to cover them
 - length-grouped batches, or (packing) samples packed whole into rows of max_seq_len, padding-free
   with per-sample position ids; tokens/s counts real (non-padding) tokens
-- the loss and the LM head run on target tokens only (components/target_token_loss.py)
+- the loss and the LM head run on target tokens only, fused in chunks while training
+  (components/target_token_loss.py, fused_head_loss.py)
 - budget ({"minutes"} or {"tokens"}): the first steps are measured, the steps that fit are
   planned and re-planned, the schedule ends exactly there, evaluations and checkpoints are
   spread over the plan, and the result is the checkpoint with the lowest eval loss
