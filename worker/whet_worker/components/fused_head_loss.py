@@ -7,7 +7,8 @@ in benchmarks/train-speed/README.md). Here each chunk of rows is projected, its 
 fp32, and the gradient with respect to the hidden states (and the head's weight, when it trains)
 computed at once; only those are kept for the backward pass, which scales them. The same loss
 and gradients as `F.cross_entropy(head(hidden).float(), targets, reduction="sum")` (tests compare).
-For training only: a forward without gradients (evaluation) has no use for them.
+For training on the CPU only: a forward without gradients (evaluation) has no use for them, and
+on CUDA the trainer runs under autocast, which this function does not follow.
 """
 
 import torch

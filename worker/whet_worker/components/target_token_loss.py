@@ -58,7 +58,8 @@ def target_token_loss(model: nn.Module, inputs: dict, num_items_in_batch: int | 
     targets = next_labels[mask]
     head = lm.get_output_embeddings()
     denominator = num_items_in_batch if num_items_in_batch is not None else mask.sum().clamp(min=1)
-    if torch.is_grad_enabled() and fusable_head(head):
+    # CPU only: measured there; CUDA trains under autocast, which this function does not follow.
+    if torch.is_grad_enabled() and picked.device.type == "cpu" and fusable_head(head):
         loss_sum, correct = head_cross_entropy(picked, head, targets)
         return TargetLoss(loss_sum / denominator, int(mask.sum()), correct)
     logits = head(picked).float()
