@@ -46,13 +46,22 @@ try {
   console.log(
     `validation + statistics, general path only (baseline): ${base.seconds.toFixed(1)} s, ${baseMbPerS.toFixed(1)} MB/s wall, ${baseMbPerCpuS.toFixed(1)} MB per CPU-second, peak RSS ${base.peak_rss_mb} MB`,
   );
+  // the fast path as it was before its per-line work moved to WebAssembly: the TypeScript scanner
+  const ts = tsx('validate-child.ts', [file, join(dir, 'out-typescript')], { BENCH_WASM: '0' });
+  const tsMbPerS = gen.bytes / MB / ts.seconds;
+  const tsMbPerCpuS = gen.bytes / MB / ts.cpu_seconds;
+  console.log(
+    `validation + statistics, fast path with the TypeScript scanner: ${ts.seconds.toFixed(1)} s, ${tsMbPerS.toFixed(1)} MB/s wall, ${tsMbPerCpuS.toFixed(1)} MB per CPU-second, peak RSS ${ts.peak_rss_mb} MB`,
+  );
   const v = tsx('validate-child.ts', [file, join(dir, 'out')]);
   const mbPerS = gen.bytes / MB / v.seconds;
   const mbPerCpuS = gen.bytes / MB / v.cpu_seconds;
   console.log(
     `validation + statistics: ${v.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s wall, ${mbPerCpuS.toFixed(1)} MB per CPU-second (${v.cpu_seconds.toFixed(1)} CPU-s), peak RSS ${v.peak_rss_mb} MB (${v.rows} rows, ${v.status}); ${(mbPerCpuS / baseMbPerCpuS).toFixed(2)}x the general path in CPU time; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
   );
-  if (JSON.stringify(base.duplicates) !== JSON.stringify(v.duplicates) || base.rows !== v.rows) throw new Error('the fast path and the general path disagree');
+  for (const other of [ts, v]) {
+    if (JSON.stringify(base.duplicates) !== JSON.stringify(other.duplicates) || base.rows !== other.rows) throw new Error('the fast path and the general path disagree');
+  }
 
   const demo = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct', 'tokenizer.json');
   const tokenizer = existsSync(demo) ? demo : join(ensureTinyModel(), 'tokenizer.json');
@@ -87,6 +96,9 @@ try {
       general_path_mb_per_s: round(baseMbPerS),
       general_path_mb_per_cpu_s: round(baseMbPerCpuS),
       fast_vs_general_cpu_time: round(mbPerCpuS / baseMbPerCpuS),
+      typescript_scanner_mb_per_s: round(tsMbPerS),
+      typescript_scanner_mb_per_cpu_s: round(tsMbPerCpuS),
+      wasm_vs_typescript_scanner_cpu_time: round(mbPerCpuS / tsMbPerCpuS),
       goals_met: mbPerS >= 150 && v.peak_rss_mb < 300,
       tokenizer: tokenizerName,
       token_text_mb: round(js.text_bytes / MB),

@@ -1,7 +1,8 @@
 /**
  * Child process of the benchmark: ingests (validation + normalization + statistics, no
  * tokenizer) one file and prints its timing and peak RSS as JSON. BENCH_FAST_PATH=0 turns the
- * raw-line fast path off, BENCH_THREADS=n gives it n worker threads.
+ * raw-line fast path off, BENCH_WASM=0 gives it the TypeScript scanner instead of the
+ * WebAssembly one, BENCH_THREADS=n gives it n worker threads.
  */
 import { ingestDataset } from '../../packages/data/src/index.ts';
 
@@ -10,9 +11,11 @@ const [file, outDir] = process.argv.slice(2) as [string, string];
 const threads = Number(process.env.BENCH_THREADS ?? 0);
 /** BENCH_FAST_PATH=0: every line the general way (the baseline the fast path is compared with). */
 const fastPath = process.env.BENCH_FAST_PATH !== '0';
+/** BENCH_WASM=0: the fast path's per-line facts from the TypeScript reference of the WebAssembly scanner. */
+const wasm = process.env.BENCH_WASM !== '0';
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const r = await ingestDataset(file, outDir, { threads, fastPath });
+const r = await ingestDataset(file, outDir, { threads, fastPath, wasm });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 console.log(
@@ -20,6 +23,7 @@ console.log(
     seconds,
     threads,
     fast_path: fastPath,
+    wasm,
     // CPU time of this process (user + system): on a shared machine, wall time also counts waiting for a core
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
     rows: r.rows,

@@ -27,6 +27,16 @@ async function rawLines(content: string | Buffer, opts: { maxLineBytes?: number;
 }
 
 describe('readLines', () => {
+  it('can be left after the first batch while the next chunk is being read', async () => {
+    const p = tmp.write('early.txt', 'line\n'.repeat(100_000));
+    for (let round = 0; round < 20; round++) {
+      for await (const batch of readRawLines(p, { maxLineBytes: 1000, chunkBytes: 1 << 16 })) {
+        expect(batch[0]!.bytes!.toString()).toBe('line');
+        break; // the reader closes its file with a read of the next chunk in flight
+      }
+    }
+  });
+
   it('gives the same lines raw, decoded one by one (readRawLines)', async () => {
     const awkward = Buffer.concat([
       Buffer.from('\uFEFFa\r\n\r\n \t\r\nb 你好 😀\n'),

@@ -55,17 +55,24 @@ export function readRawLines(path: string, opts: ReadLinesOptions): AsyncGenerat
 async function* readLineItems(path: string, opts: ReadLinesOptions, raw: boolean): AsyncGenerator<(LineItem | RawLine)[]> {
   const chunkBytes = opts.chunkBytes ?? 1 << 20;
   const fh = await open(path, 'r');
+  // two read buffers for the whole file, the next chunk read into one while the lines of the
+  // other are worked on: nothing made from a chunk keeps a view of it once the reader is resumed
+  // (lines are decoded to strings or used before, the unfinished line is copied)
+  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  let reading = 0;
+  let next: Promise<{ bytesRead: number }> | null = fh.read(buffers[0]!, 0, chunkBytes, null);
   try {
     let carry: Buffer | null = null; // bytes of the unfinished line
     let lineNo = 1; // number of the next line to start
     let skipping = 0; // > 0: inside an over-long line, bytes seen so far
     let first = true;
-    // one read buffer for the whole file: nothing made from a chunk keeps a view of it
-    // (lines are decoded to strings, the unfinished line is copied)
-    const buf = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
+      const { bytesRead } = await next!;
+      next = null;
       if (bytesRead === 0) break;
+      const buf = buffers[reading]!;
+      reading ^= 1;
+      next = fh.read(buffers[reading]!, 0, chunkBytes, null);
       let chunk = buf.subarray(0, bytesRead);
       opts.onChunk?.(chunk);
       if (first) {
@@ -126,6 +133,7 @@ async function* readLineItems(path: string, opts: ReadLinesOptions, raw: boolean
     }
     if (out.length > 0) yield out;
   } finally {
+    await next?.catch(() => undefined); // (a reader left early still has a read in flight)
     await fh.close();
   }
 }

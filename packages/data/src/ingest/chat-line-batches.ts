@@ -1,7 +1,7 @@
 import type { LineItem, RawLine } from '../containers/read-lines.ts';
-import { CanonicalChatLine } from '../formats/canonical-chat-line.ts';
-import { chatLineFacts, type ChatLineFacts } from '../stats/chat-line-facts.ts';
+import type { ChatLineFacts } from '../stats/chat-line-facts.ts';
 import { ChatLineFactsPool } from './chat-line-facts-pool.ts';
+import { lineFactsReader } from './line-facts-reader.ts';
 
 export interface ChatLineBatch {
   items: (LineItem | RawLine)[];
@@ -17,14 +17,15 @@ const NO_BYTES = new Uint8Array(0);
  * The batches of readRawLines with the facts of their canonical chat lines, in order. With
  * `threads` > 0 the facts are worked out by that many worker threads while the next batches
  * are read; each batch's lines are then copied out of the reader's buffer (which it reuses).
+ * `wasm`: the facts from the WebAssembly scanner, else from its TypeScript reference.
  */
-export async function* withChatLineFacts(source: AsyncIterable<(LineItem | RawLine)[]>, threads: number): AsyncGenerator<ChatLineBatch> {
+export async function* withChatLineFacts(source: AsyncIterable<(LineItem | RawLine)[]>, threads: number, wasm: boolean): AsyncGenerator<ChatLineBatch> {
   if (threads <= 0) {
-    const c = new CanonicalChatLine();
-    for await (const items of source) yield { items, facts: chatLineFacts(c, items.map((l) => l.bytes ?? NO_BYTES)) };
+    const facts = lineFactsReader(wasm);
+    for await (const items of source) yield { items, facts: facts(items.map((l) => l.bytes ?? NO_BYTES)) };
     return;
   }
-  const pool = new ChatLineFactsPool(threads);
+  const pool = new ChatLineFactsPool(threads, wasm);
   const queue: { items: (LineItem | RawLine)[]; facts: Promise<ChatLineFacts> }[] = [];
   try {
     for await (const raw of source) {

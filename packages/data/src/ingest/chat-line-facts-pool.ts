@@ -23,9 +23,10 @@ export class ChatLineFactsPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(threads: number) {
+  /** `wasm`: the workers use the WebAssembly scanner, else its TypeScript reference. */
+  constructor(threads: number, wasm: boolean) {
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(new URL('./chat-line-facts-worker.mjs', import.meta.url));
+      const w = new Worker(new URL('./chat-line-facts-worker.mjs', import.meta.url), { workerData: { wasm } });
       w.on('message', (m: { id: number; facts: ChatLineFacts }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

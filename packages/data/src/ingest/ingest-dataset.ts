@@ -54,6 +54,11 @@ export interface IngestOptions extends Partial<IngestLimits> {
    * built on it could not be shown to help (see benchmarks/data-validation/README.md).
    */
   threads?: number;
+  /**
+   * Work out the fast path's per-line facts with the WebAssembly scanner (default true); false
+   * uses its TypeScript reference. The results are the same either way.
+   */
+  wasm?: boolean;
 }
 
 export interface IngestResult {
@@ -148,7 +153,7 @@ export async function ingestDataset(inputPath: string, outDir: string, opts: Ing
 
   try {
     const source = fast
-      ? withChatLineFacts(readRawLines(inputPath, lineOpts), threads)
+      ? withChatLineFacts(readRawLines(inputPath, lineOpts), threads, opts.wasm !== false)
       : mapBatches(readRecords(inputPath, sniff, { ...limits, ...lineOpts }));
     for await (const { items, facts } of source) {
       for (let j = 0; j < items.length; j++) {

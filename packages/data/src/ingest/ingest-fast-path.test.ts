@@ -11,15 +11,16 @@ afterAll(() => tmp.cleanup());
 let n = 0;
 
 /**
- * Ingests `content` with the raw-line fast path and without it, and expects the same result
+ * Ingests `content` with the raw-line fast path (its per-line facts in WebAssembly and in
+ * TypeScript) and without it, and expects the same result
  * (rows, errors with their lines, statistics, duplicates, preview, checksum) and the same
  * data.jsonl byte for byte.
  */
 async function expectSamePaths(content: Buffer, opts: IngestOptions = {}) {
   const file = tmp.write(`${n++}.jsonl`, content);
-  const run = async (fastPath: boolean) => {
+  const run = async (fastPath: boolean, wasm = true) => {
     const out = join(tmp.dir, `out-${n++}`);
-    const result = await ingestDataset(file, out, { ...opts, fastPath }).catch((e: unknown) => ({ thrown: String(e) }));
+    const result = await ingestDataset(file, out, { ...opts, fastPath, wasm }).catch((e: unknown) => ({ thrown: String(e) }));
     const data = join(out, 'data.jsonl');
     return { result: 'data_path' in result ? { ...result, data_path: result.data_path && 'data.jsonl' } : result, data: existsSync(data) ? readFileSync(data) : null };
   };
@@ -27,6 +28,10 @@ async function expectSamePaths(content: Buffer, opts: IngestOptions = {}) {
   const general = await run(false);
   expect(fast.result).toEqual(general.result);
   expect(fast.data?.equals(general.data!) ?? general.data).toBe(fast.data ? true : null);
+  // the fast path with the TypeScript reference of the WebAssembly scanner
+  const reference = await run(true, false);
+  expect(reference.result).toEqual(general.result);
+  expect(reference.data?.equals(general.data!) ?? general.data).toBe(fast.data ? true : null);
   return fast;
 }
 

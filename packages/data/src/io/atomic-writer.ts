@@ -16,6 +16,8 @@ export class AtomicWriter {
   private used = 0;
   private fullBytes = 0;
   private spare: Buffer | null = null;
+  /** The write flush() started, until the next flush, commit or abort waits for it. */
+  private writing: Promise<void> | null = null;
   private readonly tmp: string;
 
   private constructor(readonly path: string) {
@@ -50,7 +52,12 @@ export class AtomicWriter {
     return this.fullBytes + this.used;
   }
 
+  /**
+   * Starts writing what is queued and returns once the previous flush's write is done (its
+   * error, if any, is thrown here): the caller goes on filling blocks while one is written.
+   */
   async flush(): Promise<void> {
+    await this.settle();
     if (this.pending === 0 || !this.fh) return;
     const blocks = [...this.full, this.block.subarray(0, this.used)];
     const current = this.block;
@@ -59,14 +66,19 @@ export class AtomicWriter {
     this.block = this.spare ?? Buffer.allocUnsafe(BLOCK); // the current one is in flight below
     this.spare = null;
     this.used = 0;
-    for (const b of blocks) {
-      for (let off = 0; off < b.length; ) off += (await this.fh.write(b, off)).bytesWritten;
-    }
-    if (current.length === BLOCK) this.spare = current; // written: one block is kept for reuse
+    const fh = this.fh;
+    this.writing = (async () => {
+      for (const b of blocks) {
+        for (let off = 0; off < b.length; ) off += (await fh.write(b, off)).bytesWritten;
+      }
+      if (current.length === BLOCK) this.spare = current; // written: one block is kept for reuse
+    })();
+    this.writing.catch(() => undefined); // awaited by the next flush, commit or abort
   }
 
   async commit(): Promise<void> {
     await this.flush();
+    await this.settle();
     await this.fh?.close();
     this.fh = null;
     await rename(this.tmp, this.path);
@@ -76,9 +88,18 @@ export class AtomicWriter {
     this.full = [];
     this.fullBytes = 0;
     this.used = 0;
+    await this.writing?.catch(() => undefined);
+    this.writing = null;
     await this.fh?.close().catch(() => undefined);
     this.fh = null;
     await rm(this.tmp, { force: true });
+  }
+
+  /** Waits for the write in flight, if any. */
+  private async settle(): Promise<void> {
+    const w = this.writing;
+    this.writing = null;
+    await w;
   }
 
   /** Starts a block with room for at least `bytes`. */

@@ -18,7 +18,7 @@ const PAIR = 8; // a high surrogate: the code point takes two units
 const PAIR_CHINESE = 16; // ... and is in CJK extension B or later (U+20000-U+3FFFF)
 
 /** What each UTF-16 code unit is for counting (flags above; 0 for any other character). */
-const CLASS = buildClassTable();
+export const CLASS = buildClassTable();
 
 function buildClassTable(): Uint8Array {
   const t = new Uint8Array(0x10000);

@@ -36,7 +36,7 @@ const DROP = 2;
  * what follows it may compose with it, so one followed by a slow unit goes through the full
  * path together with it.
  */
-const FAST = buildFastTable();
+export const FAST = buildFastTable();
 
 function buildFastTable(): Uint8Array {
   const t = new Uint8Array(0x10000); // SLOW
@@ -60,6 +60,30 @@ function buildFastTable(): Uint8Array {
       if (normalizeForDedup(s) === '' && (nf === s || /^[\x00-\x7f]+$/.test(nf))) t[c] = DROP;
     }
   }
+  return t;
+}
+
+/** The first code point FAST_SUPPLEMENTARY covers; it ends at U+3FFFF. */
+export const SUPPLEMENTARY_FROM = 0x1f000;
+let supplementary: Uint8Array | null = null;
+
+/**
+ * FAST's verdict (KEEP, DROP or SLOW) for the code points U+1F000-U+3FFFF (emoji and
+ * pictographs, CJK extensions B and later), for the WebAssembly scanner (chat-scan.ts), which
+ * takes their surrogate pairs whole: those NFKC leaves alone, either dropped whole (symbols) or
+ * kept whole (ideographs). Starters nothing composes with, like FAST's. Built on first use
+ * (about 50 ms).
+ */
+export function fastSupplementary(): Uint8Array {
+  if (supplementary) return supplementary;
+  const t = new Uint8Array(0x40000 - SUPPLEMENTARY_FROM); // SLOW
+  for (let cp = SUPPLEMENTARY_FROM; cp < 0x40000; cp++) {
+    const s = String.fromCodePoint(cp);
+    if (s.normalize('NFKC') !== s) continue;
+    const mapped = normalizeForDedup(s);
+    t[cp - SUPPLEMENTARY_FROM] = mapped === '' ? DROP : mapped === s ? KEEP : SLOW;
+  }
+  supplementary = t;
   return t;
 }
 
