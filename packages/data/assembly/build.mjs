@@ -12,7 +12,7 @@ const ASSEMBLYSCRIPT = 'assemblyscript@0.28.20';
 const source = fileURLToPath(new URL('./chat-scan.ts', import.meta.url));
 const wasm = fileURLToPath(new URL('./chat-scan.wasm', import.meta.url));
 
-execFileSync('npm', ['exec', '--yes', `--package=${ASSEMBLYSCRIPT}`, '--', 'asc', source, '-O3', '--runtime', 'stub', '--noAssert', '-o', wasm], { stdio: 'inherit' });
+execFileSync('npm', ['exec', '--yes', `--package=${ASSEMBLYSCRIPT}`, '--', 'asc', source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', wasm], { stdio: 'inherit' });
 const sha = createHash('sha256').update(readFileSync(source)).digest('hex');
 writeFileSync(`${wasm}.source-sha256`, `${sha}\n`);
 console.log(`built ${wasm} (${readFileSync(wasm).length} bytes) from chat-scan.ts ${sha.slice(0, 12)}`);

@@ -106,8 +106,7 @@ export function scan(
       store<u8>(status + <usize>j, NOT_CANONICAL);
       continue;
     }
-    countChars(counts + <usize>j * 12, turns);
-    const norm = normalizedUnits(roles + <usize>r, turns);
+    const norm = countAndNormalize(counts + <usize>j * 12, roles + <usize>r, turns);
     store<u8>(status + <usize>j, norm < 0 ? NEEDS_JS : OK);
     store<f64>(normKeys + (<usize>j << 3), norm < 0 ? 0 : hashUnits(normUnits, norm));
     store<f64>(exactKeys + (<usize>j << 3), hashUnits(lineUnits, parsedLength));
@@ -117,6 +116,11 @@ export function scan(
   store<i32>(roleStart + (<usize>count << 2), r);
   return a;
 }
+
+const SPACE16 = i8x16.splat(0x20);
+const HIGH16 = i8x16.splat(<i8>0x80);
+const QUOTE16 = i8x16.splat(0x22);
+const BACKSLASH16 = i8x16.splat(0x5c);
 
 /** The units of the last parsed line. */
 let parsedLength = 0;
@@ -151,6 +155,24 @@ function parse(b: usize, end: i32, roles: usize): i32 {
     n += CONTENT_HEAD_LEN;
     const start = w;
     for (;;) {
+      // 16 plain ASCII bytes at a time (no quote, backslash or control character): a unit each
+      while (i + 16 <= end) {
+        const v = v128.load(b + <usize>i);
+        const special = v128.or(
+          v128.or(i8x16.lt_u(v, SPACE16), i8x16.ge_u(v, HIGH16)),
+          v128.or(i8x16.eq(v, QUOTE16), i8x16.eq(v, BACKSLASH16)),
+        );
+        if (v128.any_true(special)) break;
+        const lo = i16x8.extend_low_i8x16_u(v);
+        const hi = i16x8.extend_high_i8x16_u(v);
+        v128.store(u + (<usize>n << 1), lo);
+        v128.store(u + (<usize>n << 1), hi, 16);
+        v128.store(out + (<usize>w << 1), lo);
+        v128.store(out + (<usize>w << 1), hi, 16);
+        i += 16;
+        n += 16;
+        w += 16;
+      }
       if (i >= end) return 0;
       const c = <u32>load<u8>(b + <usize>i);
       if (c < 0x80) {
@@ -316,78 +338,83 @@ const LETTER = 1;
 const PAIR = 8;
 const PAIR_CHINESE = 16;
 
-/** countCharUnits over every turn: Chinese, other characters and English words at `at` (i32 x3). */
-function countChars(at: usize, turns: i32): void {
+/**
+ * One pass over every turn's content for two things: countCharUnits' counts (Chinese, other
+ * characters and English words, written at `at` as i32 x3), and the units rowDedupKey hashes
+ * (role, 0x01, normalized content, 0x02 between turns) in normUnits, each content unit through
+ * FAST. Returns their number, or -1 when a unit is slow (the counts are whole either way).
+ */
+function countAndNormalize(at: usize, roles: usize, turns: i32): i32 {
   let chinese = 0;
   let codePoints = 0;
   let words = 0;
+  let m = 0; // -1 once a slow unit is seen
   for (let t = 0; t < turns; t++) {
+    if (m >= 0) {
+      if (t > 0) {
+        store<u16>(normUnits + (<usize>m << 1), 0x02);
+        m++;
+      }
+      const role = <usize>load<u8>(roles + <usize>t);
+      const nameLen = <i32>load<u8>(ROLE_LENGTHS + role);
+      for (let k = 0; k < nameLen; k++) store<u16>(normUnits + (<usize>(m + k) << 1), load<u8>(ROLE_NAMES + role * 9 + <usize>k));
+      m += nameLen;
+      store<u16>(normUnits + (<usize>m << 1), 0x01);
+      m++;
+    }
     const end = load<i32>(turnBounds + (<usize>t << 3) + 4);
     let inWord = 0;
     for (let i = load<i32>(turnBounds + (<usize>t << 3)); i < end; i++) {
-      const c = <i32>load<u8>(classTable + <usize>load<u16>(contentUnits + (<usize>i << 1)));
+      const c = <u32>load<u16>(contentUnits + (<usize>i << 1));
+      const cls = <i32>load<u8>(classTable + <usize>c);
       codePoints++;
-      if (c >= PAIR) {
-        if (c & PAIR_CHINESE) chinese++;
+      if (cls >= PAIR) {
+        if (cls & PAIR_CHINESE) chinese++;
         inWord = 0;
+        if (m >= 0) m = addPair(c, i + 1, end, m);
         i++; // the low surrogate
         continue;
       }
-      const letter = c & LETTER;
+      const letter = cls & LETTER;
       words += letter & (inWord ^ 1);
-      inWord = letter | (inWord & (c >> 1));
-      chinese += c >> 2;
+      inWord = letter | (inWord & (cls >> 1));
+      chinese += cls >> 2;
+      if (m >= 0) {
+        const k = <u32>load<u8>(fastTable + <usize>c);
+        if (k == 0) m = -1; // SLOW
+        else {
+          store<u16>(normUnits + (<usize>m << 1), <u16>(c | (k & 0x20)));
+          m += k & 1;
+        }
+      }
     }
   }
   store<i32>(at, chinese);
   store<i32>(at + 4, codePoints - chinese);
   store<i32>(at + 8, words);
+  return m;
 }
 
 /**
- * The units rowDedupKey hashes (role, 0x01, normalized content, 0x02 between turns) in
- * normUnits, each content through FAST; their number, or -1 at the first slow unit.
+ * The normalized units of the high surrogate `c` with the unit at contentUnits[next] (before
+ * `end`), written at normUnits[m]: kept or dropped whole where the supplementary table says so.
+ * Returns the units written so far, or -1 where the pair is slow (or no pair).
  */
-function normalizedUnits(roles: usize, turns: i32): i32 {
-  let m = 0;
-  for (let t = 0; t < turns; t++) {
-    if (t > 0) {
-      store<u16>(normUnits + (<usize>m << 1), 0x02);
-      m++;
-    }
-    const role = <usize>load<u8>(roles + <usize>t);
-    const nameLen = <i32>load<u8>(ROLE_LENGTHS + role);
-    for (let k = 0; k < nameLen; k++) store<u16>(normUnits + (<usize>(m + k) << 1), load<u8>(ROLE_NAMES + role * 9 + <usize>k));
-    m += nameLen;
-    store<u16>(normUnits + (<usize>m << 1), 0x01);
-    m++;
-    const end = load<i32>(turnBounds + (<usize>t << 3) + 4);
-    for (let i = load<i32>(turnBounds + (<usize>t << 3)); i < end; i++) {
-      const c = <u32>load<u16>(contentUnits + (<usize>i << 1));
-      const k = <u32>load<u8>(fastTable + <usize>c);
-      if (k == 0) {
-        // SLOW, unless a surrogate pair the supplementary table keeps or drops whole
-        if ((c & 0xfc00) != 0xd800 || i + 1 >= end) return -1;
-        const low = <u32>load<u16>(contentUnits + (<usize>(i + 1) << 1));
-        if ((low & 0xfc00) != 0xdc00) return -1;
-        const cp: u32 = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-        if (cp < SUPPLEMENTARY_FROM || cp >= SUPPLEMENTARY_END) return -1;
-        const s = <u32>load<u8>(supplementaryTable + <usize>(cp - SUPPLEMENTARY_FROM));
-        if (s == 0) return -1;
-        if (s == 1) {
-          // kept (FAST's KEEP): both units as they are
-          store<u16>(normUnits + (<usize>m << 1), <u16>c);
-          store<u16>(normUnits + (<usize>(m + 1) << 1), <u16>low);
-          m += 2;
-        }
-        i++;
-        continue;
-      }
-      store<u16>(normUnits + (<usize>m << 1), <u16>(c | (k & 0x20)));
-      m += k & 1;
-    }
+function addPair(c: u32, next: i32, end: i32, m: i32): i32 {
+  if ((c & 0xfc00) != 0xd800 || next >= end) return -1;
+  const low = <u32>load<u16>(contentUnits + (<usize>next << 1));
+  if ((low & 0xfc00) != 0xdc00) return -1;
+  const cp: u32 = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+  if (cp < SUPPLEMENTARY_FROM || cp >= SUPPLEMENTARY_END) return -1;
+  const verdict = <u32>load<u8>(supplementaryTable + <usize>(cp - SUPPLEMENTARY_FROM));
+  if (verdict == 0) return -1; // SLOW
+  if (verdict == 1) {
+    // kept (FAST's KEEP): both units as they are
+    store<u16>(normUnits + (<usize>m << 1), <u16>c);
+    store<u16>(normUnits + (<usize>(m + 1) << 1), <u16>low);
+    return m + 2;
   }
-  return m;
+  return m; // dropped
 }
 
 /**
