@@ -63,8 +63,8 @@ function buildFastTable(): Uint8Array {
   return t;
 }
 
-/** The first code point FAST_SUPPLEMENTARY covers; it ends at U+3FFFF. */
-export const SUPPLEMENTARY_FROM = 0x1f000;
+/** The first code point fastSupplementary() covers (chat-scan.ts has the same constant); it ends at U+3FFFF. */
+const SUPPLEMENTARY_FROM = 0x1f000;
 let supplementary: Uint8Array | null = null;
 
 /**
