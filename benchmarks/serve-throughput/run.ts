@@ -94,7 +94,9 @@ async function measureServer(dtype: string): Promise<Record<number, Level>> {
       console.log(`${dtype} ${String(level).padStart(2)} stream(s): ${r.tokens} tokens in ${r.seconds} s = ${r.tokens_per_s} tokens/s${ratio}; TTFT p50 ${r.ttft_p50_ms} ms, p99 ${r.ttft_p99_ms} ms`);
     }
   } finally {
-    server.stop();
+    // wait for it to exit: a server starting beside one still shutting down sees a busy machine and
+    // makes its OpenMP threads sleep at barriers (whet_worker/openmp_env.py), 35-45% slower here
+    await server.stop();
   }
   return results;
 }
@@ -144,7 +146,7 @@ async function generate(url: string, i: number, maxTokens: number): Promise<Run>
   throw new Error('stream ended without done');
 }
 
-async function startServer(dtype: string): Promise<{ url: string; stop: () => void }> {
+async function startServer(dtype: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const spec = WorkerServeSpecSchema.parse({ version: 1, command: 'serve', model: { path: DEMO, chat_template: null }, device: 'cpu', threads: THREADS, dtype, max_batch_size: 32 });
   const specPath = join(work, `serve-${dtype}.json`);
   writeFileSync(specPath, JSON.stringify(spec));
@@ -160,7 +162,12 @@ async function startServer(dtype: string): Promise<{ url: string; stop: () => vo
       if (event.type === 'error') reject(new Error(`serve: ${event.code}: ${event.message}`));
       if (event.type === 'ready') {
         const ready = ReadyEventSchema.parse(event);
-        resolve({ url: `http://${ready.host}:${ready.port}`, stop: () => child.kill('SIGTERM') });
+        const exited = new Promise<void>((done) => child.once('exit', () => done()));
+        const stop = async () => {
+          child.kill('SIGTERM');
+          await exited;
+        };
+        resolve({ url: `http://${ready.host}:${ready.port}`, stop });
       }
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code} before ready`)));
