@@ -40,22 +40,24 @@ try {
   console.log(`generated ${(gen.bytes / MB).toFixed(0)} MB, ${gen.rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // the baseline: the same ingest with every line read the general way (parse, normalize, re-encode)
-  const base = tsx('validate-child.ts', [file, join(dir, 'out-general')], { BENCH_FAST_PATH: '0' });
-  const baseMbPerS = gen.bytes / MB / base.seconds;
-  const baseMbPerCpuS = gen.bytes / MB / base.cpu_seconds;
+  /** One ingest of the file in a child (`env`: which path), with its wall and CPU rates. */
+  const validate = (out: string, env: Record<string, string> = {}) => {
+    const r = tsx('validate-child.ts', [file, join(dir, out)], env);
+    return { ...r, mbPerS: gen.bytes / MB / r.seconds, mbPerCpuS: gen.bytes / MB / r.cpu_seconds };
+  };
+  const base = validate('out-general', { BENCH_FAST_PATH: '0' });
+  const { mbPerS: baseMbPerS, mbPerCpuS: baseMbPerCpuS } = base;
   console.log(
     `validation + statistics, general path only (baseline): ${base.seconds.toFixed(1)} s, ${baseMbPerS.toFixed(1)} MB/s wall, ${baseMbPerCpuS.toFixed(1)} MB per CPU-second, peak RSS ${base.peak_rss_mb} MB`,
   );
   // the fast path as it was before its per-line work moved to WebAssembly: the TypeScript scanner
-  const ts = tsx('validate-child.ts', [file, join(dir, 'out-typescript')], { BENCH_WASM: '0' });
-  const tsMbPerS = gen.bytes / MB / ts.seconds;
-  const tsMbPerCpuS = gen.bytes / MB / ts.cpu_seconds;
+  const ts = validate('out-typescript', { BENCH_WASM: '0' });
+  const { mbPerS: tsMbPerS, mbPerCpuS: tsMbPerCpuS } = ts;
   console.log(
     `validation + statistics, fast path with the TypeScript scanner: ${ts.seconds.toFixed(1)} s, ${tsMbPerS.toFixed(1)} MB/s wall, ${tsMbPerCpuS.toFixed(1)} MB per CPU-second, peak RSS ${ts.peak_rss_mb} MB`,
   );
-  const v = tsx('validate-child.ts', [file, join(dir, 'out')]);
-  const mbPerS = gen.bytes / MB / v.seconds;
-  const mbPerCpuS = gen.bytes / MB / v.cpu_seconds;
+  const v = validate('out');
+  const { mbPerS, mbPerCpuS } = v;
   console.log(
     `validation + statistics: ${v.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s wall, ${mbPerCpuS.toFixed(1)} MB per CPU-second (${v.cpu_seconds.toFixed(1)} CPU-s), peak RSS ${v.peak_rss_mb} MB (${v.rows} rows, ${v.status}); ${(mbPerCpuS / baseMbPerCpuS).toFixed(2)}x the general path in CPU time; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
   );
