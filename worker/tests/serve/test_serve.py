@@ -5,8 +5,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from conftest import WORKER_ROOT, worker_command, write_spec
 from serve_support import TOKEN, ServeClient, check_lines, serve_model, server, serve_spec, start_server  # noqa: F401 (fixtures)
@@ -181,6 +184,32 @@ def test_sigterm_ends_streams_with_an_error_line_and_exits_0(serve_model, tmp_pa
     check_lines(lines)
     assert lines[-1]["type"] == "error" and lines[-1]["code"] == "GENERATION_FAILED" and "shutting down" in lines[-1]["message"]
     assert process.wait(timeout=30) == 0
+
+
+def test_a_stop_requested_while_loading_never_announces_ready(serve_model, monkeypatch, capfd):
+    # As if SIGTERM came mid-load and a library caught its StopRequested: the server stops before
+    # `ready`, so the gateway never routes requests to a worker it has already stopped.
+    from whet_worker.graceful_stop import GracefulStop, StopRequested
+    from whet_worker.recipes import serve
+
+    monkeypatch.setenv("WHET_WORKER_TOKEN", TOKEN)
+    stop = GracefulStop()
+    stop.requested = True
+    spec = serve_spec(serve_model, adapters={}, version=1, host="127.0.0.1", port=0, max_batch_size=2, dtype="float32")
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(serve.main(spec, stop))
+        except StopRequested as stopped:
+            outcome.append(stopped)
+
+    # In a thread, so a server that wrongly starts serving fails the test instead of hanging it.
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert '"ready"' not in capfd.readouterr().out
+    assert len(outcome) == 1 and isinstance(outcome[0], StopRequested), outcome
 
 
 def test_requests_without_the_workers_token_get_401_and_change_nothing(server, serve_model):

@@ -77,6 +77,10 @@ class ServeRecipe:
 
     def serve(self, stop: GracefulStop) -> None:
         """Listen until SIGTERM (StopRequested in the main thread), then shut down in order."""
+        if stop.requested:
+            # SIGTERM came while the model loaded and a library caught its StopRequested: a
+            # stopped server never announces `ready`.
+            raise StopRequested()
         self.engine.start()
         listener = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         listener.start()

@@ -117,11 +117,15 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
         clearTimeout(timer);
         reject(e);
       };
+      // Filled in once the worker is started; its events arrive only after that.
+      const launch = { worker: null as unknown as WorkerProcess, stopped: false };
       const worker = startWorker(
         { python: opts.python, workerDir: opts.workerDir, command: 'serve', specPath, env: { WHET_WORKER_TOKEN: token } },
         {
           onEvent(e) {
-            if (e.type === 'ready' && !settled) {
+            // A worker stopped by close() may still print `ready` (SIGTERM landed late in the
+            // load): it is on its way out, so the load ends as "stopped" when it exits.
+            if (e.type === 'ready' && !settled && !launch.stopped) {
               settled = true;
               clearTimeout(timer);
               launching = null;
@@ -138,7 +142,7 @@ export function createTorchBackend(opts: TorchBackendOptions): TorchBackend {
           },
         },
       );
-      const launch = { worker, stopped: false };
+      launch.worker = worker;
       launching = launch;
       void worker.exited.then((exit) => {
         if (launching === launch) launching = null;
