@@ -6,11 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { apiAt } from '../../test-support/api-client.ts';
 import { REPO_ROOT, VENV_PYTHON } from '../../test-support/paths.ts';
 import { tempHome, testConfig, testServer } from '../../test-support/server.ts';
 import { endOfGenerationBan } from '../../packages/server/src/backends/llama-eog-ban.ts';
+import { resolveGgufChatWrapper } from '../../packages/server/src/backends/llama-chat-prompt.ts';
 import { sequenceContextSize } from '../../packages/server/src/backends/llamacpp-backend.ts';
 import { SseParser } from '../../packages/web/src/lib/sse-parser.ts';
 
@@ -51,7 +53,11 @@ try {
   const baseline = await baselineDecoder();
 
   type Side = { name: string; run: () => Promise<number> };
-  const sides: Side[] = [{ name: 'node-llama-cpp LlamaCompletion', run: baseline.decode }];
+  const sides: Side[] = [
+    { name: 'node-llama-cpp LlamaCompletion', run: baseline.decode },
+    // Not a goal: what node-llama-cpp's chat API makes of the same file, beside /v1's chat sides.
+    { name: 'node-llama-cpp LlamaChat', run: baseline.decodeChat },
+  ];
   for (const pool of POOLS) {
     sides.push({ name: `/v1/completions, pool ${pool}`, run: () => decodeThroughV1(`q8-${pool}`, 'completions') });
     sides.push({ name: `/v1/chat/completions, pool ${pool}`, run: () => decodeThroughV1(`q8-${pool}`, 'chat') });
@@ -62,26 +68,34 @@ try {
   // This process's CPU time per token (llama.cpp's threads, the server, the client): what the
   // /v1 path adds beside the decode itself. Not for the native build (another process).
   const cpuMs = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+  // The JavaScript thread's busy time per token (server, client, node-llama-cpp's own JS and its
+  // synchronous native calls): unlike the CPU time, not inflated by llama.cpp's threads spinning
+  // at their barriers when the VM stalls one of them.
+  const mainMs = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 ? [...sides].reverse() : sides) {
       const before = process.cpuUsage();
+      const loop = performance.eventLoopUtilization();
       rates.get(side.name)!.push(await side.run());
       const used = process.cpuUsage(before);
       cpuMs.get(side.name)!.push((used.user + used.system) / 1000 / TOKENS);
+      mainMs.get(side.name)!.push(performance.eventLoopUtilization(loop).active / TOKENS);
     }
   }
   await baseline.dispose();
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(rates.get(sides[0]!.name)!);
-  const figures: Record<string, { tokens_per_s: number; runs: number[]; vs_baseline: number; cpu_ms_per_token: number | null }> = {};
+  const figures: Record<string, { tokens_per_s: number; runs: number[]; vs_baseline: number; cpu_ms_per_token: number | null; main_thread_ms_per_token: number | null }> = {};
   for (const side of sides) {
     const m = median(rates.get(side.name)!);
-    const cpu = side.name === NATIVE_SIDE ? null : round2(median(cpuMs.get(side.name)!));
-    figures[side.name] = { tokens_per_s: round2(m), runs: rates.get(side.name)!.map(round2), vs_baseline: round2(m / base), cpu_ms_per_token: cpu };
+    const inProcess = side.name !== NATIVE_SIDE;
+    const cpu = inProcess ? round2(median(cpuMs.get(side.name)!)) : null;
+    const main = inProcess ? round2(median(mainMs.get(side.name)!)) : null;
+    figures[side.name] = { tokens_per_s: round2(m), runs: rates.get(side.name)!.map(round2), vs_baseline: round2(m / base), cpu_ms_per_token: cpu, main_thread_ms_per_token: main };
     console.log(
       `${side.name.padEnd(36)} ${m.toFixed(1)} tokens/s (runs ${rates.get(side.name)!.map((r) => r.toFixed(1)).join(', ')})${side === sides[0] ? '' : `: ${(m / base).toFixed(3)}x`}` +
-        (cpu === null ? '' : `, ${cpu} CPU-ms per token`),
+        (inProcess ? `, ${cpu} CPU-ms and ${main} main-thread ms per token` : ''),
     );
   }
   const worst = Math.min(...sides.slice(1).filter((s) => s.name.startsWith('/v1')).map((s) => figures[s.name]!.vs_baseline));
@@ -111,6 +125,8 @@ async function baselineDecoder() {
   const context = await model.createContext({ contextSize: sequenceContextSize(model.trainContextSize, 1), threads: THREADS });
   const sequence = context.getSequence();
   const ban = endOfGenerationBan(lib, model);
+  const chatWrapper = resolveGgufChatWrapper(lib, model);
+  const rate = (tokens: number, stamps: number[]) => (tokens - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
   return {
     async decode() {
       await sequence.clearHistory(); // as a fresh request on the server side: no cached prefix
@@ -128,7 +144,27 @@ async function baselineDecoder() {
       });
       completion.dispose({ disposeSequence: false });
       if (tokens !== TOKENS) throw new Error(`baseline made ${tokens} tokens, not ${TOKENS}`);
-      return (tokens - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
+      return rate(tokens, stamps);
+    },
+    /** The chat question through LlamaChat, with the template a deployment renders. */
+    async decodeChat() {
+      await sequence.clearHistory();
+      const chat = new lib.LlamaChat({ contextSequence: sequence, chatWrapper });
+      const stamps: number[] = [];
+      let tokens = 0;
+      const history: Parameters<typeof chat.generateResponse>[0] = [{ type: 'user', text: QUESTION }, { type: 'model', response: [] }];
+      await chat.generateResponse(history, {
+        maxTokens: TOKENS,
+        temperature: 0,
+        tokenBias: ban,
+        onToken: (t) => {
+          tokens += t.length;
+          stamps.push(performance.now());
+        },
+      });
+      chat.dispose({ disposeSequence: false });
+      if (tokens !== TOKENS) throw new Error(`LlamaChat made ${tokens} tokens, not ${TOKENS}`);
+      return rate(tokens, stamps);
     },
     async dispose() {
       await context.dispose();

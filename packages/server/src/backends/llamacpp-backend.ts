@@ -3,6 +3,7 @@ import { WhetError, type GenerateLine } from '@whetstone/core';
 import type { LlamaGpu } from '../config.ts';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
 import { labelsGrammar } from './label-grammar.ts';
+import { LeadingTextFilter, renderChat, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
 import { endOfGenerationBan } from './llama-eog-ban.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
@@ -80,7 +81,7 @@ function loadLlama(gpu: LlamaGpu) {
  * borrows a sequence from a pool and node-llama-cpp batches the tokens of all busy sequences
  * into one llama.cpp decode per step, so concurrent requests share the pass over the weights.
  * A returned sequence keeps its KV cache, and the next request with the same prefix (a chat's
- * earlier turns) reuses it. The model's chat template is node-llama-cpp's resolved wrapper.
+ * earlier turns) reuses it. Chats are rendered with the file's own template (llama-chat-prompt.ts).
  */
 export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend {
   const sequences = Math.max(1, opts.sequences ?? DEFAULT_LLAMA_SEQUENCES);
@@ -127,7 +128,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       });
       const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
       let eogBan: TokenBias | undefined;
-      return { lib, llama, model, context, chatWrapper: lib.resolveChatWrapper(model), pool, eogBan: () => (eogBan ??= endOfGenerationBan(lib, model)) };
+      return { lib, llama, model, context, chatWrapper: resolveGgufChatWrapper(lib, model), pool, eogBan: () => (eogBan ??= endOfGenerationBan(lib, model)) };
     })().catch((e: unknown) => {
       loaded = null;
       throw e;
@@ -143,10 +144,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
     const tokenBias = req.ignore_eos ? eogBan() : undefined;
     // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
     const maxTokens = constraint ? Math.max(req.max_tokens, constraint.longestLabelTokens + 1) : req.max_tokens;
-    const history = req.messages ? toHistory(req.messages) : null;
-    const prompt = history
-      ? chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer)
-      : [...(model.tokens.bos == null ? [] : [model.tokens.bos]), ...model.tokenize(req.prompt ?? '')];
+    const chatPrompt = req.messages ? renderChat(lib, model, chatWrapper, req.messages) : null;
+    const prompt = chatPrompt ? chatPrompt.tokens : [...(model.tokens.bos == null ? [] : [model.tokens.bos]), ...model.tokenize(req.prompt ?? '')];
     const promptTokens = prompt.length;
     const contextLength = context.contextSize;
     if (promptTokens + maxTokens > contextLength) {
@@ -161,8 +160,10 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const chat = history ? new lib.LlamaChat({ contextSequence: sequence, chatWrapper }) : null;
-    const completion = history ? null : new lib.LlamaCompletion({ contextSequence: sequence });
+    // A plain chat is generated as a completion of its rendered prompt: LlamaChat's per-token work
+    // (segments, function calls) made it 15-20% slower at 2 threads on 2 cores (gguf-decode README).
+    const chat = chatPrompt && !chatPrompt.plain ? new lib.LlamaChat({ contextSequence: sequence, chatWrapper }) : null;
+    const completion = chat ? null : new lib.LlamaCompletion({ contextSequence: sequence });
     let failed = false;
     try {
       signal.throwIfAborted();
@@ -170,6 +171,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
 
       const out = new PushStream<GenerateLine>();
       let completionTokens = 0;
+      const leading = chatPrompt?.plain ? new LeadingTextFilter(chatPrompt.plain.ignoreStart) : null;
+      const delta = (text: string) => text && out.push({ type: 'delta', text });
       const common = {
         signal: stop.signal,
         stopOnAbortSignal: true,
@@ -180,16 +183,19 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
         topP: req.top_p,
         seed: req.seed ?? undefined,
         repeatPenalty: req.repetition_penalty === 1 ? (false as const) : { penalty: req.repetition_penalty },
-        customStopTriggers: req.stop.length ? req.stop : undefined,
+        customStopTriggers: req.stop.length || chatPrompt?.plain ? [...req.stop, ...(chatPrompt?.plain?.stopTriggers ?? [])] : undefined,
         tokenBias,
-        onTextChunk: (text: string) => text && out.push({ type: 'delta', text }),
+        onTextChunk: (text: string) => delta(leading ? leading.push(text) : text),
         onToken: (tokens: unknown[]) => (completionTokens += tokens.length),
       };
       const run = chat
-        ? chat.generateResponse(history!, common).then((r) => r.metadata.stopReason)
-        : completion!.generateCompletionWithMeta(req.prompt ?? '', common).then((r) => r.metadata.stopReason);
+        ? chat.generateResponse(chatPrompt!.history, common).then((r) => r.metadata.stopReason)
+        : completion!
+            .generateCompletionWithMeta(chatPrompt?.plain?.input ?? req.prompt ?? '', { ...common, ...wholePrompt(maxTokens) })
+            .then((r) => r.metadata.stopReason);
       run.then(
         (reason) => {
+          if (leading) delta(leading.end());
           out.push({
             type: 'done',
             finish_reason: reason === 'maxTokens' ? 'length' : 'stop',
@@ -236,6 +242,15 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
   };
 }
 
+/**
+ * LlamaCompletion options that keep the whole prompt: by default it keeps a tenth of the context
+ * free for the answer and silently drops the head of a longer prompt (1,900 tokens in a context
+ * of 2,048 lost their first 57). The length check in `stream` already refuses what does not fit.
+ */
+export function wholePrompt(maxTokens: number) {
+  return { contextShiftSize: maxTokens, disableContextShift: true } as const;
+}
+
 type BatchStrategyOptions = Parameters<Extract<NonNullable<NonNullable<Parameters<LlamaModel['createContext']>[0]>['batching']>['itemPrioritizationStrategy'], Function>>[0];
 type BatchItem = BatchStrategyOptions['items'][number];
 
@@ -276,13 +291,4 @@ async function resetSequence(context: LlamaContext, sequence: LlamaSequence): Pr
     await sequence.dispose().catch(() => undefined);
     return context.getSequence();
   }
-}
-
-type Message = NonNullable<BackendRequest['messages']>[number];
-
-function toHistory(messages: Message[]) {
-  const items = messages.map((m) =>
-    m.role === 'assistant' ? { type: 'model' as const, response: [m.content] } : { type: m.role, text: m.content },
-  );
-  return [...items, { type: 'model' as const, response: [] as string[] }] as Parameters<InstanceType<NodeLlamaCpp['LlamaChat']>['generateResponse']>[0];
 }
