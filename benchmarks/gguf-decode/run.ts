@@ -126,46 +126,37 @@ async function baselineDecoder() {
   const sequence = context.getSequence();
   const ban = endOfGenerationBan(lib, model);
   const chatWrapper = resolveGgufChatWrapper(lib, model);
-  const rate = (tokens: number, stamps: number[]) => (tokens - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
+  /** One answer of exactly TOKENS tokens, greedy, end-of-generation banned; its decode rate. */
+  const timed = async (what: string, generate: (options: { maxTokens: number; temperature: number; tokenBias: typeof ban; onToken: (t: unknown[]) => void }) => Promise<unknown>) => {
+    await sequence.clearHistory(); // as a fresh request on the server side: no cached prefix
+    const stamps: number[] = [];
+    let tokens = 0;
+    await generate({
+      maxTokens: TOKENS,
+      temperature: 0,
+      tokenBias: ban,
+      onToken: (t) => {
+        tokens += t.length;
+        stamps.push(performance.now());
+      },
+    });
+    if (tokens !== TOKENS) throw new Error(`${what} made ${tokens} tokens, not ${TOKENS}`);
+    return (tokens - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
+  };
   return {
-    async decode() {
-      await sequence.clearHistory(); // as a fresh request on the server side: no cached prefix
-      const completion = new lib.LlamaCompletion({ contextSequence: sequence });
-      const stamps: number[] = [];
-      let tokens = 0;
-      await completion.generateCompletionWithMeta(PROMPT, {
-        maxTokens: TOKENS,
-        temperature: 0,
-        tokenBias: ban,
-        onToken: (t) => {
-          tokens += t.length;
-          stamps.push(performance.now());
-        },
-      });
-      completion.dispose({ disposeSequence: false });
-      if (tokens !== TOKENS) throw new Error(`baseline made ${tokens} tokens, not ${TOKENS}`);
-      return rate(tokens, stamps);
-    },
+    decode: () =>
+      timed('LlamaCompletion', async (options) => {
+        const completion = new lib.LlamaCompletion({ contextSequence: sequence });
+        await completion.generateCompletionWithMeta(PROMPT, options);
+        completion.dispose({ disposeSequence: false });
+      }),
     /** The chat question through LlamaChat, with the template a deployment renders. */
-    async decodeChat() {
-      await sequence.clearHistory();
-      const chat = new lib.LlamaChat({ contextSequence: sequence, chatWrapper });
-      const stamps: number[] = [];
-      let tokens = 0;
-      const history: Parameters<typeof chat.generateResponse>[0] = [{ type: 'user', text: QUESTION }, { type: 'model', response: [] }];
-      await chat.generateResponse(history, {
-        maxTokens: TOKENS,
-        temperature: 0,
-        tokenBias: ban,
-        onToken: (t) => {
-          tokens += t.length;
-          stamps.push(performance.now());
-        },
-      });
-      chat.dispose({ disposeSequence: false });
-      if (tokens !== TOKENS) throw new Error(`LlamaChat made ${tokens} tokens, not ${TOKENS}`);
-      return rate(tokens, stamps);
-    },
+    decodeChat: () =>
+      timed('LlamaChat', async (options) => {
+        const chat = new lib.LlamaChat({ contextSequence: sequence, chatWrapper });
+        await chat.generateResponse([{ type: 'user', text: QUESTION }, { type: 'model', response: [] }], options);
+        chat.dispose({ disposeSequence: false });
+      }),
     async dispose() {
       await context.dispose();
       await model.dispose();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
 import { LeadingTextFilter, renderChat, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
+import { wholePrompt } from './llamacpp-backend.ts';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
@@ -10,7 +11,7 @@ const gguf = demoGgufPath();
 // SmolLM2-Instruct's own template (tokenizer_config.json, and the GGUF's tokenizer.chat_template).
 const DEFAULT_SYSTEM = '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n';
 
-describe.skipIf(!gguf)("a GGUF deployment's chat prompt (demo GGUF)", () => {
+describe.skipIf(!gguf)("a GGUF deployment's prompt (demo GGUF)", () => {
   let lib: NodeLlamaCpp;
   let llama: Llama;
   let model: LlamaModel;
@@ -75,6 +76,26 @@ describe.skipIf(!gguf)("a GGUF deployment's chat prompt (demo GGUF)", () => {
     const rendered = renderChat(lib, model, new lib.DeepSeekChatWrapper(), [{ role: 'user', content: 'Hi?' }]);
     expect(rendered.plain).toBeNull();
     expect(rendered.tokens.length).toBeGreaterThan(3);
+  });
+
+  it('a long prompt is read whole: the head of a prompt filling 93% of the context is not dropped', { timeout: 60_000 }, async () => {
+    const context = await model.createContext({ contextSize: 1024, threads: 1 });
+    try {
+      const sequence = context.getSequence();
+      const prompt = [...model.tokenize('Remember this. '), ...model.tokenize(' word'.repeat(950))].slice(0, 950);
+      const read = async (options: object) => {
+        await sequence.clearHistory();
+        const completion = new lib.LlamaCompletion({ contextSequence: sequence });
+        await completion.generateCompletion(prompt, { maxTokens: 4, temperature: 0, ...options });
+        completion.dispose({ disposeSequence: false });
+        return sequence.contextTokens.slice(0, prompt.length);
+      };
+      expect(await read(wholePrompt(4))).toEqual(prompt);
+      // What the options prevent (node-llama-cpp's default keeps a tenth of the context free).
+      expect((await read({})).slice(0, 3)).not.toEqual(prompt.slice(0, 3));
+    } finally {
+      await context.dispose();
+    }
   });
 });
 
