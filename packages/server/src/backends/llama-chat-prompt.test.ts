@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGgufPath } from '../../../../test-support/demo-gguf.ts';
-import { LeadingTextFilter, renderChat, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
+import { LeadingTextFilter, renderChat, renderCompletion, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
 import { wholePrompt } from './llamacpp-backend.ts';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
@@ -76,6 +76,25 @@ describe.skipIf(!gguf)("a GGUF deployment's prompt (demo GGUF)", () => {
     const rendered = renderChat(lib, model, new lib.DeepSeekChatWrapper(), [{ role: 'user', content: 'Hi?' }]);
     expect(rendered.plain).toBeNull();
     expect(rendered.tokens.length).toBeGreaterThan(3);
+  });
+
+  it("a raw prompt counts the tokens LlamaCompletion evaluates, and no BOS the file does not ask for", { timeout: 60_000 }, async () => {
+    const context = await model.createContext({ contextSize: 512, threads: 1 });
+    try {
+      const sequence = context.getSequence();
+      for (const text of ['The capital of France is', ' leading space', '']) {
+        const { tokens, input } = renderCompletion(lib, model, text);
+        if (input.length === 0) continue; // nothing to evaluate: LlamaCompletion needs a token
+        await sequence.clearHistory();
+        const completion = new lib.LlamaCompletion({ contextSequence: sequence });
+        await completion.generateCompletion(input, { maxTokens: 1, temperature: 0 });
+        completion.dispose({ disposeSequence: false });
+        expect(sequence.contextTokens, text).toEqual(tokens); // the one sampled token is not evaluated
+      }
+      expect(renderCompletion(lib, model, 'The capital of France is').tokens).toEqual(model.tokenize('The capital of France is')); // SmolLM2's file asks for no BOS
+    } finally {
+      await context.dispose();
+    }
   });
 
   it('a long prompt is read whole: the head of a prompt filling 93% of the context is not dropped', { timeout: 60_000 }, async () => {

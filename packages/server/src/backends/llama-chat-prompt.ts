@@ -49,6 +49,17 @@ export function renderChat(lib: NodeLlamaCpp, model: LlamaModel, wrapper: ChatWr
   return { history, tokens: first != null ? [first, ...input] : input, plain: { input, stopTriggers: state.stopGenerationTriggers, ignoreStart } };
 }
 
+/**
+ * A raw completion prompt as LlamaCompletion reads it: `tokens` is what it evaluates (its own
+ * first token where the file asks for one, then the text, tokenized as it does), `input` what to
+ * hand it. Counting a BOS the file does not ask for made prompt_tokens one too many.
+ */
+export function renderCompletion(lib: NodeLlamaCpp, model: LlamaModel, text: string): { tokens: Token[]; input: Token[] } {
+  const first = tokenCompletionPrepends(lib, model);
+  const input = model.tokenize(text, false, first != null ? 'trimLeadingSpace' : undefined);
+  return { tokens: first != null ? [first, ...input] : input, input };
+}
+
 function isPlain(state: ReturnType<ChatWrapper['generateContextState']>, wrapper: ChatWrapper): boolean {
   const s = state as Partial<Record<'prefixTriggers', unknown[]>> & Record<string, unknown>;
   const segments = wrapper.settings.segments;

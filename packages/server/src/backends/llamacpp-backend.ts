@@ -3,7 +3,7 @@ import { WhetError, type GenerateLine } from '@whetstone/core';
 import type { LlamaGpu } from '../config.ts';
 import type { BackendRequest, GenerationBackend } from './generation-backend.ts';
 import { labelsGrammar } from './label-grammar.ts';
-import { LeadingTextFilter, renderChat, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
+import { LeadingTextFilter, renderChat, renderCompletion, resolveGgufChatWrapper } from './llama-chat-prompt.ts';
 import { endOfGenerationBan } from './llama-eog-ban.ts';
 import { physicalCores } from './physical-cores.ts';
 import { PushStream } from './push-stream.ts';
@@ -145,7 +145,8 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
     // Room for the longest label and its end, whatever max_tokens says: the answer is always a whole label.
     const maxTokens = constraint ? Math.max(req.max_tokens, constraint.longestLabelTokens + 1) : req.max_tokens;
     const chatPrompt = req.messages ? renderChat(lib, model, chatWrapper, req.messages) : null;
-    const prompt = chatPrompt ? chatPrompt.tokens : [...(model.tokens.bos == null ? [] : [model.tokens.bos]), ...model.tokenize(req.prompt ?? '')];
+    const textPrompt = chatPrompt ? null : renderCompletion(lib, model, req.prompt ?? '');
+    const prompt = chatPrompt ? chatPrompt.tokens : textPrompt!.tokens;
     const promptTokens = prompt.length;
     const contextLength = context.contextSize;
     if (promptTokens + maxTokens > contextLength) {
@@ -191,7 +192,7 @@ export function createLlamaCppBackend(opts: LlamaCppOptions): GenerationBackend 
       const run = chat
         ? chat.generateResponse(chatPrompt!.history, common).then((r) => r.metadata.stopReason)
         : completion!
-            .generateCompletionWithMeta(chatPrompt?.plain?.input ?? req.prompt ?? '', { ...common, ...wholePrompt(maxTokens) })
+            .generateCompletionWithMeta((chatPrompt?.plain ?? textPrompt)!.input, { ...common, ...wholePrompt(maxTokens) })
             .then((r) => r.metadata.stopReason);
       run.then(
         (reason) => {
