@@ -112,7 +112,7 @@ def build(task: str, by_label: dict[str, list[str]], out: Path) -> dict:
     rng.shuffle(train)
     rng.shuffle(test)
     few_shot, train = train[:8], train[8:]
-    write_task(out / task, lambda w: QUESTIONS[task](w), few_shot, train, test)
+    write_task(out / task, QUESTIONS[task], few_shot, train, test)
     return {"task": task, "labels": sorted(by_label), "train": len(train), "test": len(test)}
 
 

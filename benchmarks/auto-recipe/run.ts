@@ -35,10 +35,11 @@ const LABELS: Record<string, string[]> = {
   'en-afinn': ['positive', 'negative'],
   'zh-review': ['正面', '负面'],
 };
-/** The headline of a task without a label set: one of the evaluation's metrics (0 to 100). */
-const GENERATION_HEADLINE: Record<string, 'exact_match' | 'rouge-l'> = { 'zh-ner': 'exact_match', 'zh-emoji': 'rouge-l' };
-/** Answer room per task without a label set (labelling tasks: 16 tokens). */
-const GENERATION_MAX_TOKENS: Record<string, number> = { 'zh-ner': 96, 'zh-emoji': 32 };
+/** A task without a label set: its headline (one of the evaluation's metrics, 0 to 100) and answer room (labelling tasks: 16 tokens). */
+const GENERATION: Record<string, { headline: 'exact_match' | 'rouge-l'; maxTokens: number }> = {
+  'zh-ner': { headline: 'exact_match', maxTokens: 96 },
+  'zh-emoji': { headline: 'rouge-l', maxTokens: 32 },
+};
 const BUDGET = process.env.QUALITY_BUDGET ? JSON.parse(process.env.QUALITY_BUDGET) : { minutes: MINUTES };
 const VARIANTS: { label: string; job: Record<string, unknown> }[] = JSON.parse(process.env.QUALITY_VARIANTS ?? '[]');
 const AUTO = process.env.QUALITY_BUDGET ? `auto, ${process.env.QUALITY_BUDGET}` : `auto, ${MINUTES} min`; // the auto job's column
@@ -127,7 +128,7 @@ try {
         ...trl.map((b) => ({ kind: 'model', model_id: b.model_id, label: b.label })),
       ],
       baseline: 1,
-      generation: { max_tokens: LABELS[task] ? 16 : (GENERATION_MAX_TOKENS[task] ?? 96), temperature: 0, top_p: 1, seed: 0 },
+      generation: { max_tokens: LABELS[task] ? 16 : (GENERATION[task]?.maxTokens ?? 96), temperature: 0, top_p: 1, seed: 0 },
     });
     if (evaluation.status !== 201) throw new Error(`evaluation: ${JSON.stringify(evaluation.body)}`);
     let scored = evaluation.body;
@@ -140,7 +141,7 @@ try {
     const accuracy = Object.fromEntries(scored.models.map((m: any) => [m.label, m.label_accuracy]));
     const resolved = Object.fromEntries(Object.entries(job.resolved ?? {}).map(([k, v]: [string, any]) => [k, v?.value ?? v]));
     // The headline: label accuracy for a labelling task, the task's metric otherwise.
-    const headline = LABELS[task] ? 'label accuracy' : (GENERATION_HEADLINE[task] ?? 'exact_match');
+    const headline = LABELS[task] ? 'label accuracy' : (GENERATION[task]?.headline ?? 'exact_match');
     const accuracies: Record<string, number | null> = LABELS[task]
       ? Object.fromEntries(Object.entries(accuracy).map(([k, v]: [string, any]) => [k, v?.accuracy ?? null]))
       : Object.fromEntries(scored.models.map((m: any) => [m.label, m.metrics?.[headline] ?? null]));

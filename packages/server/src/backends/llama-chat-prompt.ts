@@ -43,7 +43,7 @@ export function renderChat(lib: NodeLlamaCpp, model: LlamaModel, wrapper: ChatWr
   const rendered = state.contextText.tokenize(model.tokenizer);
   const ignoreStart = plainTexts((state as { ignoreStartText?: unknown[] }).ignoreStartText);
   if (!isPlain(state, wrapper) || ignoreStart === null) return { history, tokens: rendered, plain: null };
-  const { tokens, input } = asCompletionInput(lib, model, rendered);
+  const { tokens, input } = asCompletionInput(tokenCompletionPrepends(lib, model), rendered);
   return { history, tokens, plain: { input, stopTriggers: state.stopGenerationTriggers, ignoreStart } };
 }
 
@@ -53,16 +53,15 @@ export function renderChat(lib: NodeLlamaCpp, model: LlamaModel, wrapper: ChatWr
  * hand it. Counting a BOS the file does not ask for made prompt_tokens one too many.
  */
 export function renderCompletion(lib: NodeLlamaCpp, model: LlamaModel, text: string): { tokens: Token[]; input: Token[] } {
-  const prepends = tokenCompletionPrepends(lib, model) != null;
-  return asCompletionInput(lib, model, model.tokenize(text, false, prepends ? 'trimLeadingSpace' : undefined));
+  const first = tokenCompletionPrepends(lib, model);
+  return asCompletionInput(first, model.tokenize(text, false, first != null ? 'trimLeadingSpace' : undefined));
 }
 
 /**
  * `tokens` as LlamaCompletion is handed them (`input`: without the first token it puts there
  * itself, so a rendering that starts with it keeps one copy) and as it evaluates them (`tokens`).
  */
-function asCompletionInput(lib: NodeLlamaCpp, model: LlamaModel, tokens: Token[]): { tokens: Token[]; input: Token[] } {
-  const first = tokenCompletionPrepends(lib, model);
+function asCompletionInput(first: Token | null | undefined, tokens: Token[]): { tokens: Token[]; input: Token[] } {
   if (first == null) return { tokens, input: tokens };
   const input = tokens[0] === first ? tokens.slice(1) : tokens;
   return { tokens: [first, ...input], input };
