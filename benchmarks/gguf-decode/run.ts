@@ -15,6 +15,7 @@ import { endOfGenerationBan } from '../../packages/server/src/backends/llama-eog
 import { resolveGgufChatWrapper } from '../../packages/server/src/backends/llama-chat-prompt.ts';
 import { sequenceContextSize } from '../../packages/server/src/backends/llamacpp-backend.ts';
 import { SseParser } from '../../packages/web/src/lib/sse-parser.ts';
+import { cpuMsByKind, threadSnapshot, type ThreadKind } from './thread-cpu.ts';
 
 const DEMO = join(REPO_ROOT, '.cache', 'demo-model', 'SmolLM2-135M-Instruct');
 const THREADS = Number(process.env.GGUF_BENCH_THREADS ?? 2);
@@ -72,12 +73,16 @@ try {
   // synchronous native calls): unlike the CPU time, not inflated by llama.cpp's threads spinning
   // at their barriers when the VM stalls one of them.
   const mainMs = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+  // The same CPU time by kind of thread, summed over the rounds (/proc/self/task): where the extra goes.
+  const byKind = new Map<string, Record<ThreadKind, number>>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 ? [...sides].reverse() : sides) {
       const before = process.cpuUsage();
+      const threadsBefore = threadSnapshot();
       const loop = performance.eventLoopUtilization();
       rates.get(side.name)!.push(await side.run());
       const used = process.cpuUsage(before);
+      byKind.set(side.name, cpuMsByKind(threadsBefore, threadSnapshot(), byKind.get(side.name)));
       cpuMs.get(side.name)!.push((used.user + used.system) / 1000 / TOKENS);
       mainMs.get(side.name)!.push(performance.eventLoopUtilization(loop).active / TOKENS);
     }
@@ -86,17 +91,22 @@ try {
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(rates.get(sides[0]!.name)!);
-  const figures: Record<string, { tokens_per_s: number; runs: number[]; vs_baseline: number; cpu_ms_per_token: number | null; main_thread_ms_per_token: number | null }> = {};
+  const figures: Record<
+    string,
+    { tokens_per_s: number; runs: number[]; vs_baseline: number; cpu_ms_per_token: number | null; main_thread_ms_per_token: number | null; cpu_ms_per_token_by_thread: Record<string, number> | null }
+  > = {};
   for (const side of sides) {
     const m = median(rates.get(side.name)!);
     const inProcess = side.name !== NATIVE_SIDE;
     const cpu = inProcess ? round2(median(cpuMs.get(side.name)!)) : null;
     const main = inProcess ? round2(median(mainMs.get(side.name)!)) : null;
-    figures[side.name] = { tokens_per_s: round2(m), runs: rates.get(side.name)!.map(round2), vs_baseline: round2(m / base), cpu_ms_per_token: cpu, main_thread_ms_per_token: main };
+    const threads = inProcess && byKind.get(side.name) ? Object.fromEntries(Object.entries(byKind.get(side.name)!).map(([k, v]) => [k, round2(v / ROUNDS / TOKENS)])) : null;
+    figures[side.name] = { tokens_per_s: round2(m), runs: rates.get(side.name)!.map(round2), vs_baseline: round2(m / base), cpu_ms_per_token: cpu, main_thread_ms_per_token: main, cpu_ms_per_token_by_thread: threads };
     console.log(
       `${side.name.padEnd(36)} ${m.toFixed(1)} tokens/s (runs ${rates.get(side.name)!.map((r) => r.toFixed(1)).join(', ')})${side === sides[0] ? '' : `: ${(m / base).toFixed(3)}x`}` +
         (inProcess ? `, ${cpu} CPU-ms and ${main} main-thread ms per token` : ''),
     );
+    if (threads) console.log(`${''.padEnd(36)} CPU-ms per token by thread: ${Object.entries(threads).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   const worst = Math.min(...sides.slice(1).filter((s) => s.name.startsWith('/v1')).map((s) => figures[s.name]!.vs_baseline));
   console.log(`goal: every /v1 side >= ${GOAL}x the baseline, one stream: worst ${worst.toFixed(3)}x`);
