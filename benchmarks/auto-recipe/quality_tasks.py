@@ -26,6 +26,12 @@
   English name into its Chinese one (localising a short UI term: "clapping hands" -> 鼓掌), fully
   qualified emoji without skin-tone variants, 1,000 to train and 300 to test. Scored by ROUGE-L
   (jieba words, as LLaMA-Factory scores Chinese), with exact match and BLEU-4 beside it.
+- en-emoji (English, short generation): the same emoji the other way: name an emoji in CLDR's
+  English words ("👏" -> "clapping hands"), 1,000 to train and 300 to test. Scored as zh-emoji.
+- en-docstring (English, short generation): the first sentence of a Python function's docstring
+  from the function without it (code summarisation), for the functions of the standard library of
+  the Python that runs this script (3.11 here) of at most 14 lines, tests left out, a summary of
+  3-16 words kept once; 1,000 to train and 300 to test. Scored as zh-emoji.
 
 Each task is written as
 OUT_DIR/<task>/{train,test}.jsonl chats (user question, assistant label) plus few-shot.json (8
@@ -36,9 +42,12 @@ examples, a job with `hyperparameters: "auto"` and a 10-minute budget, and plain
 same minutes, scored in one evaluation on test.jsonl.
 """
 
+import ast
 import json
 import random
+import re
 import sys
+import sysconfig
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -180,35 +189,105 @@ def build_ner(out: Path) -> dict:
 
 
 EMOJI_QUESTION = "把这个表情符号的英文名称翻译成中文，只回答中文名称。\n英文名称：{}"
-EMOJI_ROWS = (1000, 300)  # train, test
+EN_EMOJI_QUESTION = "Write the short English name of this emoji, as Unicode names it.\nEmoji: {}"
+GENERATION_ROWS = (1000, 300)  # train, test
 
 
-def zh_emoji_names() -> list[tuple[str, str]]:
-    """(English name, Chinese name) of every fully-qualified emoji without a skin tone, from Unicode
-    CLDR's annotations as the `emoji` package ships them (`emoji/unicode_codes/emoji{,_zh}.json`)."""
+def emoji_entries() -> tuple[dict, dict]:
+    """Fully-qualified emoji without a skin tone (status 2; skin-tone variants are their base name plus a
+    fixed suffix) and Unicode CLDR's Chinese names, as the `emoji` package ships them
+    (`emoji/unicode_codes/emoji{,_zh}.json`)."""
     spec = find_spec("emoji")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("emoji is not installed: pip install -c worker/constraints.txt emoji")
     codes = Path(spec.submodule_search_locations[0], "unicode_codes")
     english = json.loads((codes / "emoji.json").read_text(encoding="utf-8"))
     chinese = json.loads((codes / "emoji_zh.json").read_text(encoding="utf-8"))
-    pairs = []
-    for char, entry in english.items():
-        # status 2: fully qualified. Skin-tone variants are their base name plus a fixed suffix.
-        if entry.get("status") != 2 or char not in chinese or "skin_tone" in entry["en"]:
-            continue
-        # The package writes CLDR's "：" (家庭：女人女孩) and spaces as "_".
-        pairs.append((entry["en"].strip(":").replace("_", " "), chinese[char].strip(":").replace("_", "：")))
+    kept = {char: entry for char, entry in english.items() if entry.get("status") == 2 and "skin_tone" not in entry["en"]}
+    return kept, chinese
+
+
+def english_name(entry: dict) -> str:
+    """CLDR's English name as the package writes it (":clapping_hands:") in plain words."""
+    return entry["en"].strip(":").replace("_", " ")
+
+
+def zh_emoji_names() -> list[tuple[str, str]]:
+    """(English name, Chinese name) of every emoji that has both."""
+    english, chinese = emoji_entries()
+    # The package writes CLDR's "：" (家庭：女人女孩) as "_".
+    pairs = [(english_name(entry), chinese[char].strip(":").replace("_", "：")) for char, entry in english.items() if char in chinese]
     return sorted(pairs)
 
 
-def build_emoji(out: Path) -> dict:
+def en_emoji_names() -> list[tuple[str, str]]:
+    """(emoji, English name) of every emoji."""
+    english, _ = emoji_entries()
+    return sorted((char, english_name(entry)) for char, entry in english.items())
+
+
+def build_generation(out: Path, task: str, rows: list[tuple[str, str]], question) -> dict:
+    """8 few-shot, GENERATION_ROWS train and test rows of a shuffled list of (input, answer)."""
     rng = random.Random(SEED)
-    rows = zh_emoji_names()
     rng.shuffle(rows)
-    few_shot, train, test = rows[:8], rows[8 : 8 + EMOJI_ROWS[0]], rows[8 + EMOJI_ROWS[0] : 8 + sum(EMOJI_ROWS)]
-    write_task(out / "zh-emoji", EMOJI_QUESTION.format, few_shot, train, test)
-    return {"task": "zh-emoji", "labels": None, "train": len(train), "test": len(test)}
+    few_shot, train, test = rows[:8], rows[8 : 8 + GENERATION_ROWS[0]], rows[8 + GENERATION_ROWS[0] : 8 + sum(GENERATION_ROWS)]
+    write_task(out / task, question, few_shot, train, test)
+    return {"task": task, "labels": None, "train": len(train), "test": len(test)}
+
+
+def build_zh_emoji(out: Path) -> dict:
+    return build_generation(out, "zh-emoji", zh_emoji_names(), EMOJI_QUESTION.format)
+
+
+def build_en_emoji(out: Path) -> dict:
+    return build_generation(out, "en-emoji", en_emoji_names(), EN_EMOJI_QUESTION.format)
+
+
+DOCSTRING_QUESTION = "Write the one-line docstring of this Python function.\n```python\n{}\n```"
+SKIPPED_PARTS = {"test", "tests", "idlelib", "lib2to3", "turtledemo", "site-packages", "dist-packages"}
+
+
+def docstring_summary(doc: str) -> str | None:
+    """The docstring's first sentence where it is a plain summary of 3-16 words ("Return the ..."), else None."""
+    first = re.split(r"(?<=\.)\s", doc.strip().split("\n\n")[0].replace("\n", " "))[0].strip()
+    if not first.endswith(".") or not 3 <= len(first.split()) <= 16 or re.match(r"^[\w.]+\(.*\)", first):
+        return None  # not a sentence, or a signature line ("tell() -> int.")
+    return first
+
+
+def en_docstring_pairs() -> list[tuple[str, str]]:
+    """(function without its docstring, its docstring's first sentence) for the functions of the Python
+    standard library of the interpreter that runs this script, at most 14 lines each, tests left out."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    pairs: dict[str, str] = {}  # summary -> code: a summary shared by several functions is kept once
+    for path in sorted(root.rglob("*.py")):
+        if SKIPPED_PARTS.intersection(path.relative_to(root).parts):
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        lines = source.splitlines()
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("__") or len(node.body) < 2:
+                continue
+            doc = ast.get_docstring(node)
+            summary = docstring_summary(doc) if doc else None
+            if summary is None or summary in pairs:
+                continue
+            start = (node.decorator_list[0] if node.decorator_list else node).lineno - 1
+            code = lines[start : node.body[0].lineno - 1] + lines[node.body[1].lineno - 1 : node.end_lineno]  # the docstring left out
+            code = [line for line in code if line.strip()]
+            if len(code) > 14:
+                continue
+            indent = min(len(line) - len(line.lstrip()) for line in code)
+            pairs[summary] = "\n".join(line[indent:] for line in code)
+    return sorted((code, summary) for summary, code in pairs.items())
+
+
+def build_en_docstring(out: Path) -> dict:
+    return build_generation(out, "en-docstring", en_docstring_pairs(), DOCSTRING_QUESTION.format)
 
 
 SOURCES = {"zh-pos": zh_pos, "en-afinn": en_afinn, "zh-review": zh_review}
@@ -221,7 +300,7 @@ def main(out: Path) -> int:
             summary.append(build(task, source(), out))
         except SystemExit as why:
             missing.append(str(why))
-    for builder in (build_ner, build_emoji):
+    for builder in (build_ner, build_zh_emoji, build_en_emoji, build_en_docstring):
         try:
             summary.append(builder(out))
         except SystemExit as why:

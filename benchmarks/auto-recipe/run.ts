@@ -3,8 +3,9 @@
 // and a budget of QUALITY_MINUTES (default 10) minutes, and plain TRL LoRA runs of the same minutes
 // (trl_baseline.py presets), all scored on the same held-out test rows in one evaluation through
 // the platform's own API: by label accuracy on labelling tasks, by exact match (and entity F1) on
-// zh-ner's extraction, by ROUGE-L on zh-emoji's short generation.
-// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated, default zh-review,zh-pos; en-afinn, zh-ner and zh-emoji too),
+// zh-ner's extraction, by ROUGE-L on the short generation of zh-emoji, en-emoji and en-docstring.
+// Env: QUALITY_MINUTES, QUALITY_TASKS (comma-separated, default zh-review,zh-pos; en-afinn, zh-ner, zh-emoji, en-emoji and
+// en-docstring too),
 // QUALITY_BASELINES (TRL presets, default usual,tuned; empty for none), QUALITY_VARIANTS (a JSON
 // array of {"label", "job"}: more jobs, each body merged over the auto one, scored in the same
 // evaluation, e.g. '[{"label":"lr 1.1e-3","job":{"hyperparameters":{"learning_rate":0.0011}}}]';
@@ -39,6 +40,8 @@ const LABELS: Record<string, string[]> = {
 const GENERATION: Record<string, { headline: 'exact_match' | 'rouge-l'; maxTokens: number }> = {
   'zh-ner': { headline: 'exact_match', maxTokens: 96 },
   'zh-emoji': { headline: 'rouge-l', maxTokens: 32 },
+  'en-emoji': { headline: 'rouge-l', maxTokens: 32 },
+  'en-docstring': { headline: 'rouge-l', maxTokens: 48 },
 };
 const BUDGET = process.env.QUALITY_BUDGET ? JSON.parse(process.env.QUALITY_BUDGET) : { minutes: MINUTES };
 const VARIANTS: { label: string; job: Record<string, unknown> }[] = JSON.parse(process.env.QUALITY_VARIANTS ?? '[]');
