@@ -277,6 +277,8 @@ def en_docstring_pairs() -> list[tuple[str, str]]:
             if summary is None or summary in pairs:
                 continue
             start = (node.decorator_list[0] if node.decorator_list else node).lineno - 1
+            if node.body[0].lineno <= node.lineno or node.body[1].lineno <= node.body[0].end_lineno:
+                continue  # a docstring on the def's line, or code on the docstring's: no clean cut
             code = lines[start : node.body[0].lineno - 1] + lines[node.body[1].lineno - 1 : node.end_lineno]  # the docstring left out
             code = [line for line in code if line.strip()]
             if len(code) > 14:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import torch
 
-torch.set_num_threads(1)  # small sparse work: one thread is as fast and leaves the other core alone
+torch.set_num_threads(1)  # small sparse work: the other core stays free for whatever else runs
 
 DECAYS = (1e-4, 1e-3, 1e-2)
 FOLDS = 5
-MAX_LABELS = 50  # the platform's own test for a labelling task
+MAX_LABELS = 50  # more distinct answers than this: not a labelling task (the platform's own bound)
 
 
 def load(path: Path) -> list[tuple[str, str]]:
