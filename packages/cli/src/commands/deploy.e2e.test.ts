@@ -29,10 +29,10 @@ describe.skipIf(!gguf)('whet deploy / chat / deployments', () => {
     expect(dep.stdout).toMatch(/smol \(dep_\w+\): llamacpp, ready/);
     const listed = await whet(['deployments', 'list', '--json']);
     expect(JSON.parse(listed.stdout).find((d: { name: string }) => d.name === 'smol').max_concurrency).toBe(2);
-    const one = await whet(['chat', 'smol', 'Which city is the capital of France?', '--temperature', '0', '--max-tokens', '12']);
+    const one = await whet(['chat', 'smol', 'Name the capital of France.', '--temperature', '0', '--max-tokens', '12']);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/Paris/);
-    const convo = await whet(['chat', 'smol', '--temperature', '0', '--max-tokens', '8'], 'Which city is the capital of France?\n');
+    const convo = await whet(['chat', 'smol', '--temperature', '0', '--max-tokens', '8'], 'Name the capital of France.\n');
     expect(convo.code, convo.stderr).toBe(0);
     expect(convo.stdout).toMatch(/Paris/);
     const list = await whet(['deployments', 'list']);

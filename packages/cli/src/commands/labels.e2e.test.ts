@@ -24,7 +24,7 @@ describe.skipIf(!gguf)('whet deploy / chat --labels', () => {
     const dep = await whet(['deploy', gguf!, '--backend', 'llamacpp', '--name', 'smol', '--max-concurrency', '1', '--labels', 'yes, no']);
     expect(dep.code, dep.stderr).toBe(0);
     expect(dep.stdout).toMatch(/answers constrained to: yes, no/);
-    const q = 'Which city is the capital of France?';
+    const q = 'Name the capital of France.';
     const answer = async (...extra: string[]) => {
       const r = await whet(['chat', 'smol', q, '--temperature', '0', '--max-tokens', '12', ...extra]);
       expect(r.code, r.stderr).toBe(0);

@@ -7,7 +7,7 @@ import type { RunningServer } from '../start-server.ts';
 
 const gguf = demoGgufPath();
 const LABELS = ['pos', 'positive', 'negative', 'say "neutral"']; // a shared prefix, and quotes the grammar must escape
-const PROMPTS = ['I loved this film!', 'The food was cold and the waiter rude.', 'Which city is the capital of France?', 'Write a poem about the sea.', '中国的首都是哪里？'];
+const PROMPTS = ['I loved this film!', 'The food was cold and the waiter rude.', 'Name the capital of France.', 'Write a poem about the sea.', '中国的首都是哪里？'];
 
 /**
  * Labels on the llamacpp backend: a GBNF grammar of the labels, on the demo model's GGUF
@@ -54,8 +54,8 @@ describe.skipIf(!gguf)('labels on the llamacpp backend (demo GGUF)', () => {
   });
 
   it("a request's own list overrides the default, and [] turns it off", async () => {
-    expect(['Paris', 'London', 'Rome']).toContain((await ask('Which city is the capital of France?', { labels: ['Paris', 'London', 'Rome'] })).message.content);
-    const free = await ask('Which city is the capital of France?', { labels: [] });
+    expect(['Paris', 'London', 'Rome']).toContain((await ask('Name the capital of France.', { labels: ['Paris', 'London', 'Rome'] })).message.content);
+    const free = await ask('Name the capital of France.', { labels: [] });
     expect(LABELS).not.toContain(free.message.content);
     expect(free.message.content).toMatch(/Paris/);
   });

@@ -15,7 +15,7 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
   const { home, cleanup } = tempHome();
   let server: RunningServer;
   let client: OpenAI;
-  const question = [{ role: 'user' as const, content: 'Which city is the capital of France?' }];
+  const question = [{ role: 'user' as const, content: 'Name the capital of France.' }];
 
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
@@ -79,7 +79,7 @@ describe.skipIf(!gguf)('/v1 on the llamacpp backend (demo GGUF)', () => {
 
   it('decodes concurrent requests together, each streaming at once and answering its own prompt', async () => {
     await deploy({ name: 'batched', model: gguf, backend: 'llamacpp', max_concurrency: 4 });
-    const prompts = ['Which city is the capital of France?', 'Name three colors.', 'What is 12 times 12?', 'Write a haiku about rain.'];
+    const prompts = ['Name the capital of France.', 'Name three colors.', 'What is 12 times 12?', 'Write a haiku about rain.'];
     // What each answer must be about. Not "equal to its answer alone": llama.cpp's kernels round
     // differently with the batch's shape, so at temperature 0 a batched answer may take another
     // near-tied token (llama.cpp issue 7052, as with llama-server's parallel slots). Mixed-up
