@@ -77,7 +77,10 @@ def test_lora_on_a_cpu_with_amx_computes_the_base_in_bf16_and_keeps_the_adapter_
     run = run_worker(spec)
     assert run.returncode == 0, run.stderr[-3000:]
     dtype, reason = _plan_dtype(run)
-    assert (dtype, "AMX" in reason) == (("bfloat16", True) if cpu_has_amx_bf16() else ("float32", False))
+    if cpu_has_amx_bf16():
+        assert dtype == "bfloat16" and "(AMX)" in reason
+    else:  # an AMD EPYC or an older Intel: the reason names the missing AMX
+        assert (dtype, reason) == ("float32", "fp32 on this CPU: it has no AMX, bf16 would be slower")
     losses = [e["loss"] for e in run.of("progress")]
     assert len(losses) == 2 and all(0 < loss < 20 for loss in losses)
     adapter = next(Path(spec["output_dir"]).rglob("adapter_model.safetensors"))
