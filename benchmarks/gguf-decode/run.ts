@@ -77,13 +77,12 @@ try {
   const byKind = new Map<string, Record<ThreadKind, number>>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 ? [...sides].reverse() : sides) {
-      const before = process.cpuUsage();
-      const threadsBefore = threadSnapshot();
+      const before = threadSnapshot();
       const loop = performance.eventLoopUtilization();
       rates.get(side.name)!.push(await side.run());
-      const used = process.cpuUsage(before);
-      byKind.set(side.name, cpuMsByKind(threadsBefore, threadSnapshot(), byKind.get(side.name)));
-      cpuMs.get(side.name)!.push((used.user + used.system) / 1000 / TOKENS);
+      const after = threadSnapshot();
+      byKind.set(side.name, cpuMsByKind(before, after, byKind.get(side.name)));
+      cpuMs.get(side.name)!.push((after.processMs - before.processMs) / TOKENS);
       mainMs.get(side.name)!.push(performance.eventLoopUtilization(loop).active / TOKENS);
     }
   }
